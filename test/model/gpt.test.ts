@@ -114,7 +114,8 @@ test('damaged checkpoints: truncated file, wrong shape, missing tensor each name
     writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...cfg, n_embd: 8 }));
     assert.throws(() => loadModel(dir), /transformer\.wte\.weight has shape \[11,12\], expected \[11,8\]/);
     saveModel(dir, GPT.init(parseGPTConfig({ ...tiny, n_layer: 1 }), 1));
-    writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...cfg, n_embd: 8, n_layer: 2 }));
+    const oneLayer = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...oneLayer, n_layer: 2 }));
     assert.throws(() => loadModel(dir), /missing tensor transformer\.h\.1\.ln_1\.weight/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
