@@ -3,6 +3,7 @@
  * here; main.ts runs it.
  */
 import { Command } from 'commander';
+import { registerBench } from './bench.js';
 import { registerDoctor } from './doctor.js';
 
 export function buildProgram(): Command {
@@ -13,5 +14,6 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerDoctor(program);
+  registerBench(program);
   return program;
 }

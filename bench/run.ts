@@ -1,0 +1,14 @@
+/**
+ * `npm run bench`: every benchmark of slurry, each side by side with its reference where
+ * one is installed. Sections can be picked: `npm run bench -- train gemm`.
+ */
+import { benchTraining } from './train.js';
+
+const sections: Record<string, () => void | Promise<void>> = {
+  train: () => benchTraining(),
+};
+
+const wanted = process.argv.slice(2);
+for (const name of wanted) if (!(name in sections)) throw new Error(`unknown benchmark section ${name}; expected ${Object.keys(sections).join(', ')}`);
+console.log(`# slurry benchmarks (${new Date().toISOString()})`);
+for (const [name, run] of Object.entries(sections)) if (!wanted.length || wanted.includes(name)) await run();

@@ -1,0 +1,20 @@
+/** Small helpers shared by the benchmarks. */
+import { spawnSync } from 'node:child_process';
+
+/** Debian's interpreter, where python3-torch is installed (override: SLURRY_TORCH_PYTHON). */
+export const TORCH_PYTHON = process.env.SLURRY_TORCH_PYTHON ?? '/usr/bin/python3';
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+let torchChecked: boolean | null = null;
+export function torchAvailable(): boolean {
+  if (torchChecked === null) {
+    const r = spawnSync(TORCH_PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
+    torchChecked = r.status === 0;
+  }
+  return torchChecked;
+}

@@ -1,0 +1,72 @@
+/**
+ * Measures training throughput the way torch_gpt.py does: a GPT-2 model on random tokens,
+ * forward + backward + AdamW per step, median step time after warm-up.
+ */
+import { kernels } from '../engine/backend.js';
+import { BufferPool } from '../engine/buffer-pool.js';
+import { parseGPTConfig } from '../model/config.js';
+import { GPT } from '../model/gpt.js';
+import { AdamW } from '../train/adamw.js';
+import { Rng } from '../util/rng.js';
+import { flopsPerToken, type BenchPreset } from './presets.js';
+
+export interface TrainBenchResult {
+  tokens_per_s: number;
+  step_ms_median: number;
+  gflops: number;
+  peak_rss_mib: number;
+  steps: number;
+  backend: string;
+  isa: string;
+  threads: number;
+  loss_first: number;
+  loss_last: number;
+}
+
+export function benchTrainStep(p: BenchPreset, opts: { steps?: number; warmup?: number; seed?: number } = {}): TrainBenchResult {
+  const steps = opts.steps ?? 20;
+  const warmup = opts.warmup ?? 3;
+  const config = parseGPTConfig({ vocab_size: p.vocab, n_layer: p.n_layer, n_head: p.n_head, n_embd: p.d_model, n_positions: p.T });
+  const model = GPT.init(config, opts.seed ?? 0);
+  const opt = new AdamW(
+    model.parameters().map(({ spec, tensor }) => ({ name: spec.name, tensor, decay: spec.decay })),
+    { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.1 },
+  );
+  const rng = new Rng(opts.seed ?? 0);
+  const batches = Array.from({ length: 4 }, () => ({
+    x: Int32Array.from({ length: p.B * p.T }, () => rng.int(p.vocab)),
+    y: Int32Array.from({ length: p.B * p.T }, () => rng.int(p.vocab)),
+  }));
+  const pool = new BufferPool();
+  const times: number[] = [];
+  const losses: number[] = [];
+  for (let i = 0; i < warmup + steps; i++) {
+    const { x, y } = batches[i % batches.length];
+    const t0 = performance.now();
+    const g = model.graph(true, { pool });
+    const { loss } = model.loss(g, x, y, p.B, p.T);
+    model.zeroGrad();
+    g.backward(loss);
+    losses.push(loss.data[0]);
+    g.release();
+    opt.step(3e-4);
+    const dt = performance.now() - t0;
+    if (i >= warmup) times.push(dt);
+  }
+  const sorted = [...times].sort((a, b) => a - b);
+  const median = sorted[sorted.length >> 1];
+  const tokensPerS = (p.B * p.T) / (median / 1000);
+  const info = kernels().info();
+  return {
+    tokens_per_s: Math.round(tokensPerS),
+    step_ms_median: Number(median.toFixed(2)),
+    gflops: Number(((flopsPerToken(p) * tokensPerS) / 1e9).toFixed(2)),
+    peak_rss_mib: Math.round(process.resourceUsage().maxRSS / 1024),
+    steps,
+    backend: info.name,
+    isa: info.isa,
+    threads: info.threads,
+    loss_first: losses[0],
+    loss_last: losses[losses.length - 1],
+  };
+}

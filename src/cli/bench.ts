@@ -1,0 +1,30 @@
+import type { Command } from 'commander';
+import { BENCH_PRESETS } from '../bench/presets.js';
+import { benchTrainStep } from '../bench/train-step.js';
+import { SlurryError } from '../util/errors.js';
+
+/** `slurry bench train --preset A --json`: training tokens/s on a reference configuration. */
+export function registerBench(program: Command): void {
+  const bench = program.command('bench').description('measure slurry\'s speed (see also `npm run bench`)');
+  bench
+    .command('train')
+    .description(`training throughput on a reference configuration (${Object.keys(BENCH_PRESETS).join(', ')})`)
+    .requiredOption('--preset <name>', 'A, B, C or grok (../shared/bench/README.md)')
+    .option('--steps <n>', 'measured steps', '20')
+    .option('--warmup <n>', 'warm-up steps', '3')
+    .option('--json', 'print one JSON object')
+    .action((opts: { preset: string; steps: string; warmup: string; json?: boolean }) => {
+      const preset = BENCH_PRESETS[opts.preset];
+      if (!preset) throw new SlurryError(`--preset ${opts.preset}: expected one of ${Object.keys(BENCH_PRESETS).join(', ')}`);
+      const steps = Number(opts.steps);
+      const warmup = Number(opts.warmup);
+      if (!Number.isInteger(steps) || steps < 1) throw new SlurryError(`--steps ${opts.steps}: expected a positive integer`);
+      if (!Number.isInteger(warmup) || warmup < 0) throw new SlurryError(`--warmup ${opts.warmup}: expected a non-negative integer`);
+      const r = benchTrainStep(preset, { steps, warmup });
+      if (opts.json) {
+        console.log(JSON.stringify(r));
+        return;
+      }
+      console.log(`preset ${opts.preset}: ${r.tokens_per_s} tokens/s, step ${r.step_ms_median} ms (median of ${r.steps}), ${r.gflops} GFLOP/s, peak RSS ${r.peak_rss_mib} MiB [${r.backend}/${r.isa}, ${r.threads} threads]`);
+    });
+}
