@@ -45,7 +45,7 @@ export function analyzeCurves(m: SuiteMatrix, kinds: MetricKind[], boot: Bootstr
     const y = normalise(full.mean, scale);
     const se = full.se.map((v) => v / Math.abs(scale.ceiling - scale.chance));
     const points: CurvePoint[] = m.steps.map((step, t) => ({ step, tokens: m.tokens[t], mean: full.mean[t], normalized: y[t], se: se[t] }));
-    return { kind, scale, y, points, frame: frameOf(m, scale, se) };
+    return { kind, scale, y, se, points };
   });
 
   const lacking = insufficiency(m, subject);
@@ -54,8 +54,10 @@ export function analyzeCurves(m: SuiteMatrix, kinds: MetricKind[], boot: Bootstr
     for (const s of setups) out[s.kind] = { analysis: insufficient(m, s.kind, s.scale, s.points, message), point: null, replicates: [] };
     return out;
   }
+  const fit = logisticFitter(m.x);
+  const frames = setups.map((s) => frameOf(m, s.scale, s.se, fit));
 
-  const points = setups.map((s) => summarizeCurve(s.y, s.frame));
+  const points = setups.map((s, k) => summarizeCurve(s.y, frames[k]));
   const replicates: CurveSummary[][] = setups.map(() => []);
   const N = m.ids.length;
   for (let r = 0; r < boot.resamples; r++) {
@@ -64,12 +66,12 @@ export function analyzeCurves(m: SuiteMatrix, kinds: MetricKind[], boot: Bootstr
       const y = normalise(meanCurve(m, s.kind, w).mean, s.scale);
       // A checkpoint whose items all missed the resample keeps its full-data value.
       for (let t = 0; t < y.length; t++) if (Number.isNaN(y[t])) y[t] = s.y[t];
-      replicates[k].push(summarizeCurve(y, s.frame));
+      replicates[k].push(summarizeCurve(y, frames[k]));
     });
   }
   setups.forEach((s, k) => {
     out[s.kind] = {
-      analysis: curveAnalysis(m, s.kind, s.scale, s.points, s.frame, points[k], replicates[k], subject),
+      analysis: curveAnalysis(m, s.kind, s.scale, s.points, frames[k], points[k], replicates[k], subject),
       point: points[k],
       replicates: replicates[k],
     };
@@ -90,7 +92,7 @@ export function insufficiency(m: SuiteMatrix, subject: string): { what: string; 
   };
 }
 
-function frameOf(m: SuiteMatrix, scale: Scale, se: Float64Array): CurveFrame {
+function frameOf(m: SuiteMatrix, scale: Scale, se: Float64Array, fit: CurveFrame['fit']): CurveFrame {
   const finite = m.x.filter(Number.isFinite);
   return {
     x: m.x,
@@ -98,7 +100,7 @@ function frameOf(m: SuiteMatrix, scale: Scale, se: Float64Array): CurveFrame {
     xLast: Math.max(...finite),
     ceilingDefined: scale.ceilingKind === 'defined',
     noise: median(se),
-    fit: logisticFitter(m.x),
+    fit,
   };
 }
 
