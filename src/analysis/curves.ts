@@ -68,6 +68,9 @@ export function suiteMatrix(records: ProbeRecord[]): SuiteMatrix {
       warnings.push(`suite ${first.suite}: chance/ceiling at step ${r.step} differ from step ${first.step}; the values of step ${first.step} are used`);
     }
   });
+  if (first.ceiling.d === first.chance.d) {
+    warnings.push(`suite ${first.suite}: the discrete metric's ceiling equals its chance (${first.chance.d}); it is scaled to its best checkpoint instead`);
+  }
   if (missing > 0) {
     warnings.push(`suite ${first.suite}: ${missing} (checkpoint, item) results are missing (items differ between checkpoints); each checkpoint's mean is over the items it has`);
   }

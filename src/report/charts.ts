@@ -79,7 +79,7 @@ function curvesLayers(points: CurveRow[], fit: CurveRow[], color: { title: strin
         x,
         y,
         color: colorEnc,
-        shape: { field: 'step0', type: 'nominal' as const, title: 'checkpoint', scale: { domain: [false, true], range: ['circle', 'diamond'] }, legend: { labelExpr: "datum.value ? 'step 0 (drawn left of the axis start)' : 'probed'" } },
+        shape: { field: 'step0', type: 'nominal' as const, title: 'checkpoint', scale: { domain: [false, true], range: ['circle', 'diamond'] }, legend: { labelExpr: "datum.value ? 'step 0 (0 tokens)' : 'probed'" } },
       },
     },
   ];
@@ -205,20 +205,24 @@ export function factsChart(a: Analysis): TopLevelSpec | null {
   } as TopLevelSpec;
 }
 
+/** A chart of more groups than this shows the ones with most items (BLiMP has 67 paradigms). */
+export const MAX_GROUPS_CHARTED = 12;
+
 /** The groups of one suite (paradigms, digit counts...), normalised. */
 export function groupsChart(a: Analysis, suite: string): TopLevelSpec | null {
   const g = a.groups.find((x) => x.suite === suite);
   if (!g || g.groups.length === 0) return null;
   const x0 = firstNonzeroTokens(a);
   const off = a.definitions.step0PlotOffsetDecades;
-  const rows = g.groups.map((x) => curveRows(x.group, x.curve, x0, off));
+  const shown = [...g.groups].sort((p, q) => q.curve.items - p.curve.items).slice(0, MAX_GROUPS_CHARTED);
+  const rows = shown.map((x) => curveRows(x.group, x.curve, x0, off));
   const points = rows.flatMap((r) => r.points);
   return {
     ...base,
     title: `Groups of ${suite}`,
     width: WIDTH,
     height: HEIGHT,
-    layer: curvesLayers(points, rows.flatMap((r) => r.fit), { title: 'group', domain: g.groups.map((x) => x.group) }, yDomainOf(points)),
+    layer: curvesLayers(points, rows.flatMap((r) => r.fit), { title: 'group', domain: shown.map((x) => x.group) }, yDomainOf(points)),
   } as TopLevelSpec;
 }
 

@@ -123,7 +123,14 @@ function chartList(a: Analysis): { id: string; spec: TopLevelSpec | null; captio
     },
     ...a.groups
       .filter((g) => g.suite !== 'facts')
-      .map((g) => ({ id: `groups-${slug(g.suite)}`, spec: charts.groupsChart(a, g.suite), caption: `Groups of the ${g.suite} suite, fitted apart (${metricWord} metric). ${step0}` })),
+      .map((g) => ({
+        id: `groups-${slug(g.suite)}`,
+        spec: charts.groupsChart(a, g.suite),
+        caption:
+          `Groups of the ${g.suite} suite, fitted apart (${metricWord} metric)` +
+          (g.groups.length > charts.MAX_GROUPS_CHARTED ? `; the ${charts.MAX_GROUPS_CHARTED} with most items of ${g.groups.length} (all are in the groups table)` : '') +
+          `. ${step0}`,
+      })),
   ];
   return list;
 }
