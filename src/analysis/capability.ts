@@ -14,7 +14,8 @@ import {
 import { meanCurve, normalise, resampleCounts, scaleOf, type MetricKind, type Scale, type SuiteMatrix } from './curves.js';
 import { logisticFitter } from './logistic.js';
 import { median, percentileInterval, summarizeCurve, type CurveFrame, type CurveSummary } from './curve-summary.js';
-import { formatTokens } from './format.js';
+import { formatLog10, formatTokens } from './format.js';
+import { finiteSorted, resolvedWindow, widthResolved, type Window } from './resolution.js';
 import type { CurveAnalysis, CurvePoint, Estimate, MetricComparison, Position, TimeToTarget } from './types.js';
 
 /** A curve's serialisable analysis plus what the verdict needs: its point and resample summaries. */
@@ -126,7 +127,7 @@ function insufficient(m: SuiteMatrix, kind: MetricKind, scale: Scale, points: Cu
     midpoint: null,
     saturation: null,
     width: null,
-    flags: { onsetExtrapolated: false, saturationExtrapolated: false, poorFit: false },
+    flags: { onsetExtrapolated: false, saturationExtrapolated: false, poorFit: false, widthUnresolved: false },
     timeToTarget: TARGETS.map((target) => ({ target, status: 'not_reached', at: null })),
     bootstrap: { resamples: 0, statuses: {} },
   };
@@ -168,6 +169,7 @@ function curveAnalysis(
       onsetExtrapolated: fitted && point.onset! < frame.xFirst,
       saturationExtrapolated: fitted && point.saturation! > frame.xLast,
       poorFit: fitted && (point.fit.r2 === null || point.fit.r2 < POOR_FIT_R2),
+      widthUnresolved: fitted && !widthResolved(finiteSorted(frame.x), windowOfSummary(point)),
     },
     timeToTarget,
     bootstrap: { resamples: reps.length, statuses },
@@ -204,7 +206,14 @@ function statusMessage(s: CurveSummary, frame: CurveFrame, m: SuiteMatrix, subje
   }
 }
 
-/** Discrete against continuous on the same items and resamples. */
+const windowOfSummary = (s: CurveSummary): Window => ({ onset: s.onset!, midpoint: s.midpoint!, saturation: s.saturation! });
+const xsOfCurve = (r: CurveResult) => finiteSorted(r.analysis.points.map((p) => (p.tokens > 0 ? Math.log10(p.tokens) : -Infinity)));
+
+/**
+ * Discrete against continuous on the same items and resamples. Widths the checkpoints do
+ * not resolve are replaced by their bounds: an unresolved continuous width decides
+ * nothing; an unresolved discrete width counts as wide as the checkpoints around it.
+ */
 export function compareMetrics(d: CurveResult, c: CurveResult): MetricComparison {
   if (!d.point || !c.point || d.point.status !== 'fitted' || c.point.status !== 'fitted') {
     const why = [d, c]
@@ -227,16 +236,55 @@ export function compareMetrics(d: CurveResult, c: CurveResult): MetricComparison
   const dn = d.analysis.metricName;
   const cn = c.analysis.metricName;
   const ratioText = `width ratio ${dn}/${cn} = ${widthRatio.value.toFixed(2)} (${intervalText(widthRatio)})`;
-  let finding: MetricComparison['finding'] = 'same_sharpness';
-  let explanation = `${ratioText}: both metrics show a transition of similar width, so its sharpness is not the metric's doing.`;
-  if (widthRatio.value < ARTEFACT_WIDTH_RATIO && widthRatio.hi !== null && widthRatio.hi < 1) {
+  const cWindow = resolvedWindow(xsOfCurve(c), windowOfSummary(c.point));
+  if (!cWindow.resolved) {
+    return {
+      widthRatio,
+      midpointShift,
+      finding: 'undetermined',
+      explanation: `${ratioText}, but under ${cn} the rise falls between probed checkpoints (${formatLog10(cWindow.onset)} to ${formatLog10(cWindow.saturation)} tokens), so its width is not resolved: probe more checkpoints there.`,
+    };
+  }
+  const dWindow = resolvedWindow(xsOfCurve(d), windowOfSummary(d.point));
+  if (!dWindow.resolved) {
+    // The discrete width is at most the span of the checkpoints around its rise.
+    const bound = (dWindow.saturation - dWindow.onset) / c.point.width!;
+    if (bound < ARTEFACT_WIDTH_RATIO) {
+      return {
+        widthRatio,
+        midpointShift,
+        finding: 'artefact',
+        explanation:
+          `under ${dn} the capability rises between two probed checkpoints (${formatLog10(dWindow.onset)} to ${formatLog10(dWindow.saturation)} tokens), ` +
+          `a width of at most ${(dWindow.saturation - dWindow.onset).toFixed(2)} decades against ${c.point.width!.toFixed(2)} under ${cn} on the same items ` +
+          `(ratio at most ${bound.toFixed(2)}): the abruptness is largely a metric artefact.`,
+      };
+    }
+    return {
+      widthRatio,
+      midpointShift,
+      finding: 'undetermined',
+      explanation: `${ratioText}, but under ${dn} the rise falls between probed checkpoints, so its width is only known to be at most ${(dWindow.saturation - dWindow.onset).toFixed(2)} decades: probe more checkpoints there.`,
+    };
+  }
+  const lo = ARTEFACT_WIDTH_RATIO;
+  const hi = 1 / ARTEFACT_WIDTH_RATIO;
+  let finding: MetricComparison['finding'];
+  let explanation: string;
+  if (widthRatio.value < lo && widthRatio.hi !== null && widthRatio.hi < 1) {
     finding = 'artefact';
     explanation =
       `${ratioText}: under ${dn} the capability looks ${(1 / widthRatio.value).toFixed(1)}x more abrupt than under ${cn} on the ` +
       `same items; the abruptness is largely a metric artefact.`;
-  } else if (widthRatio.value > 1 / ARTEFACT_WIDTH_RATIO && widthRatio.lo !== null && widthRatio.lo > 1) {
+  } else if (widthRatio.value > hi && widthRatio.lo !== null && widthRatio.lo > 1) {
     finding = 'discrete_smoother';
     explanation = `${ratioText}: the discrete metric rises more gradually than the continuous one.`;
+  } else if (widthRatio.value >= lo && widthRatio.value <= hi) {
+    finding = 'same_sharpness';
+    explanation = `${ratioText}: both metrics show transitions of similar width (within a factor of ${hi}), so the sharpness is not the metric's doing.`;
+  } else {
+    finding = 'undetermined';
+    explanation = `${ratioText}: the widths differ by more than a factor of ${hi}, but the bootstrap interval does not exclude 1.`;
   }
   return { widthRatio, midpointShift, finding, explanation };
 }

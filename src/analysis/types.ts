@@ -97,7 +97,11 @@ export interface CurveAnalysis {
   saturation: Position | null;
   /** Onset to saturation, decades. */
   width: Estimate | null;
-  flags: { onsetExtrapolated: boolean; saturationExtrapolated: boolean; poorFit: boolean };
+  /**
+   * widthUnresolved: fewer than two probed checkpoints inside the window, so the width is
+   * only bounded by the checkpoints around it (the verdict then widens the window to them).
+   */
+  flags: { onsetExtrapolated: boolean; saturationExtrapolated: boolean; poorFit: boolean; widthUnresolved: boolean };
   timeToTarget: TimeToTarget[];
   /** How the bootstrap resamples came out: counts per status. */
   bootstrap: { resamples: number; statuses: Partial<Record<CurveStatus, number>> };
@@ -118,7 +122,13 @@ export interface MetricComparison {
   widthRatio: Estimate | null;
   /** Discrete midpoint minus continuous midpoint, decades. */
   midpointShift: Estimate | null;
-  /** 'artefact' when the discrete metric is at least 1/ARTEFACT_WIDTH_RATIO times sharper with an interval below 1. */
+  /**
+   * artefact: the discrete width is below ARTEFACT_WIDTH_RATIO (0.5) of the continuous one,
+   * with the ratio's interval below 1 (or, when the discrete rise falls between two
+   * checkpoints, the bound on its width gives a ratio below 0.5); same_sharpness: the ratio
+   * lies within a factor 2 of 1; discrete_smoother: above 2 with its interval above 1;
+   * undetermined otherwise (a metric not fitted, a width not resolved, an interval across 1).
+   */
   finding: 'artefact' | 'same_sharpness' | 'discrete_smoother' | 'undetermined';
   explanation: string;
 }

@@ -6,17 +6,12 @@ import { CI_LEVEL, MIN_SEPARATION_DECADES, SLURRY_MAX_SPREAD_DECADES, STAGE_MAX_
 import type { CurveResult } from './capability.js';
 import { percentileInterval, type CurveSummary } from './curve-summary.js';
 import { formatLog10 } from './format.js';
+import { finiteSorted, resolvedWindow, type Window } from './resolution.js';
 import type { PairRelation, Verdict } from './types.js';
 
 export interface VerdictInput {
   name: string;
   curve: CurveResult;
-}
-
-interface Window {
-  onset: number;
-  midpoint: number;
-  saturation: number;
 }
 
 /** Shared part of two windows over the shorter one: 0 disjoint, 1 one inside the other. */
@@ -48,8 +43,9 @@ function label(spread: number, relations: PairRelation['relation'][]): Label {
   return relations.every((r) => r === 'sequential') ? 'stages' : 'overlapping_waves';
 }
 
-const windowOf = (s: CurveSummary): Window => ({ onset: s.onset!, midpoint: s.midpoint!, saturation: s.saturation! });
-const xsOf = (c: CurveResult) => c.analysis.points.map((p) => (p.tokens > 0 ? Math.log10(p.tokens) : -Infinity));
+const xsOf = (c: CurveResult) => finiteSorted(c.analysis.points.map((p) => (p.tokens > 0 ? Math.log10(p.tokens) : -Infinity)));
+/** A capability's learning window as its checkpoints resolve it (see resolution.ts). */
+const windowOf = (s: CurveSummary, c: CurveResult): Window => resolvedWindow(xsOf(c), { onset: s.onset!, midpoint: s.midpoint!, saturation: s.saturation! });
 
 export function decideVerdict(inputs: VerdictInput[], metric: 'd' | 'c'): Verdict {
   const included = inputs.filter((i) => i.curve.point?.status === 'fitted');
@@ -84,8 +80,8 @@ export function decideVerdict(inputs: VerdictInput[], metric: 'd' | 'c'): Verdic
   for (let k = 0; k + 1 < included.length; k++) {
     const e = included[k];
     const l = included[k + 1];
-    const ew = windowOf(e.curve.point!);
-    const lw = windowOf(l.curve.point!);
+    const ew = windowOf(e.curve.point!, e.curve);
+    const lw = windowOf(l.curve.point!, l.curve);
     const diffs = e.curve.replicates.map((r, b) => {
       const d = l.curve.replicates[b].midpointCensored - r.midpointCensored;
       return Number.isNaN(d) ? 0 : d; // both censored on the same side: no separation shown
@@ -107,7 +103,7 @@ export function decideVerdict(inputs: VerdictInput[], metric: 'd' | 'c'): Verdic
   const overlaps: Verdict['overlaps'] = [];
   for (let a = 0; a < included.length; a++) {
     for (let b = a + 1; b < included.length; b++) {
-      overlaps.push({ a: included[a].name, b: included[b].name, overlap: windowOverlap(windowOf(included[a].curve.point!), windowOf(included[b].curve.point!)) });
+      overlaps.push({ a: included[a].name, b: included[b].name, overlap: windowOverlap(windowOf(included[a].curve.point!, included[a].curve), windowOf(included[b].curve.point!, included[b].curve)) });
     }
   }
   const spread = order[order.length - 1].midpoint.value - order[0].midpoint.value;
@@ -127,8 +123,8 @@ function resampleVerdict(included: VerdictInput[], b: number): Label {
   reps.sort((p, q) => p.s.midpoint! - q.s.midpoint!);
   const relations: PairRelation['relation'][] = [];
   for (let k = 0; k + 1 < reps.length; k++) {
-    const e = windowOf(reps[k].s);
-    const l = windowOf(reps[k + 1].s);
+    const e = windowOf(reps[k].s, reps[k].input.curve);
+    const l = windowOf(reps[k + 1].s, reps[k + 1].input.curve);
     const between = checkpointBetween(xsOf(reps[k].input.curve), xsOf(reps[k + 1].input.curve), e.midpoint, l.midpoint);
     relations.push(pairRelation(e, l, between, true).relation);
   }

@@ -67,6 +67,9 @@ export function summaryParagraphs(a: Analysis): string[] {
   for (const c of artefacts) out.push(`Discrete against continuous, ${c.name}: ${c.metricComparison.explanation}`);
   const same = a.capabilities.filter((c) => c.metricComparison.finding === 'same_sharpness').map((c) => c.name);
   if (same.length > 0) out.push(`Discrete and continuous metrics show windows of similar width for ${same.join(', ')}: their sharpness is not a metric artefact.`);
+  for (const c of a.capabilities.filter((x) => x.metricComparison.finding === 'undetermined' && x.metricComparison.widthRatio)) {
+    out.push(`Discrete against continuous, ${c.name}, undetermined: ${c.metricComparison.explanation}`);
+  }
 
   if (a.facts) out.push(a.facts.summary);
 
@@ -111,7 +114,7 @@ export function definitionsList(d: Definitions): string[] {
     `Stages: every adjacent pair of capabilities in midpoint order is sequential: windows overlap at most ${d.stageMaxOverlap}, midpoints at least ${d.minSeparationDecades.toFixed(2)} decades apart (a factor of 2 in tokens) with a probed checkpoint between them, and the ${pc(d.ciLevel)} bootstrap interval of the separation above 0.`,
     `Slurry: all midpoints within ${d.slurryMaxSpreadDecades.toFixed(2)} decades of each other (a factor of 2 in tokens, the resolution of a log-spaced checkpoint schedule).`,
     `Overlapping waves: neither (ordered midpoints whose windows overlap). Undetermined: fewer than two capabilities have a midpoint inside the probed range.`,
-    `Metric artefact: the discrete metric's width over the continuous metric's (paired bootstrap on the same items) is below ${d.artefactWidthRatio} with its interval below 1.`,
+    `Metric artefact: the discrete metric's width over the continuous metric's (paired bootstrap on the same items) is below ${d.artefactWidthRatio} with its interval below 1; similar sharpness: the ratio lies within a factor ${1 / d.artefactWidthRatio} of 1. A window with fewer than two probed checkpoints inside it is not resolved: its width counts as the span of the checkpoints around it, for this check and for window overlaps.`,
     `Abrupt slope change: between segments of at least ${d.slopeSegmentMinDecades} decades, the slope (normalised units per decade) changes by at least ${d.slopeChangeMin} and ${d.slopeChangeZ} standard errors.`,
     `Training loss: averaged in bins of ${d.lossBinDecades} decades of tokens; a bump is a rise above the running minimum of at least ${d.lossBumpMin} nats and ${d.lossBumpZ} standard errors; a slope change counts from ${d.lossSlopeChangeMin} nats per decade.`,
     `Time to target: tokens at which the fitted curve reaches a share (${d.targets.map(pc).join(', ')}) of the chance-to-ceiling range, inside the probed range.`,

@@ -105,6 +105,16 @@ test('a sharp step under a discrete metric over a smooth continuous one is a met
   assert.ok(bump && Math.abs(Math.log10(bump.peakTokens!) - 7.5) < 0.15, JSON.stringify(a.transitions.loss));
 });
 
+test('a discrete step between two sparse checkpoints: its width is bounded by them, still an artefact against a wide curve', () => {
+  const powersOfTwo = Array.from({ length: 16 }, (_, i) => (i === 0 ? 0 : 2 ** (i - 1)));
+  const dir = run({ suites: [S('reasoning', 6, 3, { mode: 'threshold', itemSpread: 0.01 })], probeSteps: powersOfTwo });
+  const r = byName(analyzeRunData(loadRun(dir), { resamples: 50 }), 'reasoning');
+  assert.equal(r.discrete.flags.widthUnresolved, true);
+  assert.equal(r.continuous.flags.widthUnresolved, false);
+  assert.equal(r.metricComparison.finding, 'artefact', r.metricComparison.explanation);
+  assert.match(r.metricComparison.explanation, /rises between two probed checkpoints/);
+});
+
 test('capabilities without a midpoint in range are excluded from the verdict, with the reason', () => {
   const dir = run({ suites: [S('tokens', 3, 0.5), S('syntax', 6, 0.5), S('facts', 7, 0.5), S('reasoning', 8.9, 1), S('icl', 6, 0.5, { groups: [{ name: 'never', share: 1, shift: null }] })] });
   const a = analyzeRunData(loadRun(dir), { resamples: 50 });
