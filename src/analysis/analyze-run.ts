@@ -10,7 +10,7 @@ import { Rng } from '../util/rng.js';
 import { analyzeCurves, compareMetrics, insufficiency, type CurveResult } from './capability.js';
 import { selectItems, suiteMatrix, type MetricKind, type SuiteMatrix } from './curves.js';
 import { DEFAULT_RESAMPLES, definitionsRecord, MIN_GROUP_ITEMS, MIN_ITEMS_FOR_BOOTSTRAP, SLOPE_CHANGE_MIN, SLOPE_CHANGE_Z } from './definitions.js';
-import { factsByExposure, groupKeyOf } from './facts.js';
+import { factsByExposure, groupKeyOf, groupOrder } from './facts.js';
 import { loadRun, type RunData } from './load-run.js';
 import { analyzeLosses, finiteOrNull } from './losses.js';
 import { slopeChanges } from './transitions.js';
@@ -148,7 +148,7 @@ function suiteGroups(m: SuiteMatrix, primary: MetricKind, seed: number, resample
   });
   const out: SuiteGroups['groups'] = [];
   const mids: { group: string; midpoint: number }[] = [];
-  for (const [group, cols] of [...columns.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+  for (const [group, cols] of [...columns.entries()].sort((a, b) => groupOrder(m.suite, a[0], b[0]))) {
     if (cols.length < MIN_GROUP_ITEMS) continue;
     const rng = Rng.derive(seed, 'bootstrap', m.suite, 'group', group);
     const curve = analyzeCurves(selectItems(m, cols), [primary], { resamples, rng }, `group '${group}' of suite '${m.suite}'`)[primary]!;

@@ -100,6 +100,7 @@ export function median(values: ArrayLike<number>): number {
  * back as null: "beyond the probed range on this side".
  */
 export function percentileInterval(values: number[], level: number): { lo: number | null; hi: number | null } {
+  if (values.length === 0) return { lo: null, hi: null };
   const v = [...values].sort((a, b) => a - b);
   const q = (p: number) => {
     const pos = p * (v.length - 1);

@@ -16,6 +16,14 @@ export function groupKeyOf(suite: string, group: string): string {
   return EXPOSURE_BUCKETS.find((b) => words.includes(b)) ?? group;
 }
 
+/** Group order in tables and charts: exposure buckets from frequent to unseen, else by name. */
+export function groupOrder(suite: string, a: string, b: string): number {
+  const rank = (g: string) => (suite === 'facts' ? (EXPOSURE_BUCKETS as readonly string[]).indexOf(g) : -1);
+  const ra = rank(a) < 0 ? EXPOSURE_BUCKETS.length : rank(a);
+  const rb = rank(b) < 0 ? EXPOSURE_BUCKETS.length : rank(b);
+  return ra - rb || (a < b ? -1 : a > b ? 1 : 0);
+}
+
 export function factsByExposure(g: SuiteGroups): FactsByExposure | null {
   const buckets = EXPOSURE_BUCKETS.flatMap((bucket) => {
     const found = g.groups.find((x) => x.group === bucket);
