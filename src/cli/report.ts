@@ -13,11 +13,13 @@ export function registerReport(program: Command): void {
   )
     .option('--out <dir>', 'output directory (default: the first run\'s report/)')
     .option('--target <share>', 'share of the ceiling for time-to-target across runs', '0.5')
-    .option('--reanalyze', 'analyse every run again even when its analysis.json is current')
-    .action(async (runs: string[], flags: AnalysisFlags & { out?: string; target: string; reanalyze?: boolean }) => {
+    .option('--reanalyze', 'analyse every run again even when its analysis.json is current (implied by --seed, --resamples or --metric)')
+    .action(async (runs: string[], flags: AnalysisFlags & { out?: string; target: string; reanalyze?: boolean }, cmd: Command) => {
       const target = Number(flags.target);
       check(Number.isFinite(target), `--target ${flags.target}: expected a number such as 0.5`);
-      const result = await writeReport(runs, { outDir: flags.out, target, analyze: analysisOptions(flags), reanalyze: flags.reanalyze });
+      // Analysis flags given on the command line only mean something if the runs are analysed again.
+      const explicit = ['seed', 'resamples', 'metric'].some((k) => cmd.getOptionValueSource(k) === 'cli');
+      const result = await writeReport(runs, { outDir: flags.out, target, analyze: analysisOptions(flags), reanalyze: flags.reanalyze || explicit });
       for (const run of result.analysed) console.log(`analysed ${run}`);
       for (const w of result.warnings) console.warn(`chart warning: ${w}`);
       console.log(`wrote ${result.index}`);
