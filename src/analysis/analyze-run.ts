@@ -75,7 +75,7 @@ export function analyzeRunData(data: RunData, opts: AnalyzeOptions = {}): Analys
     const lacking = insufficiency(m, `suite '${suite}'`);
     if (lacking) problems.push({ subject: suite, ...lacking });
     capabilities.push({ name: suite, items: m.ids.length, discrete: r.d.analysis, continuous: r.c.analysis, metricComparison: compareMetrics(r.d, r.c) });
-    slopes.push(...curveSlopeChanges(suite, r[primary]));
+    slopes.push(...curveSlopeChanges(suite, r.d), ...curveSlopeChanges(suite, r.c));
     const g = suiteGroups(m, primary, seed, resamples);
     if (g.groups.length > 0) groups.push(g);
   }
@@ -129,6 +129,7 @@ function curveSlopeChanges(subject: string, curve: CurveResult): SlopeChange[] {
   return kinks.map((k) => ({
     subject,
     metric: curve.analysis.metric,
+    metricName: curve.analysis.metricName,
     step: pts[k.index].step,
     tokens: pts[k.index].tokens,
     kind: k.kind,

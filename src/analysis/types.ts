@@ -166,6 +166,7 @@ export interface Verdict {
 export interface SlopeChange {
   subject: string;
   metric: 'd' | 'c';
+  metricName: string;
   step: number;
   tokens: number;
   kind: 'speed_up' | 'slow_down';

@@ -149,7 +149,7 @@ function groupsTable(a: Analysis): string {
 function transitionsTable(a: Analysis): string {
   const rows = [
     ...a.transitions.capabilities.map(
-      (t) => `<tr><td>${e(t.subject)}</td><td>${e(t.kind.replace('_', ' '))}</td><td class="num">${formatTokens(t.tokens)}</td><td class="num">${t.slopeBefore.toFixed(2)} → ${t.slopeAfter.toFixed(2)} per decade</td><td class="num">${t.z === null ? '' : t.z.toFixed(1)}</td></tr>`,
+      (t) => `<tr><td>${e(t.subject)} (${e(t.metricName)})</td><td>${e(t.kind.replace('_', ' '))}</td><td class="num">${formatTokens(t.tokens)}</td><td class="num">${t.slopeBefore.toFixed(2)} → ${t.slopeAfter.toFixed(2)} per decade</td><td class="num">${t.z === null ? '' : t.z.toFixed(1)}</td></tr>`,
     ),
     ...a.transitions.loss.map(
       (t) =>

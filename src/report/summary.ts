@@ -78,7 +78,7 @@ export function summaryParagraphs(a: Analysis): string[] {
     out.push(
       `Abrupt slope changes in the capability curves: ` +
         kinks
-          .map((k) => `${k.subject} ${k.kind === 'speed_up' ? 'speeds up' : 'slows down'} at ${formatTokens(k.tokens)} tokens (step ${k.step}; slope ${k.slopeBefore.toFixed(2)} to ${k.slopeAfter.toFixed(2)} per decade)`)
+          .map((k) => `${k.subject} (${k.metricName}) ${k.kind === 'speed_up' ? 'speeds up' : 'slows down'} at ${formatTokens(k.tokens)} tokens (step ${k.step}; slope ${k.slopeBefore.toFixed(2)} to ${k.slopeAfter.toFixed(2)} per decade)`)
           .join('; ') +
         '.',
     );

@@ -96,7 +96,9 @@ test('a sharp step under a discrete metric over a smooth continuous one is a met
   assert.ok(r.continuous.width!.value > 2.5, `continuous width ${r.continuous.width!.value}`);
   assert.equal(byName(a, 'syntax').metricComparison.finding, 'same_sharpness');
   // the step is located (threshold 0.9 of a 3-decade curve centred at 6.5: x = 8.0)
-  const ups = a.transitions.capabilities.filter((t) => t.subject === 'reasoning' && t.kind === 'speed_up');
+  const ups = a.transitions.capabilities.filter((t) => t.subject === 'reasoning' && t.metric === 'd' && t.kind === 'speed_up');
+  // the smooth continuous curve has no abrupt change
+  assert.ok(!a.transitions.capabilities.some((t) => t.subject === 'reasoning' && t.metric === 'c'));
   assert.equal(ups.length, 1);
   assert.ok(Math.abs(Math.log10(ups[0].tokens) - 8) < 0.2, `speed-up at ${ups[0].tokens}`);
   assert.ok(!a.transitions.capabilities.some((t) => t.subject === 'syntax'));

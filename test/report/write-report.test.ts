@@ -91,3 +91,22 @@ test('a target share the analysis does not compute is refused', async () => {
   const run = join(root, 'mix');
   await assert.rejects(writeReport([run, run], { target: 0.6, outDir: join(root, 'bad') }), /--target 0.6: expected one of 0.25, 0.5, 0.75, 0.9/);
 });
+
+test('a run with metrics but no probes (or probes but no metrics) still gets a report that says what is missing', async () => {
+  const noProbes = join(root, 'no-probes');
+  writeSyntheticRun(noProbes, { seed: 5, trainEvery: 64, suites: [] });
+  rmSync(runPaths(noProbes).probes);
+  const r1 = await writeReport([noProbes], { analyze: { resamples: 10 } });
+  const html1 = readFileSync(r1.index, 'utf8');
+  assert.match(html1, /Missing: no probes\.jsonl in the run, so no capability curves\. To get it: run `slurry probe RUN`\./);
+  assert.ok(r1.files.some((f) => f.endsWith('loss.png')));
+  assert.ok(!r1.files.some((f) => f.endsWith('waves.png')));
+
+  const noMetrics = join(root, 'no-metrics');
+  writeSyntheticRun(noMetrics, { seed: 5, trainEvery: 64, suites: [S('syntax', 6, 0.5)] });
+  rmSync(runPaths(noMetrics).metrics);
+  const r2 = await writeReport([noMetrics], { analyze: { resamples: 10 } });
+  assert.match(readFileSync(r2.index, 'utf8'), /Missing: no metrics\.jsonl in the run, so no loss curves/);
+  assert.ok(r2.files.some((f) => f.endsWith('waves.png')));
+  assert.ok(!r2.files.some((f) => f.endsWith('loss.png')));
+});
