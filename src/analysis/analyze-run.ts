@@ -29,7 +29,7 @@ export interface AnalyzeOptions {
 /** The built-in suites in the order of the claimed stages; others follow by name. */
 const SUITE_ORDER = ['tokens', 'syntax', 'facts', 'reasoning', 'icl'];
 
-export function suiteRank(name: string): [number, string] {
+function suiteRank(name: string): [number, string] {
   const i = SUITE_ORDER.indexOf(name);
   return [i < 0 ? SUITE_ORDER.length : i, name];
 }
@@ -70,9 +70,9 @@ export function analyzeRunData(data: RunData, opts: AnalyzeOptions = {}): Analys
       warnings.push(`suite ${suite}: only ${m.ids.length} items; bootstrap intervals over so few items are coarse`);
     }
     const rng = Rng.derive(seed, 'bootstrap', suite);
-    const r = analyzeCurves(m, ['d', 'c'], { resamples, rng }, `suite '${suite}'`) as Record<MetricKind, CurveResult>;
+    const r = analyzeCurves(m, ['d', 'c'], { resamples, rng }, `suite '${suite}'`, data.checkpoints.length) as Record<MetricKind, CurveResult>;
     results.set(suite, r);
-    const lacking = insufficiency(m, `suite '${suite}'`);
+    const lacking = insufficiency(m, `suite '${suite}'`, data.checkpoints.length);
     if (lacking) problems.push({ subject: suite, ...lacking });
     capabilities.push({ name: suite, items: m.ids.length, discrete: r.d.analysis, continuous: r.c.analysis, metricComparison: compareMetrics(r.d, r.c) });
     slopes.push(...curveSlopeChanges(suite, r.d), ...curveSlopeChanges(suite, r.c));

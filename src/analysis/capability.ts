@@ -38,7 +38,7 @@ export function toPosition(value: number, interval: { lo: number | null; hi: num
  * Fits the curves of `kinds` on `m`, with a bootstrap over its items. The same resample of
  * items serves every kind.
  */
-export function analyzeCurves(m: SuiteMatrix, kinds: MetricKind[], boot: BootstrapOptions, subject: string): Record<MetricKind, CurveResult | undefined> {
+export function analyzeCurves(m: SuiteMatrix, kinds: MetricKind[], boot: BootstrapOptions, subject: string, savedCheckpoints = 0): Record<MetricKind, CurveResult | undefined> {
   const out: Record<MetricKind, CurveResult | undefined> = { d: undefined, c: undefined };
   const setups = kinds.map((kind) => {
     const full = meanCurve(m, kind);
@@ -49,7 +49,7 @@ export function analyzeCurves(m: SuiteMatrix, kinds: MetricKind[], boot: Bootstr
     return { kind, scale, y, se, points };
   });
 
-  const lacking = insufficiency(m, subject);
+  const lacking = insufficiency(m, subject, savedCheckpoints);
   if (lacking) {
     const message = `${lacking.what}: ${lacking.fix}`;
     for (const s of setups) out[s.kind] = { analysis: insufficient(m, s.kind, s.scale, s.points, message), point: null, replicates: [] };
@@ -80,8 +80,12 @@ export function analyzeCurves(m: SuiteMatrix, kinds: MetricKind[], boot: Bootstr
   return out;
 }
 
-/** What is missing for a fit of `m`, and how to get it; null when a fit can be made. */
-export function insufficiency(m: SuiteMatrix, subject: string): { what: string; fix: string } | null {
+/**
+ * What is missing for a fit of `m`, and how to get it; null when a fit can be made.
+ * `savedCheckpoints` (from checkpoints/index.json) tells "probe the checkpoints you have"
+ * from "train longer".
+ */
+export function insufficiency(m: SuiteMatrix, subject: string, savedCheckpoints = 0): { what: string; fix: string } | null {
   const probed = m.x.length;
   const finite = m.x.filter(Number.isFinite).length;
   if (probed >= MIN_CHECKPOINTS_FOR_FIT && finite >= 2) return null;
@@ -89,7 +93,10 @@ export function insufficiency(m: SuiteMatrix, subject: string): { what: string; 
     what:
       `${probed} checkpoint${probed === 1 ? '' : 's'} probed for ${subject}; a fit needs at least ${MIN_CHECKPOINTS_FOR_FIT}` +
       (finite < 2 ? ' (two of them after step 0)' : ''),
-    fix: 'train longer or lower --checkpoint-every, then `slurry probe RUN`',
+    fix:
+      savedCheckpoints >= MIN_CHECKPOINTS_FOR_FIT
+        ? `the run has ${savedCheckpoints} checkpoints saved: probe them with \`slurry probe RUN\``
+        : 'train longer or lower --checkpoint-every, then `slurry probe RUN`',
   };
 }
 

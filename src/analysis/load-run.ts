@@ -18,14 +18,14 @@ export type ValLine = z.output<typeof valRecordSchema>;
 
 export interface RunData {
   run: string;
-  config: Record<string, unknown> | null;
   train: TrainLine[];
   val: ValLine[];
   probes: ProbeRecord[];
   samples: SampleRecord[];
+  /** Saved checkpoints (checkpoints/index.json), whether probed or not. */
   checkpoints: { step: number; tokens: number; dir: string }[];
   /** Which files exist (so the analysis can tell "missing" from "empty"). */
-  present: { metrics: boolean; probes: boolean; samples: boolean; checkpointIndex: boolean; config: boolean };
+  present: { metrics: boolean; probes: boolean; samples: boolean; checkpointIndex: boolean };
   warnings: string[];
 }
 
@@ -37,7 +37,6 @@ export function loadRun(run: string): RunData {
     probes: existsSync(p.probes),
     samples: existsSync(p.samples),
     checkpointIndex: existsSync(p.checkpointIndex),
-    config: existsSync(p.config),
   };
   if (!present.metrics && !present.probes) {
     throw new SlurryError(`${run}: neither metrics.jsonl nor probes.jsonl found; is this a run directory? (\`slurry train\` writes one)`);
@@ -51,11 +50,9 @@ export function loadRun(run: string): RunData {
     : [];
   const samples = present.samples ? lastPerKey(readJsonl(p.samples, sampleRecordSchema), (r) => String(r.step), 'samples.jsonl records', warnings) : [];
   const checkpoints = present.checkpointIndex ? parseWith(checkpointIndexSchema, readJson(p.checkpointIndex), p.checkpointIndex).checkpoints : [];
-  const config = present.config ? (readJson(p.config) as Record<string, unknown>) : null;
   checkTokensAgree(probes, warnings);
   return {
     run,
-    config,
     train: train.sort((a, b) => a.step - b.step),
     val: val.sort((a, b) => a.step - b.step),
     probes,

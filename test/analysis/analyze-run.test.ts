@@ -132,6 +132,10 @@ test('capabilities without a midpoint in range are excluded from the verdict, wi
 
 test('too few probed checkpoints: says what is missing and how to get it, fits nothing', () => {
   const dir = run({ suites: [S('syntax', 6, 0.5), S('facts', 7, 0.5)], probeSteps: [0, 64, 1024] });
+  // the run saved 43 checkpoints: probing them is the fix
+  const saved = analyzeRunData(loadRun(dir), { resamples: 10 }).problems.find((x) => x.subject === 'syntax')!;
+  assert.equal(saved.fix, 'the run has 43 checkpoints saved: probe them with `slurry probe RUN`');
+  rmSync(runPaths(dir).checkpointIndex);
   const a = analyzeRun(dir);
   assert.equal(a.verdict.verdict, 'undetermined');
   const p = a.problems.find((x) => x.subject === 'syntax')!;

@@ -26,6 +26,7 @@ test('slurry analyze RUN writes analysis.json and prints the verdict', () => {
 test('slurry analyze: too few checkpoints is reported with the fix, not fitted', () => {
   const run = join(root, 'few');
   writeSyntheticRun(run, { seed: 3, trainEvery: 64, probeSteps: [0, 8, 512], suites: [{ suite: 'syntax', items: 50, midpoint: 5.5, width: 0.6 }] });
+  rmSync(runPaths(run).checkpointIndex);
   const r = slurry('analyze', run, '--resamples', '10');
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /Missing: 3 checkpoints probed for suite 'syntax'; a fit needs at least 6\. To get it: train longer or lower --checkpoint-every, then `slurry probe RUN`\./);
