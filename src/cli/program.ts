@@ -3,8 +3,10 @@
  * here; main.ts runs it.
  */
 import { Command } from 'commander';
+import { registerAnalyze } from './analyze.js';
 import { registerBench } from './bench.js';
 import { registerDoctor } from './doctor.js';
+import { registerReport } from './report.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -15,5 +17,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerDoctor(program);
   registerBench(program);
+  registerAnalyze(program);
+  registerReport(program);
   return program;
 }
