@@ -3,6 +3,7 @@
  * here; main.ts runs it.
  */
 import { Command } from 'commander';
+import { registerData } from './data.js';
 import { registerDoctor } from './doctor.js';
 
 export function buildProgram(): Command {
@@ -13,5 +14,6 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerDoctor(program);
+  registerData(program);
   return program;
 }

@@ -63,12 +63,18 @@ export function splitGloss(gloss: string): { definition: string; examples: strin
   return { definition, examples };
 }
 
-/** Every synset of one part of speech, in file (offset) order. */
-export function readSynsets(pos: WordnetPos): Synset[] {
-  const out: Synset[] = [];
-  for (const line of readPackageFile(WORDNET_PACKAGE, `dict/data.${pos}`).split('\n')) {
-    const s = parseSynsetLine(line, pos);
-    if (s) out.push(s);
+const synsetCache = new Map<WordnetPos, readonly Synset[]>();
+
+/** Every synset of one part of speech, in file (offset) order; parsed once per process. */
+export function readSynsets(pos: WordnetPos): readonly Synset[] {
+  let out = synsetCache.get(pos);
+  if (!out) {
+    const list: Synset[] = [];
+    for (const line of readPackageFile(WORDNET_PACKAGE, `dict/data.${pos}`).split('\n')) {
+      const s = parseSynsetLine(line, pos);
+      if (s) list.push(s);
+    }
+    synsetCache.set(pos, (out = list));
   }
   return out;
 }

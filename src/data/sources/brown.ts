@@ -103,8 +103,12 @@ export function brownSampleText(sample: BrownSample): string {
     .join('\n\n');
 }
 
-export function readBrownSamples(): BrownSample[] {
-  return brownFileIds().map((id) => parseBrownSample(id, readPackageFile(PACKAGE, id)));
+let samples: BrownSample[] | undefined;
+
+/** Every sample, parsed once per process (the documents and the lexicon both need them). */
+export function readBrownSamples(): readonly BrownSample[] {
+  samples ??= brownFileIds().map((id) => parseBrownSample(id, readPackageFile(PACKAGE, id)));
+  return samples;
 }
 
 export const brown: Source<Record<string, never>> = {
