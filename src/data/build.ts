@@ -147,7 +147,8 @@ function artifactSchema(path: string): z.ZodType {
  * line); the count is reported.
  */
 function dropSeenItems(a: Artifact, index: SentenceIndex): { artifact: Artifact; removed: number } {
-  if (!('jsonl' in a.content)) return { artifact: a, removed: 0 };
+  const heldOut = Object.values(PROBE_FILES).some((p) => p.path === a.path && p.heldOut);
+  if (!heldOut || !('jsonl' in a.content)) return { artifact: a, removed: 0 };
   const kept = a.content.jsonl.filter((r) => {
     const item = r as { prompt?: unknown; answer?: unknown };
     return !(typeof item.prompt === 'string' && typeof item.answer === 'string' && index.has(item.prompt + item.answer));

@@ -102,31 +102,30 @@ function duplicateLineStats(lines: readonly string[]): { lines: number; chars: n
 /**
  * For n = 2, 3, 4: the fraction of characters (of all word characters) covered by the
  * occurrences of the most frequent word n-gram (Gopher's "top n-gram" rule). N-grams are
- * counted by a 52-bit hash of word ids rather than as strings.
+ * counted by a 30-bit hash of their word ids (small integers keep the Map fast); a rare
+ * collision merges two n-grams' counts, which cannot matter for a threshold on the top one.
  */
 export function topNgramCharFractions(words: readonly string[]): [number, number, number] {
   const idOf = new Map<string, number>();
   const ids = new Int32Array(words.length);
   let total = 0;
-  words.forEach((w, i) => {
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
     let id = idOf.get(w);
     if (id === undefined) idOf.set(w, (id = idOf.size));
-    ids[i] = id;
+    ids[i] = mix32(id);
     total += w.length;
-  });
+  }
   const out: [number, number, number] = [0, 0, 0];
+  const counts = new Map<number, number>();
   for (let n = 2; n <= 4; n++) {
-    const counts = new Map<number, number>();
+    counts.clear();
     let bestCount = 1;
     let bestAt = -1;
     for (let i = 0; i + n <= ids.length; i++) {
-      let a = 0x12345;
-      let b = 0x6789;
-      for (let j = i; j < i + n; j++) {
-        a = mix32(a ^ ids[j]!);
-        b = mix32(b + ids[j]! * 31);
-      }
-      const key = (a & 0xfffff) * 4294967296 + (b >>> 0);
+      let h = n;
+      for (let j = i; j < i + n; j++) h = Math.imul(h ^ ids[j]!, 0x9e3779b1) ^ (h >>> 15);
+      const key = h & 0x3fffffff;
       const c = (counts.get(key) ?? 0) + 1;
       counts.set(key, c);
       if (c > bestCount) {

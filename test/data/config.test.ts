@@ -23,6 +23,9 @@ test('presets resolve with every default written out and every source included',
 test('overrides apply; bad values are errors naming the field', () => {
   assert.equal(presetConfig('quick', { seed: 9, vocabSize: 'byte' }).seed, 9);
   assert.equal(presetConfig('quick', { vocabSize: 'byte' }).tokenizer.vocabSize, 'byte');
+  assert.equal(presetConfig('full', { dedupThreshold: 0.6 }).dedup.threshold, 0.6);
+  assert.equal(presetConfig('full', { dedupThreshold: 0.6 }).dedup.numPerm, 128);
+  assert.throws(() => presetConfig('quick', { dedupThreshold: 1.5 }), /field "dedup.threshold"/);
   assert.throws(() => presetConfig('huge'), /unknown preset "huge"; expected one of quick, full/);
   assert.throws(() => presetConfig('quick', { vocabSize: 100 }), /field "tokenizer.vocabSize"/);
   assert.throws(() => parseBuildConfig({ preset: 'custom', seed: 1, sources: { brown: { maxBytes: -5 } } }, 'my.json'), (e: unknown) =>

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { bucketOf, countExposure, planExposure, zipfExposure } from '../../src/data/knowledge/exposure.js';
 import { loadKnowledgeBase } from '../../src/data/knowledge/kb.js';
 import { buildLexicon, regularEd, regularIng, regularS } from '../../src/data/knowledge/lexicon.js';
-import { cloze, clozeCandidates, FACT_TEMPLATES, indefinite, render, TWOHOP_TEMPLATES } from '../../src/data/knowledge/templates.js';
+import { cloze, clozeCandidates, FACT_TEMPLATES, indefinite, isCloze, render, TWOHOP_TEMPLATES } from '../../src/data/knowledge/templates.js';
 import { Rng } from '../../src/data/random.js';
 import { readBrownSamples } from '../../src/data/sources/brown.js';
 import { facts } from '../../src/data/sources/facts.js';
@@ -39,6 +39,7 @@ test('templates: every relation has training and held-out templates; held-out on
   for (const r of kb.relations) {
     const t = FACT_TEMPLATES[r.name];
     assert.ok(t && t.train.length >= 3 && t.heldOut.length >= 2, r.name);
+    assert.ok(t.train.some(isCloze), `${r.name}: needs a training template ending with the object (facts_seen probes)`);
     for (const h of t.heldOut) {
       assert.match(h, / \{(a:)?o\}$/, `${r.name}: held-out template must end with the object`);
       assert.ok(!t.train.includes(h));
@@ -50,6 +51,7 @@ test('templates: every relation has training and held-out templates; held-out on
   assert.deepEqual(cloze('Chemists classify {s} as {a:o}', 'argon', 'noble gas'), { prompt: 'Chemists classify argon as', answer: ' a noble gas' });
   assert.deepEqual(clozeCandidates('X {a:o}', ['metal', 'alkali metal']), [' a metal', ' an alkali metal']);
   assert.throws(() => cloze('{o} is it', 's', 'o'));
+  assert.deepEqual(cloze('The capital of {s} is {o}.', 'the Netherlands', 'Amsterdam'), { prompt: 'The capital of the Netherlands is', answer: ' Amsterdam' });
 });
 
 test('exposure: Zipf by rank, a fixed unseen fraction, buckets by thresholds', () => {

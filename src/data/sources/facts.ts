@@ -1,12 +1,15 @@
 /**
  * Facts from the knowledge base stated in training templates, each fact repeated by a
  * Zipf exposure plan (knowledge/exposure.ts), shuffled into short paragraphs. Writes
- * knowledge/facts.json (every fact with its exact training exposure and bucket) and
- * probes/facts.jsonl (each fact asked in every held-out template).
+ * knowledge/facts.json (every fact with its exact training exposure and bucket),
+ * probes/facts.jsonl (each fact asked in every held-out template) and
+ * probes/facts_seen.jsonl (each fact asked in its relation's first training template that
+ * ends with the object: recall of the trained phrasing; a fact stated fewer times than
+ * there are templates may not have been stated in that one).
  */
 import { z } from 'zod';
 import { bucketOf, planExposure } from '../knowledge/exposure.js';
-import { cloze, clozeCandidates, FACT_TEMPLATES, render } from '../knowledge/templates.js';
+import { cloze, clozeCandidates, FACT_TEMPLATES, isCloze, render } from '../knowledge/templates.js';
 import type { FactProbe, FactRecord } from '../probe-files.js';
 import { hashString, Rng } from '../random.js';
 import type { Document, Source } from './types.js';
@@ -64,31 +67,33 @@ export const facts: Source<Options> = {
     const kb = ctx.knowledge();
     const records: FactRecord[] = [];
     const probes: FactProbe[] = [];
+    const seen: FactProbe[] = [];
     for (const r of kb.relations) {
-      const { heldOut } = templatesOf(r.name);
+      const { train, heldOut } = templatesOf(r.name);
+      const seenIndex = train.findIndex(isCloze);
       for (const f of r.facts) {
         const exposure = ctx.exposure.get(f.id) ?? 0;
         const bucket = bucketOf(exposure, opts);
         records.push({ id: f.id, relation: r.name, subject: f.subject, object: f.object, exposure, bucket });
-        heldOut.forEach((template, t) => {
-          const template_id = `${r.name}/heldout-${t}`;
-          probes.push({
-            id: `${f.id}/heldout-${t}`,
-            fact_id: f.id,
-            relation: r.name,
-            subject: f.subject,
-            template_id,
-            ...cloze(template, f.subject, f.object),
-            candidates: clozeCandidates(template, r.values),
-            exposure,
-            bucket,
-          });
+        const item = (template: string, templateId: string): FactProbe => ({
+          id: `${f.id}/${templateId}`,
+          fact_id: f.id,
+          relation: r.name,
+          subject: f.subject,
+          template_id: `${r.name}/${templateId}`,
+          ...cloze(template, f.subject, f.object),
+          candidates: clozeCandidates(template, r.values),
+          exposure,
+          bucket,
         });
+        heldOut.forEach((template, t) => probes.push(item(template, `heldout-${t}`)));
+        if (seenIndex >= 0) seen.push(item(train[seenIndex]!, `train-${seenIndex}`));
       }
     }
     return [
       { path: 'knowledge/facts.json', content: { json: records } },
       { path: 'probes/facts.jsonl', content: { jsonl: probes } },
+      { path: 'probes/facts_seen.jsonl', content: { jsonl: seen } },
     ];
   },
 };
