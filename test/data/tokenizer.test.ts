@@ -123,4 +123,11 @@ test("Hugging Face's tokenizers library loads tokenizer.json and produces the sa
   }
   assert.equal(await hf.decode(tok.encode(brownTexts[2]!), false), brownTexts[2]);
   assert.equal(hf.getVocabSize(true), tok.vocabSize);
+
+  // The byte-level vocabulary (--vocab byte) loads too.
+  const bytes = new BpeTokenizer(trainBpe(new Map(), { tokens: 256 }));
+  const byteFile = join(dir, 'byte.json');
+  writeFileSync(byteFile, JSON.stringify(bytes.toHuggingFace()));
+  const s = 'Héllo 123 😀';
+  assert.deepEqual(Array.from((await Tokenizer.fromFile(byteFile).encode(s)).getIds()), bytes.encode(s));
 });
