@@ -8,6 +8,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { z } from 'zod';
 import { SlurryError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { startProgress, type ProgressMode } from '../util/progress.js';
@@ -29,7 +30,6 @@ import { trainBpe } from './tokenizer/bpe-train.js';
 import { pretokenize } from './tokenizer/pretokenize.js';
 import { BpeTokenizer, EOT_TEXT } from './tokenizer/tokenizer.js';
 import { parseOrThrow } from './validate.js';
-import { z } from 'zod';
 
 export interface BuildOptions {
   config: BuildConfig;
