@@ -8,13 +8,12 @@
  * Targets (issue 3): full corpus >= 40 MB built in <= 3 min on 2 cores; quick <= 5 MB in
  * <= 20 s; encoding >= 5 MB/s on one core; a batch of B*T = 4096 in a few ms.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { buildCorpus } from '../src/data/build.js';
-import { presetConfig } from '../src/data/config.js';
 import { openCorpus, type Corpus } from '../src/data/corpus.js';
 import { BpeTokenizer } from '../src/data/tokenizer/tokenizer.js';
 
@@ -24,6 +23,7 @@ function median(xs: readonly number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
+/** CPU seconds (user + system) of this process since `since`. */
 function cpuSeconds(since: NodeJS.CpuUsage): number {
   const u = process.cpuUsage(since);
   return (u.user + u.system) / 1e6;
@@ -32,27 +32,33 @@ function cpuSeconds(since: NodeJS.CpuUsage): number {
 export interface BuildFigures {
   preset: string;
   wallSeconds: number;
+  /** CPU seconds of the building process (user + system, all its threads). */
   cpuSeconds: number;
   textMB: number;
   trainTokens: number;
   stages: Record<string, number>;
 }
 
-/** Builds a preset into a temporary directory; returns its figures and the corpus path. */
-export async function benchBuild(preset: 'quick' | 'full'): Promise<BuildFigures & { dir: string }> {
+/**
+ * Builds a preset into a temporary directory in a fresh Node process (so no parse cached
+ * by an earlier build in this process flatters the figure); returns its figures and the
+ * corpus path.
+ */
+export function benchBuild(preset: 'quick' | 'full'): BuildFigures & { dir: string } {
   const dir = join(mkdtempSync(join(tmpdir(), `slurry-bench-${preset}-`)), 'corpus');
-  const cpu = process.cpuUsage();
-  const t0 = performance.now();
-  const m = await buildCorpus({ config: presetConfig(preset), out: dir, progress: 'silent' });
-  return {
-    dir,
-    preset,
-    wallSeconds: (performance.now() - t0) / 1000,
-    cpuSeconds: cpuSeconds(cpu),
-    textMB: m.totals.bytes / 1e6,
-    trainTokens: m.totals.train_tokens,
-    stages: m.build.stages,
-  };
+  const url = (rel: string) => new URL(rel, import.meta.url).href;
+  const script = `
+    const { buildCorpus } = await import(${JSON.stringify(url('../src/data/build.js'))});
+    const { presetConfig } = await import(${JSON.stringify(url('../src/data/config.js'))});
+    const t0 = performance.now();
+    const m = await buildCorpus({ config: presetConfig(${JSON.stringify(preset)}), out: ${JSON.stringify(dir)}, progress: 'silent' });
+    const wall = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage();
+    console.log(JSON.stringify({ wall, cpu: (cpu.user + cpu.system) / 1e6, bytes: m.totals.bytes, tokens: m.totals.train_tokens, stages: m.build.stages }));`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`build of ${preset} failed: ${r.stderr}`);
+  const f = JSON.parse(r.stdout.trim().split('\n').pop()!) as { wall: number; cpu: number; bytes: number; tokens: number; stages: Record<string, number> };
+  return { dir, preset, wallSeconds: f.wall, cpuSeconds: f.cpu, textMB: f.bytes / 1e6, trainTokens: f.tokens, stages: f.stages };
 }
 
 /** Training documents of every source, as the encoder sees them. */
@@ -131,7 +137,7 @@ function printBuild(f: BuildFigures): void {
 export async function benchData(sections: readonly string[] = []): Promise<void> {
   const want = (s: string) => sections.length === 0 || sections.includes(s);
   console.log('## data');
-  const quick = await benchBuild('quick');
+  const quick = benchBuild('quick');
   if (want('quick')) printBuild(quick);
   try {
     const corpus = openCorpus(quick.dir);
@@ -148,7 +154,7 @@ export async function benchData(sections: readonly string[] = []): Promise<void>
     rmSync(quick.dir, { recursive: true, force: true });
   }
   if (want('full')) {
-    const full = await benchBuild('full');
+    const full = benchBuild('full');
     printBuild(full);
     rmSync(full.dir, { recursive: true, force: true });
   }
