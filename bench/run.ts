@@ -3,10 +3,12 @@
  * one is installed. Sections can be picked: `npm run bench -- train gemm`.
  */
 import { benchAnalysis } from './analysis.js';
+import { benchData } from './data.js';
 import { benchTraining } from './train.js';
 
 const sections: Record<string, () => void | Promise<void>> = {
   train: () => benchTraining(),
+  data: () => benchData(),
   analysis: () => benchAnalysis(),
 };
 

@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import { registerAnalyze } from './analyze.js';
 import { registerBench } from './bench.js';
+import { registerData } from './data.js';
 import { registerDoctor } from './doctor.js';
 import { registerReport } from './report.js';
 
@@ -19,5 +20,6 @@ export function buildProgram(): Command {
   registerBench(program);
   registerAnalyze(program);
   registerReport(program);
+  registerData(program);
   return program;
 }
