@@ -2,10 +2,14 @@
  * `npm run bench`: every benchmark of slurry, each side by side with its reference where
  * one is installed. Sections can be picked: `npm run bench -- train gemm`.
  */
+import { benchFused } from './fused.js';
+import { benchGemm } from './gemm.js';
 import { benchTraining } from './train.js';
 
 const sections: Record<string, () => void | Promise<void>> = {
   train: () => benchTraining(),
+  gemm: () => benchGemm(),
+  fused: () => benchFused(),
 };
 
 const wanted = process.argv.slice(2);
