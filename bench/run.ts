@@ -4,12 +4,16 @@
  */
 import { benchAnalysis } from './analysis.js';
 import { benchData } from './data.js';
+import { benchFused } from './fused.js';
+import { benchGemm } from './gemm.js';
 import { benchTraining } from './train.js';
 
 const sections: Record<string, () => void | Promise<void>> = {
   train: () => benchTraining(),
   data: () => benchData(),
   analysis: () => benchAnalysis(),
+  gemm: () => benchGemm(),
+  fused: () => benchFused(),
 };
 
 const wanted = process.argv.slice(2);

@@ -1,5 +1,5 @@
-// Every kernel except the GEMM driver, written once as templates over an ISA's traits K
-// (K::V the vector wrapper of simd.h; K::MR, K::NR, K::pack_a, K::pack_b, K::micro its GEMM
+// Every kernel except the GEMM driver, written once as templates over an ISA's traits Isa
+// (Isa::V the vector wrapper of simd.h; Isa::MR, NR, pack_a, pack_b, micro its GEMM
 // toolkit) and instantiated by each ISA unit with that unit's compiler flags. The traits
 // types live in anonymous namespaces, so every instantiation is local to its unit.
 //
@@ -16,9 +16,9 @@
 
 namespace slurry {
 
-template <class K>
+template <class Isa>
 struct Fused {
-  using V = typename K::V;
+  using V = typename Isa::V;
   using R = typename V::R;
   static constexpr int W = V::W;
   // Elementwise kernels work in chunks of this many floats (a multiple of every W, so the
@@ -360,6 +360,73 @@ struct Fused {
     });
   }
 
+  // ---- GEMM with few rows ---------------------------------------------------------------
+
+  // C[0..M, n0..n1) = alpha op(A) op(B) + beta C for M <= kSmallM, without packing B. The
+  // rows of op(A) are copied to contiguous scratch first (they are few).
+  static void gemm_small_m(bool ta, bool tb, int64_t M, int64_t n0, int64_t n1, int64_t K, float alpha,
+                           const float* A, int64_t lda, const float* B, int64_t ldb, float beta, float* C,
+                           int64_t ldc) {
+    float* a = scratch(5, size_t(M * K));
+    for (int64_t i = 0; i < M; i++)
+      for (int64_t k = 0; k < K; k++) a[i * K + k] = ta ? A[k * lda + i] : A[i * lda + k];
+    switch (M) {
+      case 1: return small_m_rows<1>(tb, n0, n1, K, alpha, a, B, ldb, beta, C, ldc);
+      case 2: return small_m_rows<2>(tb, n0, n1, K, alpha, a, B, ldb, beta, C, ldc);
+      case 3: return small_m_rows<3>(tb, n0, n1, K, alpha, a, B, ldb, beta, C, ldc);
+      default: return small_m_rows<4>(tb, n0, n1, K, alpha, a, B, ldb, beta, C, ldc);
+    }
+  }
+  static_assert(kSmallM == 4, "gemm_small_m dispatches M = 1..4");
+
+  static inline R scale_into(R acc, float alpha, float beta, const float* c, int n) {
+    const R v = V::mul(acc, V::set1(alpha));
+    return beta == 0.0f ? v : V::fmadd(V::set1(beta), ld(c, n), v);
+  }
+
+  template <int MM>
+  static void small_m_rows(bool tb, int64_t n0, int64_t n1, int64_t K, float alpha, const float* a, const float* B,
+                           int64_t ldb, float beta, float* C, int64_t ldc) {
+    if (!tb) {  // B rows are contiguous in j: broadcast a[i][k] against 4 vectors of B's row k
+      for (int64_t j = n0; j < n1; j += 4 * W) {
+        const int64_t width = imin(4 * W, n1 - j);
+        R acc[MM][4];
+        for (int i = 0; i < MM; i++)
+          for (int q = 0; q < 4; q++) acc[i][q] = V::zero();
+        for (int64_t k = 0; k < K; k++) {
+          const float* brow = B + k * ldb + j;
+          R b[4];
+          for (int q = 0; q < 4; q++) b[q] = q * W < width ? ld(brow + q * W, (int)imin(W, width - q * W)) : V::zero();
+          for (int i = 0; i < MM; i++) {
+            const R ai = V::set1(a[i * K + k]);
+            for (int q = 0; q < 4; q++) acc[i][q] = V::fmadd(ai, b[q], acc[i][q]);
+          }
+        }
+        for (int i = 0; i < MM; i++)
+          for (int q = 0; q < 4 && q * W < width; q++) {
+            float* c = C + i * ldc + j + q * W;
+            const int n = (int)imin(W, width - q * W);
+            st(c, scale_into(acc[i][q], alpha, beta, c, n), n);
+          }
+      }
+    } else {  // B stored [N, K]: each C[i][j] is a dot product of two contiguous rows
+      for (int64_t j = n0; j < n1; j++) {
+        const float* bj = B + j * ldb;
+        R acc[MM];
+        for (int i = 0; i < MM; i++) acc[i] = V::zero();
+        vec_loop(0, K, [&](int64_t k, int c) {
+          const R bv = ld(bj + k, c);
+          for (int i = 0; i < MM; i++) acc[i] = V::fmadd(ld(a + i * K + k, c), bv, acc[i]);
+        });
+        for (int i = 0; i < MM; i++) {
+          float* c = C + i * ldc + j;
+          const float v = alpha * V::reduce_add(acc[i]);
+          *c = beta == 0.0f ? v : v + beta * *c;
+        }
+      }
+    }
+  }
+
   // ---- causal attention ---------------------------------------------------------------
   //
   // One task per (batch, head). Each product is a small GEMM done with the ISA's packing
@@ -368,7 +435,7 @@ struct Fused {
   //   backward  dP = dO V^T (lower tiles), dV += P^T dO (k >= row tile start),
   //             dS = P (dP - rowsum(P dP)) scale, dQ += dS K (k < end), dK += dS^T Q (k >= start)
 
-  static constexpr int MR = K::MR, NR = K::NR;
+  static constexpr int MR = Isa::MR, NR = Isa::NR;
   static inline int64_t round_up(int64_t x, int64_t m) { return (x + m - 1) / m * m; }
 
   enum class Tiles { kLowerFullK, kKBelowRowEnd, kKFromRowStart };
@@ -386,7 +453,7 @@ struct Fused {
       const float* a = ap + (i0 / MR) * Kd * MR + k0 * MR;
       for (int64_t j0 = 0; j0 < n_end; j0 += NR) {
         const float* b = bp + (j0 / NR) * Kd * NR + k0 * NR;
-        K::micro(k1 - k0, a, b, c + i0 * ldc + j0, ldc, alpha, beta, m, (int)imin(NR, N - j0));
+        Isa::micro(k1 - k0, a, b, c + i0 * ldc + j0, ldc, alpha, beta, m, (int)imin(NR, N - j0));
       }
     }
   }
@@ -406,13 +473,13 @@ struct Fused {
         const float* v = q + 2 * C;
         float* a = att + task * T * T;
         // S = scale Q K^T on the tiles that touch the lower triangle
-        K::pack_a(false, T, hs, q, C3, apack);
-        K::pack_b(true, hs, T, k, C3, bpack);
+        Isa::pack_a(false, T, hs, q, C3, apack);
+        Isa::pack_b(true, hs, T, k, C3, bpack);
         tiles(Tiles::kLowerFullK, T, T, hs, apack, bpack, a, T, scale, 0.0f);
         for (int64_t t = 0; t < T; t++) softmax_causal_row(a + t * T, t + 1, T);
         // out = P V, P zero above the diagonal
-        K::pack_a(false, T, T, a, T, apack);
-        K::pack_b(false, T, hs, v, C3, bpack);
+        Isa::pack_a(false, T, T, a, T, apack);
+        Isa::pack_b(false, T, hs, v, C3, bpack);
         tiles(Tiles::kKBelowRowEnd, T, hs, T, apack, bpack, out + b * T * C + h * hs, C, 1.0f, 0.0f);
       }
     });
@@ -450,22 +517,22 @@ struct Fused {
         const float* p = att + task * T * T;
         const float* dO = dout + b * T * C + h * hs;
         // dP = dO V^T (lower tiles) into ds
-        K::pack_a(false, T, hs, dO, C, apack);
-        K::pack_b(true, hs, T, v, C3, bpack);
+        Isa::pack_a(false, T, hs, dO, C, apack);
+        Isa::pack_b(true, hs, T, v, C3, bpack);
         tiles(Tiles::kLowerFullK, T, T, hs, apack, bpack, ds, T, 1.0f, 0.0f);
         // dV += P^T dO: row u of dV sums over t >= u
-        K::pack_a(true, T, T, p, T, apack);
-        K::pack_b(false, T, hs, dO, C, bpack);
+        Isa::pack_a(true, T, T, p, T, apack);
+        Isa::pack_b(false, T, hs, dO, C, bpack);
         tiles(Tiles::kKFromRowStart, T, hs, T, apack, bpack, dv, C3, 1.0f, 1.0f);
         // dS = P (dP - sum_u P dP) scale, zero above the diagonal
         for (int64_t t = 0; t < T; t++) softmax_backward_row(ds + t * T, p + t * T, t + 1, T, scale);
         // dQ += dS K
-        K::pack_a(false, T, T, ds, T, apack);
-        K::pack_b(false, T, hs, k, C3, bpack);
+        Isa::pack_a(false, T, T, ds, T, apack);
+        Isa::pack_b(false, T, hs, k, C3, bpack);
         tiles(Tiles::kKBelowRowEnd, T, hs, T, apack, bpack, dq, C3, 1.0f, 1.0f);
         // dK += dS^T Q
-        K::pack_a(true, T, T, ds, T, apack);
-        K::pack_b(false, T, hs, q, C3, bpack);
+        Isa::pack_a(true, T, T, ds, T, apack);
+        Isa::pack_b(false, T, hs, q, C3, bpack);
         tiles(Tiles::kKFromRowStart, T, hs, T, apack, bpack, dk, C3, 1.0f, 1.0f);
       }
     });
@@ -484,12 +551,13 @@ struct Fused {
 };
 
 // The table of one ISA: its GEMM kit plus every fused kernel instantiated for its traits.
-template <class K>
+template <class Isa>
 KernelTable make_table(const char* isa, GemmKit kit, double (*fma_loop)(int64_t)) {
-  using F = Fused<K>;
+  using F = Fused<Isa>;
   KernelTable t{};
   t.isa = isa;
   t.kit = kit;
+  t.kit.small_m = F::gemm_small_m;
   t.add_bias = F::add_bias;
   t.bias_backward = F::bias_backward;
   t.embedding_forward = F::embedding_forward;

@@ -14,7 +14,7 @@ namespace slurry {
 
 struct GemmKit {
   int MR, NR;      // register tile of C
-  int KC, MC, NC;  // cache blocks: A block MC x KC sits in L2, B micro-panel KC x NR in L1
+  int KC, MC, NC;  // cache blocks: the packed A block (MC x KC) stays in L2 while B micro-panels stream
 
   // Packs op(A)[i0 + 0..mc, p0 + 0..kc) into ceil(mc/MR) panels of kc*MR floats; rows past
   // mc are zero. a points at op(A)[i0][p0] in storage: A[i0*lda + p0], or A[p0*lda + i0]
@@ -27,7 +27,13 @@ struct GemmKit {
   // m <= MR, n <= NR; only the valid m x n corner of C is touched.
   void (*micro)(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float alpha, float beta,
                 int m, int n);
+  // Few rows (M <= kSmallM, e.g. one token at a time): columns n0..n1 of C straight from the
+  // unpacked operands, since packing B would cost as much as the product itself.
+  void (*small_m)(bool transA, bool transB, int64_t M, int64_t n0, int64_t n1, int64_t K, float alpha,
+                  const float* A, int64_t lda, const float* B, int64_t ldb, float beta, float* C, int64_t ldc);
 };
+
+constexpr int64_t kSmallM = 4;
 
 // C = alpha op(A) op(B) + beta C, row-major, multi-threaded (see kernels.ts for the contract).
 void sgemm(const GemmKit& kit, bool transA, bool transB, int64_t M, int64_t N, int64_t K, float alpha,

@@ -99,6 +99,14 @@ void sgemm(const GemmKit& kit, bool transA, bool transB, int64_t M, int64_t N, i
     scale_c(M, N, beta, C, ldc);
     return;
   }
+  if (M <= kSmallM) {  // column chunks, each computed whole by one thread
+    constexpr int64_t kCols = 128;
+    const int64_t chunks = (N + kCols - 1) / kCols;
+    parallel_for(chunks, std::max<int64_t>(1, kParallelMacs / (M * K * kCols)), [&](int64_t b, int64_t e) {
+      kit.small_m(transA, transB, M, b * kCols, std::min(N, e * kCols), K, alpha, A, lda, B, ldb, beta, C, ldc);
+    });
+    return;
+  }
   GemmJob g{&kit, transA, transB, M, N, K, alpha, beta, A, lda, B, ldb, C, ldc, 1, 1};
   const int threads = M * N * K >= kParallelMacs ? pool_threads() : 1;
   choose_grid(M, N, K, kit.MR, kit.NR, threads, g.tm, g.tn);

@@ -143,7 +143,7 @@ struct Avx2 {
 
 const KernelTable* table_avx2() {
   static const KernelTable table =
-      make_table<Avx2>("avx2", GemmKit{kMR, kNR, 256, 120, 4096, pack_a_impl, pack_b_impl, micro_impl}, fma_loop);
+      make_table<Avx2>("avx2", GemmKit{kMR, kNR, 512, 96, 4096, pack_a_impl, pack_b_impl, micro_impl, nullptr}, fma_loop);
   return &table;
 }
 

@@ -156,8 +156,10 @@ struct Avx512 {
 }  // namespace
 
 const KernelTable* table_avx512() {
+  // KC = 512: the B micro-panel (64 KiB) streams from L2 fast enough, and a long K block
+  // means C is read and written fewer times (measured better than 256-384 on Zen 5).
   static const KernelTable table =
-      make_table<Avx512>("avx512", GemmKit{kMR, kNR, 256, 144, 4096, pack_a_impl, pack_b_impl, micro_impl}, fma_loop);
+      make_table<Avx512>("avx512", GemmKit{kMR, kNR, 512, 96, 4096, pack_a_impl, pack_b_impl, micro_impl, nullptr}, fma_loop);
   return &table;
 }
 

@@ -71,7 +71,7 @@ struct Portable {
 
 const KernelTable* table_portable() {
   static const KernelTable table =
-      make_table<Portable>("portable", GemmKit{kMR, kNR, 256, 128, 4096, pack_a_impl, pack_b_impl, micro_impl}, fma_loop);
+      make_table<Portable>("portable", GemmKit{kMR, kNR, 256, 128, 4096, pack_a_impl, pack_b_impl, micro_impl, nullptr}, fma_loop);
   return &table;
 }
 

@@ -169,10 +169,11 @@ void pool_set_threads(int n) {
 }
 
 int pool_default_threads(char* err, size_t errlen) {
-  if (const char* env = std::getenv("SLURRY_THREADS")) {
+  const char* env = std::getenv("SLURRY_THREADS");
+  if (env && *env) {  // empty counts as unset
     char* end = nullptr;
     const long v = std::strtol(env, &end, 10);
-    if (*env == '\0' || *end != '\0' || v < 1 || v > 1024) {
+    if (*end != '\0' || v < 1 || v > 1024) {
       std::snprintf(err, errlen, "SLURRY_THREADS=%s: expected a positive integer", env);
       return -1;
     }

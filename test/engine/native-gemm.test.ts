@@ -128,9 +128,9 @@ nativeSuite('native gemm', (addon) => {
     }
   });
 
-  test('gemm: shapes that cross the cache blocks (K > KC, N > NC) and run threaded', () => {
+  test('gemm: shapes that cross the cache blocks (K > KC, N > NC), few-row shapes, all threaded', () => {
     const rng = new Rng('gemm/large');
-    const shapes: [number, number, number][] = [[200, 150, 530], [20, 4200, 9], [40, 70, 1100], [1030, 31, 70]];
+    const shapes: [number, number, number][] = [[200, 150, 530], [20, 4200, 9], [40, 70, 1100], [1030, 31, 70], [3, 5000, 70], [1, 700, 600]];
     for (const [M, N, K] of shapes) {
       for (const [ta, tb] of [[false, false], [false, true], [true, false], [true, true]]) {
         const p = prepare(rng, { ta, tb, M, N, K, alpha: 1, beta: 1, pad: 3 }, false);
