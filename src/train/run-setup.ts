@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { kernels } from '../engine/backend.js';
 import { readModelConfig } from '../model/checkpoint.js';
+import type { GPTConfig } from '../model/config.js';
 import { GPT } from '../model/gpt.js';
 import { checkpointDirName, runPaths } from '../run/layout.js';
 import type { CheckpointEntry } from '../run/records.js';
@@ -60,11 +61,9 @@ export function setupFresh(raw: unknown, run: string, o: SetupOptions): RunSetup
   if (existsSync(paths.config) || existsSync(paths.metrics) || existsSync(paths.checkpoints)) {
     throw new SlurryError(`${run}: already holds a run (use --resume to continue it, or another --out)`);
   }
-  const initModel = initFromModel(raw, where);
-  const parsed = parseTrainConfig(initModel ? { model: initModel.own, ...(raw as object) } : raw, where);
+  const parsed = parseTrainConfig(withInitModel(raw, where), where);
   const data = openData(parsed.corpus, o, where);
-  // A corpus handed over in code stands in for the config's `corpus:`.
-  const config = resolveTrainConfig({ ...parsed, corpus: parsed.corpus ?? data.dir }, { sources: data.sources, vocabSize: data.tokenizer.vocabSize, initModel: initModel?.config, where });
+  const config = resolveWith(raw, data, where);
   if (config.init_from) checkSameTokenizer(config.init_from, data);
   const model = config.init_from ? readCheckpointModel(config.init_from) : GPT.init(config.model, config.seed);
   writeJsonAtomic(paths.config, config);
@@ -95,14 +94,7 @@ export function setupResume(raw: unknown | undefined, run: string, o: SetupOptio
   const edited = firstDifference(stored, JSON.parse(JSON.stringify(config)));
   if (edited) throw new SlurryError(`${paths.config}: not a resolved run config (edited?): ${describeDifference(edited)}`);
   if (raw !== undefined) {
-    const initOwn = initFromModel(raw, 'config');
-    const given = resolveTrainConfig(parseTrainConfig(initOwn ? { model: initOwn.own, ...(raw as object) } : raw, 'config'), {
-      sources: data.sources,
-      vocabSize: data.tokenizer.vocabSize,
-      initModel: initOwn?.config,
-      where: 'config',
-    });
-    const d = firstDifference(config, given);
+    const d = firstDifference(config, resolveWith(raw, data, o.where ?? 'config'));
     if (d) throw new SlurryError(`resume of ${run}: the given config differs from the run's ${describeDifference(d)}`);
   }
 
@@ -161,12 +153,30 @@ function openData(corpus: string | undefined, o: SetupOptions, where: string): T
   return o.openData(corpus);
 }
 
+/** Parses and resolves a config given in code or a file against an opened corpus. */
+function resolveWith(raw: unknown, data: TrainingData, where: string): ResolvedTrainConfig {
+  const parsed = parseTrainConfig(withInitModel(raw, where), where);
+  // A corpus handed over in code stands in for the config's `corpus:`.
+  return resolveTrainConfig({ ...parsed, corpus: parsed.corpus ?? data.dir }, {
+    sources: data.sources,
+    vocabSize: data.tokenizer.vocabSize,
+    initModel: initFromModel(raw, where),
+    where,
+  });
+}
+
 /**
- * Continued pretraining takes the architecture of the checkpoint it starts from: its model
- * config, with the keys the training config may leave out (vocab and context come from
- * the corpus and the config).
+ * Continued pretraining takes the architecture of the checkpoint it starts from: a config
+ * with init_from and no model section gets the checkpoint's.
  */
-function initFromModel(raw: unknown, where: string) {
+function withInitModel(raw: unknown, where: string): unknown {
+  const initModel = initFromModel(raw, where);
+  if (!initModel || (raw as { model?: unknown }).model !== undefined) return raw;
+  return { ...(raw as object), model: initModel };
+}
+
+/** The model config of init_from's checkpoint, if the config has one. */
+function initFromModel(raw: unknown, where: string): GPTConfig | undefined {
   const from = typeof raw === 'object' && raw !== null ? (raw as { init_from?: unknown }).init_from : undefined;
   if (typeof from !== 'string') return undefined;
   const dir = resolve(from);
@@ -175,9 +185,7 @@ function initFromModel(raw: unknown, where: string) {
     const steps = readdirSync(join(dir, 'checkpoints')).filter((n) => /^step-\d+$/.test(n)).sort();
     throw new SlurryError(`${where}: init_from: ${from} is a run, not a checkpoint (pick one of its checkpoints, e.g. ${join(from, 'checkpoints', steps[steps.length - 1] ?? 'step-0000000')})`);
   }
-  const config = readModelConfig(dir);
-  const own = (raw as { model?: Record<string, unknown> }).model ?? { ...config };
-  return { config, own };
+  return readModelConfig(dir);
 }
 
 function checkSameTokenizer(checkpoint: string, data: TrainingData): void {

@@ -1,41 +1,17 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { MetricsRecord, TrainRecord } from '../../src/run/records.js';
+import type { TrainRecord } from '../../src/run/records.js';
+import { readTrainingState } from '../../src/train/checkpoint-io.js';
 import { train } from '../../src/train/trainer.js';
+import { deterministic, quiet, readMetrics, tempRun, tinyConfig } from './support/runs.js';
 import { syntheticData } from './support/synthetic-data.js';
-
-const tinyConfig = {
-  seed: 3,
-  model: { n_layer: 1, n_head: 2, n_embd: 16 },
-  batch_size: 4,
-  context: 16,
-  steps: 24,
-  optimizer: { lr: 3e-2 },
-  lr_schedule: { kind: 'cosine', warmup_steps: 2 },
-  checkpoints: { log_until: 4, every: 10 },
-  eval: { every: 8, batches: 1 },
-};
-
-function tempRun(): string {
-  return join(mkdtempSync(join(tmpdir(), 'slurry-train-')), 'run');
-}
-
-function readMetrics(run: string): MetricsRecord[] {
-  return readFileSync(join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-}
-
-/** The records with wall-clock fields removed: what must be identical between runs. */
-function deterministic(records: MetricsRecord[]): unknown[] {
-  return records.map((r) => (r.type === 'train' ? { ...r, time: 0, tokens_per_s: 0 } : r));
-}
 
 test('a tiny run learns, logs every step and checkpoints on schedule', async () => {
   const run = tempRun();
   const seen: number[] = [];
-  const result = await train(tinyConfig, { out: run, data: syntheticData(), onCheckpoint: (step) => void seen.push(step), log: () => {} });
+  const result = await train(tinyConfig, { out: run, data: syntheticData(), onCheckpoint: (step) => void seen.push(step), log: quiet });
   assert.equal(result.steps, 24);
   const records = readMetrics(run);
   const trainRecords = records.filter((r): r is TrainRecord => r.type === 'train');
@@ -62,34 +38,70 @@ test('a tiny run learns, logs every step and checkpoints on schedule', async () 
 
 test('same seed and config give bit-identical losses; another seed does not', async () => {
   const runs = [tempRun(), tempRun(), tempRun()];
-  await train(tinyConfig, { out: runs[0], data: syntheticData(), log: () => {} });
-  await train(tinyConfig, { out: runs[1], data: syntheticData(), log: () => {} });
-  await train({ ...tinyConfig, seed: 4 }, { out: runs[2], data: syntheticData(), log: () => {} });
+  await train(tinyConfig, { out: runs[0], data: syntheticData(), log: quiet });
+  await train(tinyConfig, { out: runs[1], data: syntheticData(), log: quiet });
+  await train({ ...tinyConfig, seed: 4 }, { out: runs[2], data: syntheticData(), log: quiet });
   const [a, b, c] = runs.map((r) => deterministic(readMetrics(r)));
   assert.deepEqual(a, b);
   assert.notDeepEqual(a, c);
 });
 
-test('a run stopped after a checkpoint resumes to the same metrics as an uninterrupted one', async () => {
-  const whole = tempRun();
-  await train(tinyConfig, { out: whole, data: syntheticData(), log: () => {} });
-  const broken = tempRun();
-  // A crash just after checkpoint 10: the hook throws, as a kill would stop the process.
-  await assert.rejects(
-    train(tinyConfig, {
-      out: broken,
-      data: syntheticData(),
-      log: () => {},
-      onCheckpoint: (step) => {
-        if (step === 10) throw new Error('simulated crash');
-      },
-    }),
-    /simulated crash/,
-  );
-  // Lines past the checkpoint and a torn last line, as a kill mid-write leaves them.
-  appendFileSync(join(broken, 'metrics.jsonl'), '{"type":"train","step":11,"loss":9}\n{"type":"tr');
-  const resumed = await train(undefined, { out: broken, resume: true, data: syntheticData(), log: () => {} });
-  assert.equal(resumed.steps, 24);
-  assert.deepEqual(deterministic(readMetrics(broken)), deterministic(readMetrics(whole)));
-  assert.ok(existsSync(join(broken, 'checkpoints', 'step-0000024')));
+const schedules = {
+  mix: { kind: 'mix', weights: 'natural' },
+  staged: { kind: 'staged', phases: [{ weights: { repeat: 1 }, steps: 8 }, { weights: 'uniform' }] },
+  anneal: { kind: 'anneal', weights: 'uniform', anneal_weights: { count: 1 }, anneal_fraction: 0.25 },
+  adaptive: { kind: 'adaptive', initial: 'uniform' },
+};
+
+for (const [kind, schedule] of Object.entries(schedules)) {
+  test(`${kind}: a run stopped after a checkpoint resumes to the same metrics as an uninterrupted one`, async () => {
+    const config = { ...tinyConfig, data: { schedule } };
+    const whole = tempRun();
+    await train(config, { out: whole, data: syntheticData(), log: quiet });
+    const broken = tempRun();
+    // A crash just after checkpoint 10: the hook throws, as a kill would stop the process.
+    const crash = (step: number) => {
+      if (step === 10) throw new Error('simulated crash');
+    };
+    await assert.rejects(train(config, { out: broken, data: syntheticData(), log: quiet, onCheckpoint: crash }), /simulated crash/);
+    // Lines past the checkpoint and a torn last line, as a kill mid-write leaves them.
+    appendFileSync(join(broken, 'metrics.jsonl'), '{"type":"train","step":11,"loss":9}\n{"type":"tr');
+    const resumed = await train(undefined, { out: broken, resume: true, data: syntheticData(), log: quiet });
+    assert.equal(resumed.steps, 24);
+    const records = readMetrics(whole);
+    assert.deepEqual(deterministic(readMetrics(broken)), deterministic(records));
+    assert.ok(existsSync(join(broken, 'checkpoints', 'step-0000024')));
+    // The weights follow the schedule.
+    const weights = records.flatMap((r) => (r.type === 'train' ? [r.weights] : []));
+    if (kind === 'staged') assert.deepEqual([weights[7].repeat, weights[8].repeat], [1, 1 / 3]);
+    if (kind === 'anneal') assert.deepEqual([weights[17].count, weights[18].count], [1 / 3, 1]);
+    if (kind === 'adaptive') assert.notDeepEqual(weights[0], weights[23], 'the bandit moved the mixture');
+  });
+}
+
+test('a non-finite loss stops the run naming the step and the last good checkpoint', async () => {
+  const run = tempRun();
+  // A learning rate of 1e30 blows the weights up in one step; the next loss is not finite.
+  const config = { ...tinyConfig, optimizer: { lr: 1e30 }, lr_schedule: { kind: 'constant', warmup_steps: 0 }, checkpoints: { log_until: 0, every: 10 } };
+  await assert.rejects(train(config, { out: run, data: syntheticData(), log: quiet }), /step 2: the (loss|gradient norm) is (NaN|Infinity|-Infinity); training stopped\. The last good checkpoint is .*step-0000000 \(step 0\)/);
+  assert.deepEqual(readdirSync(join(run, 'checkpoints')).sort(), ['index.json', 'step-0000000']);
+});
+
+test('with rollback, a divergence goes back to the last checkpoint with a lower learning rate and finishes', async () => {
+  const run = tempRun();
+  const config = {
+    ...tinyConfig,
+    optimizer: { lr: 1e30 },
+    lr_schedule: { kind: 'constant', warmup_steps: 0 },
+    checkpoints: { log_until: 0, every: 10 },
+    divergence: { rollback: true, lr_factor: 3e-32 },
+  };
+  const lines: string[] = [];
+  await train(config, { out: run, data: syntheticData(), log: (l) => lines.push(l) });
+  assert.match(lines.join('\n'), /step 2: the .* is .*; rolled back to step-0000000 with learning-rate scale 3e-32/);
+  const state = readTrainingState(join(run, 'checkpoints', 'step-0000024'));
+  assert.deepEqual(state.rollbacks.map((r) => [r.step, r.to_step, r.lr_scale]), [[2, 0, 3e-32]]);
+  const records = readMetrics(run).filter((r): r is TrainRecord => r.type === 'train');
+  assert.deepEqual(records.map((r) => r.step), Array.from({ length: 24 }, (_, i) => i + 1));
+  assert.ok(records.every((r) => Number.isFinite(r.loss) && Math.abs(r.lr - 0.03) < 1e-12));
 });
