@@ -6,9 +6,10 @@
  *   w_i = (1 - K m) * softmax_i(log prior_i + score_i / temperature) + m
  *
  * with a floor m so no source starves. Two rewards:
- *   loss_reduction  score_i = (slow_i - fast_i) / slow_i, where fast and slow are running
- *                   means of source i's training loss (smoothing a and 1 - (1 - a) / 10):
- *                   how fast the source's loss is falling now, i.e. learning progress.
+ *   loss_reduction  score_i = slow_i - fast_i (nats), where fast and slow are running means
+ *                   of source i's training loss (smoothing a and 1 - (1 - a) / 3): how
+ *                   fast the source's loss is falling now, i.e. learning progress. (Absolute,
+ *                   not relative: a relative drop grows without bound as a loss nears 0.)
  *   loss            score_i = fast_i, ODM's reward (sources with more loss get more data).
  * Where ODM sees one arm per batch and needs EXP3's importance weights, every slurry batch
  * mixes sources and reports each one's loss, so each present arm is observed directly and
@@ -45,7 +46,7 @@ export class MixtureBandit {
     this.slow = new Float64Array(K);
     this.seen = new Float64Array(K);
     this.logPrior = o.prior.map(Math.log);
-    this.slowSmoothing = 1 - (1 - o.smoothing) / 10;
+    this.slowSmoothing = 1 - (1 - o.smoothing) / 3;
     if (state) {
       if (state.fast.length !== K || state.slow.length !== K || state.seen.length !== K) {
         throw new Error(`bandit state has ${state.fast.length} sources, the corpus ${K}`);
@@ -96,6 +97,6 @@ export class MixtureBandit {
 
   private score(i: number): number {
     if (this.seen[i] === 0) return 0;
-    return this.o.reward === 'loss' ? this.fast[i] : (this.slow[i] - this.fast[i]) / this.slow[i];
+    return this.o.reward === 'loss' ? this.fast[i] : this.slow[i] - this.fast[i];
   }
 }

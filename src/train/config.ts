@@ -68,9 +68,9 @@ export const dataScheduleSchema = z.discriminatedUnion('kind', [
       reward: z.enum(['loss_reduction', 'loss']).default('loss_reduction'),
       /** Smoothing of the estimated rewards (ODM's alpha); also of the running mean losses. */
       smoothing: z.number().min(0).lt(1).default(0.9),
-      /** Softmax temperature over the scores (default 0.02 for loss_reduction, 1 for loss; see bandit.ts). */
+      /** Softmax temperature over the scores, in nats (default 0.05 for loss_reduction, 1 for loss; see bandit.ts). */
       temperature: z.number().positive().finite().optional(),
-      /** Floor of every weight, so no source starves (and the estimates stay unbiased). */
+      /** Floor of every weight, so no source starves and every estimate stays fresh (default 0.2 / sources). */
       min_weight: z.number().min(0).lt(1).optional(),
     })
     .strict(),
@@ -308,9 +308,9 @@ function resolveDataSchedule(
       if (Math.round(s.anneal_fraction * steps) < 1) fail(`data.schedule.anneal_fraction: ${s.anneal_fraction} of ${steps} steps is no step at all`);
       return { kind: 'anneal', weights: w(s.weights, 'weights'), anneal_weights: w(s.anneal_weights, 'anneal_weights'), anneal_fraction: s.anneal_fraction };
     case 'adaptive': {
-      const min_weight = s.min_weight ?? 0.05 / sources.length;
+      const min_weight = s.min_weight ?? 0.2 / sources.length;
       if (min_weight * sources.length >= 1) fail(`data.schedule.min_weight: ${min_weight} x ${sources.length} sources leaves nothing for the bandit (must be < 1/${sources.length})`);
-      const temperature = s.temperature ?? (s.reward === 'loss' ? 1 : 0.02);
+      const temperature = s.temperature ?? (s.reward === 'loss' ? 1 : 0.05);
       return { kind: 'adaptive', initial: w(s.initial, 'initial'), reward: s.reward, smoothing: s.smoothing, temperature, min_weight };
     }
     case 'staged': {
