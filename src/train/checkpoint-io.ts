@@ -12,16 +12,17 @@
  * is reported by file name and never loaded.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BackendInfo } from '../engine/kernels.js';
-import { loadModel, saveModel } from '../model/checkpoint.js';
+import { CONFIG_FILE, hfConfig, loadModel, MODEL_FILE } from '../model/checkpoint.js';
 import type { GPT } from '../model/gpt.js';
-import { readSafetensors, writeSafetensors, type NamedTensor } from '../model/safetensors.js';
+import { encodeSafetensors, readSafetensors, type NamedTensor } from '../model/safetensors.js';
 import { checkpointDirName, runPaths } from '../run/layout.js';
 import type { CheckpointEntry, CheckpointIndex } from '../run/records.js';
 import { SlurryError } from '../util/errors.js';
-import { writeFileAtomic, writeJsonAtomic } from '../util/fs.js';
+import { writeJsonAtomic } from '../util/fs.js';
 import type { AdamW } from './adamw.js';
 import type { BanditState } from './bandit.js';
 import type { ResolvedTrainConfig } from './config.js';
@@ -70,21 +71,76 @@ export interface CheckpointContents {
   eotId: number;
 }
 
-/** Writes the checkpoint of `state.step` atomically; returns its directory. */
-export function writeCheckpoint(run: string, c: CheckpointContents): string {
+/**
+ * Writes the checkpoint of `state.step` atomically; returns its directory. The files go
+ * into a temporary directory that is renamed into place once all are on disk, so each file
+ * needs no rename of its own. Their chunks (one per tensor) are written concurrently by
+ * positional writes on libuv's thread pool while this thread hashes them from memory:
+ * about 150 MB for configuration B, in well under a second.
+ */
+export async function writeCheckpoint(run: string, c: CheckpointContents): Promise<string> {
   const root = runPaths(run).checkpoints;
   const name = checkpointDirName(c.state.step);
   const final = join(root, name);
   const tmp = join(root, `.tmp-${name}-${process.pid}`);
   rmSync(tmp, { recursive: true, force: true });
-  saveModel(tmp, c.model, { bos_token_id: c.eotId, eos_token_id: c.eotId, slurry: { step: c.state.step, tokens: c.state.tokens } });
-  writeFileAtomic(join(tmp, TOKENIZER_FILE), c.tokenizerJson);
-  writeSafetensors(join(tmp, OPTIMIZER_FILE), optimizerTensors(c.optimizer), { step: String(c.optimizer.t) });
-  writeJsonAtomic(join(tmp, STATE_FILE), c.state);
-  writeJsonAtomic(join(tmp, MANIFEST_FILE), manifestOf(tmp));
+  mkdirSync(tmp, { recursive: true });
+  // The same files saveModel writes (loadModel reads them), plus the training state.
+  const modelTensors = c.model.parameters().map(({ spec, tensor }) => ({ name: spec.name, shape: spec.shape, data: tensor.data }));
+  const modelConfig = hfConfig(c.model.config, { bos_token_id: c.eotId, eos_token_id: c.eotId, slurry: { step: c.state.step, tokens: c.state.tokens } });
+  const files: [string, Uint8Array[]][] = [
+    [MODEL_FILE, encodeSafetensors(modelTensors, { format: 'pt' })],
+    [CONFIG_FILE, [jsonBytes(modelConfig)]],
+    [TOKENIZER_FILE, [Buffer.from(c.tokenizerJson)]],
+    [OPTIMIZER_FILE, encodeSafetensors(optimizerTensors(c.optimizer), { step: String(c.optimizer.t) })],
+    [STATE_FILE, [jsonBytes(c.state)]],
+  ];
+  const writes = files.map(([file, chunks]) => writeChunks(join(tmp, file), chunks));
+  const manifest: Manifest = { files: {} };
+  for (const [file, chunks] of files) {
+    const hash = createHash('sha256');
+    let bytes = 0;
+    for (const chunk of chunks) {
+      hash.update(chunk);
+      bytes += chunk.byteLength;
+    }
+    manifest.files[file] = { sha256: hash.digest('hex'), bytes };
+  }
+  await Promise.all(writes);
+  await writeChunks(join(tmp, MANIFEST_FILE), [jsonBytes(manifest)]);
   rmSync(final, { recursive: true, force: true });
   renameSync(tmp, final);
   return final;
+}
+
+/** Writes chunks at their offsets concurrently, then fsyncs. */
+async function writeChunks(path: string, chunks: Uint8Array[]): Promise<void> {
+  const fh = await open(path, 'w');
+  try {
+    let position = 0;
+    await Promise.all(
+      chunks.map((chunk) => {
+        const at = position;
+        position += chunk.byteLength;
+        return writeAll(fh, chunk, at);
+      }),
+    );
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+async function writeAll(fh: FileHandle, chunk: Uint8Array, position: number): Promise<void> {
+  let done = 0;
+  while (done < chunk.byteLength) {
+    const { bytesWritten } = await fh.write(chunk, done, chunk.byteLength - done, position + done);
+    done += bytesWritten;
+  }
+}
+
+function jsonBytes(value: unknown): Uint8Array {
+  return Buffer.from(JSON.stringify(value, null, 2) + '\n');
 }
 
 function optimizerTensors(opt: AdamW): NamedTensor[] {
@@ -96,16 +152,6 @@ function optimizerTensors(opt: AdamW): NamedTensor[] {
 
 interface Manifest {
   files: Record<string, { sha256: string; bytes: number }>;
-}
-
-function manifestOf(dir: string): Manifest {
-  const files: Manifest['files'] = {};
-  for (const name of readdirSync(dir).sort()) {
-    if (name === MANIFEST_FILE || name.startsWith('.')) continue;
-    const bytes = readFileSync(join(dir, name));
-    files[name] = { sha256: sha256(bytes), bytes: bytes.length };
-  }
-  return { files };
 }
 
 function sha256(bytes: Uint8Array): string {

@@ -104,7 +104,7 @@ async function runLoop(s: RunSetup, opts: TrainOptions): Promise<TrainResult> {
   const checkpoint = async (step: number) => {
     metrics.flush(true);
     state = { ...state, step, tokens: step * perStep, time: timeOffset + elapsed(), data: { ...state.data, position: step }, schedule: schedule.state() };
-    const dir = writeCheckpoint(run, { model, optimizer, state, tokenizerJson: data.tokenizerJson, eotId: data.tokenizer.eotId });
+    const dir = await writeCheckpoint(run, { model, optimizer, state, tokenizerJson: data.tokenizerJson, eotId: data.tokenizer.eotId });
     checkpoints.set(step, checkpointEntry(step, state.tokens));
     writeCheckpointIndex(run, [...checkpoints.values()]);
     await opts.onCheckpoint?.(step, dir);
