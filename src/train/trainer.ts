@@ -15,6 +15,7 @@ import type { CheckpointEntry, TrainRecord, ValRecord } from '../run/records.js'
 import { SlurryError } from '../util/errors.js';
 import { checkpointSteps } from './checkpoint-schedule.js';
 import { checkpointEntry, readCheckpointModel, readTrainingState, restoreOptimizer, writeCheckpoint, writeCheckpointIndex } from './checkpoint-io.js';
+import { openCorpusData } from './corpus-data.js';
 import { makeDataSchedule } from './data-schedule.js';
 import { makeLrSchedule } from './lr-schedule.js';
 import { MetricsLog } from './metrics-log.js';
@@ -46,6 +47,8 @@ export interface TrainOptions {
   where?: string;
   /** Called after each checkpoint is complete on disk (probes run here). */
   onCheckpoint?: (step: number, dir: string) => void | Promise<void>;
+  /** Called once before the first step of this call, with the step it starts from. */
+  onStart?: (p: { step: number; steps: number; tokens: number; totalTokens: number }) => void;
   onProgress?: (p: StepProgress) => void;
   /** One-line notices (resume, rollback); default: stderr. */
   log?: (line: string) => void;
@@ -61,15 +64,11 @@ export interface TrainResult {
 }
 
 export async function train(config: unknown, opts: TrainOptions): Promise<TrainResult> {
-  const openData = opts.openData ?? defaultOpener;
+  const openData = opts.openData ?? openCorpusData;
   const setup = opts.resume
     ? setupResume(config, opts.out, { where: opts.where, data: opts.data, openData })
     : setupFresh(config, opts.out, { where: opts.where, data: opts.data, openData });
   return runLoop(setup, opts);
-}
-
-function defaultOpener(dir: string): TrainingData {
-  throw new SlurryError(`${dir}: opening corpora built by \`slurry data build\` is not wired in yet`);
 }
 
 async function runLoop(s: RunSetup, opts: TrainOptions): Promise<TrainResult> {
@@ -116,6 +115,7 @@ async function runLoop(s: RunSetup, opts: TrainOptions): Promise<TrainResult> {
     await checkpoint(0);
   }
 
+  opts.onStart?.({ step: state.step, steps: c.steps, tokens: state.tokens, totalTokens: c.tokens });
   for (let step = state.step + 1; step <= c.steps; step++) {
     const t0 = performance.now();
     const weights = schedule.weightsAt(step);
