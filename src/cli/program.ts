@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { registerBench } from './bench.js';
 import { registerData } from './data.js';
 import { registerDoctor } from './doctor.js';
+import { registerSample } from './sample.js';
 import { registerTrain } from './train.js';
 
 export function buildProgram(): Command {
@@ -19,5 +20,6 @@ export function buildProgram(): Command {
   registerBench(program);
   registerData(program);
   registerTrain(program);
+  registerSample(program);
   return program;
 }

@@ -237,3 +237,20 @@ export function writeCheckpointIndex(run: string, entries: CheckpointEntry[]): v
 export function checkpointEntry(step: number, tokens: number): CheckpointEntry {
   return { step, tokens, dir: checkpointDirName(step) };
 }
+
+/**
+ * The checkpoint directory a user means: a checkpoint directory itself, or a run directory
+ * (its checkpoint at `step`, or its latest). Errors list what there is.
+ */
+export function resolveCheckpointDir(path: string, step?: number): string {
+  if (!existsSync(path)) throw new SlurryError(`${path}: no such run or checkpoint directory`);
+  if (existsSync(join(path, MODEL_FILE))) {
+    if (step !== undefined) throw new SlurryError(`${path} is a checkpoint already; --step picks a checkpoint of a run directory`);
+    return path;
+  }
+  const steps = listCheckpointSteps(path);
+  if (!steps.length) throw new SlurryError(`${path}: neither a checkpoint (no ${MODEL_FILE}) nor a run with checkpoints`);
+  const chosen = step ?? steps[steps.length - 1];
+  if (!steps.includes(chosen)) throw new SlurryError(`${path}: no checkpoint at step ${chosen} (there are ${steps.join(', ')})`);
+  return join(runPaths(path).checkpoints, checkpointDirName(chosen));
+}
