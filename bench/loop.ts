@@ -1,0 +1,162 @@
+/**
+ * The training loop's own cost: the time of a full `train()` step (mixture schedule, batch
+ * sampling from a built corpus, learning-rate schedule, divergence checks, loss per source,
+ * metrics record, buffered write, checkpoint and eval scheduling, progress callback) minus
+ * the time of the bare forward/backward/update on the same model and batch shape, measured
+ * side by side in one process (alternating rounds, medians). Times are this process's CPU
+ * time (user + system), which other processes on a shared machine disturb far less than
+ * the wall clock; the loop is single-threaded on the reference backend, so they agree on
+ * an idle machine. (With the native backend's thread pool, CPU time counts every thread:
+ * the ratio still holds.) Target: at most 5% of the step
+ * on configuration A (V=256, L=4, H=4, d=128, T=128, B=32), whose data path it uses (a
+ * byte-level corpus: 257 ids).
+ *
+ * On the reference backend a configuration-A step takes tens of seconds, so by default the
+ * model shrinks to one layer of width 32 there (same B, T and vocabulary, so the same data
+ * and logging work): the overhead in milliseconds is what matters, and it is reported
+ * against the step time of configuration A as well.
+ *
+ *   node dist/bench/loop.js [--model A|small] [--steps N] [--rounds R]
+ *
+ * Also times writing a checkpoint of configurations A and B (target: B in at most 1 s).
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BENCH_PRESETS } from '../src/bench/presets.js';
+import { buildCorpus } from '../src/data/build.js';
+import { presetConfig } from '../src/data/config.js';
+import { kernels } from '../src/engine/backend.js';
+import { BufferPool } from '../src/engine/buffer-pool.js';
+import { GPT } from '../src/model/gpt.js';
+import { openCorpusData } from '../src/train/corpus-data.js';
+import { parseTrainConfig, resolveTrainConfig, weightVector } from '../src/train/config.js';
+import { makeOptimizer } from '../src/train/run-setup.js';
+import type { TrainingData } from '../src/train/training-data.js';
+import { train } from '../src/train/trainer.js';
+import { benchCheckpointWrite } from './loop-checkpoint.js';
+import { median } from './util.js';
+
+/** The quick corpus with a byte-level vocabulary, built once and reused between runs. */
+async function byteCorpus(): Promise<string> {
+  const dir = join(tmpdir(), 'slurry-bench-corpus-quick-byte');
+  if (!existsSync(join(dir, 'manifest.json'))) {
+    await buildCorpus({ config: presetConfig('quick', { vocabSize: 'byte' }), out: dir, force: true, progress: 'silent' });
+  }
+  return dir;
+}
+
+export interface LoopBench {
+  model: string;
+  backend: string;
+  bare_ms: number;
+  loop_ms: number;
+  overhead_ms: number;
+  overhead_pct: number;
+}
+
+export async function benchLoop(opts: { model?: 'A' | 'small'; steps?: number; rounds?: number } = {}): Promise<LoopBench> {
+  const info = kernels().info();
+  const which = opts.model ?? (info.name === 'native' ? 'A' : 'small');
+  const steps = opts.steps ?? (which === 'A' ? 12 : 20);
+  const rounds = opts.rounds ?? 3;
+  const p = BENCH_PRESETS.A;
+  const data = openCorpusData(await byteCorpus());
+  const modelSpec = which === 'A' ? { n_layer: p.n_layer, n_head: p.n_head, n_embd: p.d_model } : { n_layer: 1, n_head: 2, n_embd: 32 };
+  const raw = {
+    corpus: data.dir,
+    model: modelSpec,
+    batch_size: p.B,
+    context: p.T,
+    steps,
+    // Checkpoints only at the ends and no evaluation: the loop's per-step work alone.
+    checkpoints: { log_until: 0, every: 1_000_000 },
+    eval: { every: 0, at_checkpoints: false },
+  };
+  const config = resolveTrainConfig(parseTrainConfig(raw, 'bench'), { sources: data.sources, vocabSize: data.tokenizer.vocabSize, where: 'bench' });
+
+  const bare: number[] = [];
+  const loop: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    bare.push(...bareSteps(config, data, steps));
+    loop.push(...(await loopSteps(raw, data)));
+  }
+  const bareMs = median(bare);
+  const loopMs = median(loop);
+  return {
+    model: which === 'A' ? 'A (L4 H4 d128)' : 'small (L1 H2 d32; B, T, V of A)',
+    backend: `${info.name}/${info.isa}/${info.threads}t`,
+    bare_ms: round(bareMs),
+    loop_ms: round(loopMs),
+    overhead_ms: round(loopMs - bareMs),
+    overhead_pct: round((100 * (loopMs - bareMs)) / bareMs),
+  };
+}
+
+/** Forward, backward and AdamW update alone, on the corpus's batches (drawn outside the timing). */
+function bareSteps(config: ReturnType<typeof resolveTrainConfig>, data: TrainingData, steps: number): number[] {
+  const model = GPT.init(config.model, config.seed);
+  const optimizer = makeOptimizer(model, config);
+  const weights = weightVector(config.data.schedule.kind === 'mix' ? config.data.schedule.weights : {}, data.sources);
+  const batches = Array.from({ length: steps }, (_, k) => data.batch(config.data.seed, k, weights, config.batch_size, config.context));
+  const pool = new BufferPool();
+  const times: number[] = [];
+  for (const batch of batches) {
+    const t0 = cpuMs();
+    const g = model.graph(true, { pool });
+    const { loss } = model.loss(g, batch.inputs, batch.targets, config.batch_size, config.context);
+    model.zeroGrad();
+    g.backward(loss);
+    g.release();
+    optimizer.step(1e-3, config.optimizer.grad_clip);
+    times.push(cpuMs() - t0);
+  }
+  return times.slice(1); // the first step warms the pool
+}
+
+/** Full train() steps: the time between consecutive progress callbacks. */
+async function loopSteps(raw: object, data: TrainingData): Promise<number[]> {
+  const out = join(mkdtempSync(join(tmpdir(), 'slurry-bench-loop-')), 'run');
+  const stamps: number[] = [];
+  try {
+    await train(raw, { out, data, onProgress: () => void stamps.push(cpuMs()), log: () => {} });
+  } finally {
+    rmSync(join(out, '..'), { recursive: true, force: true });
+  }
+  // Interval i is step i+1 entire; the first step (after checkpoint 0) warms the pool.
+  return stamps.slice(1).map((t, i) => t - stamps[i]).slice(1);
+}
+
+/** CPU time of this process (all threads), in milliseconds. */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+function round(x: number): number {
+  return Number(x.toFixed(2));
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const arg = (name: string) => {
+    const i = process.argv.indexOf(`--${name}`);
+    return i > 0 ? process.argv[i + 1] : undefined;
+  };
+  const model = arg('model') as 'A' | 'small' | undefined;
+  if (model !== undefined && model !== 'A' && model !== 'small') throw new Error(`--model ${model}: expected A or small`);
+  const steps = arg('steps') ? Number(arg('steps')) : undefined;
+  const rounds = arg('rounds') ? Number(arg('rounds')) : undefined;
+  console.log('## Training loop overhead (median step, CPU ms)');
+  console.log('| model | backend | bare step | loop step | overhead | overhead % |');
+  console.log('| --- | --- | --- | --- | --- | --- |');
+  const r = await benchLoop({ model, steps, rounds });
+  console.log(`| ${r.model} | ${r.backend} | ${r.bare_ms} | ${r.loop_ms} | ${r.overhead_ms} | ${r.overhead_pct}% |`);
+  console.log('\n## Checkpoint write (median of 5, ms)');
+  console.log('| config | parameters | MB (weights + AdamW) | write ms | all |');
+  console.log('| --- | --- | --- | --- | --- |');
+  for (const name of ['A', 'B']) {
+    const c = await benchCheckpointWrite(name);
+    console.log(`| ${name} | ${c.parameters.toLocaleString('en-US')} | ${c.megabytes} | ${c.write_ms_median} | ${c.write_ms_all.join(', ')} |`);
+  }
+}
