@@ -18,6 +18,11 @@
  *
  *   node dist/bench/loop.js [--model A|small] [--steps N] [--rounds R]
  *
+ * The difference of two ~equal step times is noisy on a shared machine, so the loop's
+ * bookkeeping is also timed alone, without the model: the same calls the loop makes per
+ * step (schedule weights, batch, learning rate, loss per source, the metrics record and its
+ * buffered write, the eval and checkpoint checks), on configuration A's batch shape.
+ *
  * Also times writing a checkpoint of configurations A and B (target: B in at most 1 s).
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -32,7 +37,12 @@ import { BufferPool } from '../src/engine/buffer-pool.js';
 import { GPT } from '../src/model/gpt.js';
 import { openCorpusData } from '../src/train/corpus-data.js';
 import { parseTrainConfig, resolveTrainConfig, weightVector } from '../src/train/config.js';
+import { checkpointSteps } from '../src/train/checkpoint-schedule.js';
+import { makeDataSchedule } from '../src/train/data-schedule.js';
+import { makeLrSchedule } from '../src/train/lr-schedule.js';
+import { MetricsLog } from '../src/train/metrics-log.js';
 import { makeOptimizer } from '../src/train/run-setup.js';
+import { byName, lossPerSource } from '../src/train/step-stats.js';
 import type { TrainingData } from '../src/train/training-data.js';
 import { train } from '../src/train/trainer.js';
 import { benchCheckpointWrite } from './loop-checkpoint.js';
@@ -79,8 +89,10 @@ export async function benchLoop(opts: { model?: 'A' | 'small'; steps?: number; r
   const bare: number[] = [];
   const loop: number[] = [];
   for (let r = 0; r < rounds; r++) {
-    bare.push(...bareSteps(config, data, steps));
+    // Alternate which goes first, so neither always runs on a warmer (or busier) machine.
+    if (r % 2 === 0) bare.push(...bareSteps(config, data, steps));
     loop.push(...(await loopSteps(raw, data)));
+    if (r % 2 === 1) bare.push(...bareSteps(config, data, steps));
   }
   const bareMs = median(bare);
   const loopMs = median(loop);
@@ -92,6 +104,50 @@ export async function benchLoop(opts: { model?: 'A' | 'small'; steps?: number; r
     overhead_ms: round(loopMs - bareMs),
     overhead_pct: round((100 * (loopMs - bareMs)) / bareMs),
   };
+}
+
+/**
+ * The per-step work of trainer.ts's loop other than the model, in the same order, with the
+ * model's outputs (row losses, loss, gradient norm) stood in by fixed values. Wall-clock
+ * milliseconds per step, median of blocks of 50 steps.
+ */
+export async function benchBookkeeping(steps = 500): Promise<number> {
+  const p = BENCH_PRESETS.A;
+  const data = openCorpusData(await byteCorpus());
+  const raw = { corpus: data.dir, batch_size: p.B, context: p.T, steps, data: { schedule: { kind: 'adaptive' } } };
+  const c = resolveTrainConfig(parseTrainConfig(raw, 'bench'), { sources: data.sources, vocabSize: data.tokenizer.vocabSize, where: 'bench' });
+  const schedule = makeDataSchedule(c.data.schedule, data.sources, c.steps);
+  const lrAt = makeLrSchedule({ lr: c.optimizer.lr, steps: c.steps, schedule: c.lr_schedule });
+  const ckptSteps = new Set(checkpointSteps(c.steps, { logUntil: c.checkpoints.log_until, every: c.checkpoints.every }));
+  const names = data.sources.map((s) => s.name);
+  const K = names.length;
+  const [sum, count, bySource] = [new Float64Array(K), new Float64Array(K), new Float64Array(K)];
+  const rowLosses = Float32Array.from({ length: p.B * p.T }, (_, i) => 2 + Math.sin(i));
+  const dir = mkdtempSync(join(tmpdir(), 'slurry-bench-bookkeeping-'));
+  const metrics = new MetricsLog(join(dir, 'metrics.jsonl'));
+  const blocks: number[] = [];
+  let sink = 0;
+  let t0 = performance.now();
+  for (let step = 1; step <= steps; step++) {
+    const weights = schedule.weightsAt(step);
+    const batch = data.batch(c.data.seed, step - 1, weights, p.B, p.T);
+    const lr = lrAt(step);
+    lossPerSource(rowLosses, batch, sum, count, bySource);
+    schedule.observe(bySource);
+    metrics.append({
+      type: 'train', step, tokens: step * p.B * p.T, loss: 3.25, loss_by_source: byName(names, bySource), lr, grad_norm: 0.5,
+      tokens_per_s: 1000, weights: byName(names, weights), time: performance.now() / 1000,
+    });
+    sink += Number((c.eval.every > 0 && step % c.eval.every === 0) || ckptSteps.has(step));
+    if (step % 50 === 0) {
+      blocks.push((performance.now() - t0) / 50);
+      t0 = performance.now();
+    }
+  }
+  metrics.close();
+  rmSync(dir, { recursive: true, force: true });
+  if (sink < 0) console.log(sink); // keeps the checks from being optimised away
+  return median(blocks);
 }
 
 /** Forward, backward and AdamW update alone, on the corpus's batches (drawn outside the timing). */
@@ -152,6 +208,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   console.log('| --- | --- | --- | --- | --- | --- |');
   const r = await benchLoop({ model, steps, rounds });
   console.log(`| ${r.model} | ${r.backend} | ${r.bare_ms} | ${r.loop_ms} | ${r.overhead_ms} | ${r.overhead_pct}% |`);
+  const bookkeeping = await benchBookkeeping();
+  console.log(`\nBookkeeping alone (no model; adaptive schedule, A's batch shape): ${bookkeeping.toFixed(3)} ms per step, median of 50-step blocks.`);
   console.log('\n## Checkpoint write (median of 5, ms)');
   console.log('| config | parameters | MB (weights + AdamW) | write ms | all |');
   console.log('| --- | --- | --- | --- | --- |');

@@ -20,6 +20,7 @@ import { makeDataSchedule } from './data-schedule.js';
 import { makeLrSchedule } from './lr-schedule.js';
 import { MetricsLog } from './metrics-log.js';
 import { setupFresh, setupResume, type DataOpener, type RunSetup } from './run-setup.js';
+import { byName, lossPerSource } from './step-stats.js';
 import type { Batch, TrainingData } from './training-data.js';
 
 /** What the loop reports after each step (for progress bars). */
@@ -183,26 +184,6 @@ async function runLoop(s: RunSetup, opts: TrainOptions): Promise<TrainResult> {
   }
   metrics.close();
   return { run, steps: c.steps, tokens: c.tokens, finalLoss, checkpoints: [...checkpoints.values()].sort((a, b) => a.step - b.step) };
-}
-
-/** Mean loss per source of one batch (NaN for sources with no tokens in it). */
-function lossPerSource(rowLosses: ArrayLike<number>, batch: Batch, sum: Float64Array, count: Float64Array, out: Float64Array): void {
-  sum.fill(0);
-  count.fill(0);
-  const { sources, targets } = batch;
-  for (let i = 0; i < targets.length; i++) {
-    if (targets[i] < 0) continue;
-    sum[sources[i]] += rowLosses[i];
-    count[sources[i]] += 1;
-  }
-  for (let k = 0; k < out.length; k++) out[k] = count[k] > 0 ? sum[k] / count[k] : NaN;
-}
-
-/** Sources with a value (absent sources are left out rather than written as NaN, which JSON cannot hold). */
-function byName(names: readonly string[], values: ArrayLike<number>): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (let i = 0; i < names.length; i++) if (!Number.isNaN(values[i])) out[names[i]] = values[i];
-  return out;
 }
 
 /** Validation loss per source on the fixed validation batches. */
