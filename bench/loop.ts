@@ -3,11 +3,9 @@
  * sampling from a built corpus, learning-rate schedule, divergence checks, loss per source,
  * metrics record, buffered write, checkpoint and eval scheduling, progress callback) minus
  * the time of the bare forward/backward/update on the same model and batch shape, measured
- * side by side in one process (alternating rounds, medians). Times are this process's CPU
- * time (user + system), which other processes on a shared machine disturb far less than
- * the wall clock; the loop is single-threaded on the reference backend, so they agree on
- * an idle machine. (With the native backend's thread pool, CPU time counts every thread:
- * the ratio still holds.) Target: at most 5% of the step
+ * side by side in one process (alternating rounds, medians), in wall-clock time and in
+ * this process's CPU time (user + system; every thread of the native pool counts), which
+ * other processes on a shared machine disturb less. Target: at most 5% of the step
  * on configuration A (V=256, L=4, H=4, d=128, T=128, B=32), whose data path it uses (a
  * byte-level corpus: 257 ids).
  *
@@ -57,14 +55,28 @@ async function byteCorpus(): Promise<string> {
   return dir;
 }
 
-export interface LoopBench {
-  model: string;
-  backend: string;
+export interface StepTimes {
   bare_ms: number;
   loop_ms: number;
   overhead_ms: number;
   overhead_pct: number;
 }
+
+export interface LoopBench {
+  model: string;
+  backend: string;
+  wall: StepTimes;
+  cpu: StepTimes;
+}
+
+/** A step's duration by both clocks. */
+interface Sample {
+  wall: number;
+  cpu: number;
+}
+
+const now = (): Sample => ({ wall: performance.now(), cpu: cpuMs() });
+const since = (a: Sample, b: Sample): Sample => ({ wall: b.wall - a.wall, cpu: b.cpu - a.cpu });
 
 export async function benchLoop(opts: { model?: 'A' | 'small'; steps?: number; rounds?: number } = {}): Promise<LoopBench> {
   const info = kernels().info();
@@ -86,23 +98,24 @@ export async function benchLoop(opts: { model?: 'A' | 'small'; steps?: number; r
   };
   const config = resolveTrainConfig(parseTrainConfig(raw, 'bench'), { sources: data.sources, vocabSize: data.tokenizer.vocabSize, where: 'bench' });
 
-  const bare: number[] = [];
-  const loop: number[] = [];
+  const bare: Sample[] = [];
+  const loop: Sample[] = [];
   for (let r = 0; r < rounds; r++) {
     // Alternate which goes first, so neither always runs on a warmer (or busier) machine.
     if (r % 2 === 0) bare.push(...bareSteps(config, data, steps));
     loop.push(...(await loopSteps(raw, data)));
     if (r % 2 === 1) bare.push(...bareSteps(config, data, steps));
   }
-  const bareMs = median(bare);
-  const loopMs = median(loop);
+  const times = (clock: keyof Sample): StepTimes => {
+    const b = median(bare.map((x) => x[clock]));
+    const l = median(loop.map((x) => x[clock]));
+    return { bare_ms: round(b), loop_ms: round(l), overhead_ms: round(l - b), overhead_pct: round((100 * (l - b)) / b) };
+  };
   return {
     model: which === 'A' ? 'A (L4 H4 d128)' : 'small (L1 H2 d32; B, T, V of A)',
     backend: `${info.name}/${info.isa}/${info.threads}t`,
-    bare_ms: round(bareMs),
-    loop_ms: round(loopMs),
-    overhead_ms: round(loopMs - bareMs),
-    overhead_pct: round((100 * (loopMs - bareMs)) / bareMs),
+    wall: times('wall'),
+    cpu: times('cpu'),
   };
 }
 
@@ -151,37 +164,37 @@ export async function benchBookkeeping(steps = 500): Promise<number> {
 }
 
 /** Forward, backward and AdamW update alone, on the corpus's batches (drawn outside the timing). */
-function bareSteps(config: ReturnType<typeof resolveTrainConfig>, data: TrainingData, steps: number): number[] {
+function bareSteps(config: ReturnType<typeof resolveTrainConfig>, data: TrainingData, steps: number): Sample[] {
   const model = GPT.init(config.model, config.seed);
   const optimizer = makeOptimizer(model, config);
   const weights = weightVector(config.data.schedule.kind === 'mix' ? config.data.schedule.weights : {}, data.sources);
   const batches = Array.from({ length: steps }, (_, k) => data.batch(config.data.seed, k, weights, config.batch_size, config.context));
   const pool = new BufferPool();
-  const times: number[] = [];
+  const times: Sample[] = [];
   for (const batch of batches) {
-    const t0 = cpuMs();
+    const t0 = now();
     const g = model.graph(true, { pool });
     const { loss } = model.loss(g, batch.inputs, batch.targets, config.batch_size, config.context);
     model.zeroGrad();
     g.backward(loss);
     g.release();
     optimizer.step(1e-3, config.optimizer.grad_clip);
-    times.push(cpuMs() - t0);
+    times.push(since(t0, now()));
   }
   return times.slice(1); // the first step warms the pool
 }
 
 /** Full train() steps: the time between consecutive progress callbacks. */
-async function loopSteps(raw: object, data: TrainingData): Promise<number[]> {
+async function loopSteps(raw: object, data: TrainingData): Promise<Sample[]> {
   const out = join(mkdtempSync(join(tmpdir(), 'slurry-bench-loop-')), 'run');
-  const stamps: number[] = [];
+  const stamps: Sample[] = [];
   try {
-    await train(raw, { out, data, onProgress: () => void stamps.push(cpuMs()), log: () => {} });
+    await train(raw, { out, data, onProgress: () => void stamps.push(now()), log: () => {} });
   } finally {
     rmSync(join(out, '..'), { recursive: true, force: true });
   }
   // Interval i is step i+1 entire; the first step (after checkpoint 0) warms the pool.
-  return stamps.slice(1).map((t, i) => t - stamps[i]).slice(1);
+  return stamps.slice(1).map((t, i) => since(stamps[i], t)).slice(1);
 }
 
 /** CPU time of this process (all threads), in milliseconds. */
@@ -203,11 +216,14 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   if (model !== undefined && model !== 'A' && model !== 'small') throw new Error(`--model ${model}: expected A or small`);
   const steps = arg('steps') ? Number(arg('steps')) : undefined;
   const rounds = arg('rounds') ? Number(arg('rounds')) : undefined;
-  console.log('## Training loop overhead (median step, CPU ms)');
-  console.log('| model | backend | bare step | loop step | overhead | overhead % |');
-  console.log('| --- | --- | --- | --- | --- | --- |');
+  console.log('## Training loop overhead (median step, ms)');
+  console.log('| model | backend | clock | bare step | loop step | overhead | overhead % |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
   const r = await benchLoop({ model, steps, rounds });
-  console.log(`| ${r.model} | ${r.backend} | ${r.bare_ms} | ${r.loop_ms} | ${r.overhead_ms} | ${r.overhead_pct}% |`);
+  for (const clock of ['wall', 'cpu'] as const) {
+    const t = r[clock];
+    console.log(`| ${r.model} | ${r.backend} | ${clock} | ${t.bare_ms} | ${t.loop_ms} | ${t.overhead_ms} | ${t.overhead_pct}% |`);
+  }
   const bookkeeping = await benchBookkeeping();
   console.log(`\nBookkeeping alone (no model; adaptive schedule, A's batch shape): ${bookkeeping.toFixed(3)} ms per step, median of 50-step blocks.`);
   console.log('\n## Checkpoint write (median of 5, ms)');
