@@ -8,6 +8,8 @@ import { registerBench } from './bench.js';
 import { registerData } from './data.js';
 import { registerDoctor } from './doctor.js';
 import { registerReport } from './report.js';
+import { registerSample } from './sample.js';
+import { registerTrain } from './train.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -16,10 +18,12 @@ export function buildProgram(): Command {
     .description('a lab for watching language models learn: stages or slurry?')
     .showHelpAfterError()
     .exitOverride();
-  registerDoctor(program);
-  registerBench(program);
+  registerData(program);
+  registerTrain(program);
+  registerSample(program);
   registerAnalyze(program);
   registerReport(program);
-  registerData(program);
+  registerBench(program);
+  registerDoctor(program);
   return program;
 }
