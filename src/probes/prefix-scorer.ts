@@ -1,0 +1,297 @@
+/**
+ * Scores continuations of contexts by log-probability, computing every shared prefix once.
+ * This is what makes the probe suite fast: a cloze prompt with 250 candidate answers runs
+ * the prompt once and each distinct candidate prefix once, instead of 250 full sequences.
+ *
+ * The continuations of one context form a trie. Each trie node is one token at position
+ * (context length + depth - 1) that attends to the context and to its own ancestors only
+ * ("tree attention", as in speculative decoding). A batch holds several requests: their
+ * contexts run as an ordinary causal batch [B, T] (the backend's attention kernel), their
+ * trie nodes as extra rows whose attention to the context is two GEMMs per request and
+ * head, and whose attention to their (few) ancestors is a short loop. Linear layers,
+ * LayerNorms and the MLP run once over all rows. Only nodes with children are run through
+ * the model (a leaf's probability comes from its parent), and only the rows whose next
+ * token is scored go through the unembedding.
+ *
+ * The layer stack mirrors GPT.forward (same parameters, same ops); the test compares the
+ * two on every config variant.
+ */
+import { BufferPool } from '../engine/buffer-pool.js';
+import type { Graph } from '../engine/graph.js';
+import type { Buf } from '../engine/kernels.js';
+import { Tensor } from '../engine/tensor.js';
+import type { GPT } from '../model/gpt.js';
+
+export interface ScoreRequest {
+  /** At least one token (a sentence's first token is scored after a start token). */
+  context: readonly number[];
+  /** Each at least one token. */
+  continuations: readonly (readonly number[])[];
+}
+
+export interface ContinuationScore {
+  /** Sum of log p(token | everything before it) over the continuation's tokens. */
+  logprob: number;
+  /** Every token of the continuation was the model's most likely next token. */
+  greedy: boolean;
+  /** The model's most likely token after the whole continuation (with `next: true`). */
+  next?: number;
+}
+
+export interface ScoreOptions {
+  /** Upper bound on rows (context positions + trie nodes) per forward pass. */
+  maxBatchTokens?: number;
+  /** Also run each continuation's last token and report the argmax after it. */
+  next?: boolean;
+}
+
+/** One request's trie: nodes in insertion order, so a parent always precedes its children. */
+interface Trie {
+  token: number[];
+  /** Parent node index, -1 for the context's last token. */
+  parent: number[];
+  depth: number[];
+  hasChildren: boolean[];
+  /** Node index where each continuation ends. */
+  ends: number[];
+}
+
+function buildTrie(req: ScoreRequest): Trie {
+  const t: Trie = { token: [], parent: [], depth: [], hasChildren: [], ends: [] };
+  const child = new Map<string, number>();
+  for (const cont of req.continuations) {
+    let node = -1;
+    for (const tok of cont) {
+      const key = `${node}:${tok}`;
+      let next = child.get(key);
+      if (next === undefined) {
+        next = t.token.length;
+        child.set(key, next);
+        t.token.push(tok);
+        t.parent.push(node);
+        t.depth.push(node < 0 ? 1 : t.depth[node] + 1);
+        t.hasChildren.push(false);
+        if (node >= 0) t.hasChildren[node] = true;
+      }
+      node = next;
+    }
+    t.ends.push(node);
+  }
+  return t;
+}
+
+interface Prepared {
+  req: ScoreRequest;
+  trie: Trie;
+  /** Trie nodes that run through the model (those with children, or all with `next`). */
+  forwarded: number[];
+}
+
+/**
+ * Scores every continuation of every request: result[r][k] is continuation k of request r.
+ * Throws when a context plus a continuation does not fit the model's context window.
+ */
+export function scoreContinuations(model: GPT, requests: readonly ScoreRequest[], opts: ScoreOptions = {}): ContinuationScore[][] {
+  const maxRows = opts.maxBatchTokens ?? 8192;
+  const ctxWindow = model.config.n_positions;
+  const prepared: Prepared[] = requests.map((req, r) => {
+    if (req.context.length < 1) throw new Error(`scoreContinuations: request ${r} has an empty context`);
+    req.continuations.forEach((c, k) => {
+      if (c.length < 1) throw new Error(`scoreContinuations: request ${r}, continuation ${k} is empty`);
+      // The last token is only scored (not run) unless `next` asks for what follows it.
+      const positions = req.context.length + c.length - (opts.next ? 0 : 1);
+      if (positions > ctxWindow) {
+        throw new Error(`scoreContinuations: request ${r}, continuation ${k} needs ${positions} positions; the context holds ${ctxWindow}`);
+      }
+    });
+    const trie = buildTrie(req);
+    const forwarded = trie.token.map((_, i) => i).filter((i) => opts.next || trie.hasChildren[i]);
+    return { req, trie, forwarded };
+  });
+  const results: ContinuationScore[][] = new Array(requests.length);
+  // Contexts of similar length batch with little padding.
+  const order = prepared.map((_, i) => i).sort((a, b) => prepared[a].req.context.length - prepared[b].req.context.length || a - b);
+  const pool = new BufferPool();
+  let start = 0;
+  while (start < order.length) {
+    let end = start + 1;
+    let nodes = prepared[order[start]].forwarded.length;
+    while (end < order.length) {
+      const p = prepared[order[end]];
+      if ((end + 1 - start) * p.req.context.length + nodes + p.forwarded.length > maxRows) break;
+      nodes += p.forwarded.length;
+      end++;
+    }
+    const batch = order.slice(start, end);
+    const scores = scoreBatch(model, batch.map((i) => prepared[i]), pool, !!opts.next);
+    batch.forEach((i, j) => (results[i] = scores[j]));
+    start = end;
+  }
+  return results;
+}
+
+function scoreBatch(model: GPT, batch: Prepared[], pool: BufferPool, withNext: boolean): ContinuationScore[][] {
+  const c = model.config;
+  const C = c.n_embd;
+  const H = c.n_head;
+  const B = batch.length;
+  const T = Math.max(...batch.map((p) => p.req.context.length));
+  const ctxRows = B * T;
+  // Row of each forwarded node, per request; node rows follow the context rows.
+  const rowOf: Int32Array[] = [];
+  const nodeStart: number[] = [];
+  let N = 0;
+  for (const p of batch) {
+    const rows = new Int32Array(p.trie.token.length).fill(-1);
+    nodeStart.push(ctxRows + N);
+    for (const i of p.forwarded) rows[i] = ctxRows + N++;
+    rowOf.push(rows);
+  }
+  const R = ctxRows + N;
+
+  const g = model.graph(false, { pool });
+  const dtype = model.dtype;
+  const p = (name: string) => model.param(name);
+
+  // Embeddings: the contexts as a right-padded causal batch (padding never reaches a real
+  // token), each node as its token plus the position it would have in a flat sequence.
+  const ids = new Int32Array(ctxRows);
+  batch.forEach((pr, b) => ids.set(pr.req.context, b * T));
+  const x0 = new Tensor(pool.take(R * C, dtype), [R, C]);
+  const wte = p('transformer.wte.weight').data;
+  const wpe = p('transformer.wpe.weight').data;
+  g.k.embeddingForward(x0.data, ids, wte, wpe, ctxRows, T, C);
+  batch.forEach((pr, b) => {
+    const P = pr.req.context.length;
+    for (const i of pr.forwarded) {
+      const o = rowOf[b][i] * C;
+      const tok = pr.trie.token[i] * C;
+      const pos = (P - 1 + pr.trie.depth[i]) * C;
+      for (let e = 0; e < C; e++) x0.data[o + e] = wte[tok + e] + wpe[pos + e];
+    }
+  });
+
+  const norm = (x: Tensor, name: string) => (c.layer_norm ? g.layerNorm(x, p(`${name}.weight`), p(`${name}.bias`), c.layer_norm_epsilon) : x);
+  const act = (x: Tensor) => (c.activation_function === 'relu' ? g.relu(x) : g.gelu(x));
+  const attOut = new Tensor(pool.take(R * C, dtype), [R, C]);
+  const attScratch = pool.take(B * H * T * T, dtype);
+  let x = x0;
+  for (let l = 0; l < c.n_layer; l++) {
+    const h = `transformer.h.${l}`;
+    const qkv = g.linear(norm(x, `${h}.ln_1`), p(`${h}.attn.c_attn.weight`), p(`${h}.attn.c_attn.bias`));
+    g.k.attentionForward(attOut.data.subarray(0, ctxRows * C), attScratch, qkv.data.subarray(0, ctxRows * 3 * C), B, T, C, H);
+    batch.forEach((pr, b) => treeAttention(g, pool, dtype, qkv.data, attOut.data, pr, rowOf[b], nodeStart[b], b * T, C, H));
+    x = g.add(x, g.linear(attOut, p(`${h}.attn.c_proj.weight`), p(`${h}.attn.c_proj.bias`)));
+    const hidden = act(g.linear(norm(x, `${h}.ln_2`), p(`${h}.mlp.c_fc.weight`), p(`${h}.mlp.c_fc.bias`)));
+    x = g.add(x, g.linear(hidden, p(`${h}.mlp.c_proj.weight`), p(`${h}.mlp.c_proj.bias`)));
+  }
+
+  // Unembed only the rows whose next token is scored: each context's last position and
+  // every forwarded node.
+  const headRows: number[] = [];
+  const lastCtxRow = batch.map((pr, b) => b * T + pr.req.context.length - 1);
+  const headIndex = new Map<number, number>();
+  for (const row of [...lastCtxRow, ...Array.from({ length: N }, (_, i) => ctxRows + i)]) {
+    headIndex.set(row, headRows.length);
+    headRows.push(row);
+  }
+  const M = headRows.length;
+  const gathered = new Tensor(pool.take(M * C, dtype), [M, C]);
+  headRows.forEach((row, m) => gathered.data.set(x.data.subarray(row * C, (row + 1) * C), m * C));
+  const unembed = c.tie_word_embeddings ? p('transformer.wte.weight') : p('lm_head.weight');
+  const logits = g.linear(norm(gathered, 'transformer.ln_f'), unembed, null, 'out_in').data;
+  const V = c.vocab_size;
+  const lse = new Float64Array(M);
+  const argmax = new Int32Array(M);
+  for (let m = 0; m < M; m++) {
+    const o = m * V;
+    let best = 0;
+    for (let v = 1; v < V; v++) if (logits[o + v] > logits[o + best]) best = v;
+    let sum = 0;
+    for (let v = 0; v < V; v++) sum += Math.exp(logits[o + v] - logits[o + best]);
+    lse[m] = logits[o + best] + Math.log(sum);
+    argmax[m] = best;
+  }
+
+  const out = batch.map((pr, b) => {
+    const t = pr.trie;
+    const headOfParent = (i: number) => headIndex.get(t.parent[i] < 0 ? lastCtxRow[b] : rowOf[b][t.parent[i]])!;
+    const lp = new Float64Array(t.token.length);
+    const top = new Uint8Array(t.token.length);
+    for (let i = 0; i < t.token.length; i++) {
+      const m = headOfParent(i);
+      lp[i] = logits[m * V + t.token[i]] - lse[m];
+      top[i] = argmax[m] === t.token[i] ? 1 : 0;
+    }
+    return t.ends.map((end): ContinuationScore => {
+      let logprob = 0;
+      let greedy = true;
+      for (let i = end; i >= 0; i = t.parent[i]) {
+        logprob += lp[i];
+        greedy &&= top[i] === 1;
+      }
+      const score: ContinuationScore = { logprob, greedy };
+      if (withNext) score.next = argmax[headIndex.get(rowOf[b][end])!];
+      return score;
+    });
+  });
+  g.release();
+  for (const buf of [x0.data, attOut.data, attScratch, gathered.data]) pool.give(buf);
+  return out;
+}
+
+/**
+ * Attention of one request's forwarded trie nodes: over its context's keys (GEMMs) and
+ * over the node's ancestors and itself (a loop; tries are shallow). Writes the nodes' rows
+ * of `out`.
+ */
+function treeAttention(
+  g: Graph, pool: BufferPool, dtype: 'f32' | 'f64', qkv: Buf, out: Buf,
+  pr: Prepared, rowOf: Int32Array, firstRow: number, ctxFirstRow: number, C: number, H: number,
+): void {
+  const n = pr.forwarded.length;
+  if (n === 0) return;
+  const P = pr.req.context.length;
+  const hs = C / H;
+  const C3 = 3 * C;
+  const scale = 1 / Math.sqrt(hs);
+  const S = pool.take(n * P, dtype);
+  const maxDepth = Math.max(...pr.forwarded.map((i) => pr.trie.depth[i]));
+  const own = new Float64Array(maxDepth);
+  const ownRows = new Int32Array(maxDepth);
+  for (let h = 0; h < H; h++) {
+    const qOff = firstRow * C3 + h * hs;
+    // S = scale * Q_nodes K_context^T  [n, P]
+    g.k.gemm(false, true, n, P, hs, scale, qkv.subarray(qOff), C3, qkv.subarray(ctxFirstRow * C3 + C + h * hs), C3, 0, S, P);
+    for (let j = 0; j < n; j++) {
+      const q = qOff + j * C3;
+      // Scores against the node itself and its ancestors, nearest first.
+      let d = 0;
+      for (let a = pr.forwarded[j]; a >= 0; a = pr.trie.parent[a]) {
+        const k = rowOf[a] * C3 + C + h * hs;
+        let dot = 0;
+        for (let e = 0; e < hs; e++) dot += qkv[q + e] * qkv[k + e];
+        own[d] = dot * scale;
+        ownRows[d++] = rowOf[a];
+      }
+      let max = -Infinity;
+      for (let u = 0; u < P; u++) if (S[j * P + u] > max) max = S[j * P + u];
+      for (let u = 0; u < d; u++) if (own[u] > max) max = own[u];
+      let sum = 0;
+      for (let u = 0; u < P; u++) sum += S[j * P + u] = Math.exp(S[j * P + u] - max);
+      for (let u = 0; u < d; u++) sum += own[u] = Math.exp(own[u] - max);
+      for (let u = 0; u < P; u++) S[j * P + u] /= sum;
+      // The ancestors' share of the output; the context's is added by the GEMM below.
+      const o = (firstRow + j) * C + h * hs;
+      for (let e = 0; e < hs; e++) out[o + e] = 0;
+      for (let u = 0; u < d; u++) {
+        const w = own[u] / sum;
+        const v = ownRows[u] * C3 + 2 * C + h * hs;
+        for (let e = 0; e < hs; e++) out[o + e] += w * qkv[v + e];
+      }
+    }
+    // out_nodes += S V_context  [n, hs]
+    g.k.gemm(false, false, n, hs, P, 1, S, P, qkv.subarray(ctxFirstRow * C3 + 2 * C + h * hs), C3, 1, out.subarray(firstRow * C + h * hs), C);
+  }
+  pool.give(S);
+}
