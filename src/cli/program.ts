@@ -4,6 +4,7 @@
  */
 import { Command } from 'commander';
 import { registerBench } from './bench.js';
+import { registerData } from './data.js';
 import { registerDoctor } from './doctor.js';
 
 export function buildProgram(): Command {
@@ -15,5 +16,6 @@ export function buildProgram(): Command {
     .exitOverride();
   registerDoctor(program);
   registerBench(program);
+  registerData(program);
   return program;
 }
