@@ -6,6 +6,8 @@ import { Command } from 'commander';
 import { registerBench } from './bench.js';
 import { registerData } from './data.js';
 import { registerDoctor } from './doctor.js';
+import { registerSample } from './sample.js';
+import { registerTrain } from './train.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -17,5 +19,7 @@ export function buildProgram(): Command {
   registerDoctor(program);
   registerBench(program);
   registerData(program);
+  registerTrain(program);
+  registerSample(program);
   return program;
 }

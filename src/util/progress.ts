@@ -34,8 +34,8 @@ export interface ProgressOptions {
 export interface Progress {
   /** Adds `n` (default 1) to the work done. */
   advance(n?: number): void;
-  /** Sets the work done. */
-  update(done: number): void;
+  /** Sets the work done; `note` (e.g. "loss 3.21") is shown after the counts until replaced. */
+  update(done: number, note?: string): void;
   /** Ends the progress with a summary line (count, time, rate; plus `note`). */
   done(note?: string): void;
 }
@@ -68,6 +68,7 @@ export function startProgress(label: string, opts: ProgressOptions = {}): Progre
   const interval = opts.intervalMs ?? (mode === 'bar' ? 100 : 5000);
   const start = now();
   let doneSoFar = 0;
+  let note = '';
   let lastDraw = -Infinity;
   let finished = false;
 
@@ -75,7 +76,7 @@ export function startProgress(label: string, opts: ProgressOptions = {}): Progre
     const elapsed = (now() - start) / 1000;
     const rate = elapsed > 0 ? doneSoFar / scale / elapsed : 0;
     const counts = opts.total !== undefined ? `${formatCount(doneSoFar / scale)}/${formatCount(opts.total / scale)}${unit}` : `${formatCount(doneSoFar / scale)}${unit}`;
-    let text = `${counts}  ${formatCount(rate)}${unit}/s`;
+    let text = `${counts}${note ? `  ${note}` : ''}  ${formatCount(rate)}${unit}/s`;
     if (opts.total !== undefined && opts.total > 0 && rate > 0) {
       const eta = (opts.total - doneSoFar) / scale / rate;
       text = `${Math.floor((100 * doneSoFar) / opts.total)}% ${text}  ETA ${formatDuration(eta)}`;
@@ -105,8 +106,9 @@ export function startProgress(label: string, opts: ProgressOptions = {}): Progre
       doneSoFar += n;
       draw(false);
     },
-    update(done) {
+    update(done, newNote) {
       doneSoFar = done;
+      if (newNote !== undefined) note = newNote;
       draw(false);
     },
     done(note) {

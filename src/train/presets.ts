@@ -1,0 +1,80 @@
+/**
+ * Named training configs. Each is a partial config that a file and command-line flags
+ * override. Sizes are chosen for a 2-core machine with the native backend:
+ *   tiny      seconds, even on the reference backend: for tests
+ *   quick     a few minutes: the main demo (`slurry episode --preset quick`)
+ *   full      about an hour: the real experiment
+ *   compare-* the quick model at equal tokens under each data schedule, for
+ *             `slurry episode --compare` (mix vs staged vs anneal vs adaptive)
+ * Mixtures name source kinds (books, news, reference, code, facts, reasoning), so they
+ * hold for any corpus `slurry data build` makes.
+ */
+import { SlurryError } from '../util/errors.js';
+import type { TrainConfigInput } from './config.js';
+
+const tiny: TrainConfigInput = {
+  model: { n_layer: 2, n_head: 2, n_embd: 32 },
+  batch_size: 8,
+  context: 32,
+  steps: 40,
+  optimizer: { lr: 1e-2 },
+  lr_schedule: { kind: 'cosine', warmup_steps: 4 },
+  checkpoints: { log_until: 8, every: 20 },
+  eval: { every: 10, batches: 1 },
+};
+
+// 4 layers of width 128 over context 128: about 0.8M parameters outside the embeddings,
+// 2.6M tokens (640 steps of 32 x 128), 4-5 minutes on 2 cores.
+const quick: TrainConfigInput = {
+  model: { n_layer: 4, n_head: 4, n_embd: 128 },
+  batch_size: 32,
+  context: 128,
+  tokens: 640 * 32 * 128,
+  optimizer: { lr: 3e-3 },
+  lr_schedule: { kind: 'cosine', warmup_fraction: 0.05 },
+  checkpoints: { log_until: 512, every: 64 },
+  eval: { every: 32, batches: 2 },
+};
+
+// 6 layers of width 192 over context 256: 2.7M parameters outside the embeddings,
+// 12M tokens (1465 steps of 32 x 256), under an hour on 2 cores.
+const full: TrainConfigInput = {
+  model: { n_layer: 6, n_head: 6, n_embd: 192 },
+  batch_size: 32,
+  context: 256,
+  tokens: 12_000_000,
+  optimizer: { lr: 2e-3 },
+  lr_schedule: { kind: 'cosine', warmup_fraction: 0.04 },
+  checkpoints: { log_until: 512, every: 100 },
+  eval: { every: 50, batches: 2 },
+};
+
+/** The data schedules compared at equal tokens (the quick model and budget). */
+const compareSchedules: Record<string, NonNullable<TrainConfigInput['data']>['schedule']> = {
+  mix: { kind: 'mix', weights: 'natural' },
+  // Language first, then knowledge and code, then everything: a curriculum.
+  staged: {
+    kind: 'staged',
+    phases: [
+      { weights: { books: 1, news: 1, reference: 1 }, fraction: 0.3 },
+      { weights: { books: 1, news: 1, reference: 1, code: 1, facts: 1 }, fraction: 0.3 },
+      { weights: 'natural' },
+    ],
+  },
+  // The natural mixture, then the structured, high-quality sources while the rate decays.
+  anneal: { kind: 'anneal', weights: 'natural', anneal_weights: { reference: 1, facts: 1, reasoning: 1, code: 1 }, anneal_fraction: 0.2 },
+  adaptive: { kind: 'adaptive', initial: 'natural' },
+};
+
+export const TRAIN_PRESETS: Record<string, TrainConfigInput> = {
+  tiny,
+  quick,
+  full,
+  ...Object.fromEntries(Object.entries(compareSchedules).map(([name, schedule]) => [`compare-${name}`, { ...quick, data: { schedule } }])),
+};
+
+export function trainPreset(name: string): TrainConfigInput {
+  const preset = TRAIN_PRESETS[name];
+  if (!preset) throw new SlurryError(`--preset ${name}: expected one of ${Object.keys(TRAIN_PRESETS).join(', ')}`);
+  return structuredClone(preset);
+}
