@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { registerBench } from './bench.js';
 import { registerData } from './data.js';
 import { registerDoctor } from './doctor.js';
+import { registerProbe } from './probe.js';
 import { registerSample } from './sample.js';
 import { registerTrain } from './train.js';
 
@@ -21,5 +22,6 @@ export function buildProgram(): Command {
   registerData(program);
   registerTrain(program);
   registerSample(program);
+  registerProbe(program);
   return program;
 }

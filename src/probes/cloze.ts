@@ -34,6 +34,7 @@ export interface ClozeScore {
   top1: number;
   reciprocalRank: number;
   pAnswer: number;
+  /** Only computed when asked for (`exact: true`): it needs each position's argmax. */
   exact: boolean;
   logprobPerToken: number;
   /** Whether every hop is answered top-1 among its candidates (true when there are none). */
@@ -59,6 +60,16 @@ function prepareOne(item: { prompt: string; answer: string; candidates?: string[
   return { id, group, context: [tokenizer.eotId, ...promptIds], options, answerEndsWord: WORD_CHAR.test(item.answer.slice(-1)) };
 }
 
+/**
+ * Whether a cloze item fits a model's context: end-of-text, the prompt and its longest
+ * candidate (item builders drop the rest, so small-context models still get a suite).
+ */
+export function clozeFits(tokenizer: ProbeTokenizer, context: number, item: { prompt: string; answer: string; candidates?: string[] }): boolean {
+  const prompt = tokenizer.encode(item.prompt);
+  const longest = Math.max(...[item.answer, ...(item.candidates ?? [])].map((a) => answerTokens(tokenizer, prompt, item.prompt, a).length));
+  return 1 + prompt.length + longest <= context;
+}
+
 export function prepareCloze(items: readonly ClozeItem[], tokenizer: ProbeTokenizer): PreparedCloze[] {
   return items.map((item) => ({
     ...prepareOne(item, item.id, item.group, tokenizer),
@@ -66,8 +77,8 @@ export function prepareCloze(items: readonly ClozeItem[], tokenizer: ProbeTokeni
   }));
 }
 
-/** Scores every item (and its hops) in one batched pass. */
-export function scoreCloze(model: GPT, suite: string, items: readonly PreparedCloze[], tokenizer: ProbeTokenizer): ClozeScore[] {
+/** Scores every item (and its hops) in one batched pass; `exact` adds greedy exact match. */
+export function scoreCloze(model: GPT, suite: string, items: readonly PreparedCloze[], tokenizer: ProbeTokenizer, opts: { exact: boolean }): ClozeScore[] {
   const window = model.config.n_positions;
   const all = items.flatMap((item) => [item, ...item.hops]);
   for (const item of all) {
@@ -76,8 +87,9 @@ export function scoreCloze(model: GPT, suite: string, items: readonly PreparedCl
       throw new SlurryError(`suite ${suite}, item ${item.id}: prompt and answer take ${item.context.length + longest} tokens; the model's context holds ${window}`);
     }
   }
-  const requests: ScoreRequest[] = all.map((item) => ({ context: item.context, continuations: item.options }));
-  const scores = scoreContinuations(model, requests, { next: true });
+  const hops = new Set(items.flatMap((item) => item.hops));
+  const requests: ScoreRequest[] = all.map((item) => ({ context: item.context, continuations: item.options, next: opts.exact && !hops.has(item) ? [0] : [] }));
+  const scores = scoreContinuations(model, requests, { argmax: opts.exact });
   const byItem = new Map(all.map((item, i) => [item, scores[i]]));
   const measure = (item: PreparedCloze): Omit<ClozeScore, 'hopsKnown'> => {
     const s = byItem.get(item)!;
@@ -93,13 +105,12 @@ export function scoreCloze(model: GPT, suite: string, items: readonly PreparedCl
     // The answer shares ranks above+1 .. above+tied with the candidates tied with it.
     let rr = 0;
     for (let r = above + 1; r <= above + tied; r++) rr += 1 / r;
-    const next = s[0].next!;
-    const stops = !item.answerEndsWord || !WORD_CHAR.test(tokenizer.decode([next]).charAt(0));
+    const stops = () => !item.answerEndsWord || !WORD_CHAR.test(tokenizer.decode([s[0].next!]).charAt(0));
     return {
       top1: above === 0 ? 1 / tied : 0,
       reciprocalRank: rr / tied,
       pAnswer: 1 / norm,
-      exact: s[0].greedy && stops,
+      exact: opts.exact && s[0].greedy === true && stops(),
       logprobPerToken: answer / item.options[0].length,
     };
   };
@@ -110,15 +121,35 @@ export function scoreCloze(model: GPT, suite: string, items: readonly PreparedCl
 }
 
 /**
- * Items ranked among candidates: d = top-1, c = the answer's probability over the
- * candidates. Chance (a model that ignores the question, on answers spread evenly over
- * the candidates): 1 / candidates for both.
+ * What the uniform language model (every token 1/V) scores on an item: it gives a
+ * candidate of n tokens probability V^-n, so it ranks the shortest candidates first
+ * (tied) and its p(answer) over the candidates is 1 / sum_i V^(len(answer) - len(i)).
+ * An untrained model is this model plus noise. On an item set whose answers are spread
+ * over the candidates' lengths as the candidates are (balanced-sample.ts), its mean is
+ * close to 1 / candidates, the chance of a random guess (reported as `chance_guess`).
  */
-export function rankedItems(items: readonly PreparedCloze[], scores: readonly ClozeScore[]): ScoredItem[] {
+export function uniformModelScore(item: PreparedCloze, vocabSize: number): { top1: number; pAnswer: number } {
+  const lengths = item.options.map((o) => o.length);
+  const shortest = Math.min(...lengths);
+  const lnV = Math.log(vocabSize);
+  const norm = lengths.reduce((a, l) => a + Math.exp((lengths[0] - l) * lnV), 0);
+  return { top1: lengths[0] === shortest ? 1 / lengths.filter((l) => l === shortest).length : 0, pAnswer: 1 / norm };
+}
+
+/**
+ * Items ranked among candidates: d = top-1, c = the answer's probability over the
+ * candidates. Chance: the uniform language model's score on the item (above).
+ */
+export function rankedItems(items: readonly PreparedCloze[], scores: readonly ClozeScore[], vocabSize: number): ScoredItem[] {
   return items.map((item, i) => {
-    const chance = 1 / item.options.length;
-    return { id: item.id, group: item.group, d: scores[i].top1, c: scores[i].pAnswer, chance: { d: chance, c: chance } };
+    const u = uniformModelScore(item, vocabSize);
+    return { id: item.id, group: item.group, d: scores[i].top1, c: scores[i].pAnswer, chance: { d: u.top1, c: u.pAnswer } };
   });
+}
+
+/** Mean chance of a random guess among the candidates. */
+export function guessChance(items: readonly PreparedCloze[]): number {
+  return items.reduce((a, item) => a + 1 / item.options.length, 0) / Math.max(1, items.length);
 }
 
 /**

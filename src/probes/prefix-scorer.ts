@@ -27,22 +27,24 @@ export interface ScoreRequest {
   context: readonly number[];
   /** Each at least one token. */
   continuations: readonly (readonly number[])[];
+  /** Continuations (by index) after which the most likely next token is wanted (`argmax` only). */
+  next?: readonly number[];
 }
 
 export interface ContinuationScore {
   /** Sum of log p(token | everything before it) over the continuation's tokens. */
   logprob: number;
-  /** Every token of the continuation was the model's most likely next token. */
-  greedy: boolean;
-  /** The model's most likely token after the whole continuation (with `next: true`). */
+  /** Every token of the continuation was the model's most likely next token (with `argmax`). */
+  greedy?: boolean;
+  /** The model's most likely token after the whole continuation (with `argmax`, for the request's `next`). */
   next?: number;
 }
 
 export interface ScoreOptions {
   /** Upper bound on rows (context positions + trie nodes) per forward pass. */
   maxBatchTokens?: number;
-  /** Also run each continuation's last token and report the argmax after it. */
-  next?: boolean;
+  /** Find each scored position's most likely token: `greedy`, and `next` where requests ask. */
+  argmax?: boolean;
 }
 
 /** One request's trie: nodes in insertion order, so a parent always precedes its children. */
@@ -83,7 +85,7 @@ function buildTrie(req: ScoreRequest): Trie {
 interface Prepared {
   req: ScoreRequest;
   trie: Trie;
-  /** Trie nodes that run through the model (those with children, or all with `next`). */
+  /** Trie nodes that run through the model (those with children, and the ends of `next` continuations). */
   forwarded: number[];
 }
 
@@ -99,13 +101,14 @@ export function scoreContinuations(model: GPT, requests: readonly ScoreRequest[]
     req.continuations.forEach((c, k) => {
       if (c.length < 1) throw new Error(`scoreContinuations: request ${r}, continuation ${k} is empty`);
       // The last token is only scored (not run) unless `next` asks for what follows it.
-      const positions = req.context.length + c.length - (opts.next ? 0 : 1);
+      const positions = req.context.length + c.length - (opts.argmax && req.next?.includes(k) ? 0 : 1);
       if (positions > ctxWindow) {
         throw new Error(`scoreContinuations: request ${r}, continuation ${k} needs ${positions} positions; the context holds ${ctxWindow}`);
       }
     });
     const trie = buildTrie(req);
-    const forwarded = trie.token.map((_, i) => i).filter((i) => opts.next || trie.hasChildren[i]);
+    const nextEnds = new Set(opts.argmax ? (req.next ?? []).map((k) => trie.ends[k]) : []);
+    const forwarded = trie.token.map((_, i) => i).filter((i) => trie.hasChildren[i] || nextEnds.has(i));
     return { req, trie, forwarded };
   });
   const results: ContinuationScore[][] = new Array(requests.length);
@@ -123,14 +126,14 @@ export function scoreContinuations(model: GPT, requests: readonly ScoreRequest[]
       end++;
     }
     const batch = order.slice(start, end);
-    const scores = scoreBatch(model, batch.map((i) => prepared[i]), pool, !!opts.next);
+    const scores = scoreBatch(model, batch.map((i) => prepared[i]), pool, !!opts.argmax);
     batch.forEach((i, j) => (results[i] = scores[j]));
     start = end;
   }
   return results;
 }
 
-function scoreBatch(model: GPT, batch: Prepared[], pool: BufferPool, withNext: boolean): ContinuationScore[][] {
+function scoreBatch(model: GPT, batch: Prepared[], pool: BufferPool, withArgmax: boolean): ContinuationScore[][] {
   const c = model.config;
   const C = c.n_embd;
   const H = c.n_head;
@@ -201,16 +204,17 @@ function scoreBatch(model: GPT, batch: Prepared[], pool: BufferPool, withNext: b
   const unembed = c.tie_word_embeddings ? p('transformer.wte.weight') : p('lm_head.weight');
   const logits = g.linear(norm(gathered, 'transformer.ln_f'), unembed, null, 'out_in').data;
   const V = c.vocab_size;
-  const lse = new Float64Array(M);
+  const lse = pool.take(M, dtype);
+  const unused = pool.take(M, dtype);
+  g.k.crossEntropyForward(unused, lse, logits, new Int32Array(M).fill(-1), M, V, -1);
   const argmax = new Int32Array(M);
-  for (let m = 0; m < M; m++) {
-    const o = m * V;
-    let best = 0;
-    for (let v = 1; v < V; v++) if (logits[o + v] > logits[o + best]) best = v;
-    let sum = 0;
-    for (let v = 0; v < V; v++) sum += Math.exp(logits[o + v] - logits[o + best]);
-    lse[m] = logits[o + best] + Math.log(sum);
-    argmax[m] = best;
+  if (withArgmax) {
+    for (let m = 0; m < M; m++) {
+      const o = m * V;
+      let best = 0;
+      for (let v = 1; v < V; v++) if (logits[o + v] > logits[o + best]) best = v;
+      argmax[m] = best;
+    }
   }
 
   const out = batch.map((pr, b) => {
@@ -223,20 +227,21 @@ function scoreBatch(model: GPT, batch: Prepared[], pool: BufferPool, withNext: b
       lp[i] = logits[m * V + t.token[i]] - lse[m];
       top[i] = argmax[m] === t.token[i] ? 1 : 0;
     }
-    return t.ends.map((end): ContinuationScore => {
+    return t.ends.map((end, k): ContinuationScore => {
       let logprob = 0;
       let greedy = true;
       for (let i = end; i >= 0; i = t.parent[i]) {
         logprob += lp[i];
         greedy &&= top[i] === 1;
       }
+      if (!withArgmax) return { logprob };
       const score: ContinuationScore = { logprob, greedy };
-      if (withNext) score.next = argmax[headIndex.get(rowOf[b][end])!];
+      if (pr.req.next?.includes(k)) score.next = argmax[headIndex.get(rowOf[b][end])!];
       return score;
     });
   });
   g.release();
-  for (const buf of [x0.data, attOut.data, attScratch, gathered.data]) pool.give(buf);
+  for (const buf of [x0.data, attOut.data, attScratch, gathered.data, lse, unused]) pool.give(buf);
   return out;
 }
 

@@ -65,9 +65,9 @@ export function prepareFileSuite(name: string, path: string, tokenizer: ProbeTok
     name,
     kind: 'probe',
     run(model) {
-      const scores = scoreCloze(model, name, items, tokenizer);
+      const scores = scoreCloze(model, name, items, tokenizer, { exact: !ranked });
       return ranked
-        ? summarize(rankedItems(items, scores), { suite: name, discrete: 'accuracy', continuous: 'p_answer', ceiling: { d: 1, c: 1 } })
+        ? summarize(rankedItems(items, scores, tokenizer.vocabSize), { suite: name, discrete: 'accuracy', continuous: 'p_answer', ceiling: { d: 1, c: 1 } })
         : summarize(generatedItems(items, scores, tokenizer.vocabSize), { suite: name, discrete: 'exact_match', continuous: 'logprob_per_token', ceiling: { d: 1, c: 0 } });
     },
   };

@@ -38,7 +38,7 @@ for (const [label, overrides] of [
     const full = requests.flatMap((r) => r.continuations.map((c) => [...r.context, ...c]));
     const reference = tokenLogprobs(model, full);
     for (const maxBatchTokens of [1, 20, 10000]) {
-      const scores = scoreContinuations(model, requests, { maxBatchTokens, next: true });
+      const scores = scoreContinuations(model, requests.map((r) => ({ ...r, next: [0, 2] })), { maxBatchTokens, argmax: true });
       let k = 0;
       requests.forEach((r, i) =>
         r.continuations.forEach((_, j) => {
@@ -56,7 +56,7 @@ test('greedy and next agree with the argmax of full-sequence logits', () => {
   const model = randomModel({}, 11);
   const rng = new Rng(4);
   const requests = randomRequests(rng, 6, base.vocab_size);
-  const scores = scoreContinuations(model, requests, { next: true });
+  const scores = scoreContinuations(model, requests.map((r) => ({ ...r, next: r.continuations.map((_, k) => k) })), { argmax: true });
   // The argmax continuation of each context, built token by token from next-token scores.
   requests.forEach((r, i) => {
     r.continuations.forEach((c, j) => {

@@ -12,8 +12,8 @@
  */
 import { readProbeItems } from '../../data/probe-files.js';
 import { Rng } from '../../util/rng.js';
-import { spreadSample } from '../balanced-sample.js';
-import { generatedItems, prepareCloze, scoreCloze } from '../cloze.js';
+import { answerLengthKeys, spreadSample } from '../balanced-sample.js';
+import { clozeFits, generatedItems, prepareCloze, scoreCloze } from '../cloze.js';
 import { ClozeItem } from '../items.js';
 import { readJsonlFile } from '../jsonl.js';
 import { summarize, type BuildContext, type SuiteDefinition } from '../suite.js';
@@ -23,12 +23,15 @@ export const REASONING_LIMITS = { twohop: 96, perDigits: 48, code: 96 };
 export function buildReasoningItems(ctx: BuildContext, limits = REASONING_LIMITS): ClozeItem[] {
   const dir = ctx.corpus.dir;
   const rng = Rng.derive(ctx.seed, 'reasoning');
+  const fits = (item: { prompt: string; answer: string; candidates?: string[] }) => clozeFits(ctx.corpus.tokenizer, ctx.context, item);
   // The first held-out template of each fact asks a hop.
   const hopOf = new Map<string, ClozeItem['hops'] & object>();
-  for (const f of readProbeItems(dir, 'facts')) {
+  for (const f of readProbeItems(dir, 'facts').filter(fits)) {
     if (!hopOf.has(f.fact_id)) hopOf.set(f.fact_id, [{ prompt: f.prompt, answer: f.answer, candidates: f.candidates }]);
   }
-  const twohop = spreadSample(readProbeItems(dir, 'twohop'), limits.twohop, rng, { stratum: (t) => t.composition, value: (t) => t.answer }).map(
+  const twohopProbes = readProbeItems(dir, 'twohop').filter(fits);
+  const lengths = answerLengthKeys(ctx.corpus.tokenizer, twohopProbes, (t) => t.composition);
+  const twohop = spreadSample(twohopProbes, limits.twohop, rng, { stratum: (t) => t.composition, value: (t) => t.answer, ...lengths }).map(
     (t): ClozeItem => {
       const hops = [hopOf.get(t.hop1), hopOf.get(t.hop2)];
       return {
@@ -42,14 +45,14 @@ export function buildReasoningItems(ctx: BuildContext, limits = REASONING_LIMITS
       };
     },
   );
-  const arithmetic = spreadSample(readProbeItems(dir, 'arithmetic'), Infinity, rng, { stratum: (a) => String(a.digits), value: (a) => a.answer });
+  const arithmetic = spreadSample(readProbeItems(dir, 'arithmetic').filter(fits), Infinity, rng, { stratum: (a) => String(a.digits), value: (a) => a.answer });
   const byDigits = new Map<number, typeof arithmetic>();
   for (const a of arithmetic) byDigits.set(a.digits, [...(byDigits.get(a.digits) ?? []), a]);
   const additions = [...byDigits.keys()]
     .sort((a, b) => a - b)
     .flatMap((d) => byDigits.get(d)!.slice(0, limits.perDigits))
     .map((a): ClozeItem => ({ id: a.id, group: `add_${a.digits}d`, prompt: a.prompt, answer: a.answer, meta: { digits: a.digits, carries: a.carries } }));
-  const code = spreadSample(readProbeItems(dir, 'code'), limits.code, rng, { stratum: (c) => String(c.steps), value: (c) => c.answer }).map(
+  const code = spreadSample(readProbeItems(dir, 'code').filter(fits), limits.code, rng, { stratum: (c) => String(c.steps), value: (c) => c.answer }).map(
     (c): ClozeItem => ({ id: c.id, group: 'code', prompt: c.prompt, answer: c.answer, meta: { steps: c.steps, variable: c.variable } }),
   );
   return [...twohop, ...additions, ...code];
@@ -66,7 +69,7 @@ export const reasoningSuite: SuiteDefinition = {
       name: 'reasoning',
       kind: 'probe',
       run(model) {
-        const scores = scoreCloze(model, 'reasoning', prepared, tokenizer);
+        const scores = scoreCloze(model, 'reasoning', prepared, tokenizer, { exact: true });
         const scored = generatedItems(prepared, scores, tokenizer.vocabSize);
         // Two-hop extras: top-1 among the candidates, and both over the items whose hops are known.
         const twohop = items.flatMap((item, i) => (item.group === 'twohop' && item.candidates ? [i] : []));

@@ -79,7 +79,10 @@ export function buildSyntaxItems(ctx: BuildContext, opts: SyntaxBuildOptions = {
       if (made.has(key)) continue;
       made.add(key);
       if (seen(good) || seen(bad)) continue;
-      pool.push({ good, bad, polarity, delta: tokenizer.encode(good).length - tokenizer.encode(bad).length });
+      const [g, b] = [tokenizer.encode(good).length, tokenizer.encode(bad).length];
+      // With the start token, a sentence takes length + 1 of the context's + 1 positions.
+      if (Math.max(g, b) > ctx.context) continue;
+      pool.push({ good, bad, polarity, delta: g - b });
     }
     balancedSelection(pool, target, rng).forEach((c, j) =>
       rows.push({ sentence_good: c.good, sentence_bad: c.bad, UID: paradigm.uid, field: paradigm.field, pairID: j, id: `${paradigm.uid}:${j}`, group: paradigm.uid }),
