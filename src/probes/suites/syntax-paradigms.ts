@@ -3,7 +3,10 @@
  * Each paradigm makes a pair for either of two polarities, which swap the roles of the
  * surface forms (a singular subject makes "runs" good and "run" bad; a plural one the
  * reverse), so a model that merely prefers one form, or shorter sentences, scores 0.5 on
- * a paradigm with both polarities in equal numbers.
+ * a paradigm with both polarities in equal numbers. The words that differ between the
+ * sentences vary from pair to pair wherever the paradigm allows (an untrained model's
+ * preference between two fixed tokens in a fixed context would otherwise decide a whole
+ * polarity at once).
  */
 import type { Rng } from '../../util/rng.js';
 import type { NounForms, SyntaxWords, VerbForms } from './syntax-words.js';
@@ -86,13 +89,20 @@ export const PARADIGMS: readonly Paradigm[] = [
   {
     uid: 'anaphor_number_agreement',
     field: 'morphology',
-    description: 'reflexive number agreement: "The dogs hurt themselves." / "The dogs hurt itself."',
+    description: 'reflexive number agreement: "The dogs hurt themselves." / "The dogs hurt itself."; "We saw ourselves." / "We saw myself."',
     make(w, rng, polarity) {
       const pl = polarity === 1;
-      const n = pick(rng, w.nouns);
       const t = pick(rng, w.transitive);
-      const head = `The ${form(n, pl)} ${t.vbd}`;
-      return { good: `${head} ${pl ? 'themselves' : 'itself'}.`, bad: `${head} ${pl ? 'itself' : 'themselves'}.` };
+      // Several subject kinds, so no single pair of reflexive tokens decides the paradigm.
+      const kinds: [string, string, string, string][] = [
+        [`The ${pick(rng, w.nouns).sg}`, `The ${pick(rng, w.nouns).pl}`, 'itself', 'themselves'],
+        ['I', 'We', 'myself', 'ourselves'],
+        ['He', 'They', 'himself', 'themselves'],
+        ['She', 'They', 'herself', 'themselves'],
+      ];
+      const [sg, plural, selfSg, selfPl] = pick(rng, kinds);
+      const head = `${pl ? plural : sg} ${t.vbd}`;
+      return { good: `${head} ${pl ? selfPl : selfSg}.`, bad: `${head} ${pl ? selfSg : selfPl}.` };
     },
   },
   {
@@ -110,53 +120,54 @@ export const PARADIGMS: readonly Paradigm[] = [
   {
     uid: 'word_order',
     field: 'syntax',
-    description: 'adjective before noun, object after verb: "The old dog runs." / "The dog old runs."; "The man saw the dogs." / "The man the dogs saw."',
+    description: 'adjective before noun, object after verb: "The old dog runs." / "The dog old runs."; "The man saw old dogs." / "The man old dogs saw."',
     make(w, rng, polarity) {
       const pl = rng.int(2) === 1;
+      const [a, b] = pickTwo(rng, w.adjectives);
       if (polarity === 0) {
         const n = pick(rng, w.nouns);
-        const a = pick(rng, w.adjectives);
         const v = agree(pick(rng, w.verbs), pl);
         return { good: `The ${a} ${form(n, pl)} ${v}.`, bad: `The ${form(n, pl)} ${a} ${v}.` };
       }
       const [s, o] = pickTwo(rng, w.nouns);
       const t = pick(rng, w.transitive);
-      return { good: `The ${form(s, pl)} ${t.vbd} the ${form(o, !pl)}.`, bad: `The ${form(s, pl)} the ${form(o, !pl)} ${t.vbd}.` };
+      return { good: `The ${form(s, pl)} ${t.vbd} ${b} ${o.pl}.`, bad: `The ${form(s, pl)} ${b} ${o.pl} ${t.vbd}.` };
     },
   },
   {
     uid: 'sentence_boundary',
     field: 'orthography',
-    description: 'where one sentence ends and the next begins: "The dogs run. The cat sleeps." / "The dogs run the. Cat sleeps."',
+    description: 'where one sentence ends and the next begins: "The dogs run. Old cats sleep." / "The dogs run old. Cats sleep." / "The dogs. Run old cats sleep."',
     make(w, rng, polarity) {
       const [n, m] = pickTwo(rng, w.nouns);
       const [v, u] = pickTwo(rng, w.verbs);
+      const a = pick(rng, w.adjectives);
       const p1 = rng.int(2) === 1;
-      const p2 = rng.int(2) === 1;
-      const a = form(n, p1);
-      const b = form(m, p2);
-      const good = `The ${a} ${agree(v, p1)}. The ${b} ${agree(u, p2)}.`;
-      // The boundary one word too late, or one word too early.
-      const bad = polarity === 0 ? `The ${a} ${agree(v, p1)} the. ${cap(b)} ${agree(u, p2)}.` : `The ${a}. ${cap(agree(v, p1))} the ${b} ${agree(u, p2)}.`;
+      const first = form(n, p1);
+      const verb = agree(v, p1);
+      const rest = `${m.pl} ${u.base}.`;
+      const good = `The ${first} ${verb}. ${cap(a)} ${rest}`;
+      // The boundary one word too late, or one word too early: either way a period
+      // competes with a varied word, once on each side.
+      const bad = polarity === 0 ? `The ${first} ${verb} ${a}. ${cap(rest)}` : `The ${first}. ${cap(verb)} ${a} ${rest}`;
       return { good, bad };
     },
   },
   {
     uid: 'capitalisation',
     field: 'orthography',
-    description: 'a capital letter starts a sentence and only there: "The dog runs." / "the dog runs."; "The dog saw the cats." / "The dog saw The cats."',
+    description: 'a capital letter starts a sentence and only there: "Old dogs run." / "old dogs run."; "The man saw the cats." / "The man saw the Cats."',
     make(w, rng, polarity) {
-      const pl = rng.int(2) === 1;
+      const a = pick(rng, w.adjectives);
       if (polarity === 0) {
         const n = pick(rng, w.nouns);
-        const a = pick(rng, w.adjectives);
-        const rest = `${a} ${form(n, pl)} ${agree(pick(rng, w.verbs), pl)}.`;
-        return { good: `The ${rest}`, bad: `the ${rest}` };
+        const rest = `${n.pl} ${pick(rng, w.verbs).base}.`;
+        return { good: `${cap(a)} ${rest}`, bad: `${a} ${rest}` };
       }
       const [s, o] = pickTwo(rng, w.nouns);
       const t = pick(rng, w.transitive);
-      const head = `The ${form(s, pl)} ${t.vbd}`;
-      return { good: `${head} the ${form(o, !pl)}.`, bad: `${head} The ${form(o, !pl)}.` };
+      const head = `The ${form(s, rng.int(2) === 1)} ${t.vbd} the ${a}`;
+      return { good: `${head} ${o.pl}.`, bad: `${head} ${cap(o.pl)}.` };
     },
   },
 ];
