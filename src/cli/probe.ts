@@ -69,8 +69,11 @@ function probeCheckpoint(dir: string, specs: ReturnType<typeof resolveSuites>, o
     if (run) return runCorpus(run);
     throw new SlurryError(`${dir}: not inside a run; pass --corpus DIR to build the probe items`);
   };
-  // Items live with the run; a lone checkpoint caches them per corpus and context.
-  const itemsDir = o.items ?? (run && !o.corpus ? join(run, ITEM_DIR) : join(tmpdir(), 'slurry-probe-items', cacheKey(corpus(), model.config.n_positions)));
+  // Items live with the run; a lone checkpoint caches them per corpus and context. Only
+  // built-in suites have items to cache.
+  const builtin = specs.some((s) => s.kind === 'builtin');
+  const itemsDir =
+    o.items ?? (!builtin ? '' : run && !o.corpus ? join(run, ITEM_DIR) : join(tmpdir(), 'slurry-probe-items', cacheKey(corpus(), model.config.n_positions)));
   const prepared = prepareSuites(specs, tokenizer, model.config.n_positions, itemsDir, corpus, o);
   const slurry = (JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { slurry?: { step?: number; tokens?: number } }).slurry;
   const summary: CheckpointSummary = { checkpoint: resolve(dir), step: slurry?.step ?? null, tokens: slurry?.tokens ?? null, suites: {} };

@@ -3,7 +3,7 @@
  * untrained model scores at chance on every suite.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -12,14 +12,16 @@ import { splitSentences } from '../../src/data/sentence-index.js';
 import { parseGPTConfig } from '../../src/model/config.js';
 import { GPT } from '../../src/model/gpt.js';
 import { ensureItemFiles, ITEM_SEED } from '../../src/probes/item-cache.js';
-import { BUILTIN_SUITES } from '../../src/probes/registry.js';
-import { runSuite } from '../../src/probes/runner.js';
+import { probeOnCheckpoint } from '../../src/probes/inline.js';
+import { BUILTIN_SUITES, resolveSuites } from '../../src/probes/registry.js';
+import { probeRun, runSuite } from '../../src/probes/runner.js';
 import type { BuildContext } from '../../src/probes/suite.js';
 import { buildFactItems } from '../../src/probes/suites/facts.js';
 import { buildIclItems } from '../../src/probes/suites/icl.js';
 import { buildReasoningItems } from '../../src/probes/suites/reasoning.js';
 import { buildSyntaxItems } from '../../src/probes/suites/syntax.js';
 import { buildTokenItems } from '../../src/probes/suites/tokens.js';
+import { train } from '../../src/train/trainer.js';
 import { probeCorpus } from './support/probe-corpus.js';
 
 const CONTEXT = 64;
@@ -110,4 +112,41 @@ test('freshly initialised models score at chance on every suite (95% interval ov
     const slack = key.endsWith('(log-prob)') ? 0.02 : 0;
     assert.ok(mean - half <= c && c <= mean + half + slack, where);
   }
+});
+
+test('training probes each checkpoint inline; `slurry probe RUN` then finds nothing left; cached items stay tied to their corpus', async () => {
+  const run = join(mkdtempSync(join(tmpdir(), 'slurry-inline-')), 'run');
+  const suites = resolveSuites(['tokens', 'icl', 'samples']);
+  const log: string[] = [];
+  const opts = { suites, badRows: 'refuse' as const, log: (l: string) => log.push(l) };
+  const config = {
+    seed: 3,
+    corpus: corpusDir,
+    model: { n_layer: 1, n_head: 2, n_embd: 16 },
+    batch_size: 4,
+    context: 32,
+    steps: 12,
+    checkpoints: { log_until: 4, every: 6 },
+    eval: { every: 6, batches: 1 },
+  };
+  const result = await train(config, { out: run, onCheckpoint: probeOnCheckpoint(run, opts), log: () => {} });
+  const steps = result.checkpoints.map((c) => c.step);
+  assert.deepEqual(steps, [0, 1, 2, 4, 6, 12]);
+  const probes = readFileSync(join(run, 'probes.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(probes.map((r) => `${r.step}/${r.suite}`), steps.flatMap((s) => [`${s}/tokens`, `${s}/icl`]));
+  const samples = readFileSync(join(run, 'samples.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(samples.map((r) => r.step), steps);
+  assert.equal(samples[0].samples.length, 9);
+  assert.ok(samples.every((r) => r.samples.every((s: { greedy: string; sampled: string }) => typeof s.greedy === 'string' && typeof s.sampled === 'string')));
+  const icl = probes.find((r) => r.suite === 'icl');
+  assert.ok(icl.metrics['prefix_matching/L0H1'] >= 0 && icl.metrics.prefix_matching_uniform > 0 && 'icl_score' in icl.metrics);
+  assert.match(log.join('\n'), /built \d+ tokens items/);
+
+  const again = probeRun(run, opts);
+  assert.deepEqual([again.probed.length, again.upToDate], [0, steps.length]);
+
+  // Items built from one corpus are not mixed with another's.
+  const meta = join(run, 'probe-items', 'meta.json');
+  writeFileSync(meta, readFileSync(meta, 'utf8').replace(/"corpus_manifest_sha256": "[0-9a-f]{6}/, '"corpus_manifest_sha256": "000000'));
+  assert.throws(() => probeRun(run, { ...opts, suites: resolveSuites(['syntax']), steps: [0] }), /items were built from .* delete .*probe-items to rebuild/);
 });
