@@ -2,10 +2,12 @@
  * `npm run bench`: every benchmark of slurry, each side by side with its reference where
  * one is installed. Sections can be picked: `npm run bench -- train gemm`.
  */
+import { benchProbes } from './probes.js';
 import { benchTraining } from './train.js';
 
 const sections: Record<string, () => void | Promise<void>> = {
   train: () => benchTraining(),
+  probes: () => benchProbes(),
 };
 
 const wanted = process.argv.slice(2);

@@ -14,6 +14,7 @@ import { BUILTIN_SUITES, resolveSuites } from '../probes/registry.js';
 import { ITEM_DIR } from '../probes/item-cache.js';
 import { loadCheckpoint, loadCheckpointTokenizer, prepareSuites, probeRun, runCorpus, runOfCheckpoint, runSuite } from '../probes/runner.js';
 import { SlurryError } from '../util/errors.js';
+import { startProgress, type Progress, type ProgressMode } from '../util/progress.js';
 
 interface ProbeFlags {
   suite: string[];
@@ -21,7 +22,10 @@ interface ProbeFlags {
   items?: string;
   skipBadRows?: boolean;
   json?: boolean;
+  progress: string;
 }
+
+const PROGRESS_MODES = ['auto', 'bar', 'lines', 'silent'];
 
 export function registerProbe(program: Command): void {
   program
@@ -33,7 +37,9 @@ export function registerProbe(program: Command): void {
     .option('--items <dir>', `where built-in items are cached (default: RUN/${ITEM_DIR})`)
     .option('--skip-bad-rows', 'skip malformed rows of a --suite file (reported by line) instead of refusing the file')
     .option('--json', 'print a JSON summary')
+    .option('--progress <mode>', 'auto (a bar on a terminal, lines otherwise), bar, lines or silent', 'auto')
     .action((path: string, flags: ProbeFlags) => {
+      if (!PROGRESS_MODES.includes(flags.progress)) throw new SlurryError(`--progress ${flags.progress}: expected one of ${PROGRESS_MODES.join(', ')}`);
       const suites = resolveSuites(flags.suite);
       const badRows = flags.skipBadRows ? 'skip' : 'refuse';
       const log = (line: string) => process.stderr.write(`slurry: ${line}\n`);
@@ -43,7 +49,13 @@ export function registerProbe(program: Command): void {
         console.log(flags.json ? JSON.stringify(summary) : formatSummary(summary));
         return;
       }
-      const result = probeRun(path, { suites, badRows, corpus: flags.corpus && resolve(flags.corpus), itemsDir: flags.items, log });
+      let bar: Progress | null = null;
+      const progress = (p: { done: number; total: number; note: string }) => {
+        bar ??= startProgress('probe', { total: p.total, unit: 'checkpoints', mode: flags.progress as ProgressMode });
+        bar.update(p.done, p.note);
+      };
+      const result = probeRun(path, { suites, badRows, corpus: flags.corpus && resolve(flags.corpus), itemsDir: flags.items, log, progress });
+      (bar as Progress | null)?.done();
       if (flags.json) console.log(JSON.stringify(result));
       else log(`${result.probed.length} checkpoint(s) probed, ${result.upToDate} already up to date, ${result.failed.length} failed`);
       if (result.failed.length) {

@@ -31,7 +31,10 @@ export interface ProbeOptions {
   itemsDir?: string;
   /** Probe only these steps (inline probing of a new checkpoint). */
   steps?: readonly number[];
+  /** Warnings and failures, one line each. */
   log: (line: string) => void;
+  /** After each checkpoint: how many of the checkpoints with work are done, and each suite's time. */
+  progress?: (p: { done: number; total: number; step: number; note: string }) => void;
 }
 
 export interface ProbeRunResult {
@@ -144,13 +147,11 @@ export function probeRun(run: string, opts: ProbeOptions): ProbeRunResult {
   const sampleDone = recordedKeys(paths.samples, (r) => probeKey(r.step, 'samples'), opts.log);
   const isDone = (step: number, suite: string) => (suite === 'samples' ? sampleDone : probeDone).has(`${step}/${suite}`);
   const result: ProbeRunResult = { probed: [], failed: [], upToDate: 0 };
+  const work = index.map((entry) => ({ entry, pending: opts.suites.filter((s) => !isDone(entry.step, s.name)) }));
+  result.upToDate = work.filter((w) => w.pending.length === 0).length;
+  const todo = work.filter((w) => w.pending.length > 0);
   let prepared: PreparedSuite[] | null = null;
-  for (const entry of index) {
-    const pending = opts.suites.filter((s) => !isDone(entry.step, s.name));
-    if (pending.length === 0) {
-      result.upToDate++;
-      continue;
-    }
+  for (const [k, { entry, pending }] of todo.entries()) {
     const dir = join(paths.checkpoints, entry.dir || checkpointDirName(entry.step));
     let model: GPT;
     let tokenizer: ProbeTokenizer;
@@ -161,6 +162,7 @@ export function probeRun(run: string, opts: ProbeOptions): ProbeRunResult {
       if (!(err instanceof SlurryError)) throw err;
       opts.log(`step ${entry.step}: not probed: ${err.message}`);
       result.failed.push({ step: entry.step, dir, message: err.message });
+      opts.progress?.({ done: k + 1, total: todo.length, step: entry.step, note: `step ${entry.step} failed` });
       continue;
     }
     prepared ??= prepareSuites(opts.suites, tokenizer, model.config.n_positions, opts.itemsDir ?? join(run, ITEM_DIR), () => opts.corpus ?? runCorpus(run), opts);
@@ -179,7 +181,7 @@ export function probeRun(run: string, opts: ProbeOptions): ProbeRunResult {
     }
     const seconds = (performance.now() - t0) / 1000;
     result.probed.push({ step: entry.step, suites: pending.map((s) => s.name), seconds });
-    opts.log(`step ${entry.step}: ${times.join(', ')}`);
+    opts.progress?.({ done: k + 1, total: todo.length, step: entry.step, note: `step ${entry.step}: ${times.join(', ')}` });
   }
   return result;
 }
