@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { kernels, setKernels } from '../../src/engine/backend.js';
+import { referenceKernels } from '../../src/engine/reference/kernels.js';
 import { parseGPTConfig } from '../../src/model/config.js';
 import { GPT } from '../../src/model/gpt.js';
 import { tokenLogprobs } from '../../src/model/logprobs.js';
@@ -7,10 +9,14 @@ import { scoreContinuations, type ScoreRequest } from '../../src/probes/prefix-s
 import { Rng } from '../../src/util/rng.js';
 
 const base = { vocab_size: 13, n_layer: 2, n_head: 2, n_embd: 8, n_positions: 12 };
+// The exact comparisons run in float64 on the reference kernels; the last test runs the
+// active backend (native when built) in float32.
+const active = kernels();
+setKernels(referenceKernels);
 
 /** A model with weights large enough that attention and norms carry real signal. */
-function randomModel(overrides: object, seed: number): GPT {
-  const model = GPT.init(parseGPTConfig({ ...base, ...overrides }), seed, 'f64');
+function randomModel(overrides: object, seed: number, dtype: 'f32' | 'f64' = 'f64'): GPT {
+  const model = GPT.init(parseGPTConfig({ ...base, ...overrides }), seed, dtype);
   const rng = new Rng(seed + 100);
   for (const { tensor } of model.parameters()) for (let i = 0; i < tensor.size; i++) tensor.data[i] += 0.4 * rng.normal();
   return model;
@@ -76,4 +82,25 @@ test('greedy and next agree with the argmax of full-sequence logits', () => {
 test('a continuation that does not fit the context window is refused', () => {
   const model = randomModel({}, 1);
   assert.throws(() => scoreContinuations(model, [{ context: Array(10).fill(1), continuations: [[1, 2, 3, 4]] }]), /needs 13 positions; the context holds 12/);
+});
+
+test(`float32 on the active backend (${active.info().name}): trie scores match whole sequences`, () => {
+  setKernels(active);
+  try {
+    const model = randomModel({ n_embd: 32, n_head: 4, vocab_size: 50, n_positions: 24 }, 9, 'f32');
+    const rng = new Rng(8);
+    const requests = randomRequests(rng, 12, 50);
+    const full = requests.flatMap((r) => r.continuations.map((c) => [...r.context, ...c]));
+    const reference = tokenLogprobs(model, full);
+    const scores = scoreContinuations(model, requests, { maxBatchTokens: 64 });
+    let k = 0;
+    requests.forEach((r, i) =>
+      r.continuations.forEach((_, j) => {
+        const expected = reference[k++].slice(r.context.length - 1).reduce((a, b) => a + b, 0);
+        assert.ok(Math.abs(scores[i][j].logprob - expected) < 1e-3 * Math.max(1, Math.abs(expected)), `request ${i} continuation ${j}: ${scores[i][j].logprob} vs ${expected}`);
+      }),
+    );
+  } finally {
+    setKernels(referenceKernels);
+  }
 });
