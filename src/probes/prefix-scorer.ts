@@ -17,8 +17,7 @@
  * two on every config variant.
  */
 import { BufferPool } from '../engine/buffer-pool.js';
-import type { Graph } from '../engine/graph.js';
-import type { Buf } from '../engine/kernels.js';
+import type { Buf, Kernels } from '../engine/kernels.js';
 import { Tensor } from '../engine/tensor.js';
 import type { GPT } from '../model/gpt.js';
 
@@ -41,7 +40,11 @@ export interface ContinuationScore {
 }
 
 export interface ScoreOptions {
-  /** Upper bound on rows (context positions + trie nodes) per forward pass. */
+  /**
+   * Rows (context positions + trie nodes) per forward pass. Every pass is padded to this
+   * many rows (unless one request needs more), so all passes have the same shapes and reuse
+   * the same buffers: fresh buffers of a new size each pass cost more than the padding.
+   */
   maxBatchTokens?: number;
   /** Find each scored position's most likely token: `greedy`, and `next` where requests ask. */
   argmax?: boolean;
@@ -94,7 +97,7 @@ interface Prepared {
  * Throws when a context plus a continuation does not fit the model's context window.
  */
 export function scoreContinuations(model: GPT, requests: readonly ScoreRequest[], opts: ScoreOptions = {}): ContinuationScore[][] {
-  const maxRows = opts.maxBatchTokens ?? 8192;
+  const maxRows = opts.maxBatchTokens ?? 4096;
   const ctxWindow = model.config.n_positions;
   const prepared: Prepared[] = requests.map((req, r) => {
     if (req.context.length < 1) throw new Error(`scoreContinuations: request ${r} has an empty context`);
@@ -126,14 +129,14 @@ export function scoreContinuations(model: GPT, requests: readonly ScoreRequest[]
       end++;
     }
     const batch = order.slice(start, end);
-    const scores = scoreBatch(model, batch.map((i) => prepared[i]), pool, !!opts.argmax);
+    const scores = scoreBatch(model, batch.map((i) => prepared[i]), pool, !!opts.argmax, maxRows);
     batch.forEach((i, j) => (results[i] = scores[j]));
     start = end;
   }
   return results;
 }
 
-function scoreBatch(model: GPT, batch: Prepared[], pool: BufferPool, withArgmax: boolean): ContinuationScore[][] {
+function scoreBatch(model: GPT, batch: Prepared[], pool: BufferPool, withArgmax: boolean, maxRows: number): ContinuationScore[][] {
   const c = model.config;
   const C = c.n_embd;
   const H = c.n_head;
@@ -150,7 +153,8 @@ function scoreBatch(model: GPT, batch: Prepared[], pool: BufferPool, withArgmax:
     for (const i of p.forwarded) rows[i] = ctxRows + N++;
     rowOf.push(rows);
   }
-  const R = ctxRows + N;
+  // Padding rows are zeros; nothing reads their results.
+  const R = Math.max(ctxRows + N, maxRows);
 
   const g = model.graph(false, { pool });
   const dtype = model.dtype;
@@ -160,7 +164,7 @@ function scoreBatch(model: GPT, batch: Prepared[], pool: BufferPool, withArgmax:
   // token), each node as its token plus the position it would have in a flat sequence.
   const ids = new Int32Array(ctxRows);
   batch.forEach((pr, b) => ids.set(pr.req.context, b * T));
-  const x0 = new Tensor(pool.take(R * C, dtype), [R, C]);
+  const x0 = new Tensor(pool.takeZeroed(R * C, dtype), [R, C]);
   const wte = p('transformer.wte.weight').data;
   const wpe = p('transformer.wpe.weight').data;
   g.k.embeddingForward(x0.data, ids, wte, wpe, ctxRows, T, C);
@@ -177,13 +181,14 @@ function scoreBatch(model: GPT, batch: Prepared[], pool: BufferPool, withArgmax:
   const norm = (x: Tensor, name: string) => (c.layer_norm ? g.layerNorm(x, p(`${name}.weight`), p(`${name}.bias`), c.layer_norm_epsilon) : x);
   const act = (x: Tensor) => (c.activation_function === 'relu' ? g.relu(x) : g.gelu(x));
   const attOut = new Tensor(pool.take(R * C, dtype), [R, C]);
-  const attScratch = pool.take(B * H * T * T, dtype);
+  const attScratch = pool.take(Math.max(B * H * T * T, maxRows * H * model.config.n_positions), dtype);
+  const scratch = treeScratch(pool, dtype, Math.max(maxRows, N), model.config.n_positions);
   let x = x0;
   for (let l = 0; l < c.n_layer; l++) {
     const h = `transformer.h.${l}`;
     const qkv = g.linear(norm(x, `${h}.ln_1`), p(`${h}.attn.c_attn.weight`), p(`${h}.attn.c_attn.bias`));
     g.k.attentionForward(attOut.data.subarray(0, ctxRows * C), attScratch, qkv.data.subarray(0, ctxRows * 3 * C), B, T, C, H);
-    batch.forEach((pr, b) => treeAttention(g, pool, dtype, qkv.data, attOut.data, pr, rowOf[b], nodeStart[b], b * T, C, H));
+    batch.forEach((pr, b) => treeAttention(g.k, scratch, qkv.data, attOut.data, pr, rowOf[b], nodeStart[b], b * T, C, H));
     x = g.add(x, g.linear(attOut, p(`${h}.attn.c_proj.weight`), p(`${h}.attn.c_proj.bias`)));
     const hidden = act(g.linear(norm(x, `${h}.ln_2`), p(`${h}.mlp.c_fc.weight`), p(`${h}.mlp.c_fc.bias`)));
     x = g.add(x, g.linear(hidden, p(`${h}.mlp.c_proj.weight`), p(`${h}.mlp.c_proj.bias`)));
@@ -198,8 +203,9 @@ function scoreBatch(model: GPT, batch: Prepared[], pool: BufferPool, withArgmax:
     headIndex.set(row, headRows.length);
     headRows.push(row);
   }
-  const M = headRows.length;
-  const gathered = new Tensor(pool.take(M * C, dtype), [M, C]);
+  // Rounded up to a power of two, so the unembedding's buffers come in a few sizes.
+  const M = 2 ** Math.ceil(Math.log2(Math.max(256, headRows.length)));
+  const gathered = new Tensor(pool.takeZeroed(M * C, dtype), [M, C]);
   headRows.forEach((row, m) => gathered.data.set(x.data.subarray(row * C, (row + 1) * C), m * C));
   const unembed = c.tie_word_embeddings ? p('transformer.wte.weight') : p('lm_head.weight');
   const logits = g.linear(norm(gathered, 'transformer.ln_f'), unembed, null, 'out_in').data;
@@ -209,7 +215,7 @@ function scoreBatch(model: GPT, batch: Prepared[], pool: BufferPool, withArgmax:
   g.k.crossEntropyForward(unused, lse, logits, new Int32Array(M).fill(-1), M, V, -1);
   const argmax = new Int32Array(M);
   if (withArgmax) {
-    for (let m = 0; m < M; m++) {
+    for (let m = 0; m < headRows.length; m++) {
       const o = m * V;
       let best = 0;
       for (let v = 1; v < V; v++) if (logits[o + v] > logits[o + best]) best = v;
@@ -241,17 +247,44 @@ function scoreBatch(model: GPT, batch: Prepared[], pool: BufferPool, withArgmax:
     });
   });
   g.release();
-  for (const buf of [x0.data, attOut.data, attScratch, gathered.data, lse, unused]) pool.give(buf);
+  for (const buf of [x0.data, attOut.data, attScratch, gathered.data, lse, unused, scratch.scores, scratch.probs, scratch.lse, scratch.losses, scratch.ones]) pool.give(buf);
   return out;
 }
 
+/** Buffers tree attention reuses across requests and layers. */
+interface TreeScratch {
+  /** Scores, then softmax over the context, [nodes, context]. */
+  scores: Buf;
+  probs: Buf;
+  lse: Buf;
+  losses: Buf;
+  ones: Buf;
+  zeros: Int32Array;
+}
+
+function treeScratch(pool: BufferPool, dtype: 'f32' | 'f64', rows: number, context: number): TreeScratch {
+  const ones = pool.take(rows, dtype);
+  ones.fill(1);
+  return {
+    scores: pool.take(rows * context, dtype),
+    probs: pool.take(rows * context, dtype),
+    lse: pool.take(rows, dtype),
+    losses: pool.take(rows, dtype),
+    ones,
+    zeros: new Int32Array(rows),
+  };
+}
+
 /**
- * Attention of one request's forwarded trie nodes: over its context's keys (GEMMs) and
- * over the node's ancestors and itself (a loop; tries are shallow). Writes the nodes' rows
- * of `out`.
+ * Attention of one request's forwarded trie nodes over its context and over each node's
+ * ancestors and itself; writes the nodes' rows of `out`. The context part runs on the
+ * backend: scores by GEMM, their row softmax and log-sum-exp by the cross-entropy kernels
+ * (forward gives the log-sum-exp; backward with unit weights gives softmax minus the
+ * target's one-hot, and the one-hot is added back), values by GEMM. The ancestors (a few
+ * per node: tries are shallow) are a short loop, merged by log-sum-exp.
  */
 function treeAttention(
-  g: Graph, pool: BufferPool, dtype: 'f32' | 'f64', qkv: Buf, out: Buf,
+  k: Kernels, sc: TreeScratch, qkv: Buf, out: Buf,
   pr: Prepared, rowOf: Int32Array, firstRow: number, ctxFirstRow: number, C: number, H: number,
 ): void {
   const n = pr.forwarded.length;
@@ -260,43 +293,44 @@ function treeAttention(
   const hs = C / H;
   const C3 = 3 * C;
   const scale = 1 / Math.sqrt(hs);
-  const S = pool.take(n * P, dtype);
   const maxDepth = Math.max(...pr.forwarded.map((i) => pr.trie.depth[i]));
   const own = new Float64Array(maxDepth);
   const ownRows = new Int32Array(maxDepth);
+  const probs = sc.probs.subarray(0, n * P);
   for (let h = 0; h < H; h++) {
     const qOff = firstRow * C3 + h * hs;
-    // S = scale * Q_nodes K_context^T  [n, P]
-    g.k.gemm(false, true, n, P, hs, scale, qkv.subarray(qOff), C3, qkv.subarray(ctxFirstRow * C3 + C + h * hs), C3, 0, S, P);
+    // Context scores [n, P], their softmax and log-sum-exp, and softmax V [n, hs] into out.
+    k.gemm(false, true, n, P, hs, scale, qkv.subarray(qOff), C3, qkv.subarray(ctxFirstRow * C3 + C + h * hs), C3, 0, sc.scores, P);
+    k.crossEntropyForward(sc.losses, sc.lse, sc.scores, sc.zeros, n, P, -1);
+    probs.fill(0);
+    k.crossEntropyBackward(probs, sc.scores, sc.lse, sc.zeros, sc.ones, n, P, -1);
+    for (let j = 0; j < n; j++) probs[j * P] += 1;
+    k.gemm(false, false, n, hs, P, 1, probs, P, qkv.subarray(ctxFirstRow * C3 + 2 * C + h * hs), C3, 0, out.subarray(firstRow * C + h * hs), C);
     for (let j = 0; j < n; j++) {
       const q = qOff + j * C3;
       // Scores against the node itself and its ancestors, nearest first.
       let d = 0;
       for (let a = pr.forwarded[j]; a >= 0; a = pr.trie.parent[a]) {
-        const k = rowOf[a] * C3 + C + h * hs;
+        const key = rowOf[a] * C3 + C + h * hs;
         let dot = 0;
-        for (let e = 0; e < hs; e++) dot += qkv[q + e] * qkv[k + e];
+        for (let e = 0; e < hs; e++) dot += qkv[q + e] * qkv[key + e];
         own[d] = dot * scale;
         ownRows[d++] = rowOf[a];
       }
-      let max = -Infinity;
-      for (let u = 0; u < P; u++) if (S[j * P + u] > max) max = S[j * P + u];
+      // Total log-sum-exp over context and ancestors; the context block's share is exp(lse_ctx - total).
+      const lseCtx = sc.lse[j];
+      let max = lseCtx;
       for (let u = 0; u < d; u++) if (own[u] > max) max = own[u];
-      let sum = 0;
-      for (let u = 0; u < P; u++) sum += S[j * P + u] = Math.exp(S[j * P + u] - max);
+      let sum = Math.exp(lseCtx - max);
       for (let u = 0; u < d; u++) sum += own[u] = Math.exp(own[u] - max);
-      for (let u = 0; u < P; u++) S[j * P + u] /= sum;
-      // The ancestors' share of the output; the context's is added by the GEMM below.
+      const ctxShare = Math.exp(lseCtx - max) / sum;
       const o = (firstRow + j) * C + h * hs;
-      for (let e = 0; e < hs; e++) out[o + e] = 0;
+      for (let e = 0; e < hs; e++) out[o + e] *= ctxShare;
       for (let u = 0; u < d; u++) {
         const w = own[u] / sum;
         const v = ownRows[u] * C3 + 2 * C + h * hs;
         for (let e = 0; e < hs; e++) out[o + e] += w * qkv[v + e];
       }
     }
-    // out_nodes += S V_context  [n, hs]
-    g.k.gemm(false, false, n, hs, P, 1, S, P, qkv.subarray(ctxFirstRow * C3 + 2 * C + h * hs), C3, 1, out.subarray(firstRow * C + h * hs), C);
   }
-  pool.give(S);
 }

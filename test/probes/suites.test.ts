@@ -109,8 +109,12 @@ test('freshly initialised models score at chance on every suite (95% interval ov
     const where = `${key}: mean over initialisations ${mean.toFixed(4)} +- ${half.toFixed(4)}, chance ${c.toFixed(4)} (per seed ${xs.map((x) => x.toFixed(4)).join(', ')})`;
     // Log-probabilities: an untrained model is worse than the uniform one by its KL divergence
     // from uniform (Jensen), a few thousandths of a nat at this width; allow that side 0.02 nats.
-    const slack = key.endsWith('(log-prob)') ? 0.02 : 0;
-    assert.ok(mean - half <= c && c <= mean + half + slack, where);
+    // Discrete metrics may not vary at all between initialisations (an untrained model ranks
+    // cloze candidates by length alone, as the uniform model does, except among equal lengths):
+    // allow them half a percentage point.
+    const below = key.endsWith('(log-prob)') ? 0.02 : key.endsWith('.d') ? 0.005 : 0;
+    const above = key.endsWith('.d') ? 0.005 : 0;
+    assert.ok(mean - half - above <= c && c <= mean + half + below, where);
   }
 });
 
