@@ -12,9 +12,9 @@
  * attention, `prefix_matching_uniform`), with the best head as `prefix_matching_max`.
  *
  * Group `context`: windows of held-out natural text. Per item c = mean loss at early
- * positions (tokens [T/16, T/8)) minus mean loss late (the last T/8 tokens), Olsson's
- * in-context learning score at this context length, d = 1 when late is lower (chance 0.5
- * and 0). `icl_score` is the mean of c over these windows.
+ * positions (targets [T/16, 3T/16)) minus mean loss late (the last T/8), Olsson's
+ * in-context learning score scaled to this context length, d = 1 when late is lower (chance
+ * 0.5 and 0). `icl_score` is the mean of c over these windows.
  */
 import type { GPT } from '../../model/gpt.js';
 import { tokenLogprobs } from '../../model/logprobs.js';
@@ -25,7 +25,7 @@ import { summarize, type BuildContext, type ScoredItem, type SuiteDefinition } f
 import { evenWindows } from './tokens.js';
 
 export const INDUCTION_SEQUENCES = 16;
-export const CONTEXT_WINDOWS_PER_SOURCE = 4;
+export const CONTEXT_WINDOWS_PER_SOURCE = 12;
 /** Natural text: where in-context learning means using the document so far. */
 const NATURAL_KINDS = new Set(['books', 'news', 'reference']);
 
@@ -119,7 +119,7 @@ export function scoreContext(model: GPT, items: readonly SequenceItem[]): Scored
     const lp = lps[i];
     const T = lp.length;
     const meanLoss = (from: number, to: number) => -lp.slice(from, to).reduce((a, b) => a + b, 0) / (to - from);
-    const early = meanLoss(Math.floor(T / 16), Math.floor(T / 8));
+    const early = meanLoss(Math.floor(T / 16), Math.floor((3 * T) / 16));
     const late = meanLoss(T - Math.floor(T / 8), T);
     return { id: item.id, group: 'context', d: late < early ? 1 : 0, c: early - late, chance: { d: 0.5, c: 0 } };
   });
