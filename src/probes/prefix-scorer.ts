@@ -312,9 +312,17 @@ function treeAttention(
       let d = 0;
       for (let a = pr.forwarded[j]; a >= 0; a = pr.trie.parent[a]) {
         const key = rowOf[a] * C3 + C + h * hs;
-        let dot = 0;
-        for (let e = 0; e < hs; e++) dot += qkv[q + e] * qkv[key + e];
-        own[d] = dot * scale;
+        // Four partial sums: shorter dependency chains than one running sum.
+        let d0 = 0, d1 = 0, d2 = 0, d3 = 0;
+        let e = 0;
+        for (; e + 3 < hs; e += 4) {
+          d0 += qkv[q + e] * qkv[key + e];
+          d1 += qkv[q + e + 1] * qkv[key + e + 1];
+          d2 += qkv[q + e + 2] * qkv[key + e + 2];
+          d3 += qkv[q + e + 3] * qkv[key + e + 3];
+        }
+        for (; e < hs; e++) d0 += qkv[q + e] * qkv[key + e];
+        own[d] = (d0 + d1 + d2 + d3) * scale;
         ownRows[d++] = rowOf[a];
       }
       // Total log-sum-exp over context and ancestors; the context block's share is exp(lse_ctx - total).

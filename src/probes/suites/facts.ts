@@ -19,7 +19,7 @@ import { ClozeItem } from '../items.js';
 import { readJsonlFile } from '../jsonl.js';
 import { summarize, type BuildContext, type SuiteDefinition } from '../suite.js';
 
-export const FACTS_PER_BUCKET = 40;
+export const FACTS_PER_BUCKET = 32;
 
 export function buildFactItems(ctx: BuildContext, perBucket = FACTS_PER_BUCKET): ClozeItem[] {
   const probes = readProbeItems(ctx.corpus.dir, 'facts').filter((p) => clozeFits(ctx.corpus.tokenizer, ctx.context, p));

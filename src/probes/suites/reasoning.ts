@@ -18,7 +18,7 @@ import { ClozeItem } from '../items.js';
 import { readJsonlFile } from '../jsonl.js';
 import { summarize, type BuildContext, type SuiteDefinition } from '../suite.js';
 
-export const REASONING_LIMITS = { twohop: 48, perDigits: 48, code: 96 };
+export const REASONING_LIMITS = { twohop: 32, perDigits: 48, code: 96 };
 
 export function buildReasoningItems(ctx: BuildContext, limits = REASONING_LIMITS): ClozeItem[] {
   const dir = ctx.corpus.dir;
