@@ -2,7 +2,8 @@
  * The default probe suite on one configuration-A checkpoint (GPT with L=4, H=4, d=128,
  * T=128, byte-level vocabulary: 256 bytes + end-of-text), the figure `slurry probe` spends
  * per checkpoint. Items come from the quick corpus built with `--vocab byte` (built here
- * once, cached under the OS temp dir, unless SLURRY_BENCH_CORPUS names one). Prints each
+ * once, cached under the OS temp dir), or from the corpus SLURRY_BENCH_CORPUS names (the
+ * model's vocabulary is then that corpus's: 2048 for the quick preset). Prints each
  * suite's median time over several rounds, and side by side on a slice of the facts items,
  * the prefix-sharing scorer against scoring every prompt + candidate sequence whole.
  *
@@ -46,7 +47,8 @@ export async function benchProbes(rounds = 3): Promise<void> {
   const corpusDir = await benchCorpus();
   const corpus = openCorpus(corpusDir, { verify: 'size' });
   const info = kernels().info();
-  console.log(`\n## Probes: default suite on a configuration-A checkpoint (${info.name}/${info.isa}, ${info.threads} threads, median of ${rounds})`);
+  const V = corpus.tokenizer.vocabSize;
+  console.log(`\n## Probes: default suite on one checkpoint of V=${V}, L=4, H=4, d=128, T=${CONTEXT} (${info.name}/${info.isa}, ${info.threads} threads, median of ${rounds})`);
   const itemsDir = mkdtempSync(join(tmpdir(), 'slurry-bench-items-'));
   let t = performance.now();
   const files = ensureItemFiles(itemsDir, BUILTIN_SUITES, () => ({ corpus: corpusDir, context: CONTEXT }), () => {});
@@ -55,7 +57,7 @@ export async function benchProbes(rounds = 3): Promise<void> {
   const suites = BUILTIN_SUITES.map((def) => def.prepare(files.get(def.name)!, corpus.tokenizer, 'refuse'));
   const prepareSeconds = (performance.now() - t) / 1000;
   console.log(`items built once per run in ${buildSeconds.toFixed(1)} s, tokenised once in ${prepareSeconds.toFixed(2)} s`);
-  const model = GPT.init(parseGPTConfig({ vocab_size: corpus.tokenizer.vocabSize, n_layer: 4, n_head: 4, n_embd: 128, n_positions: CONTEXT }), 1);
+  const model = GPT.init(parseGPTConfig({ vocab_size: V, n_layer: 4, n_head: 4, n_embd: 128, n_positions: CONTEXT }), 1);
   const wall = new Map<string, number[]>(suites.map((s) => [s.name, []]));
   const cpu = new Map<string, number[]>(suites.map((s) => [s.name, []]));
   const items = new Map<string, number>();

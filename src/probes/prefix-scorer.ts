@@ -85,6 +85,9 @@ function buildTrie(req: ScoreRequest): Trie {
   return t;
 }
 
+/** Requests that may not fit before a pass is closed (in context-length order). */
+const LOOKAHEAD = 64;
+
 interface Prepared {
   req: ScoreRequest;
   trie: Trie;
@@ -118,20 +121,26 @@ export function scoreContinuations(model: GPT, requests: readonly ScoreRequest[]
   // Contexts of similar length batch with little padding.
   const order = prepared.map((_, i) => i).sort((a, b) => prepared[a].req.context.length - prepared[b].req.context.length || a - b);
   const pool = new BufferPool();
-  let start = 0;
-  while (start < order.length) {
-    let end = start + 1;
-    let nodes = prepared[order[start]].forwarded.length;
-    while (end < order.length) {
-      const p = prepared[order[end]];
-      if ((end + 1 - start) * p.req.context.length + nodes + p.forwarded.length > maxRows) break;
+  let remaining = order;
+  while (remaining.length > 0) {
+    // Fill the pass with the next requests that fit, looking a little ahead so the padding
+    // up to maxRows stays small (contexts grow along `remaining`, so the newest sets T).
+    const batch = [remaining[0]];
+    let nodes = prepared[remaining[0]].forwarded.length;
+    let misses = 0;
+    for (let j = 1; j < remaining.length && misses < LOOKAHEAD; j++) {
+      const p = prepared[remaining[j]];
+      if ((batch.length + 1) * p.req.context.length + nodes + p.forwarded.length > maxRows) {
+        misses++;
+        continue;
+      }
+      batch.push(remaining[j]);
       nodes += p.forwarded.length;
-      end++;
     }
-    const batch = order.slice(start, end);
+    const taken = new Set(batch);
+    remaining = remaining.filter((i) => !taken.has(i));
     const scores = scoreBatch(model, batch.map((i) => prepared[i]), pool, !!opts.argmax, maxRows);
     batch.forEach((i, j) => (results[i] = scores[j]));
-    start = end;
   }
   return results;
 }
