@@ -61,8 +61,9 @@ export interface ProbeRecord {
   /** Chance level of each metric (what a uniform or untrained model scores): the mean of the items' chance levels. */
   chance: { d: number; c: number };
   /**
-   * Chance level per group, where items' chance levels differ (facts: 1 / candidates of the
-   * relation; icl: induction accuracy vs. context comparisons). Absent when all are equal.
+   * Chance level per group, where items' chance levels differ (facts: the uniform model's score
+   * on each item, which depends on the candidates; icl: induction accuracy vs. context
+   * comparisons). Absent when all are equal.
    */
   chance_by_group?: Record<string, { d: number; c: number }>;
   /** Ceiling of each metric (a perfect model); null where the metric has none (a margin). */
