@@ -8,6 +8,7 @@ interface BuildFlags {
   out: string;
   seed?: string;
   vocab?: string;
+  dedupThreshold?: string;
   force?: boolean;
   quiet?: boolean;
 }
@@ -21,12 +22,18 @@ export function registerDataBuild(data: Command): void {
     .requiredOption('--out <dir>', 'corpus directory to create')
     .option('--seed <n>', 'build seed (sampling, splits, generated data)')
     .option('--vocab <size>', 'vocabulary size (ids, end-of-text included) or "byte"')
+    .option('--dedup-threshold <j>', 'near-duplicate threshold: estimated Jaccard similarity of word 5-gram sets (default 0.8)')
     .option('--force', 'replace an existing corpus at --out')
     .option('--quiet', 'no progress output')
     .action(async (flags: BuildFlags) => {
       const seed = flags.seed === undefined ? undefined : Number(flags.seed);
       if (seed !== undefined && (!Number.isSafeInteger(seed) || seed < 0)) throw new SlurryError(`--seed: expected a non-negative integer, got "${flags.seed}"`);
-      const config = presetConfig(flags.preset, { seed, vocabSize: flags.vocab === undefined ? undefined : parseVocabArg(flags.vocab) });
+      const dedupThreshold = flags.dedupThreshold === undefined ? undefined : Number(flags.dedupThreshold);
+      const config = presetConfig(flags.preset, {
+        seed,
+        vocabSize: flags.vocab === undefined ? undefined : parseVocabArg(flags.vocab),
+        dedupThreshold,
+      });
       await buildCorpus({
         config,
         out: flags.out,

@@ -8,6 +8,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { z } from 'zod';
 import { SlurryError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { startProgress, type ProgressMode } from '../util/progress.js';
@@ -29,7 +30,6 @@ import { trainBpe } from './tokenizer/bpe-train.js';
 import { pretokenize } from './tokenizer/pretokenize.js';
 import { BpeTokenizer, EOT_TEXT } from './tokenizer/tokenizer.js';
 import { parseOrThrow } from './validate.js';
-import { z } from 'zod';
 
 export interface BuildOptions {
   config: BuildConfig;
@@ -107,6 +107,7 @@ function resolveSources(config: BuildConfig, registry: readonly Source<any>[]): 
         filter: source.filter,
         dedup: source.dedup,
         packages,
+        license_note: source.licenseNote,
         documents: { extracted: 0, sampled: 0, filtered: 0, deduplicated: 0, train: 0, val: 0 },
         bytes: { extracted: 0, sampled: 0, train: 0, val: 0 },
         normalized: 0,
@@ -147,7 +148,8 @@ function artifactSchema(path: string): z.ZodType {
  * line); the count is reported.
  */
 function dropSeenItems(a: Artifact, index: SentenceIndex): { artifact: Artifact; removed: number } {
-  if (!('jsonl' in a.content)) return { artifact: a, removed: 0 };
+  const heldOut = Object.values(PROBE_FILES).some((p) => p.path === a.path && p.heldOut);
+  if (!heldOut || !('jsonl' in a.content)) return { artifact: a, removed: 0 };
   const kept = a.content.jsonl.filter((r) => {
     const item = r as { prompt?: unknown; answer?: unknown };
     return !(typeof item.prompt === 'string' && typeof item.answer === 'string' && index.has(item.prompt + item.answer));

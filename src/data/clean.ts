@@ -5,6 +5,7 @@
  * so the build can count what each rule removed, per source.
  */
 import { z } from 'zod';
+import { mix32 } from './random.js';
 import type { FilterProfile } from './sources/types.js';
 
 /**
@@ -99,27 +100,46 @@ function duplicateLineStats(lines: readonly string[]): { lines: number; chars: n
 }
 
 /**
- * Fraction of characters (of all word characters) covered by occurrences of the most
- * frequent word n-gram (Gopher counts each occurrence's characters).
+ * For n = 2, 3, 4: the fraction of characters (of all word characters) covered by the
+ * occurrences of the most frequent word n-gram (Gopher's "top n-gram" rule). N-grams are
+ * counted by a 30-bit hash of their word ids (small integers keep the Map fast); a rare
+ * collision merges two n-grams' counts, which cannot matter for a threshold on the top one.
  */
-export function topNgramCharFraction(words: readonly string[], n: number): number {
-  if (words.length < n) return 0;
-  const counts = new Map<string, number>();
-  let best = '';
-  let bestCount = 0;
-  for (let i = 0; i + n <= words.length; i++) {
-    const g = words.slice(i, i + n).join(' ');
-    const c = (counts.get(g) ?? 0) + 1;
-    counts.set(g, c);
-    if (c > bestCount) {
-      bestCount = c;
-      best = g;
+export function topNgramCharFractions(words: readonly string[]): [number, number, number] {
+  const idOf = new Map<string, number>();
+  const ids = new Int32Array(words.length);
+  let total = 0;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    let id = idOf.get(w);
+    if (id === undefined) idOf.set(w, (id = idOf.size));
+    ids[i] = mix32(id);
+    total += w.length;
+  }
+  const out: [number, number, number] = [0, 0, 0];
+  const counts = new Map<number, number>();
+  for (let n = 2; n <= 4; n++) {
+    counts.clear();
+    let bestCount = 1;
+    let bestAt = -1;
+    for (let i = 0; i + n <= ids.length; i++) {
+      let h = n;
+      for (let j = i; j < i + n; j++) h = Math.imul(h ^ ids[j]!, 0x9e3779b1) ^ (h >>> 15);
+      const key = h & 0x3fffffff;
+      const c = (counts.get(key) ?? 0) + 1;
+      counts.set(key, c);
+      if (c > bestCount) {
+        bestCount = c;
+        bestAt = i;
+      }
+    }
+    if (bestAt >= 0) {
+      let chars = 0;
+      for (let j = bestAt; j < bestAt + n; j++) chars += words[j]!.length;
+      out[n - 2] = (bestCount * chars) / total;
     }
   }
-  if (bestCount < 2) return 0;
-  let total = 0;
-  for (const w of words) total += w.length;
-  return (bestCount * (best.length - (n - 1))) / total;
+  return out;
 }
 
 /** The first prose rule `text` fails, or null. */
@@ -150,8 +170,8 @@ export function proseRejection(text: string, t: ProseThresholds): string | null 
   const dup = duplicateLineStats(lines);
   if (dup.lines / lines.length > t.maxDuplicateLines) return 'duplicate_lines';
   if (dup.chars / text.length > t.maxDuplicateLineChars) return 'duplicate_line_chars';
-  const lower = words.map((w) => w.toLowerCase());
-  for (let n = 2; n <= 4; n++) if (topNgramCharFraction(lower, n) > t.maxTopNgramChars[n - 2]!) return 'top_ngram';
+  const top = topNgramCharFractions(words.map((w) => w.toLowerCase()));
+  for (let n = 0; n < 3; n++) if (top[n]! > t.maxTopNgramChars[n]!) return 'top_ngram';
   return null;
 }
 

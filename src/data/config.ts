@@ -85,14 +85,17 @@ const PRESET_VALUES: Record<PresetName, unknown> = {
 export interface ConfigOverrides {
   seed?: number;
   vocabSize?: number | 'byte';
+  /** Near-duplicate Jaccard threshold. */
+  dedupThreshold?: number;
 }
 
 /** The config of a preset with overrides applied, validated, defaults filled in. */
 export function presetConfig(name: string, overrides: ConfigOverrides = {}): BuildConfig {
   if (!(PRESETS as readonly string[]).includes(name)) throw new SlurryError(`unknown preset "${name}"; expected one of ${PRESETS.join(', ')}`);
-  const base = structuredClone(PRESET_VALUES[name as PresetName]) as { seed: number; tokenizer: { vocabSize: number | 'byte' } };
+  const base = structuredClone(PRESET_VALUES[name as PresetName]) as { seed: number; tokenizer: { vocabSize: number | 'byte' }; dedup?: { threshold: number } };
   if (overrides.seed !== undefined) base.seed = overrides.seed;
   if (overrides.vocabSize !== undefined) base.tokenizer.vocabSize = overrides.vocabSize;
+  if (overrides.dedupThreshold !== undefined) base.dedup = { threshold: overrides.dedupThreshold };
   return parseBuildConfig(base, `preset "${name}"`);
 }
 

@@ -32,17 +32,22 @@ function wordHash(w: string): number {
   return mix32(h);
 }
 
-/** The distinct 32-bit hashes of a text's word k-shingles (the whole text if shorter). */
+/** The distinct 32-bit hashes of a text's word k-shingles (the whole text if shorter), sorted. */
 export function shingleHashes(text: string, k: number): Uint32Array {
-  const words = shingleWords(text).map(wordHash);
-  const set = new Set<number>();
+  const words = shingleWords(text);
+  const hashes = new Uint32Array(words.length);
+  for (let i = 0; i < words.length; i++) hashes[i] = wordHash(words[i]!);
   const n = Math.max(1, words.length - k + 1);
+  const shingles = new Uint32Array(n);
   for (let i = 0; i < n; i++) {
     let h = 0x2545f491;
-    for (let j = i; j < Math.min(words.length, i + k); j++) h = mix32(h ^ words[j]!) + j - i;
-    set.add(h >>> 0);
+    for (let j = i; j < Math.min(words.length, i + k); j++) h = mix32(h ^ hashes[j]!) + j - i;
+    shingles[i] = h >>> 0;
   }
-  return Uint32Array.from(set);
+  shingles.sort();
+  let w = 0;
+  for (let i = 0; i < n; i++) if (i === 0 || shingles[i] !== shingles[w - 1]) shingles[w++] = shingles[i]!;
+  return shingles.subarray(0, w);
 }
 
 /** MinHash signature: for each of numPerm hash functions, the minimum over the shingles. */

@@ -44,6 +44,8 @@ export const SourceEntry = z.strictObject({
   filter: z.enum(['prose', 'code', 'generated']),
   dedup: z.boolean(),
   packages: z.array(PackageEntry),
+  /** The licence or status of the text itself. */
+  license_note: z.string(),
   /** Document counts after each stage. */
   documents: z.strictObject({ extracted: count, sampled: count, filtered: count, deduplicated: count, train: count, val: count }),
   /** UTF-8 bytes after each stage. */

@@ -4,6 +4,8 @@
  * any problem. These are the contract between `slurry data build` and the probe suite.
  *
  *   CORPUS/probes/facts.jsonl       FactProbe: cloze prompts in held-out templates
+ *   CORPUS/probes/facts_seen.jsonl  FactProbe: the same facts in a training template (recall
+ *                                   of the trained phrasing, next to transfer to new ones)
  *   CORPUS/probes/twohop.jsonl      TwoHopProbe: held-out two-hop compositions
  *   CORPUS/probes/arithmetic.jsonl  ArithmeticProbe: additions not in training
  *   CORPUS/probes/code.jsonl        CodeProbe: code-tracing snippets not in training
@@ -130,11 +132,17 @@ export const Lexicon = z.strictObject({
 });
 export type Lexicon = z.infer<typeof Lexicon>;
 
+/**
+ * The probe files. `heldOut` files promise that no item's text (prompt + answer) occurs
+ * in training; the build checks it against the sentence index and leaves out any item
+ * that does (counted in its log).
+ */
 export const PROBE_FILES = {
-  facts: { path: 'probes/facts.jsonl', schema: FactProbe },
-  twohop: { path: 'probes/twohop.jsonl', schema: TwoHopProbe },
-  arithmetic: { path: 'probes/arithmetic.jsonl', schema: ArithmeticProbe },
-  code: { path: 'probes/code.jsonl', schema: CodeProbe },
+  facts: { path: 'probes/facts.jsonl', schema: FactProbe, heldOut: true },
+  facts_seen: { path: 'probes/facts_seen.jsonl', schema: FactProbe, heldOut: false },
+  twohop: { path: 'probes/twohop.jsonl', schema: TwoHopProbe, heldOut: true },
+  arithmetic: { path: 'probes/arithmetic.jsonl', schema: ArithmeticProbe, heldOut: true },
+  code: { path: 'probes/code.jsonl', schema: CodeProbe, heldOut: true },
 } as const;
 export type ProbeFileName = keyof typeof PROBE_FILES;
 export type ProbeItem<K extends ProbeFileName> = z.infer<(typeof PROBE_FILES)[K]['schema']>;

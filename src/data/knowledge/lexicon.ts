@@ -43,11 +43,13 @@ type TagCounts = Map<string, Map<string, number>>;
 
 function countTags(samples: readonly BrownSample[]): TagCounts {
   const counts: TagCounts = new Map();
+  const bases = new Map<string, string | null>(); // a few hundred distinct raw tags
   for (const s of samples)
     for (const p of s.paragraphs)
       for (const sentence of p)
         for (const { word, tag } of sentence) {
-          const t = baseTag(tag);
+          let t = bases.get(tag);
+          if (t === undefined) bases.set(tag, (t = baseTag(tag)));
           if (!t || !/[a-z]/i.test(word)) continue;
           const w = word.toLowerCase();
           let m = counts.get(w);

@@ -22,7 +22,7 @@ export const FACT_TEMPLATES: Readonly<Record<string, TemplateSet>> = {
       'The capital city of {s} is {o}.',
       'The national government of {s} sits in {o}.',
     ],
-    heldOut: ['The seat of government of the country {s} is in {o}', 'The country {s} is governed from the city of {o}'],
+    heldOut: ['The seat of government of {s} is in {o}', 'The national leaders of {s} work in the city of {o}'],
   },
   country_continent: {
     train: [
@@ -31,7 +31,7 @@ export const FACT_TEMPLATES: Readonly<Record<string, TemplateSet>> = {
       '{s} is located on the continent of {o}.',
       '{o} is the continent where {s} is found.',
     ],
-    heldOut: ['On a map of the world, {s} appears in {o}', 'The country {s} belongs to the continent of {o}'],
+    heldOut: ['On a map of the world, {s} appears in {o}', 'Geographers count {s} as part of {o}'],
   },
   country_currency: {
     train: [
@@ -40,7 +40,7 @@ export const FACT_TEMPLATES: Readonly<Record<string, TemplateSet>> = {
       '{s} uses the {o} as its currency.',
       'The {o} is the money of {s}.',
     ],
-    heldOut: ['The official money of the country {s} is the {o}', 'Prices in the country {s} are given in the {o}'],
+    heldOut: ['The official money of {s} is the {o}', 'Banks in {s} keep their accounts in the {o}'],
   },
   country_language: {
     train: [
@@ -49,7 +49,7 @@ export const FACT_TEMPLATES: Readonly<Record<string, TemplateSet>> = {
       '{o} is spoken in {s}.',
       'In {s}, the official language is {o}.',
     ],
-    heldOut: ['The language heard most often in the country {s} is {o}', 'Travellers to the country {s} hear people speaking {o}'],
+    heldOut: ['The language heard most often in {s} is {o}', 'Travellers to {s} hear people speaking {o}'],
   },
   element_symbol: {
     train: [
@@ -120,12 +120,18 @@ export function render(template: string, subject: string, object: string): strin
   return capitalise(text);
 }
 
+/** Whether a template ends with the object (a final period allowed), so it can be a cloze. */
+export function isCloze(template: string): boolean {
+  return / \{(a:)?o\}\.?$/.test(template);
+}
+
 /**
  * Splits a cloze template rendered for (subject, object) into prompt and answer: the
  * answer is the object's rendering (with its article where the template has one) preceded
- * by a space, and `prompt + answer` is the rendered sentence.
+ * by a space, and `prompt + answer` is the rendered sentence (without a final period).
  */
 export function cloze(template: string, subject: string, object: string): { prompt: string; answer: string } {
+  template = template.replace(/\.$/, '');
   const slot = template.endsWith('{a:o}') ? '{a:o}' : template.endsWith('{o}') ? '{o}' : null;
   if (!slot || !template.endsWith(' ' + slot)) throw new Error(`template "${template}" does not end with " {o}" or " {a:o}"`);
   const prompt = render(template.slice(0, -(slot.length + 1)), subject, object);
@@ -135,5 +141,6 @@ export function cloze(template: string, subject: string, object: string): { prom
 
 /** The answer form of every candidate object for a cloze template. */
 export function clozeCandidates(template: string, values: readonly string[]): string[] {
-  return values.map((v) => ' ' + (template.endsWith('{a:o}') ? indefinite(v) : v));
+  const article = /\{a:o\}\.?$/.test(template);
+  return values.map((v) => ' ' + (article ? indefinite(v) : v));
 }

@@ -116,6 +116,7 @@ export const brown: Source<Record<string, never>> = {
   kind: 'books',
   description: 'Brown Corpus: 500 samples of 1961 American English in 15 genres (press, fiction, learned, ...)',
   packages: [PACKAGE, 'irregular-plurals', 'english-verbs-irregular'],
+  licenseNote: 'Brown Corpus (Francis and Kucera, 1964; rev. 1979): distributed with the permission of the copyright holder, redistribution permitted (corpus README)',
   filter: 'prose',
   dedup: true,
   options: z.strictObject({}),

@@ -60,6 +60,7 @@ export const code: Source<Record<string, never>> = {
   kind: 'code',
   description: 'JavaScript/TypeScript source of lodash, ramda, rxjs, date-fns and the TypeScript lib declarations',
   packages: [...new Set(CODE_SETS.map((s) => s.package))],
+  licenseNote: 'each file under its package licence (MIT or Apache-2.0, listed in packages)',
   filter: 'code',
   dedup: true,
   options: z.strictObject({}),

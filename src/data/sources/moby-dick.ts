@@ -13,6 +13,7 @@ export const mobyDick: Source<Record<string, never>> = {
   kind: 'books',
   description: "Herman Melville's Moby-Dick (1851), one document per chapter",
   packages: [PACKAGE],
+  licenseNote: 'Herman Melville, Moby-Dick (1851): public domain',
   filter: 'prose',
   dedup: true,
   options: z.strictObject({}),

@@ -22,6 +22,7 @@ export const sotu: Source<Record<string, never>> = {
   kind: 'news',
   description: 'State of the Union addresses by U.S. presidents, 1790-2021 (political speech)',
   packages: [PACKAGE],
+  licenseNote: 'addresses by U.S. presidents: works of the U.S. government, public domain',
   filter: 'prose',
   dedup: true,
   options: z.strictObject({}),

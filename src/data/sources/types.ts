@@ -63,6 +63,8 @@ export interface Source<O = unknown> {
   readonly description: string;
   /** npm packages the source reads; their exact versions and licences go in the manifest. */
   readonly packages: readonly string[];
+  /** The licence or status of the text itself, where the package's licence does not say it. */
+  readonly licenseNote: string;
   readonly filter: FilterProfile;
   /**
    * Whether near/exact duplicates of this source's documents are removed. Generated

@@ -10,16 +10,14 @@
 
 export const PRETOKENIZE_PATTERN = "'(?:[sdmt]|ll|ve|re)| ?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
 
-const PRETOKENIZE = new RegExp(PRETOKENIZE_PATTERN, 'gu');
+/** A fresh global regex for the pattern (its lastIndex is state: one per user). */
+export function pretokenizer(): RegExp {
+  return new RegExp(PRETOKENIZE_PATTERN, 'gu');
+}
+
+const PRETOKENIZE = pretokenizer();
 
 /** The pieces of `text`; their concatenation is `text`. */
 export function pretokenize(text: string): string[] {
   return text.match(PRETOKENIZE) ?? [];
-}
-
-/** Calls `fn` on each piece without building an array (the encoder's hot path). */
-export function forEachPiece(text: string, fn: (piece: string) => void): void {
-  const re = new RegExp(PRETOKENIZE.source, 'gu');
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(text)) !== null) fn(m[0]);
 }

@@ -10,7 +10,7 @@
 import { SlurryError } from '../../util/errors.js';
 import type { BpeModel } from './bpe-train.js';
 import { BYTE_TO_CHAR, bytesToSymbols, symbolsToBytes } from './byte-level.js';
-import { forEachPiece, PRETOKENIZE_PATTERN } from './pretokenize.js';
+import { PRETOKENIZE_PATTERN, pretokenizer } from './pretokenize.js';
 
 export const EOT_TEXT = '<|endoftext|>';
 
@@ -38,6 +38,8 @@ export class BpeTokenizer implements Tokenizer {
   private readonly ranks = new Map<number, number>();
   private readonly cache = new Map<string, number[]>();
   private readonly encoder = new TextEncoder();
+  /** This tokenizer's own pre-tokenizer regex (stateful lastIndex: not shared). */
+  private readonly pieces = pretokenizer();
   private readonly decoder = new TextDecoder('utf-8');
 
   constructor(readonly model: BpeModel) {
@@ -52,7 +54,15 @@ export class BpeTokenizer implements Tokenizer {
 
   /** BPE over one piece's bytes. */
   private encodePiece(piece: string): number[] {
-    const syms = Array.from(this.encoder.encode(piece));
+    let syms: number[] = [];
+    for (let i = 0; i < piece.length; i++) {
+      const c = piece.charCodeAt(i);
+      if (c >= 128) {
+        syms = Array.from(this.encoder.encode(piece));
+        break;
+      }
+      syms.push(c);
+    }
     while (syms.length > 1) {
       let best = Infinity;
       for (let i = 0; i + 1 < syms.length; i++) {
@@ -76,15 +86,19 @@ export class BpeTokenizer implements Tokenizer {
   }
 
   encodeInto(text: string, out: { push(id: number): unknown }): void {
-    forEachPiece(text, (piece) => {
+    const re = this.pieces;
+    re.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(text)) !== null) {
+      const piece = m[0];
       let ids = this.cache.get(piece);
-      if (!ids) {
+      if (ids === undefined) {
         ids = this.encodePiece(piece);
         if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
         this.cache.set(piece, ids);
       }
       for (let i = 0; i < ids.length; i++) out.push(ids[i]!);
-    });
+    }
   }
 
   encode(text: string): number[] {
