@@ -68,7 +68,11 @@ export const dataScheduleSchema = z.discriminatedUnion('kind', [
       reward: z.enum(['loss_reduction', 'loss']).default('loss_reduction'),
       /** Smoothing of the estimated rewards (ODM's alpha); also of the running mean losses. */
       smoothing: z.number().min(0).lt(1).default(0.9),
-      /** Softmax temperature over the scores, in nats (default 0.05 for loss_reduction, 1 for loss; see bandit.ts). */
+      /**
+       * Softmax temperature over the scores, in nats (default 0.25 for loss_reduction, 1 for
+       * loss; see bandit.ts). On the quick corpus, 0.05 made the mixture nearly one-hot (82%
+       * on one source, hopping between sources); 0.25 follows learning progress softly.
+       */
       temperature: z.number().positive().finite().optional(),
       /** Floor of every weight, so no source starves and every estimate stays fresh (default 0.2 / sources). */
       min_weight: z.number().min(0).lt(1).optional(),
@@ -310,7 +314,7 @@ function resolveDataSchedule(
     case 'adaptive': {
       const min_weight = s.min_weight ?? 0.2 / sources.length;
       if (min_weight * sources.length >= 1) fail(`data.schedule.min_weight: ${min_weight} x ${sources.length} sources leaves nothing for the bandit (must be < 1/${sources.length})`);
-      const temperature = s.temperature ?? (s.reward === 'loss' ? 1 : 0.05);
+      const temperature = s.temperature ?? (s.reward === 'loss' ? 1 : 0.25);
       return { kind: 'adaptive', initial: w(s.initial, 'initial'), reward: s.reward, smoothing: s.smoothing, temperature, min_weight };
     }
     case 'staged': {

@@ -8,7 +8,9 @@
  * moments, bandit state, learning-rate scale) and the step number, so a run resumed from
  * any checkpoint produces the same losses, bit for bit, as one that never stopped.
  */
+import { kernels } from '../engine/backend.js';
 import { BufferPool } from '../engine/buffer-pool.js';
+import type { BackendInfo } from '../engine/kernels.js';
 import type { GPT } from '../model/gpt.js';
 import { checkpointDirName, runPaths } from '../run/layout.js';
 import type { CheckpointEntry, TrainRecord, ValRecord } from '../run/records.js';
@@ -20,6 +22,7 @@ import { makeDataSchedule } from './data-schedule.js';
 import { makeLrSchedule } from './lr-schedule.js';
 import { MetricsLog } from './metrics-log.js';
 import { setupFresh, setupResume, type DataOpener, type RunSetup } from './run-setup.js';
+import { byName, lossPerSource } from './step-stats.js';
 import type { Batch, TrainingData } from './training-data.js';
 
 /** What the loop reports after each step (for progress bars). */
@@ -89,7 +92,13 @@ async function runLoop(s: RunSetup, opts: TrainOptions): Promise<TrainResult> {
   const validation = data.sources.map((_, i) => data.validation(i, c.eval.batches, B, T));
   const checkpoints = new Map(s.checkpoints.map((e) => [e.step, e]));
   let metrics = new MetricsLog(paths.metrics, s.resumed ? state.step : undefined);
-  if (s.resumed) log(`resuming ${run} from ${checkpointDirName(state.step)} (step ${state.step} of ${c.steps})`);
+  if (s.resumed) {
+    log(`resuming ${run} from ${checkpointDirName(state.step)} (step ${state.step} of ${c.steps})`);
+    const [was, now] = [state.backend, kernels().info()];
+    if (was.name !== now.name || was.isa !== now.isa || was.threads !== now.threads) {
+      log(`warning: the run started on ${backendLabel(was)} and continues on ${backendLabel(now)}: losses will not be bit-identical to an uninterrupted run`);
+    }
+  }
 
   const pool = new BufferPool();
   const lossSum = new Float64Array(K);
@@ -102,7 +111,7 @@ async function runLoop(s: RunSetup, opts: TrainOptions): Promise<TrainResult> {
 
   const checkpoint = async (step: number) => {
     metrics.flush(true);
-    state = { ...state, step, tokens: step * perStep, time: timeOffset + elapsed(), data: { ...state.data, position: step }, schedule: schedule.state() };
+    state = { ...state, step, tokens: step * perStep, time: timeOffset + elapsed(), data: { ...state.data, position: step }, schedule: schedule.state(), backend: kernels().info() };
     const dir = await writeCheckpoint(run, { model, optimizer, state, tokenizerJson: data.tokenizerJson, eotId: data.tokenizer.eotId });
     checkpoints.set(step, checkpointEntry(step, state.tokens));
     writeCheckpointIndex(run, [...checkpoints.values()]);
@@ -185,26 +194,6 @@ async function runLoop(s: RunSetup, opts: TrainOptions): Promise<TrainResult> {
   return { run, steps: c.steps, tokens: c.tokens, finalLoss, checkpoints: [...checkpoints.values()].sort((a, b) => a.step - b.step) };
 }
 
-/** Mean loss per source of one batch (NaN for sources with no tokens in it). */
-function lossPerSource(rowLosses: ArrayLike<number>, batch: Batch, sum: Float64Array, count: Float64Array, out: Float64Array): void {
-  sum.fill(0);
-  count.fill(0);
-  const { sources, targets } = batch;
-  for (let i = 0; i < targets.length; i++) {
-    if (targets[i] < 0) continue;
-    sum[sources[i]] += rowLosses[i];
-    count[sources[i]] += 1;
-  }
-  for (let k = 0; k < out.length; k++) out[k] = count[k] > 0 ? sum[k] / count[k] : NaN;
-}
-
-/** Sources with a value (absent sources are left out rather than written as NaN, which JSON cannot hold). */
-function byName(names: readonly string[], values: ArrayLike<number>): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (let i = 0; i < names.length; i++) if (!Number.isNaN(values[i])) out[names[i]] = values[i];
-  return out;
-}
-
 /** Validation loss per source on the fixed validation batches. */
 function evaluate(model: GPT, validation: Batch[][], names: readonly string[], pool: BufferPool, step: number, tokens: number, B: number, T: number): ValRecord {
   const bySource: Record<string, number> = {};
@@ -228,6 +217,10 @@ function evaluate(model: GPT, validation: Batch[][], names: readonly string[], p
     count += n;
   });
   return { type: 'val', step, tokens, loss: count > 0 ? sum / count : NaN, loss_by_source: bySource };
+}
+
+function backendLabel(b: BackendInfo): string {
+  return `${b.name}/${b.isa} with ${b.threads} thread${b.threads === 1 ? '' : 's'}`;
 }
 
 function copyWeights(from: GPT, to: GPT): void {

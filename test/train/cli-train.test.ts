@@ -34,6 +34,26 @@ test('slurry train --preset tiny trains on a built corpus and writes the run dir
   assert.equal(readFileSync(join(run, 'metrics.jsonl'), 'utf8'), before);
 });
 
+test('slurry train --from continues another run\'s checkpoint with a new mixture', async () => {
+  const corpus = await miniCorpus();
+  const first = tempRun();
+  assert.equal(slurry('train', '--preset', 'tiny', '--corpus', corpus, '--steps', '4', '--out', first, '--progress', 'silent').status, 0);
+  const second = tempRun();
+  const config = join(second, '..', 'continue.yaml');
+  writeFileSync(config, `preset: tiny\ncorpus: ${corpus}\nsteps: 4\ndata:\n  schedule:\n    kind: mix\n    weights: { reasoning: 1 }\n`);
+  const from = join(first, 'checkpoints', 'step-0000004');
+  const r = slurry('train', config, '--from', from, '--out', second, '--progress', 'silent');
+  assert.equal(r.status, 0, r.stderr);
+  const resolved = JSON.parse(readFileSync(join(second, 'config.json'), 'utf8'));
+  assert.equal(resolved.init_from, from);
+  const firstVal = readMetrics(first).filter((m) => m.type === 'val').pop()!;
+  const secondVal = readMetrics(second).find((m) => m.type === 'val')!;
+  assert.equal(secondVal.loss, firstVal.loss, 'starts from the checkpoint weights');
+  const step = readMetrics(second).find((m) => m.type === 'train')!;
+  assert.equal(step.type === 'train' && step.weights.moby_dick, 0);
+  assert.match(slurry('train', config, '--from', first, '--out', tempRun()).stderr, /init_from: .* is a run, not a checkpoint \(pick one of its checkpoints, e\.g\. .*step-0000004\)/);
+});
+
 test('bad input is refused before training starts, naming the key or file', async () => {
   const corpus = await miniCorpus();
   const run = tempRun();

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -54,4 +54,14 @@ test('every preset resolves against a corpus with every source kind, at equal to
   assert.equal(new Set(compare.map((n) => resolved[n].tokens)).size, 1);
   assert.equal(resolved['compare-mix'].tokens, resolved.quick.tokens);
   assert.ok(resolved.tiny.steps <= 50);
+});
+
+test("the README's example config is valid", () => {
+  const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+  const yaml = /## Training[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
+  assert.ok(yaml, 'README has a yaml block under Training');
+  const kinds = ['books', 'news', 'reference', 'code', 'facts', 'reasoning'];
+  const sources = kinds.map((kind) => ({ name: kind, kind, tokens: 1000 }));
+  const c = resolveTrainConfig(parseTrainConfig(layeredConfig({ file: file('readme.yaml', yaml) }), 'README'), { sources, vocabSize: 2048, where: 'README' });
+  assert.equal(c.steps, 640);
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { appendFileSync, existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { kernels, setKernels } from '../../src/engine/backend.js';
 import type { TrainRecord } from '../../src/run/records.js';
 import { readTrainingState } from '../../src/train/checkpoint-io.js';
 import { train } from '../../src/train/trainer.js';
@@ -104,4 +105,22 @@ test('with rollback, a divergence goes back to the last checkpoint with a lower 
   const records = readMetrics(run).filter((r): r is TrainRecord => r.type === 'train');
   assert.deepEqual(records.map((r) => r.step), Array.from({ length: 24 }, (_, i) => i + 1));
   assert.ok(records.every((r) => Number.isFinite(r.loss) && Math.abs(r.lr - 0.03) < 1e-12));
+});
+
+test('a resume on another backend or thread count says the losses will not be bit-identical', async () => {
+  const run = tempRun();
+  const crash = (step: number) => {
+    if (step === 4) throw new Error('simulated crash');
+  };
+  await assert.rejects(train(tinyConfig, { out: run, data: syntheticData(), log: quiet, onCheckpoint: crash }), /simulated crash/);
+  const original = kernels();
+  const info = original.info();
+  setKernels({ ...original, info: () => ({ ...info, threads: info.threads + 1 }) });
+  try {
+    const lines: string[] = [];
+    await train(undefined, { out: run, resume: true, data: syntheticData(), log: (l) => lines.push(l) });
+    assert.match(lines.join('\n'), new RegExp(`warning: the run started on ${info.name}/${info.isa} with ${info.threads} threads? and continues on .* with ${info.threads + 1} threads: losses will not be bit-identical`));
+  } finally {
+    setKernels(original);
+  }
 });
