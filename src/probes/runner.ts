@@ -3,9 +3,10 @@
  * requested suite gets one, appended to RUN/probes.jsonl (samples to RUN/samples.jsonl)
  * suite by suite, so a crash loses at most the suite in progress and a rerun continues
  * where it stopped (idempotent: what is recorded is never probed again). A checkpoint that
- * is missing or damaged is reported by name and the others are still probed.
+ * is missing or damaged is reported by name and the others are still probed. One process
+ * probes a run at a time (RUN/probes.lock).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { BpeTokenizer } from '../data/tokenizer/tokenizer.js';
@@ -44,6 +45,9 @@ export interface ProbeRunResult {
   /** Checkpoints with every requested suite already recorded. */
   upToDate: number;
 }
+
+/** RUN/probes.lock: the pid of the process probing the run. */
+export const LOCK_FILE = 'probes.lock';
 
 const CheckpointIndexSchema = z.object({
   checkpoints: z.array(z.object({ step: z.number().int().nonnegative(), tokens: z.number().nonnegative(), dir: z.string().min(1) })),
@@ -141,8 +145,47 @@ export function runSuite(suite: PreparedSuite & { kind: 'probe' }, model: GPT): 
 }
 
 export function probeRun(run: string, opts: ProbeOptions): ProbeRunResult {
-  const paths = runPaths(run);
   const index = readCheckpointIndex(run).filter((e) => !opts.steps || opts.steps.includes(e.step));
+  const unlock = lockRun(run);
+  try {
+    return probeCheckpoints(run, index, opts);
+  } finally {
+    unlock();
+  }
+}
+
+/**
+ * One prober per run at a time (say `slurry probe RUN` while training probes inline): the
+ * lock file holds the prober's pid, and a lock whose process is gone is taken over.
+ */
+function lockRun(run: string): () => void {
+  const file = join(run, LOCK_FILE);
+  for (;;) {
+    try {
+      writeFileSync(file, String(process.pid), { flag: 'wx' });
+      return () => rmSync(file, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const pid = Number(readFileSync(file, 'utf8'));
+    if (Number.isInteger(pid) && pid > 0 && processAlive(pid)) {
+      throw new SlurryError(`${file}: process ${pid} is probing ${run} already; wait for it (or delete the file if that process is not slurry)`);
+    }
+    rmSync(file, { force: true });
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function probeCheckpoints(run: string, index: readonly CheckpointEntry[], opts: ProbeOptions): ProbeRunResult {
+  const paths = runPaths(run);
   const probeDone = recordedKeys(paths.probes, (r) => probeKey(r.step, r.suite), opts.log);
   const sampleDone = recordedKeys(paths.samples, (r) => probeKey(r.step, 'samples'), opts.log);
   const isDone = (step: number, suite: string) => (suite === 'samples' ? sampleDone : probeDone).has(`${step}/${suite}`);

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -159,4 +159,16 @@ test('slurry probe CHECKPOINT --json prints one checkpoint\'s summary and writes
   const lone = spawnSync(process.execPath, [cli, 'probe', copy, '--suite', 'syntax'], { encoding: 'utf8' });
   assert.equal(lone.status, 1);
   assert.match(lone.stderr, /not inside a run; pass --corpus DIR/);
+});
+
+test('one prober per run: a live process\'s lock is refused, a dead one\'s taken over', () => {
+  const run = makeRun();
+  const lock = join(run, 'probes.lock');
+  // The parent of this test process is alive and is not this process.
+  writeFileSync(lock, String(process.ppid));
+  assert.throws(() => probeRun(run, quiet), /process \d+ is probing .* already/);
+  const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+  writeFileSync(lock, gone.stdout);
+  assert.deepEqual(probeRun(run, quiet).probed.map((p) => p.step), STEPS);
+  assert.equal(existsSync(lock), false);
 });
