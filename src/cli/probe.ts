@@ -10,8 +10,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { MODEL_FILE } from '../model/checkpoint.js';
+import { runPaths } from '../run/layout.js';
 import { BUILTIN_SUITES, resolveSuites } from '../probes/registry.js';
-import { ITEM_DIR } from '../probes/item-cache.js';
 import { loadCheckpoint, loadCheckpointTokenizer, prepareSuites, probeRun, runCorpus, runOfCheckpoint, runSuite } from '../probes/runner.js';
 import { SlurryError } from '../util/errors.js';
 import { startProgress, type Progress, type ProgressMode } from '../util/progress.js';
@@ -34,7 +34,7 @@ export function registerProbe(program: Command): void {
     .argument('<path>', 'RUN (every checkpoint not yet probed) or a checkpoint directory (printed, not recorded)')
     .option('--suite <name|file>', `a built-in suite (${BUILTIN_SUITES.map((s) => s.name).join(', ')}) or a JSONL file of BLiMP pairs or cloze items; repeat for several (default: every built-in)`, (v: string, prev: string[]) => [...prev, v], [])
     .option('--corpus <dir>', "corpus to build the built-in items from (default: the run's)")
-    .option('--items <dir>', `where built-in items are cached (default: RUN/${ITEM_DIR})`)
+    .option('--items <dir>', 'where built-in items are cached (default: RUN/probe-items)')
     .option('--skip-bad-rows', 'skip malformed rows of a --suite file (reported by line) instead of refusing the file')
     .option('--json', 'print a JSON summary')
     .option('--progress <mode>', 'auto (a bar on a terminal, lines otherwise), bar, lines or silent', 'auto')
@@ -85,7 +85,7 @@ function probeCheckpoint(dir: string, specs: ReturnType<typeof resolveSuites>, o
   // built-in suites have items to cache.
   const builtin = specs.some((s) => s.kind === 'builtin');
   const itemsDir =
-    o.items ?? (!builtin ? '' : run && !o.corpus ? join(run, ITEM_DIR) : join(tmpdir(), 'slurry-probe-items', cacheKey(corpus(), model.config.n_positions)));
+    o.items ?? (!builtin ? '' : run && !o.corpus ? runPaths(run).probeItems : join(tmpdir(), 'slurry-probe-items', cacheKey(corpus(), model.config.n_positions)));
   const prepared = prepareSuites(specs, tokenizer, model.config.n_positions, itemsDir, corpus, o);
   const slurry = (JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { slurry?: { step?: number; tokens?: number } }).slurry;
   const summary: CheckpointSummary = { checkpoint: resolve(dir), step: slurry?.step ?? null, tokens: slurry?.tokens ?? null, suites: {} };

@@ -22,8 +22,6 @@ import type { SuiteDefinition } from './suite.js';
 /** Every item set is drawn from this seed: runs on one corpus share their items. */
 export const ITEM_SEED = 0;
 
-export const ITEM_DIR = 'probe-items';
-
 const Meta = z.strictObject({
   corpus: z.string(),
   corpus_manifest_sha256: z.string(),

@@ -17,7 +17,7 @@ import type { CheckpointEntry, ProbeRecord, SampleRecord } from '../run/records.
 import { MANIFEST_FILE, TOKENIZER_FILE, verifyCheckpoint } from '../train/checkpoint-io.js';
 import { SlurryError } from '../util/errors.js';
 import { parseWith } from '../util/schema.js';
-import { ensureItemFiles, ITEM_DIR } from './item-cache.js';
+import { ensureItemFiles } from './item-cache.js';
 import { appendJsonl, repairTornTail, type BadRowPolicy } from './jsonl.js';
 import { prepareFileSuite, type SuiteSpec } from './registry.js';
 import type { PreparedSuite, ProbeTokenizer, SuiteOutcome } from './suite.js';
@@ -45,9 +45,6 @@ export interface ProbeRunResult {
   /** Checkpoints with every requested suite already recorded. */
   upToDate: number;
 }
-
-/** RUN/probes.lock: the pid of the process probing the run. */
-export const LOCK_FILE = 'probes.lock';
 
 const CheckpointIndexSchema = z.object({
   checkpoints: z.array(z.object({ step: z.number().int().nonnegative(), tokens: z.number().nonnegative(), dir: z.string().min(1) })),
@@ -159,7 +156,7 @@ export function probeRun(run: string, opts: ProbeOptions): ProbeRunResult {
  * lock file holds the prober's pid, and a lock whose process is gone is taken over.
  */
 function lockRun(run: string): () => void {
-  const file = join(run, LOCK_FILE);
+  const file = runPaths(run).probesLock;
   for (;;) {
     try {
       writeFileSync(file, String(process.pid), { flag: 'wx' });
@@ -208,7 +205,7 @@ function probeCheckpoints(run: string, index: readonly CheckpointEntry[], opts: 
       opts.progress?.({ done: k + 1, total: todo.length, step: entry.step, note: `step ${entry.step} failed` });
       continue;
     }
-    prepared ??= prepareSuites(opts.suites, tokenizer, model.config.n_positions, opts.itemsDir ?? join(run, ITEM_DIR), () => opts.corpus ?? runCorpus(run), opts);
+    prepared ??= prepareSuites(opts.suites, tokenizer, model.config.n_positions, opts.itemsDir ?? runPaths(run).probeItems, () => opts.corpus ?? runCorpus(run), opts);
     const t0 = performance.now();
     const times: string[] = [];
     for (const suite of prepared.filter((p) => pending.some((s) => s.name === p.name))) {
