@@ -6,6 +6,7 @@ import { benchAnalysis } from './analysis.js';
 import { benchData } from './data.js';
 import { benchFused } from './fused.js';
 import { benchGemm } from './gemm.js';
+import { benchProbes } from './probes.js';
 import { benchTraining } from './train.js';
 
 const sections: Record<string, () => void | Promise<void>> = {
@@ -14,6 +15,7 @@ const sections: Record<string, () => void | Promise<void>> = {
   analysis: () => benchAnalysis(),
   gemm: () => benchGemm(),
   fused: () => benchFused(),
+  probes: () => benchProbes(),
 };
 
 const wanted = process.argv.slice(2);

@@ -7,6 +7,7 @@ import { registerAnalyze } from './analyze.js';
 import { registerBench } from './bench.js';
 import { registerData } from './data.js';
 import { registerDoctor } from './doctor.js';
+import { registerProbe } from './probe.js';
 import { registerReport } from './report.js';
 import { registerSample } from './sample.js';
 import { registerTrain } from './train.js';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerData(program);
   registerTrain(program);
   registerSample(program);
+  registerProbe(program);
   registerAnalyze(program);
   registerReport(program);
   registerBench(program);
