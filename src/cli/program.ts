@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import { registerBench } from './bench.js';
 import { registerDoctor } from './doctor.js';
+import { registerGrok } from './grok.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -15,5 +16,6 @@ export function buildProgram(): Command {
     .exitOverride();
   registerDoctor(program);
   registerBench(program);
+  registerGrok(program);
   return program;
 }
