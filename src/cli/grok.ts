@@ -4,6 +4,7 @@ import { readModelConfig } from '../model/checkpoint.js';
 import { compareGrok, DEFAULT_COMPARE_FRACS } from '../grokking/compare.js';
 import { GROK_PRESETS, parseGrokConfig, type GrokConfig } from '../grokking/config.js';
 import { writeGrokReport } from '../grokking/report.js';
+import { checkOp } from '../grokking/task.js';
 import { trainGrok } from '../grokking/train.js';
 import { SlurryError } from '../util/errors.js';
 
@@ -57,7 +58,10 @@ export function grokConfigFromOptions(o: Omit<GrokOptions, 'out'>): GrokConfig {
   const preset = GROK_PRESETS[o.preset];
   if (!preset) throw new SlurryError(`--preset ${o.preset}: expected one of ${Object.keys(GROK_PRESETS).join(', ')}`);
   const c: GrokConfig = { ...preset };
-  if (o.op !== undefined) c.op = o.op as GrokConfig['op'];
+  if (o.op !== undefined) {
+    checkOp(o.op);
+    c.op = o.op;
+  }
   if (o.p !== undefined) c.p = int('--p', o.p, 3);
   if (o.trainFrac !== undefined) c.train_frac = frac('--train-frac', o.trainFrac);
   if (o.weightDecay !== undefined) c.weight_decay = number('--weight-decay', o.weightDecay, (x) => x >= 0, 'a number >= 0');

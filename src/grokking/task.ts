@@ -55,9 +55,13 @@ export function applyOp(op: GrokOp, a: number, b: number, p: number): number {
   }
 }
 
+export function checkOp(op: string): asserts op is GrokOp {
+  if (!(GROK_OPS as readonly string[]).includes(op)) throw new SlurryError(`--op ${op}: expected one of ${GROK_OPS.join(', ')}`);
+}
+
 /** Checks the (op, p) pair; errors name the option. */
 export function checkTask(op: string, p: number): asserts op is GrokOp {
-  if (!(GROK_OPS as readonly string[]).includes(op)) throw new SlurryError(`--op ${op}: expected one of ${GROK_OPS.join(', ')}`);
+  checkOp(op);
   if (!Number.isInteger(p) || p < 3) throw new SlurryError(`--p ${p}: expected an integer modulus >= 3`);
   // Token ids and a*b products stay exact in 32-bit ints and doubles well below this.
   if (p > 4093) throw new SlurryError(`--p ${p}: at most 4093 (p^2 pairs are trained full-batch)`);
