@@ -2,10 +2,12 @@
  * `npm run bench`: every benchmark of slurry, each side by side with its reference where
  * one is installed. Sections can be picked: `npm run bench -- train gemm`.
  */
+import { benchGrok } from './grok.js';
 import { benchTraining } from './train.js';
 
 const sections: Record<string, () => void | Promise<void>> = {
   train: () => benchTraining(),
+  grok: () => benchGrok(),
 };
 
 const wanted = process.argv.slice(2);
