@@ -40,7 +40,7 @@ function runSlurry(preset: string, opts: { steps?: number; evalEvery?: number } 
     const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`slurry grok --preset ${preset} failed: ${r.stderr.slice(-1000)}`);
     const s = JSON.parse(readFileSync(join(out, 'run', 'summary.json'), 'utf8')) as GrokSummary;
-    return { step_s: s.step_s_median, memorised: s.memorised_step, grokked: s.grokked_step, wall_to_grok: s.wall_s_to_grok, steps_done: s.steps_done };
+    return { step_s: s.step_s_median ?? NaN, memorised: s.memorised_step, grokked: s.grokked_step, wall_to_grok: s.wall_s_to_grok, steps_done: s.steps_done };
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

@@ -20,13 +20,14 @@ export interface GrokRunData {
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 const WIDTH = 640;
 const HEIGHT = 260;
+const LEGEND = { orient: 'bottom', direction: 'vertical', labelLimit: 600 };
 
 const stepAxis = (title = 'step (log scale)') => ({
   field: 'step',
   type: 'quantitative',
   title,
   scale: { type: 'symlog', constant: 1 },
-  axis: { values: [0, 1, 10, 100, 1000, 10000, 100000], format: '~s' },
+  axis: { values: [0, 1, 10, 100, 1000, 10000, 100000], format: ',' },
 });
 
 /** Dashed vertical rules at the memorisation and grokking steps of a run. */
@@ -52,7 +53,7 @@ function seriesLines(values: { step: number; series: string; value: number }[], 
   return {
     data: { values },
     mark: { type: 'line', point: false, interpolate: 'linear' },
-    encoding: { x: stepAxis(), y: { field: 'value', type: 'quantitative', ...y }, color: { field: 'series', type: 'nominal', title: null } },
+    encoding: { x: stepAxis(), y: { field: 'value', type: 'quantitative', ...y }, color: { field: 'series', type: 'nominal', title: null, legend: LEGEND } },
   };
 }
 
@@ -156,7 +157,7 @@ export function comparisonChart(title: string, runs: { label: string; run: GrokR
     encoding: {
       x: stepAxis(),
       y: { field: 'value', type: 'quantitative', title: 'accuracy', scale: { domain: [0, 1] } },
-      color: { field: 'run', type: 'nominal', title: null },
+      color: { field: 'run', type: 'nominal', title: null, legend: LEGEND },
       strokeDash: { field: 'split', type: 'nominal', title: null, scale: { domain: ['test', 'train'], range: [[1, 0], [4, 3]] } },
     },
   };
@@ -175,7 +176,7 @@ export function comparisonLossChart(title: string, runs: { label: string; run: G
     encoding: {
       x: stepAxis(),
       y: { field: 'value', type: 'quantitative', title: 'test loss (log scale)', scale: { type: 'log' } },
-      color: { field: 'run', type: 'nominal', title: null },
+      color: { field: 'run', type: 'nominal', title: null, legend: LEGEND },
     },
   };
 }

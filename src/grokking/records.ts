@@ -79,7 +79,7 @@ export interface GrokSummary {
   wall_s_to_grok: number | null;
   wall_s_total: number;
   /** Median seconds of one update (forward, backward, AdamW on the full training set). */
-  step_s_median: number;
+  step_s_median: number | null;
   final: { train_loss: number; train_acc: number; test_loss: number; test_acc: number; weight_norm: number };
   final_key_frequencies: number[];
 }

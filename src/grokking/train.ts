@@ -26,7 +26,7 @@ import { grokModelConfig, type GrokConfig } from './config.js';
 import { accuracy, measureStep, predict } from './evaluate.js';
 import { embeddingSpectrum, keyFrequencies } from './fourier.js';
 import type { GrokEvalRecord, GrokProgressRecord, GrokRecord, GrokSummary, GrokTrainRecord } from './records.js';
-import { makeDataset, SEQ_LEN } from './task.js';
+import { makeDataset, SEQ_LEN, type GrokDataset } from './task.js';
 
 /** Test accuracy that counts as grokked. */
 export const GROKKED_ACC = 0.95;
@@ -148,16 +148,8 @@ export function trainGrok(config: GrokConfig, run: string, opts: GrokRunOptions 
   }
   const wallTotal = elapsed();
 
-  // Nanda et al.'s measures over the checkpoints, with the final model's key frequencies.
   const finalKeys = keyFrequencies(embeddingSpectrum(model.param('transformer.wte.weight').data, config.p, modelConfig.n_embd));
-  for (const entry of entries) {
-    const m = loadModel(join(paths.checkpoints, entry.dir));
-    const s = measureStep(m, ds, predict(m, ds.train, pool), predict(m, ds.test, pool), finalKeys);
-    write({
-      type: 'grok_progress', step: entry.step, key_frequencies: finalKeys, key_share: s.key_share,
-      restricted_loss: s.restricted_loss, excluded_loss: s.excluded_loss, train_loss: s.train_loss, test_loss: s.test_loss,
-    } satisfies GrokProgressRecord);
-  }
+  for (const r of measureCheckpoints(run, entries, ds, finalKeys, pool)) write(r);
   flush();
 
   const summary: GrokSummary = {
@@ -179,7 +171,7 @@ export function trainGrok(config: GrokConfig, run: string, opts: GrokRunOptions 
     wall_s_to_memorise: memorised?.wall ?? null,
     wall_s_to_grok: grokked?.wall ?? null,
     wall_s_total: wallTotal,
-    step_s_median: stepTimes.length ? median(stepTimes) / 1000 : NaN,
+    step_s_median: stepTimes.length ? median(stepTimes) / 1000 : null,
     final: { train_loss: last!.train_loss, train_acc: last!.train_acc, test_loss: last!.test_loss, test_acc: last!.test_acc, weight_norm: last!.weight_norm },
     final_key_frequencies: finalKeys,
   };
@@ -189,6 +181,21 @@ export function trainGrok(config: GrokConfig, run: string, opts: GrokRunOptions 
       `grokked at ${summary.grokked_step ?? '-'}${summary.ratio ? ` (ratio ${summary.ratio.toFixed(1)})` : ''}; final key frequencies [${finalKeys.join(', ')}]`,
   );
   return summary;
+}
+
+/**
+ * Nanda et al.'s measures at every checkpoint, with the key frequencies of the final model
+ * (restricted and excluded loss need them, and they are only known once training is over).
+ */
+function measureCheckpoints(run: string, entries: CheckpointEntry[], ds: GrokDataset, keys: number[], pool: BufferPool): GrokProgressRecord[] {
+  return entries.map((entry) => {
+    const m = loadModel(join(runPaths(run).checkpoints, entry.dir));
+    const s = measureStep(m, ds, predict(m, ds.train, pool), predict(m, ds.test, pool), keys);
+    return {
+      type: 'grok_progress', step: entry.step, key_frequencies: keys, key_share: s.key_share,
+      restricted_loss: s.restricted_loss, excluded_loss: s.excluded_loss, train_loss: s.train_loss, test_loss: s.test_loss,
+    };
+  });
 }
 
 function median(xs: number[]): number {
