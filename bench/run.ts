@@ -2,11 +2,15 @@
  * `npm run bench`: every benchmark of slurry, each side by side with its reference where
  * one is installed. Sections can be picked: `npm run bench -- train gemm`.
  */
+import { benchFused } from './fused.js';
+import { benchGemm } from './gemm.js';
 import { benchGrok } from './grok.js';
 import { benchTraining } from './train.js';
 
 const sections: Record<string, () => void | Promise<void>> = {
   train: () => benchTraining(),
+  gemm: () => benchGemm(),
+  fused: () => benchFused(),
   grok: () => benchGrok(),
 };
 

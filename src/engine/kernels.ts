@@ -26,6 +26,11 @@ export interface BackendInfo {
 
 export interface Kernels {
   info(): BackendInfo;
+  /**
+   * Changes the number of threads the backend's pool runs (n >= 1), e.g. to measure 1 and 2
+   * threads in one process. Backends without a pool leave it out.
+   */
+  setThreads?(n: number): void;
 
   /**
    * C = alpha * op(A) @ op(B) + beta * C, where op(A) is [M,K] and op(B) is [K,N].

@@ -1,0 +1,166 @@
+// The AVX-512 path (compiled with -mavx512f -mavx512vl -mavx512bw -mfma only; never called
+// unless the CPU reports those features). Micro-kernel: a 12 x 32 tile of C in 24 zmm
+// accumulators; per k it loads two vectors of the B panel and broadcasts 12 values of A
+// straight from memory into the FMAs.
+#define SLURRY_ISA_AVX512 1
+#include "fused.h"
+#include "simd.h"
+
+namespace slurry {
+namespace {
+
+constexpr int kMR = 12;
+constexpr int kNR = 32;
+
+inline __mmask16 lanes(int64_t n) { return n >= 16 ? (__mmask16)0xFFFF : n <= 0 ? (__mmask16)0 : (__mmask16)((1u << n) - 1u); }
+
+// In-register transpose of a 16 x 16 block: r[i] holds row i on entry, column i on exit.
+inline void transpose16(__m512 r[16]) {
+  __m512 t[16];
+  for (int i = 0; i < 16; i += 2) {
+    t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
+    t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+  }
+  // r[4g + e]: 128-bit lane L holds rows 4g..4g+3 of column 4L + e.
+  for (int g = 0; g < 4; g++) {
+    r[4 * g + 0] = _mm512_shuffle_ps(t[4 * g], t[4 * g + 2], 0x44);
+    r[4 * g + 1] = _mm512_shuffle_ps(t[4 * g], t[4 * g + 2], 0xEE);
+    r[4 * g + 2] = _mm512_shuffle_ps(t[4 * g + 1], t[4 * g + 3], 0x44);
+    r[4 * g + 3] = _mm512_shuffle_ps(t[4 * g + 1], t[4 * g + 3], 0xEE);
+  }
+  for (int e = 0; e < 4; e++) {
+    t[e] = _mm512_shuffle_f32x4(r[e], r[4 + e], 0x88);           // groups 0,1: columns e, 8+e
+    t[4 + e] = _mm512_shuffle_f32x4(r[e], r[4 + e], 0xDD);       // groups 0,1: columns 4+e, 12+e
+    t[8 + e] = _mm512_shuffle_f32x4(r[8 + e], r[12 + e], 0x88);  // groups 2,3: columns e, 8+e
+    t[12 + e] = _mm512_shuffle_f32x4(r[8 + e], r[12 + e], 0xDD);
+  }
+  for (int e = 0; e < 4; e++) {
+    r[e] = _mm512_shuffle_f32x4(t[e], t[8 + e], 0x88);
+    r[8 + e] = _mm512_shuffle_f32x4(t[e], t[8 + e], 0xDD);
+    r[4 + e] = _mm512_shuffle_f32x4(t[4 + e], t[12 + e], 0x88);
+    r[12 + e] = _mm512_shuffle_f32x4(t[4 + e], t[12 + e], 0xDD);
+  }
+}
+
+// Loads rows of a strided matrix (rows >= nrows are zero, columns >= ncols are zero),
+// transposes, and stores column e (e < ncols) as `nout` floats at dst + e * dst_stride.
+inline void transpose_block(const float* src, int64_t ld, int nrows, int ncols, float* dst, int64_t dst_stride,
+                            int nout) {
+  __m512 r[16];
+  const __mmask16 cm = lanes(ncols);
+  for (int i = 0; i < 16; i++) r[i] = i < nrows ? _mm512_maskz_loadu_ps(cm, src + i * ld) : _mm512_setzero_ps();
+  transpose16(r);
+  const __mmask16 om = lanes(nout);
+  for (int e = 0; e < ncols; e++) _mm512_mask_storeu_ps(dst + e * dst_stride, om, r[e]);
+}
+
+void pack_a_impl(bool trans, int64_t mc, int64_t kc, const float* a, int64_t lda, float* dst) {
+  for (int64_t i = 0; i < mc; i += kMR, dst += kc * kMR) {
+    const int m = (int)(mc - i < kMR ? mc - i : kMR);
+    if (trans) {  // op(A)[i][k] = a[k*lda + i]: each k is a contiguous run of MR rows
+      const __mmask16 mm = lanes(m), om = lanes(kMR);
+      for (int64_t k = 0; k < kc; k++)
+        _mm512_mask_storeu_ps(dst + k * kMR, om, _mm512_maskz_loadu_ps(mm, a + k * lda + i));
+    } else {  // rows are contiguous in k: transpose 16-wide blocks of k
+      for (int64_t k = 0; k < kc; k += 16)
+        transpose_block(a + i * lda + k, lda, m, (int)(kc - k < 16 ? kc - k : 16), dst + k * kMR, kMR, kMR);
+    }
+  }
+}
+
+void pack_b_impl(bool trans, int64_t kc, int64_t nc, const float* b, int64_t ldb, float* dst) {
+  for (int64_t j = 0; j < nc; j += kNR, dst += kc * kNR) {
+    const int n = (int)(nc - j < kNR ? nc - j : kNR);
+    if (!trans) {  // op(B)[k][j] = b[k*ldb + j]: copy row segments
+      const __mmask16 m0 = lanes(n), m1 = lanes(n - 16);
+      const float* src = b + j;
+      for (int64_t k = 0; k < kc; k++, src += ldb) {
+        _mm512_store_ps(dst + k * kNR, _mm512_maskz_loadu_ps(m0, src));
+        _mm512_store_ps(dst + k * kNR + 16, _mm512_maskz_loadu_ps(m1, src + 16));
+      }
+    } else {  // op(B)[k][j] = b[j*ldb + k]: transpose 16 x 16 blocks (j rows, k columns)
+      for (int half = 0; half < 2; half++) {
+        const int rows = n - 16 * half;
+        for (int64_t k = 0; k < kc; k += 16)
+          transpose_block(b + (j + 16 * half) * ldb + k, ldb, rows < 0 ? 0 : rows, (int)(kc - k < 16 ? kc - k : 16),
+                          dst + k * kNR + 16 * half, kNR, 16);
+      }
+    }
+  }
+}
+
+void micro_impl(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float alpha, float beta, int m, int n) {
+  __m512 c0[kMR], c1[kMR];
+#pragma GCC unroll 12
+  for (int r = 0; r < kMR; r++) c0[r] = c1[r] = _mm512_setzero_ps();
+#pragma GCC unroll 4
+  for (int64_t k = 0; k < kc; k++) {
+    const __m512 b0 = _mm512_load_ps(b), b1 = _mm512_load_ps(b + 16);
+    __builtin_prefetch(b + 8 * kNR);
+#pragma GCC unroll 12
+    for (int r = 0; r < kMR; r++) {
+      const __m512 av = _mm512_set1_ps(a[r]);
+      c0[r] = _mm512_fmadd_ps(av, b0, c0[r]);
+      c1[r] = _mm512_fmadd_ps(av, b1, c1[r]);
+    }
+    a += kMR;
+    b += kNR;
+  }
+  const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
+  const __mmask16 m0 = lanes(n), m1 = lanes(n - 16);
+#pragma GCC unroll 12
+  for (int r = 0; r < kMR; r++) {
+    if (r >= m) break;
+    float* cr = c + r * ldc;
+    __m512 x0 = _mm512_mul_ps(c0[r], va), x1 = _mm512_mul_ps(c1[r], va);
+    if (beta != 0.0f) {
+      x0 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m0, cr), x0);
+      x1 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m1, cr + 16), x1);
+    }
+    _mm512_mask_storeu_ps(cr, m0, x0);
+    _mm512_mask_storeu_ps(cr + 16, m1, x1);
+  }
+}
+
+// Peak throughput probe: 24 independent FMA chains; returns the flops executed.
+double fma_loop(int64_t iters) {
+  __m512 acc[24];
+  for (int i = 0; i < 24; i++) acc[i] = _mm512_set1_ps(0.001f * (float)i);
+  const __m512 x = _mm512_set1_ps(0.999f), y = _mm512_set1_ps(0.001f);
+  for (int64_t it = 0; it < iters; it++) {
+#pragma GCC unroll 24
+    for (int i = 0; i < 24; i++) acc[i] = _mm512_fmadd_ps(acc[i], x, y);
+  }
+  __m512 s = acc[0];
+  for (int i = 1; i < 24; i++) s = _mm512_add_ps(s, acc[i]);
+  volatile float sink = _mm512_reduce_add_ps(s);
+  (void)sink;
+  return (double)iters * 24 * 2 * 16;
+}
+
+struct Avx512 {
+  using V = V512;
+  static constexpr int MR = kMR, NR = kNR;
+  static void pack_a(bool t, int64_t mc, int64_t kc, const float* a, int64_t lda, float* dst) {
+    pack_a_impl(t, mc, kc, a, lda, dst);
+  }
+  static void pack_b(bool t, int64_t kc, int64_t nc, const float* b, int64_t ldb, float* dst) {
+    pack_b_impl(t, kc, nc, b, ldb, dst);
+  }
+  static void micro(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float alpha, float beta, int m,
+                    int n) {
+    micro_impl(kc, a, b, c, ldc, alpha, beta, m, n);
+  }
+};
+
+}  // namespace
+
+const KernelTable* table_avx512() {
+  // KC = 512: the B micro-panel (64 KiB) streams from L2 fast enough, and a long K block
+  // means C is read and written fewer times (measured better than 256-384 on Zen 5).
+  static const KernelTable table =
+      make_table<Avx512>("avx512", GemmKit{kMR, kNR, 512, 96, 4096, pack_a_impl, pack_b_impl, micro_impl, nullptr}, fma_loop);
+  return &table;
+}
+
+}  // namespace slurry

@@ -1,0 +1,78 @@
+// The portable path: plain C++ with the compiler's baseline flags, for CPUs without AVX2
+// and for other architectures. Same blocking as the vector paths, a 4 x 16 micro-tile
+// the compiler can keep in registers and vectorise with whatever the baseline offers.
+#include "fused.h"
+#include "simd.h"
+
+namespace slurry {
+namespace {
+
+constexpr int kMR = 4;
+constexpr int kNR = 16;
+
+void pack_a_impl(bool trans, int64_t mc, int64_t kc, const float* a, int64_t lda, float* dst) {
+  for (int64_t i = 0; i < mc; i += kMR, dst += kc * kMR) {
+    const int64_t m = mc - i < kMR ? mc - i : kMR;
+    for (int64_t k = 0; k < kc; k++)
+      for (int64_t r = 0; r < kMR; r++)
+        dst[k * kMR + r] = r < m ? (trans ? a[k * lda + i + r] : a[(i + r) * lda + k]) : 0.0f;
+  }
+}
+
+void pack_b_impl(bool trans, int64_t kc, int64_t nc, const float* b, int64_t ldb, float* dst) {
+  for (int64_t j = 0; j < nc; j += kNR, dst += kc * kNR) {
+    const int64_t n = nc - j < kNR ? nc - j : kNR;
+    for (int64_t k = 0; k < kc; k++)
+      for (int64_t c = 0; c < kNR; c++)
+        dst[k * kNR + c] = c < n ? (trans ? b[(j + c) * ldb + k] : b[k * ldb + j + c]) : 0.0f;
+  }
+}
+
+void micro_impl(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float alpha, float beta, int m,
+                int n) {
+  float acc[kMR][kNR] = {};
+  for (int64_t k = 0; k < kc; k++, a += kMR, b += kNR)
+    for (int r = 0; r < kMR; r++)
+      for (int j = 0; j < kNR; j++) acc[r][j] += a[r] * b[j];
+  for (int r = 0; r < m; r++) {
+    float* cr = c + r * ldc;
+    for (int j = 0; j < n; j++) cr[j] = alpha * acc[r][j] + (beta != 0.0f ? beta * cr[j] : 0.0f);
+  }
+}
+
+double fma_loop(int64_t iters) {
+  float acc[32];
+  for (int i = 0; i < 32; i++) acc[i] = 0.001f * (float)i;
+  for (int64_t it = 0; it < iters; it++)
+    for (int i = 0; i < 32; i++) acc[i] = acc[i] * 0.999f + 0.001f;
+  float s = 0;
+  for (int i = 0; i < 32; i++) s += acc[i];
+  volatile float sink = s;
+  (void)sink;
+  return (double)iters * 32 * 2;
+}
+
+struct Portable {
+  using V = VScalar;
+  static constexpr int MR = kMR, NR = kNR;
+  static void pack_a(bool t, int64_t mc, int64_t kc, const float* a, int64_t lda, float* dst) {
+    pack_a_impl(t, mc, kc, a, lda, dst);
+  }
+  static void pack_b(bool t, int64_t kc, int64_t nc, const float* b, int64_t ldb, float* dst) {
+    pack_b_impl(t, kc, nc, b, ldb, dst);
+  }
+  static void micro(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float alpha, float beta, int m,
+                    int n) {
+    micro_impl(kc, a, b, c, ldc, alpha, beta, m, n);
+  }
+};
+
+}  // namespace
+
+const KernelTable* table_portable() {
+  static const KernelTable table =
+      make_table<Portable>("portable", GemmKit{kMR, kNR, 256, 128, 4096, pack_a_impl, pack_b_impl, micro_impl, nullptr}, fma_loop);
+  return &table;
+}
+
+}  // namespace slurry
