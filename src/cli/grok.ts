@@ -96,11 +96,11 @@ export function registerGrok(program: Command): void {
     .option('--stop-after <n>', 'stop once test accuracy has stayed >= 99% for n steps (0: never)')
     .option('--model <json|file|dir>', 'model fields over the default transformer: inline JSON, a JSON file, or a checkpoint directory')
     .option('--compare', 'run the comparisons (weight decay 0 against the chosen one, several train fractions) under DIR/runs/ and write one page')
-    .option('--fracs <list>', `train fractions for --compare (default ${DEFAULT_COMPARE_FRACS.join(',')})`)
+    .option('--fracs <list>', `train fractions for --compare (default: ${Object.entries(DEFAULT_COMPARE_FRACS).map(([k, v]) => `${v.join(',')} for ${k}`).join('; ')})`)
     .action(async (opts: GrokOptions) => {
       const config = grokConfigFromOptions(opts);
       if (opts.compare) {
-        const fracs = opts.fracs ? opts.fracs.split(',').map((f) => frac('--fracs', f)) : DEFAULT_COMPARE_FRACS;
+        const fracs = opts.fracs ? opts.fracs.split(',').map((f) => frac('--fracs', f)) : DEFAULT_COMPARE_FRACS[opts.preset];
         const page = await compareGrok(config, opts.out, fracs);
         process.stderr.write(`grok: comparison report ${page}\n`);
         return;

@@ -13,7 +13,8 @@ import type { GrokConfig } from './config.js';
 import { writeComparisonReport, writeGrokReport, type ChartRenderer, type ComparisonGroup } from './report.js';
 import { trainGrok, type GrokRunOptions } from './train.js';
 
-export const DEFAULT_COMPARE_FRACS = [0.3, 0.5, 0.7];
+/** Train fractions compared by default, per preset (a smaller p needs larger fractions to grok soon). */
+export const DEFAULT_COMPARE_FRACS: Record<string, number[]> = { default: [0.3, 0.5, 0.7], quick: [0.4, 0.5, 0.6, 0.7] };
 
 const runName = (c: GrokConfig) => `wd${c.weight_decay}-frac${c.train_frac}`;
 

@@ -69,7 +69,7 @@ const DEFAULT: GrokConfig = {
  */
 export const GROK_PRESETS: Record<string, GrokConfig> = {
   default: DEFAULT,
-  quick: { ...DEFAULT, p: 59, train_frac: 0.6, steps: 10_000, eval_every: 50, checkpoint_every: 250, stop_after: 500 },
+  quick: { ...DEFAULT, p: 59, train_frac: 0.5, steps: 5000, eval_every: 50, checkpoint_every: 250, stop_after: 500 },
 };
 
 /** Validates a config (from a preset plus options, or a config.json); errors name the field. */
