@@ -2,6 +2,8 @@
  * `npm run bench`: every benchmark of slurry, each side by side with its reference where
  * one is installed. Sections can be picked: `npm run bench -- train gemm`.
  */
+import { benchAnalysis } from './analysis.js';
+import { benchData } from './data.js';
 import { benchFused } from './fused.js';
 import { benchGemm } from './gemm.js';
 import { benchGrok } from './grok.js';
@@ -12,6 +14,8 @@ const sections: Record<string, () => void | Promise<void>> = {
   gemm: () => benchGemm(),
   fused: () => benchFused(),
   grok: () => benchGrok(),
+  data: () => benchData(),
+  analysis: () => benchAnalysis(),
 };
 
 const wanted = process.argv.slice(2);

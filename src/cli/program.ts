@@ -3,9 +3,12 @@
  * here; main.ts runs it.
  */
 import { Command } from 'commander';
+import { registerAnalyze } from './analyze.js';
 import { registerBench } from './bench.js';
+import { registerData } from './data.js';
 import { registerDoctor } from './doctor.js';
 import { registerGrok } from './grok.js';
+import { registerReport } from './report.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -16,6 +19,9 @@ export function buildProgram(): Command {
     .exitOverride();
   registerDoctor(program);
   registerBench(program);
+  registerAnalyze(program);
+  registerReport(program);
+  registerData(program);
   registerGrok(program);
   return program;
 }
