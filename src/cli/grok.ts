@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { readModelConfig } from '../model/checkpoint.js';
 import { compareGrok, DEFAULT_COMPARE_FRACS } from '../grokking/compare.js';
 import { GROK_PRESETS, parseGrokConfig, type GrokConfig } from '../grokking/config.js';
-import { writeGrokReport } from '../grokking/report.js';
+import { writeGrokReport, type GrokReport } from '../grokking/report.js';
 import { checkOp } from '../grokking/task.js';
 import { trainGrok } from '../grokking/train.js';
 import { SlurryError } from '../util/errors.js';
@@ -25,6 +25,7 @@ interface GrokOptions {
   model?: string;
   compare?: boolean;
   fracs?: string;
+  reportOnly?: boolean;
 }
 
 function number(option: string, raw: string, ok: (x: number) => boolean, expected: string): number {
@@ -76,6 +77,11 @@ export function grokConfigFromOptions(o: Omit<GrokOptions, 'out'>): GrokConfig {
   return parseGrokConfig(c, 'grok options');
 }
 
+function printReport(r: GrokReport): void {
+  for (const w of r.warnings) process.stderr.write(`grok: chart warning: ${w}\n`);
+  process.stderr.write(`grok: report ${r.index}\n`);
+}
+
 /** `slurry grok`: train a transformer on a∘b mod p and watch it grok. */
 export function registerGrok(program: Command): void {
   program
@@ -97,17 +103,20 @@ export function registerGrok(program: Command): void {
     .option('--model <json|file|dir>', 'model fields over the default transformer: inline JSON, a JSON file, or a checkpoint directory')
     .option('--compare', 'run the comparisons (weight decay 0 against the chosen one, several train fractions) under DIR/runs/ and write one page')
     .option('--fracs <list>', `train fractions for --compare (default: ${Object.entries(DEFAULT_COMPARE_FRACS).map(([k, v]) => `${v.join(',')} for ${k}`).join('; ')})`)
+    .option('--report-only', 'only (re)write the report page of the finished run in DIR')
     .action(async (opts: GrokOptions) => {
+      if (opts.reportOnly) {
+        printReport(await writeGrokReport(opts.out));
+        return;
+      }
       const config = grokConfigFromOptions(opts);
       if (opts.compare) {
         const fracs = opts.fracs ? opts.fracs.split(',').map((f) => frac('--fracs', f)) : DEFAULT_COMPARE_FRACS[opts.preset];
-        const page = await compareGrok(config, opts.out, fracs);
-        process.stderr.write(`grok: comparison report ${page}\n`);
+        printReport(await compareGrok(config, opts.out, fracs));
         return;
       }
       if (opts.fracs) throw new SlurryError('--fracs: only with --compare');
       trainGrok(config, opts.out);
-      const page = await writeGrokReport(opts.out);
-      process.stderr.write(`grok: report ${page}\n`);
+      printReport(await writeGrokReport(opts.out));
     });
 }

@@ -5,9 +5,12 @@
  *
  * Steps use a symlog scale: logarithmic for steps >= 1 and still able to show step 0.
  */
+import type { TopLevelSpec } from 'vega-lite';
 import type { GrokEvalRecord, GrokProgressRecord, GrokSummary, GrokTrainRecord } from './records.js';
 
-export type VegaLiteSpec = Record<string, unknown>;
+export type VegaLiteSpec = TopLevelSpec;
+/** A view inside a layer or a vertical concatenation. */
+type LayerPart = Extract<TopLevelSpec, { layer: unknown }>['layer'][number];
 
 export interface GrokRunData {
   name: string;
@@ -20,22 +23,21 @@ export interface GrokRunData {
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 const WIDTH = 640;
 const HEIGHT = 260;
-const LEGEND = { orient: 'bottom', direction: 'vertical', labelLimit: 600 };
+const LEGEND = { orient: 'bottom', direction: 'vertical', labelLimit: 600 } as const;
 
 const stepAxis = (title = 'step (log scale)') => ({
   field: 'step',
-  type: 'quantitative',
+  type: 'quantitative' as const,
   title,
-  scale: { type: 'symlog', constant: 1 },
-  axis: { values: [0, 1, 10, 100, 1000, 10000, 100000], format: ',' },
+  scale: { type: 'symlog' as const, constant: 1 },
+  axis: { values: [0, 1, 10, 100, 1000, 10000, 100000], format: ',d' },
 });
 
 /** Dashed vertical rules at the memorisation and grokking steps of a run. */
-function eventRules(summary: GrokSummary): VegaLiteSpec | null {
-  const values = [
-    summary.memorised_step !== null && { step: summary.memorised_step, event: `memorised (${summary.memorised_step})` },
-    summary.grokked_step !== null && { step: summary.grokked_step, event: `grokked (${summary.grokked_step})` },
-  ].filter(Boolean);
+function eventRules(summary: GrokSummary): LayerPart | null {
+  const values: { step: number; event: string }[] = [];
+  if (summary.memorised_step !== null) values.push({ step: summary.memorised_step, event: `memorised (${summary.memorised_step})` });
+  if (summary.grokked_step !== null) values.push({ step: summary.grokked_step, event: `grokked (${summary.grokked_step})` });
   if (!values.length) return null;
   return {
     data: { values },
@@ -44,12 +46,12 @@ function eventRules(summary: GrokSummary): VegaLiteSpec | null {
   };
 }
 
-function layered(title: string, summary: GrokSummary | null, lines: VegaLiteSpec): VegaLiteSpec {
+function layered(title: string, summary: GrokSummary | null, lines: LayerPart): VegaLiteSpec {
   const rules = summary && eventRules(summary);
   return { $schema: SCHEMA, title, width: WIDTH, height: HEIGHT, layer: rules ? [lines, rules] : [lines] };
 }
 
-function seriesLines(values: { step: number; series: string; value: number }[], y: Record<string, unknown>): VegaLiteSpec {
+function seriesLines(values: { step: number; series: string; value: number }[], y: { title: string; scale?: { type?: 'log'; domain?: number[] } }): LayerPart {
   return {
     data: { values },
     mark: { type: 'line', point: false, interpolate: 'linear' },
@@ -60,10 +62,8 @@ function seriesLines(values: { step: number; series: string; value: number }[], 
 /** Train/test loss, and restricted/excluded loss with the final key frequencies. */
 export function lossChart(run: GrokRunData): VegaLiteSpec {
   const values: { step: number; series: string; value: number }[] = [];
-  for (const r of run.evals) {
-    values.push({ step: r.step, series: 'train loss', value: r.train_loss });
-    values.push({ step: r.step, series: 'test loss', value: r.test_loss });
-  }
+  for (const r of trainPoints(run)) values.push({ step: r.step, series: 'train loss', value: r.train_loss });
+  for (const r of run.evals) values.push({ step: r.step, series: 'test loss', value: r.test_loss });
   for (const r of run.progress) {
     if (r.restricted_loss !== null) values.push({ step: r.step, series: 'restricted loss', value: r.restricted_loss });
     if (r.excluded_loss !== null) values.push({ step: r.step, series: 'excluded loss', value: r.excluded_loss });
@@ -72,10 +72,10 @@ export function lossChart(run: GrokRunData): VegaLiteSpec {
 }
 
 export function accuracyChart(run: GrokRunData): VegaLiteSpec {
-  const values = run.evals.flatMap((r) => [
-    { step: r.step, series: 'train accuracy', value: r.train_acc },
-    { step: r.step, series: 'test accuracy', value: r.test_acc },
-  ]);
+  const values = [
+    ...trainPoints(run).map((r) => ({ step: r.step, series: 'train accuracy', value: r.train_acc })),
+    ...run.evals.map((r) => ({ step: r.step, series: 'test accuracy', value: r.test_acc })),
+  ];
   return layered('Accuracy', run.summary, seriesLines(values, { title: 'accuracy', scale: { domain: [0, 1] } }));
 }
 
@@ -179,6 +179,15 @@ export function comparisonLossChart(title: string, runs: { label: string; run: G
       color: { field: 'run', type: 'nominal', title: null, legend: LEGEND },
     },
   };
+}
+
+/**
+ * Training measures are known at every step: every step below 256 (they matter on a log
+ * axis), then about 1000 evenly spaced ones.
+ */
+function trainPoints(run: GrokRunData): GrokTrainRecord[] {
+  const stride = Math.max(1, Math.floor(run.train.length / 1000));
+  return run.train.filter((r, i) => r.step < 256 || i % stride === 0 || i === run.train.length - 1);
 }
 
 /** A log axis cannot show values <= 0 (a loss of exactly 0 in float32). */

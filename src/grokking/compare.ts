@@ -10,7 +10,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GrokConfig } from './config.js';
-import { writeComparisonReport, writeGrokReport, type ChartRenderer, type ComparisonGroup } from './report.js';
+import { writeComparisonReport, writeGrokReport, type ComparisonGroup, type GrokReport } from './report.js';
 import { trainGrok, type GrokRunOptions } from './train.js';
 
 /** Train fractions compared by default, per preset (a smaller p needs larger fractions to grok soon). */
@@ -18,9 +18,7 @@ export const DEFAULT_COMPARE_FRACS: Record<string, number[]> = { default: [0.3, 
 
 const runName = (c: GrokConfig) => `wd${c.weight_decay}-frac${c.train_frac}`;
 
-export async function compareGrok(
-  base: GrokConfig, out: string, fracs: number[], opts: GrokRunOptions & { render?: ChartRenderer | null } = {},
-): Promise<string> {
+export async function compareGrok(base: GrokConfig, out: string, fracs: number[], opts: GrokRunOptions = {}): Promise<GrokReport> {
   const wd = base.weight_decay > 0 ? base.weight_decay : 1;
   const withDecay = { ...base, weight_decay: wd };
   const decayRuns = [{ ...base, weight_decay: 0 }, withDecay];
@@ -35,11 +33,11 @@ export async function compareGrok(
     if (existsSync(join(dir, 'summary.json'))) continue;
     rmSync(dir, { recursive: true, force: true }); // an interrupted run starts again
     trainGrok(c, dir, opts);
-    await writeGrokReport(dir, opts.render ?? null);
+    await writeGrokReport(dir);
   }
   const groups: ComparisonGroup[] = [
     { title: `Weight decay 0 against ${wd} (train fraction ${base.train_frac})`, runs: decayRuns.map((c) => ({ label: `weight decay ${c.weight_decay}`, dir: dirOf(c) })) },
     { title: `Train fraction (weight decay ${wd})`, runs: fracRuns.map((c) => ({ label: `train fraction ${c.train_frac}`, dir: dirOf(c) })) },
   ];
-  return writeComparisonReport(out, groups, opts.render ?? null);
+  return writeComparisonReport(out, groups);
 }

@@ -1,14 +1,18 @@
 /**
  * The report page of a grokking run (RUN/report/index.html) and of a comparison
  * (DIR/report/index.html): the numbers that matter (memorisation and grokking steps, their
- * ratio, wall time), the charts (Vega-Lite specs, saved beside the page as *.vl.json and
- * drawn as inline SVG), and the definitions of every measure.
+ * ratio, wall time), the charts, and the definitions of every measure. Charts are Vega-Lite
+ * specs drawn by the report renderer (src/report/render.ts) and saved under report/charts/
+ * as spec, SVG and PNG; the page embeds the SVGs and is self-contained, styled like
+ * `slurry report`'s pages.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runPaths } from '../run/layout.js';
 import { SlurryError } from '../util/errors.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/fs.js';
+import { escapeHtml, figure, STYLE } from '../report/html.js';
+import { renderSvg, svgToPng } from '../report/render.js';
 import {
   accuracyChart, comparisonChart, comparisonLossChart, finalSpectrumChart, lossChart, spectrumChart, structureChart,
   type GrokRunData, type VegaLiteSpec,
@@ -18,8 +22,11 @@ import { KEY_FREQUENCY_FACTOR } from './fourier.js';
 import type { GrokRecord, GrokSummary } from './records.js';
 import { GROKKED_ACC } from './train.js';
 
-/** Draws a Vega-Lite spec as SVG markup. */
-export type ChartRenderer = (spec: VegaLiteSpec) => Promise<string>;
+export interface GrokReport {
+  index: string;
+  /** Warnings of the chart renderer (empty when every chart rendered cleanly). */
+  warnings: string[];
+}
 
 /** Reads a finished run directory. */
 export function readGrokRun(run: string, name = run): GrokRunData & { config: GrokConfig } {
@@ -51,28 +58,28 @@ export function readGrokRun(run: string, name = run): GrokRunData & { config: Gr
   return data;
 }
 
-const esc = (s: unknown) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+const esc = (s: unknown) => escapeHtml(String(s));
 const fmt = (x: number | null | undefined, digits = 3) => (x === null || x === undefined || Number.isNaN(x) ? '-' : Number(x.toPrecision(digits)).toLocaleString('en-US'));
 
-/** Saves each spec beside the page and returns the HTML of the figures. */
-async function figures(dir: string, charts: [string, VegaLiteSpec][], render: ChartRenderer | null): Promise<string> {
+/** Renders each chart into dir/charts/ (spec, SVG, PNG) and returns the page's figures. */
+async function figures(dir: string, charts: [string, VegaLiteSpec, string][], warnings: string[]): Promise<string> {
   const parts: string[] = [];
-  for (const [name, spec] of charts) {
-    writeJsonAtomic(join(dir, `${name}.vl.json`), spec);
-    const body = render ? await render(spec) : `<p class="note">Vega-Lite spec <a href="${name}.vl.json">${name}.vl.json</a> (no renderer available in this build).</p>`;
-    parts.push(`<figure id="${name}">${body}</figure>`);
+  for (const [id, spec, caption] of charts) {
+    const svg = await renderSvg(spec, warnings);
+    const [specFile, svgFile, pngFile] = ['vl.json', 'svg', 'png'].map((ext) => join('charts', `${id}.${ext}`));
+    writeJsonAtomic(join(dir, specFile), spec);
+    writeFileAtomic(join(dir, svgFile), svg);
+    writeFileAtomic(join(dir, pngFile), svgToPng(svg));
+    parts.push(figure({ id, svg, caption, svgFile, pngFile }));
   }
   return parts.join('\n');
 }
 
 function page(title: string, body: string): string {
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
-<style>
-body { font: 15px/1.45 system-ui, sans-serif; max-width: 980px; margin: 2em auto; padding: 0 1em; color: #222; }
-table { border-collapse: collapse; margin: 0.5em 0 1.5em; } td, th { border-bottom: 1px solid #ddd; padding: 0.25em 0.8em; text-align: left; }
-th { background: #f4f4f4; } figure { margin: 1.5em 0; } .note { color: #666; } code { background: #f4f4f4; padding: 0 0.2em; }
-</style></head><body>
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(title)}</title><style>${STYLE}</style></head>
+<body>
 ${body}
 </body></html>
 `;
@@ -106,26 +113,27 @@ const DEFINITIONS = `<h2>Definitions</h2>
 <li><b>restricted loss</b> (Nanda et al. 2023): the logits L[a, b, c] (c &lt; p) projected, for each class c, onto cos(w_k y) and sin(w_k y) of the key frequencies, y = a &plusmn; b the answer, plus each class's mean logit; cross-entropy over all p&sup2; pairs. <b>excluded loss</b>: the same components removed from the logits; cross-entropy over the training pairs. On the report they use the key frequencies of the final model, computed at every checkpoint after training; defined for add and sub only.</li>
 </ul>`;
 
-/** Writes RUN/report/index.html (and the chart specs beside it); returns the page's path. */
-export async function writeGrokReport(run: string, render: ChartRenderer | null = null): Promise<string> {
+/** Writes RUN/report/index.html and its charts. */
+export async function writeGrokReport(run: string): Promise<GrokReport> {
   const data = readGrokRun(run);
   const dir = runPaths(run).reportDir;
-  const charts: [string, VegaLiteSpec][] = [
-    ['accuracy', accuracyChart(data)],
-    ['loss', lossChart(data)],
-    ['structure', structureChart(data)],
-    ['spectrum', spectrumChart(data)],
-    ['final-spectrum', finalSpectrumChart(data)],
-  ];
   const s = data.summary;
+  const charts: [string, VegaLiteSpec, string][] = [
+    ['accuracy', accuracyChart(data), 'Train and test accuracy on a log-step axis; dashed rules mark memorisation (train 100%) and grokking (test >= 95%).'],
+    ['loss', lossChart(data), 'Train and test loss at every evaluation; restricted and excluded loss (key frequencies of the final model) at every checkpoint.'],
+    ['structure', structureChart(data), 'Total weight norm; Gini coefficient of the embedding\'s frequency norms; share of the embedding\'s squared norm in the final key frequencies.'],
+    ['spectrum', spectrumChart(data), 'The embedding\'s Fourier spectrum over training: one column per evaluation, one row per frequency.'],
+    ['final-spectrum', finalSpectrumChart(data), 'The embedding\'s Fourier spectrum at the last step; key frequencies in red.'],
+  ];
+  const warnings: string[] = [];
   const body = `<h1>Grokking: ${esc(s.op)} mod ${s.p}</h1>
 ${summaryRows(s)}
-${await figures(dir, charts, render)}
+${await figures(dir, charts, warnings)}
 ${DEFINITIONS}
 <h2>Config</h2><pre>${esc(JSON.stringify(data.config, null, 2))}</pre>`;
-  const path = join(dir, 'index.html');
-  writeFileAtomic(path, page(`Grokking ${s.op} mod ${s.p}`, body));
-  return path;
+  const index = join(dir, 'index.html');
+  writeFileAtomic(index, page(`Grokking ${s.op} mod ${s.p}`, body));
+  return { index, warnings };
 }
 
 export interface ComparisonGroup {
@@ -134,24 +142,25 @@ export interface ComparisonGroup {
 }
 
 /** Writes DIR/report/index.html comparing finished runs, group by group. */
-export async function writeComparisonReport(out: string, groups: ComparisonGroup[], render: ChartRenderer | null = null): Promise<string> {
+export async function writeComparisonReport(out: string, groups: ComparisonGroup[]): Promise<GrokReport> {
   const dir = join(out, 'report');
+  const warnings: string[] = [];
   const sections: string[] = [];
   for (const [i, group] of groups.entries()) {
     const runs = group.runs.map(({ label, dir: runDir }) => ({ label, dir: runDir, run: readGrokRun(runDir, label) }));
     const table = `<table><tr><th>run</th><th>train pairs</th><th>memorised at</th><th>grokked at</th><th>ratio</th><th>final test acc</th><th>wall to grok (s)</th><th>key frequencies</th><th>page</th></tr>${runs
       .map(({ label, dir: runDir, run: { summary: s } }) => `<tr><td>${esc(label)}</td><td>${s.n_train}</td><td>${fmt(s.memorised_step, 6)}</td><td>${fmt(s.grokked_step, 6)}</td><td>${fmt(s.ratio)}</td><td>${fmt(s.final.test_acc, 4)}</td><td>${fmt(s.wall_s_to_grok)}</td><td>[${s.final_key_frequencies.join(', ')}]</td><td><a href="../${esc(relativeRun(out, runDir))}/report/index.html">run</a></td></tr>`)
       .join('')}</table>`;
-    const charts: [string, VegaLiteSpec][] = [
-      [`group${i}-accuracy`, comparisonChart(`${group.title}: accuracy (solid test, dashed train)`, runs)],
-      [`group${i}-test-loss`, comparisonLossChart(`${group.title}: test loss`, runs)],
+    const charts: [string, VegaLiteSpec, string][] = [
+      [`group${i}-accuracy`, comparisonChart(`${group.title}: accuracy`, runs), 'Test accuracy (solid) and train accuracy (dashed) of each run on a log-step axis.'],
+      [`group${i}-test-loss`, comparisonLossChart(`${group.title}: test loss`, runs), 'Test loss of each run.'],
     ];
-    sections.push(`<h2>${esc(group.title)}</h2>${table}${await figures(dir, charts, render)}`);
+    sections.push(`<h2>${esc(group.title)}</h2>${table}${await figures(dir, charts, warnings)}`);
   }
   const body = `<h1>Grokking comparisons</h1>\n${sections.join('\n')}\n${DEFINITIONS}`;
-  const path = join(dir, 'index.html');
-  writeFileAtomic(path, page('Grokking comparisons', body));
-  return path;
+  const index = join(dir, 'index.html');
+  writeFileAtomic(index, page('Grokking comparisons', body));
+  return { index, warnings };
 }
 
 function relativeRun(out: string, runDir: string): string {

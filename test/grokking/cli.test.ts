@@ -40,7 +40,7 @@ test('slurry grok writes a run directory with a report page', () => {
   const out = join(root, 'run');
   const r = grok('--p', '7', '--train-frac', '0.5', '--steps', '6', '--eval-every', '2', '--checkpoint-every', '4', '--model', '{"n_embd": 8, "n_inner": 16, "n_head": 2}', '--out', out);
   assert.equal(r.status, 0, r.stderr);
-  for (const f of ['config.json', 'metrics.jsonl', 'summary.json', 'checkpoints/index.json', 'report/index.html', 'report/accuracy.vl.json']) assert.ok(existsSync(join(out, f)), f);
+  for (const f of ['config.json', 'metrics.jsonl', 'summary.json', 'checkpoints/index.json', 'report/index.html', 'report/charts/accuracy.svg']) assert.ok(existsSync(join(out, f)), f);
   const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
   assert.deepEqual([config.p, config.train_frac, config.steps, config.seed, config.model.n_embd], [7, 0.5, 6, 0, 8]);
   assert.match(r.stderr, /grok: max_steps after 6 steps/);
