@@ -141,12 +141,10 @@ export function finalSpectrumChart(run: GrokRunData): VegaLiteSpec {
 
 /** Test (solid) and train (dashed) accuracy of several runs on one log-step axis. */
 export function comparisonChart(title: string, runs: { label: string; run: GrokRunData }[]): VegaLiteSpec {
-  const values = runs.flatMap(({ label, run }) =>
-    run.evals.flatMap((r) => [
-      { step: r.step, run: label, split: 'test', value: r.test_acc },
-      { step: r.step, run: label, split: 'train', value: r.train_acc },
-    ]),
-  );
+  const values = runs.flatMap(({ label, run }) => [
+    ...run.evals.map((r) => ({ step: r.step, run: label, split: 'test', value: r.test_acc })),
+    ...trainPoints(run).map((r) => ({ step: r.step, run: label, split: 'train', value: r.train_acc })),
+  ]);
   return {
     $schema: SCHEMA,
     title,

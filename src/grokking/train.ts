@@ -122,11 +122,11 @@ export function trainGrok(config: GrokConfig, run: string, opts: GrokRunOptions 
       flush();
       if (event || stop || elapsed() - lastPrint >= 5) {
         lastPrint = elapsed();
-        const rate = stepTimes.length ? 1000 / median(stepTimes) : NaN;
+        const rate = stepTimes.length ? (1000 / median(stepTimes)).toFixed(1) : '-';
         log(
           `step ${String(step).padStart(6)}  train ${m.train_loss.toExponential(2)} ${(100 * m.train_acc).toFixed(1)}%  ` +
             `test ${m.test_loss.toExponential(2)} ${(100 * m.test_acc).toFixed(1)}%  |W| ${m.weight_norm.toFixed(1)}  ` +
-            `key [${m.key_frequencies.join(',')}] ${(100 * m.key_share).toFixed(0)}%  ${rate.toFixed(1)} steps/s  ${elapsed().toFixed(0)}s${event}`,
+            `key [${m.key_frequencies.join(',')}] ${(100 * m.key_share).toFixed(0)}%  ${rate} steps/s  ${elapsed().toFixed(0)}s${event}`,
         );
       }
     }
