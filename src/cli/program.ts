@@ -7,6 +7,7 @@ import { registerAnalyze } from './analyze.js';
 import { registerBench } from './bench.js';
 import { registerData } from './data.js';
 import { registerDoctor } from './doctor.js';
+import { registerGrok } from './grok.js';
 import { registerProbe } from './probe.js';
 import { registerReport } from './report.js';
 import { registerSample } from './sample.js';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerProbe(program);
   registerAnalyze(program);
   registerReport(program);
+  registerGrok(program);
   registerBench(program);
   registerDoctor(program);
   return program;

@@ -36,7 +36,8 @@ export function escapeHtml(s: string): string {
 
 const e = escapeHtml;
 
-const STYLE = `
+/** The page style of slurry's reports (shared by the grokking report). */
+export const STYLE = `
 body{font-family:'DejaVu Sans',Helvetica,Arial,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
 h1{font-size:1.6em;margin-bottom:.2em}h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:2em}
 .verdict{font-size:1.25em;padding:.6em .9em;background:#f4f6fa;border-left:5px solid #4c78a8}
@@ -61,7 +62,8 @@ ${body.join('\n')}
 `;
 }
 
-function figure(c: ChartFigure): string {
+/** A chart as an inline SVG image with its caption and links to the PNG and SVG files. */
+export function figure(c: ChartFigure): string {
   const src = `data:image/svg+xml;base64,${Buffer.from(c.svg).toString('base64')}`;
   return `<figure id="${e(c.id)}"><img src="${src}" alt="${e(c.caption)}">
 <figcaption>${e(c.caption)} <a href="${e(c.pngFile)}">PNG</a> · <a href="${e(c.svgFile)}">SVG</a></figcaption></figure>`;
