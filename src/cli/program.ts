@@ -7,6 +7,7 @@ import { registerAnalyze } from './analyze.js';
 import { registerBench } from './bench.js';
 import { registerData } from './data.js';
 import { registerDoctor } from './doctor.js';
+import { registerEpisode } from './episode.js';
 import { registerGrok } from './grok.js';
 import { registerProbe } from './probe.js';
 import { registerReport } from './report.js';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
     .description('a lab for watching language models learn: stages or slurry?')
     .showHelpAfterError()
     .exitOverride();
+  registerEpisode(program);
   registerData(program);
   registerTrain(program);
   registerSample(program);

@@ -6,9 +6,10 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { layeredConfig } from '../train/config-file.js';
 import { TRAIN_PRESETS } from '../train/presets.js';
-import { train, type StepProgress } from '../train/trainer.js';
+import { train } from '../train/trainer.js';
 import { SlurryError } from '../util/errors.js';
-import { startProgress, type Progress, type ProgressMode } from '../util/progress.js';
+import type { ProgressMode } from '../util/progress.js';
+import { trainProgress } from './train-progress.js';
 
 interface TrainFlags {
   preset?: string;
@@ -46,7 +47,7 @@ export function registerTrain(program: Command): void {
     .option('--progress <mode>', 'auto (a bar on a terminal, lines otherwise), bar, lines or silent', 'auto')
     .action(async (configFile: string | undefined, flags: TrainFlags) => {
       if (!PROGRESS_MODES.includes(flags.progress)) throw new SlurryError(`--progress ${flags.progress}: expected one of ${PROGRESS_MODES.join(', ')}`);
-      const progress = progressReporter(flags.progress as ProgressMode);
+      const progress = trainProgress(flags.progress as ProgressMode);
       const onCheckpoint = (step: number, dir: string) => progress.note(`checkpoint ${dir} (step ${step})`);
       if (flags.resume !== undefined) {
         const extra = ['preset', 'steps', 'tokens', 'seed', 'corpus', 'from', 'out'].filter((k) => flags[k as keyof TrainFlags] !== undefined);
@@ -70,29 +71,4 @@ export function registerTrain(program: Command): void {
       const r = await train(config, { out: flags.out, where, onStart: progress.start, onProgress: progress.step, onCheckpoint, log: progress.note });
       progress.done(r.finalLoss);
     });
-}
-
-/** Training progress: tokens, step, loss, tokens/s and ETA, as a bar on a terminal or plain lines. */
-function progressReporter(mode: ProgressMode) {
-  let bar: Progress | null = null;
-  let from = 0;
-  let quietLines = mode === 'silent';
-  return {
-    start(p: { tokens: number; totalTokens: number }) {
-      // A resumed run counts from where it starts, so the rate and ETA are this process's.
-      from = p.tokens;
-      if (p.tokens < p.totalTokens) bar = startProgress('train', { total: p.totalTokens - from, unit: 'tok', mode });
-    },
-    step(p: StepProgress) {
-      bar?.update(p.tokens - from, `step ${p.step}/${p.steps}  loss ${p.loss.toFixed(3)}`);
-    },
-    note(line: string) {
-      if (!quietLines) process.stderr.write(`${mode === 'bar' || (mode === 'auto' && process.stderr.isTTY) ? '\r\x1b[2K' : ''}slurry: ${line}\n`);
-    },
-    done(finalLoss: number) {
-      if (bar) bar.done(`final loss ${finalLoss.toFixed(3)}`);
-      else this.note('nothing left to train: the run is complete');
-      quietLines = true;
-    },
-  };
 }
