@@ -108,13 +108,13 @@ export function sourceLosses(train: TrainLine[], val: ValLine[]): SourceLoss[] {
   });
 }
 
-/** Reference losses the tokens probe reports in its metrics (keys naming uniform/unigram/bigram). */
+/** Reference losses the tokens probe reports in its metrics (uniform_loss, unigram_loss, bigram_loss). */
 export function referenceLosses(probes: ProbeRecord[]): { name: string; loss: number }[] {
   const tokens = probes.filter((r) => r.suite === 'tokens').sort((a, b) => a.step - b.step);
   const last = tokens[tokens.length - 1];
   if (!last) return [];
   return Object.entries(last.metrics)
-    .filter(([k, v]) => /uniform|unigram|bigram/i.test(k) && Number.isFinite(v) && v > 0)
+    .filter(([k, v]) => /^(uniform|unigram|bigram)_loss$/.test(k) && Number.isFinite(v) && v > 0)
     .map(([name, loss]) => ({ name, loss }));
 }
 

@@ -66,12 +66,13 @@ function curvesLayers(points: CurveRow[], fit: CurveRow[], color: { title: strin
   const x = { field: 'tokens', type: 'quantitative' as const, scale: { type: 'log' as const }, axis: tokensAxis() };
   const y = { field: 'share', type: 'quantitative' as const, scale: { domain: yDomain, clamp: true }, axis: shareAxis };
   const colorEnc = { field: 'series', type: 'nominal' as const, title: color.title, scale: { domain: color.domain } };
+  // No fitted curve (every series flat or unfitted): leave the line layer out, since an
+  // empty layer gives the shared log scale an empty extent.
+  const lines = fit.length
+    ? [{ data: { values: fit }, mark: { type: 'line' as const, strokeWidth: 2 }, encoding: { x, y, color: colorEnc } }]
+    : [];
   return [
-    {
-      data: { values: fit },
-      mark: { type: 'line' as const, strokeWidth: 2 },
-      encoding: { x, y, color: colorEnc },
-    },
+    ...lines,
     {
       data: { values: points },
       mark: { type: 'point' as const, filled: true, size: 28, opacity: 0.75 },

@@ -59,7 +59,9 @@ export async function writeReport(runDirs: string[], opts: ReportOptions = {}): 
   const comparison = several ? compareRuns(labels.map((label, i) => ({ label, analysis: loaded[i] })), opts.target ?? 0.5) : null;
 
   const render = async (id: string, spec: TopLevelSpec, caption: string): Promise<ChartFigure> => {
-    const svg = await renderSvg(spec, warnings);
+    const chartWarnings: string[] = [];
+    const svg = await renderSvg(spec, chartWarnings);
+    warnings.push(...chartWarnings.map((w) => `chart ${id}: ${w}`));
     const svgFile = join('charts', `${id}.svg`);
     const pngFile = join('charts', `${id}.png`);
     writeFileAtomic(join(outDir, svgFile), svg);

@@ -28,10 +28,11 @@ test('halfDropTokens interpolates in log tokens and says null when there is no d
   assert.equal(halfDropTokens([{ tokens: 1, loss: 2 }, { tokens: 10, loss: 3 }]), null);
 });
 
-test('reference losses come from the tokens probe metrics', () => {
-  const rec = { step: 5, tokens: 50, suite: 'tokens', metrics: { ref_unigram: 6.1, ref_bigram: 4.8, loss: 5 } } as unknown as ProbeRecord;
+test('reference losses come from the tokens probe metrics, not the gap shares beside them', () => {
+  const metrics = { unigram_loss: 6.1, bigram_loss: 4.8, unigram_gap_closed: 0.9, bigram_gap_closed: 0.7, loss: 5 };
+  const rec = { step: 5, tokens: 50, suite: 'tokens', metrics } as unknown as ProbeRecord;
   assert.deepEqual(referenceLosses([rec]), [
-    { name: 'ref_unigram', loss: 6.1 },
-    { name: 'ref_bigram', loss: 4.8 },
+    { name: 'unigram_loss', loss: 6.1 },
+    { name: 'bigram_loss', loss: 4.8 },
   ]);
 });
