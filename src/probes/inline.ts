@@ -9,7 +9,7 @@ import { probeRun, type ProbeOptions } from './runner.js';
 
 export function probeOnCheckpoint(run: string, opts: Omit<ProbeOptions, 'steps'>): (step: number) => void {
   return (step) => {
-    const result = probeRun(run, { progress: (p) => opts.log(p.note), ...opts, steps: [step] });
+    const result = probeRun(run, { progress: (p) => p.note && opts.log(p.note), ...opts, steps: [step] });
     for (const f of result.failed) opts.log(`inline probe of step ${f.step} failed: ${f.message}`);
   };
 }

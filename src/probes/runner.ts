@@ -191,6 +191,7 @@ function probeCheckpoints(run: string, index: readonly CheckpointEntry[], opts: 
   result.upToDate = work.filter((w) => w.pending.length === 0).length;
   const todo = work.filter((w) => w.pending.length > 0);
   let prepared: PreparedSuite[] | null = null;
+  if (todo.length) opts.progress?.({ done: 0, total: todo.length, step: todo[0].entry.step, note: '' });
   for (const [k, { entry, pending }] of todo.entries()) {
     const dir = join(paths.checkpoints, entry.dir || checkpointDirName(entry.step));
     let model: GPT;
