@@ -12,7 +12,8 @@ import { join, resolve } from 'node:path';
 import { MODEL_FILE } from '../model/checkpoint.js';
 import { runPaths } from '../run/layout.js';
 import { BUILTIN_SUITES, resolveSuites } from '../probes/registry.js';
-import { loadCheckpoint, loadCheckpointTokenizer, prepareSuites, probeRun, runCorpus, runOfCheckpoint, runSuite } from '../probes/runner.js';
+import { openCheckpoint } from '../model/load-checkpoint.js';
+import { prepareSuites, probeRun, runCorpus, runOfCheckpoint, runSuite } from '../probes/runner.js';
 import { SlurryError } from '../util/errors.js';
 import { startProgress, type Progress, type ProgressMode } from '../util/progress.js';
 
@@ -73,8 +74,7 @@ interface CheckpointSummary {
 }
 
 function probeCheckpoint(dir: string, specs: ReturnType<typeof resolveSuites>, o: { corpus?: string; items?: string; badRows: 'skip' | 'refuse'; log: (l: string) => void }): CheckpointSummary {
-  const model = loadCheckpoint(dir);
-  const tokenizer = loadCheckpointTokenizer(dir);
+  const { model, tokenizer } = openCheckpoint(dir);
   const run = runOfCheckpoint(dir);
   const corpus = () => {
     if (o.corpus) return resolve(o.corpus);

@@ -12,6 +12,7 @@ import { registerGrok } from './grok.js';
 import { registerProbe } from './probe.js';
 import { registerReport } from './report.js';
 import { registerSample } from './sample.js';
+import { registerScore } from './score.js';
 import { registerTrain } from './train.js';
 
 export function buildProgram(): Command {
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerAnalyze(program);
   registerReport(program);
   registerGrok(program);
+  registerScore(program);
   registerBench(program);
   registerDoctor(program);
   return program;

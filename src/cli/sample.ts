@@ -4,12 +4,11 @@
  * both come from the checkpoint directory, which is verified against its manifest first.
  */
 import type { Command } from 'commander';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { BpeTokenizer } from '../data/tokenizer/tokenizer.js';
-import { loadModel } from '../model/checkpoint.js';
 import { generate } from '../model/generate.js';
-import { MANIFEST_FILE, readTrainingState, resolveCheckpointDir, STATE_FILE, TOKENIZER_FILE, verifyCheckpoint } from '../train/checkpoint-io.js';
+import { openCheckpoint } from '../model/load-checkpoint.js';
+import { readTrainingState, resolveCheckpointDir, STATE_FILE } from '../train/checkpoint-io.js';
 import { SlurryError } from '../util/errors.js';
 
 interface SampleFlags {
@@ -53,14 +52,7 @@ export function registerSample(program: Command): void {
       const seed = numberFlag('seed', flags.seed, int(0), 'an integer >= 0');
 
       const dir = resolveCheckpointDir(path, step);
-      if (existsSync(join(dir, MANIFEST_FILE))) verifyCheckpoint(dir);
-      const model = loadModel(dir);
-      const tokenizerPath = join(dir, TOKENIZER_FILE);
-      if (!existsSync(tokenizerPath)) throw new SlurryError(`${tokenizerPath}: missing (sampling needs the checkpoint's tokenizer)`);
-      const tokenizer = BpeTokenizer.fromHuggingFace(JSON.parse(readFileSync(tokenizerPath, 'utf8')), tokenizerPath);
-      if (tokenizer.vocabSize !== model.config.vocab_size) {
-        throw new SlurryError(`${tokenizerPath}: ${tokenizer.vocabSize} tokens, but the model's vocab_size is ${model.config.vocab_size}`);
-      }
+      const { model, tokenizer } = openCheckpoint(dir);
       const state = existsSync(join(dir, STATE_FILE)) ? readTrainingState(dir) : null;
       if (!flags.json) console.log(`# ${dir}${state ? ` (step ${state.step}, ${state.tokens.toLocaleString('en-US')} tokens)` : ''}`);
       for (const prompt of flags.prompt) {

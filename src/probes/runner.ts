@@ -9,12 +9,10 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { BpeTokenizer } from '../data/tokenizer/tokenizer.js';
-import { loadModel } from '../model/checkpoint.js';
+import { openCheckpoint } from '../model/load-checkpoint.js';
 import type { GPT } from '../model/gpt.js';
 import { checkpointDirName, runPaths } from '../run/layout.js';
 import type { CheckpointEntry, ProbeRecord, SampleRecord } from '../run/records.js';
-import { MANIFEST_FILE, TOKENIZER_FILE, verifyCheckpoint } from '../train/checkpoint-io.js';
 import { SlurryError } from '../util/errors.js';
 import { parseWith } from '../util/schema.js';
 import { ensureItemFiles } from './item-cache.js';
@@ -90,24 +88,6 @@ export function recordedKeys(file: string, keyOf: (row: Record<string, unknown>)
 const probeKey = (step: unknown, suite: unknown) => (typeof step === 'number' && typeof suite === 'string' ? `${step}/${suite}` : null);
 
 /** Loads a checkpoint's weights, after checking its files against its manifest when it has one. */
-export function loadCheckpoint(dir: string): GPT {
-  if (!existsSync(dir)) throw new SlurryError(`${dir}: missing (listed in checkpoints/index.json)`);
-  if (existsSync(join(dir, MANIFEST_FILE))) verifyCheckpoint(dir);
-  return loadModel(dir);
-}
-
-export function loadCheckpointTokenizer(dir: string): ProbeTokenizer {
-  const path = join(dir, TOKENIZER_FILE);
-  if (!existsSync(path)) throw new SlurryError(`${path}: missing (probes tokenise with the checkpoint's tokenizer)`);
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new SlurryError(`${path}: not valid JSON (${(err as Error).message})`);
-  }
-  return BpeTokenizer.fromHuggingFace(json as Parameters<typeof BpeTokenizer.fromHuggingFace>[0], path);
-}
-
 /** The corpus directory a run was trained on (RUN/config.json `corpus`). */
 export function runCorpus(run: string): string {
   const path = runPaths(run).config;
@@ -197,8 +177,7 @@ function probeCheckpoints(run: string, index: readonly CheckpointEntry[], opts: 
     let model: GPT;
     let tokenizer: ProbeTokenizer;
     try {
-      model = loadCheckpoint(dir);
-      tokenizer = loadCheckpointTokenizer(dir);
+      ({ model, tokenizer } = openCheckpoint(dir));
     } catch (err) {
       if (!(err instanceof SlurryError)) throw err;
       opts.log(`step ${entry.step}: not probed: ${err.message}`);

@@ -1,0 +1,42 @@
+/**
+ * Opens a checkpoint directory for use: verifies its files against the manifest when it has
+ * one (training checkpoints do), loads the model and the tokenizer saved beside it, and
+ * checks that they agree on the vocabulary. `sample`, `score` and the probes all use this.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BpeTokenizer } from '../data/tokenizer/tokenizer.js';
+import { MANIFEST_FILE, TOKENIZER_FILE, verifyCheckpoint } from '../train/checkpoint-io.js';
+import { SlurryError } from '../util/errors.js';
+import { loadModel } from './checkpoint.js';
+import type { GPT } from './gpt.js';
+
+/** The model of a checkpoint directory, verified against its manifest when there is one. */
+export function loadVerifiedModel(dir: string): GPT {
+  if (!existsSync(dir)) throw new SlurryError(`${dir}: missing (no such checkpoint directory)`);
+  if (existsSync(join(dir, MANIFEST_FILE))) verifyCheckpoint(dir);
+  return loadModel(dir);
+}
+
+/** The tokenizer saved in a checkpoint directory (tokenizer.json, Hugging Face format). */
+export function loadCheckpointTokenizer(dir: string): BpeTokenizer {
+  const path = join(dir, TOKENIZER_FILE);
+  if (!existsSync(path)) throw new SlurryError(`${path}: missing (a checkpoint keeps its tokenizer beside the weights)`);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new SlurryError(`${path}: not valid JSON (${(err as Error).message})`);
+  }
+  return BpeTokenizer.fromHuggingFace(json, path);
+}
+
+/** Model and tokenizer of a checkpoint, checked to agree on the vocabulary size. */
+export function openCheckpoint(dir: string): { model: GPT; tokenizer: BpeTokenizer } {
+  const model = loadVerifiedModel(dir);
+  const tokenizer = loadCheckpointTokenizer(dir);
+  if (tokenizer.vocabSize !== model.config.vocab_size) {
+    throw new SlurryError(`${join(dir, TOKENIZER_FILE)}: ${tokenizer.vocabSize} tokens, but the model's vocab_size is ${model.config.vocab_size}`);
+  }
+  return { model, tokenizer };
+}
