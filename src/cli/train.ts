@@ -4,6 +4,8 @@
  */
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
+import { probeOnCheckpoint } from '../probes/inline.js';
+import { resolveSuites } from '../probes/registry.js';
 import { layeredConfig } from '../train/config-file.js';
 import { TRAIN_PRESETS } from '../train/presets.js';
 import { train } from '../train/trainer.js';
@@ -21,6 +23,7 @@ interface TrainFlags {
   out?: string;
   resume?: string;
   progress: string;
+  probe?: boolean;
 }
 
 const PROGRESS_MODES = ['auto', 'bar', 'lines', 'silent'];
@@ -45,10 +48,16 @@ export function registerTrain(program: Command): void {
     .option('--out <run>', 'run directory to create')
     .option('--resume <run>', 'continue the run in this directory from its last checkpoint')
     .option('--progress <mode>', 'auto (a bar on a terminal, lines otherwise), bar, lines or silent', 'auto')
+    .option('--probe', 'probe each checkpoint as it is written (every built-in suite; as `slurry probe RUN`)')
     .action(async (configFile: string | undefined, flags: TrainFlags) => {
       if (!PROGRESS_MODES.includes(flags.progress)) throw new SlurryError(`--progress ${flags.progress}: expected one of ${PROGRESS_MODES.join(', ')}`);
       const progress = trainProgress(flags.progress as ProgressMode);
-      const onCheckpoint = (step: number, dir: string) => progress.note(`checkpoint ${dir} (step ${step})`);
+      const run = flags.resume ?? flags.out;
+      const probe = flags.probe && run ? probeOnCheckpoint(run, { suites: resolveSuites([]), badRows: 'refuse', log: progress.note }) : null;
+      const onCheckpoint = (step: number, dir: string) => {
+        progress.note(`checkpoint ${dir} (step ${step})`);
+        probe?.(step);
+      };
       if (flags.resume !== undefined) {
         const extra = ['preset', 'steps', 'tokens', 'seed', 'corpus', 'from', 'out'].filter((k) => flags[k as keyof TrainFlags] !== undefined);
         if (configFile !== undefined || extra.length) {
