@@ -10,7 +10,7 @@ import { Rng } from '../util/rng.js';
 import { analyzeCurves, compareMetrics, insufficiency, type CurveResult } from './capability.js';
 import { selectItems, suiteMatrix, type MetricKind, type SuiteMatrix } from './curves.js';
 import { DEFAULT_RESAMPLES, definitionsRecord, MIN_GROUP_ITEMS, MIN_ITEMS_FOR_BOOTSTRAP, SLOPE_CHANGE_MIN, SLOPE_CHANGE_Z } from './definitions.js';
-import { factsByExposure, groupKeyOf, groupOrder } from './facts.js';
+import { EXPOSURE_SUITES, factsByExposure, groupKeyOf, groupOrder } from './facts.js';
 import { loadRun, type RunData } from './load-run.js';
 import { analyzeLosses, finiteOrNull } from './losses.js';
 import { slopeChanges } from './transitions.js';
@@ -27,7 +27,7 @@ export interface AnalyzeOptions {
 }
 
 /** The built-in suites in the order of the claimed stages; others follow by name. */
-const SUITE_ORDER = ['tokens', 'syntax', 'facts', 'reasoning', 'icl'];
+const SUITE_ORDER = ['tokens', 'syntax', 'recall', 'facts', 'reasoning', 'icl'];
 
 function suiteRank(name: string): [number, string] {
   const i = SUITE_ORDER.indexOf(name);
@@ -82,7 +82,6 @@ export function analyzeRunData(data: RunData, opts: AnalyzeOptions = {}): Analys
 
   const inputs = (kind: MetricKind) => suites.map((name) => ({ name, curve: results.get(name)![kind] }));
   const { losses, transitions: lossTransitions } = analyzeLosses(data.train, data.val, data.probes);
-  const factsGroups = groups.find((g) => g.suite === 'facts');
   return {
     version: ANALYSIS_VERSION,
     run: data.run,
@@ -96,7 +95,7 @@ export function analyzeRunData(data: RunData, opts: AnalyzeOptions = {}): Analys
     verdictOtherMetric: decideVerdict(inputs(other), other),
     transitions: { capabilities: slopes, loss: lossTransitions },
     groups,
-    facts: factsGroups ? factsByExposure(factsGroups) : null,
+    exposure: groups.filter((g) => EXPOSURE_SUITES.includes(g.suite)).flatMap((g) => factsByExposure(g) ?? []),
     losses,
   };
 }

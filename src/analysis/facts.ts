@@ -9,16 +9,24 @@ import type { FactsByExposure, SuiteGroups } from './types.js';
 
 export const EXPOSURE_BUCKETS = ['head', 'torso', 'tail', 'unseen'] as const;
 
+/** Suites whose groups are exposure buckets: held-out phrasings (facts), training phrasings (recall). */
+export const EXPOSURE_SUITES = ['facts', 'recall'];
+
+const EXPOSURE_TITLES: Record<string, string> = {
+  facts: 'Facts in held-out phrasings by exposure',
+  recall: 'Facts recalled in a training phrasing by exposure',
+};
+
 /** The group a fitted curve pools: the exposure bucket for facts, the group itself otherwise. */
 export function groupKeyOf(suite: string, group: string): string {
-  if (suite !== 'facts') return group;
+  if (!EXPOSURE_SUITES.includes(suite)) return group;
   const words = group.toLowerCase().split(/[^a-z]+/);
   return EXPOSURE_BUCKETS.find((b) => words.includes(b)) ?? group;
 }
 
 /** Group order in tables and charts: exposure buckets from frequent to unseen, else by name. */
 export function groupOrder(suite: string, a: string, b: string): number {
-  const rank = (g: string) => (suite === 'facts' ? (EXPOSURE_BUCKETS as readonly string[]).indexOf(g) : -1);
+  const rank = (g: string) => (EXPOSURE_SUITES.includes(suite) ? (EXPOSURE_BUCKETS as readonly string[]).indexOf(g) : -1);
   const ra = rank(a) < 0 ? EXPOSURE_BUCKETS.length : rank(a);
   const rb = rank(b) < 0 ? EXPOSURE_BUCKETS.length : rank(b);
   return ra - rb || (a < b ? -1 : a > b ? 1 : 0);
@@ -45,5 +53,6 @@ export function factsByExposure(g: SuiteGroups): FactsByExposure | null {
   if (neverLearned.length) parts.push(`${neverLearned.join(' and ')} never left chance`);
   const frequencyFirst = order.every((b, i) => i === 0 || EXPOSURE_BUCKETS.indexOf(b as never) > EXPOSURE_BUCKETS.indexOf(order[i - 1] as never));
   if (order.length >= 2) parts.push(frequencyFirst ? 'more frequent facts were learned first' : 'the order does not follow exposure');
-  return { buckets, order, neverLearned, summary: `Facts by exposure: ${parts.join('; ')}.` };
+  const title = EXPOSURE_TITLES[g.suite] ?? `${g.suite} by exposure`;
+  return { suite: g.suite, buckets, order, neverLearned, summary: `${title}: ${parts.join('; ')}.` };
 }

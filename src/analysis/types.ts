@@ -10,7 +10,7 @@
 import type { Definitions } from './definitions.js';
 import type { CurveStatus } from './curve-summary.js';
 
-export const ANALYSIS_VERSION = 1;
+export const ANALYSIS_VERSION = 2;
 
 export interface Analysis {
   version: typeof ANALYSIS_VERSION;
@@ -32,7 +32,8 @@ export interface Analysis {
   /** Per suite, its groups (paradigms, exposure buckets, digit counts...) fitted apart. */
   groups: SuiteGroups[];
   /** Facts by exposure bucket (head, torso, tail, unseen): which were learned first. */
-  facts: FactsByExposure | null;
+  /** Facts by exposure bucket, one entry per suite whose items carry buckets (facts, recall). */
+  exposure: FactsByExposure[];
   losses: LossAnalysis;
 }
 
@@ -197,6 +198,7 @@ export interface SuiteGroups {
 }
 
 export interface FactsByExposure {
+  suite: string;
   buckets: { bucket: string; items: number; curve: CurveAnalysis }[];
   /** Buckets with a midpoint in range, earliest first. */
   order: string[];

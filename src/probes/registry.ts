@@ -11,7 +11,7 @@ import { readItemFile, suiteNameOf } from './items.js';
 import type { BadRowPolicy } from './jsonl.js';
 import { pairSuite, preparePairs } from './pairs.js';
 import { summarize, type PreparedSuite, type ProbeTokenizer, type SuiteDefinition } from './suite.js';
-import { factsSuite } from './suites/facts.js';
+import { factsSuite, recallSuite } from './suites/facts.js';
 import { iclSuite } from './suites/icl.js';
 import { reasoningSuite } from './suites/reasoning.js';
 import { samplesSuite } from './suites/samples.js';
@@ -19,7 +19,7 @@ import { syntaxSuite } from './suites/syntax.js';
 import { tokensSuite } from './suites/tokens.js';
 
 /** In the order they run and appear in probes.jsonl. */
-export const BUILTIN_SUITES: readonly SuiteDefinition[] = [tokensSuite, syntaxSuite, factsSuite, reasoningSuite, iclSuite, samplesSuite];
+export const BUILTIN_SUITES: readonly SuiteDefinition[] = [tokensSuite, syntaxSuite, recallSuite, factsSuite, reasoningSuite, iclSuite, samplesSuite];
 
 export type SuiteSpec = { kind: 'builtin'; name: string; def: SuiteDefinition } | { kind: 'file'; name: string; path: string };
 

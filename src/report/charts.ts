@@ -190,19 +190,20 @@ export function sourcesChart(a: Analysis): TopLevelSpec | null {
   } as TopLevelSpec;
 }
 
-/** Facts by exposure bucket (head, torso, tail, unseen), normalised. */
-export function factsChart(a: Analysis): TopLevelSpec | null {
-  if (!a.facts) return null;
+/** Facts by exposure bucket (head, torso, tail, unseen), normalised, for one exposure suite. */
+export function factsChart(a: Analysis, suite: string): TopLevelSpec | null {
+  const facts = a.exposure.find((e) => e.suite === suite);
+  if (!facts) return null;
   const x0 = firstNonzeroTokens(a);
   const off = a.definitions.step0PlotOffsetDecades;
-  const rows = a.facts.buckets.map((b) => curveRows(b.bucket, b.curve, x0, off));
+  const rows = facts.buckets.map((b) => curveRows(b.bucket, b.curve, x0, off));
   const points = rows.flatMap((r) => r.points);
   return {
     ...base,
-    title: 'Facts by exposure in the corpus (head = most frequent)',
+    title: `${suite === 'recall' ? 'Facts in a training phrasing' : 'Facts in held-out phrasings'} by exposure in the corpus (head = most frequent)`,
     width: WIDTH,
     height: HEIGHT,
-    layer: curvesLayers(points, rows.flatMap((r) => r.fit), { title: 'exposure', domain: a.facts.buckets.map((b) => b.bucket) }, yDomainOf(points)),
+    layer: curvesLayers(points, rows.flatMap((r) => r.fit), { title: 'exposure', domain: facts.buckets.map((b) => b.bucket) }, yDomainOf(points)),
   } as TopLevelSpec;
 }
 

@@ -71,7 +71,7 @@ export function summaryParagraphs(a: Analysis): string[] {
     out.push(`Discrete against continuous, ${c.name}, undetermined: ${c.metricComparison.explanation}`);
   }
 
-  if (a.facts) out.push(a.facts.summary);
+  for (const e of a.exposure) out.push(e.summary);
 
   const kinks = a.transitions.capabilities;
   if (kinks.length > 0) {

@@ -9,6 +9,7 @@ import { basename, join, resolve } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { analyzeRun, type AnalyzeOptions } from '../analysis/analyze-run.js';
 import { compareRuns } from '../analysis/compare.js';
+import { EXPOSURE_SUITES } from '../analysis/facts.js';
 import { readJsonl } from '../analysis/jsonl.js';
 import { sampleRecordSchema } from '../analysis/run-schemas.js';
 import { ANALYSIS_VERSION, type Analysis } from '../analysis/types.js';
@@ -117,14 +118,18 @@ function chartList(a: Analysis): { id: string; spec: TopLevelSpec | null; captio
       caption: `Stage timeline: each capability's learning window from onset (10% of its rise) to saturation (90%); the tick is the midpoint, the whisker its 95% bootstrap interval. Capabilities without a midpoint inside the run are left out (see the summary).`,
     },
     { id: 'sources', spec: charts.sourcesChart(a), caption: 'Loss per corpus source against tokens seen.' },
-    { id: 'facts', spec: charts.factsChart(a), caption: `Facts by how often they occur in the training corpus (exposure bucket), normalised. ${step0}` },
+    ...a.exposure.map((e) => ({
+      id: e.suite,
+      spec: charts.factsChart(a, e.suite),
+      caption: `${e.suite === 'recall' ? 'Facts asked in a phrasing seen in training' : 'Facts asked in phrasings never seen in training'}, by how often they occur in the training corpus (exposure bucket), normalised. ${step0}`,
+    })),
     {
       id: 'metrics',
       spec: charts.metricsChart(a),
       caption: 'Each capability under its discrete metric (red) and its continuous metric (blue) on the same items: a step in red over a gradual blue curve is emergence made by the metric.',
     },
     ...a.groups
-      .filter((g) => g.suite !== 'facts')
+      .filter((g) => !EXPOSURE_SUITES.includes(g.suite))
       .map((g) => ({
         id: `groups-${slug(g.suite)}`,
         spec: charts.groupsChart(a, g.suite),

@@ -57,9 +57,10 @@ test('sequential sigmoids are stages, in order, with midpoints where they were p
   assert.equal(byName(a, 'syntax').continuous.ceilingKind, 'empirical');
   assert.equal(byName(a, 'syntax').discrete.chance, 0.5);
   // facts by exposure: head, then torso, then tail; unseen never leaves chance
-  assert.deepEqual(a.facts!.order, ['head', 'torso', 'tail']);
-  assert.deepEqual(a.facts!.neverLearned, ['unseen']);
-  assert.match(a.facts!.summary, /more frequent facts were learned first/);
+  const facts = a.exposure.find((e) => e.suite === 'facts')!;
+  assert.deepEqual(facts.order, ['head', 'torso', 'tail']);
+  assert.deepEqual(facts.neverLearned, ['unseen']);
+  assert.match(facts.summary, /^Facts in held-out phrasings by exposure: .*more frequent facts were learned first/);
   // written to RUN/analysis.json as returned
   assert.deepEqual(JSON.parse(readFileSync(runPaths(dir).analysis, 'utf8')), JSON.parse(JSON.stringify(a)));
   assert.equal(a.settings.resamples, 200);

@@ -100,7 +100,7 @@ test('freshly initialised models score at chance on every suite (95% interval ov
       }
     }
   }
-  assert.equal(means.size, 10);
+  assert.equal(means.size, 12); // 6 suites x 2 metrics
   for (const [key, xs] of means) {
     const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
     const sd = Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (xs.length - 1));

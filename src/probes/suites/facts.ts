@@ -1,6 +1,8 @@
 /**
  * `facts`: cloze prompts in templates that never occur in training (the corpus's
- * probes/facts.jsonl); every value of the relation is a candidate, ranked by
+ * probes/facts.jsonl), so a right answer means the fact is known beyond the sentences it
+ * was seen in. `recall`: the same facts in a training phrasing (probes/facts_seen.jsonl),
+ * the easier measure of whether the fact was stored at all. Every value of the relation is a candidate, ranked by
  * log-probability. Per item d = top-1 and c = the answer's probability over the candidates;
  * chance is what the uniform language model scores on the item (cloze.ts), near
  * 1 / candidates (the mean of which is `chance_guess`). Summary metrics add the mean
@@ -21,9 +23,11 @@ import { summarize, type BuildContext, type SuiteDefinition } from '../suite.js'
 
 export const FACTS_PER_BUCKET = 32;
 
-export function buildFactItems(ctx: BuildContext, perBucket = FACTS_PER_BUCKET): ClozeItem[] {
-  const probes = readProbeItems(ctx.corpus.dir, 'facts').filter((p) => clozeFits(ctx.corpus.tokenizer, ctx.context, p));
-  const rng = Rng.derive(ctx.seed, 'facts');
+type FactsFile = 'facts' | 'facts_seen';
+
+export function buildFactItems(ctx: BuildContext, perBucket = FACTS_PER_BUCKET, file: FactsFile = 'facts'): ClozeItem[] {
+  const probes = readProbeItems(ctx.corpus.dir, file).filter((p) => clozeFits(ctx.corpus.tokenizer, ctx.context, p));
+  const rng = Rng.derive(ctx.seed, file);
   // One template per fact in the first tier, chosen by the seed.
   const firstTemplate = new Map<string, string>();
   for (const p of rng.shuffle([...probes])) if (!firstTemplate.has(p.fact_id)) firstTemplate.set(p.fact_id, p.template_id);
@@ -48,36 +52,50 @@ export function buildFactItems(ctx: BuildContext, perBucket = FACTS_PER_BUCKET):
   );
 }
 
-export const factsSuite: SuiteDefinition = {
-  name: 'facts',
-  description: 'held-out cloze prompts of knowledge-base facts, every relation value a candidate; top-1, MRR and p(answer) by exposure bucket',
-  build: (ctx) => buildFactItems(ctx),
-  prepare(file, tokenizer, policy) {
-    const items = readJsonlFile(file, ClozeItem, policy).rows.map((r) => r.value);
-    const prepared = prepareCloze(items, tokenizer);
-    const relations = items.map((item) => ({ group: String(item.meta?.relation ?? 'unknown') }));
-    return {
-      name: 'facts',
-      kind: 'probe',
-      run(model) {
-        const scores = scoreCloze(model, 'facts', prepared, tokenizer, { exact: false });
-        const scored = rankedItems(prepared, scores, tokenizer.vocabSize);
-        const mrr = scores.map((s) => s.reciprocalRank);
-        return summarize(scored, {
-          suite: 'facts',
-          discrete: 'accuracy',
-          continuous: 'p_answer',
-          ceiling: { d: 1, c: 1 },
-          metrics: {
-            ...groupMeans('mrr', scored, mrr),
-            chance_guess: guessChance(prepared),
-            ...prefixKeys('relation:', groupMeans('accuracy', relations, scores.map((s) => s.top1))),
-          },
-        });
-      },
-    };
-  },
-};
+function factsSuiteFor(name: string, source: FactsFile, description: string): SuiteDefinition {
+  return {
+    name,
+    description,
+    build: (ctx) => buildFactItems(ctx, FACTS_PER_BUCKET, source),
+    prepare(file, tokenizer, policy) {
+      const items = readJsonlFile(file, ClozeItem, policy).rows.map((r) => r.value);
+      const prepared = prepareCloze(items, tokenizer);
+      const relations = items.map((item) => ({ group: String(item.meta?.relation ?? 'unknown') }));
+      return {
+        name,
+        kind: 'probe',
+        run(model) {
+          const scores = scoreCloze(model, name, prepared, tokenizer, { exact: false });
+          const scored = rankedItems(prepared, scores, tokenizer.vocabSize);
+          const mrr = scores.map((s) => s.reciprocalRank);
+          return summarize(scored, {
+            suite: name,
+            discrete: 'accuracy',
+            continuous: 'p_answer',
+            ceiling: { d: 1, c: 1 },
+            metrics: {
+              ...groupMeans('mrr', scored, mrr),
+              chance_guess: guessChance(prepared),
+              ...prefixKeys('relation:', groupMeans('accuracy', relations, scores.map((s) => s.top1))),
+            },
+          });
+        },
+      };
+    },
+  };
+}
+
+export const factsSuite = factsSuiteFor(
+  'facts',
+  'facts',
+  'held-out cloze prompts of knowledge-base facts, every relation value a candidate; top-1, MRR and p(answer) by exposure bucket',
+);
+
+export const recallSuite = factsSuiteFor(
+  'recall',
+  'facts_seen',
+  'the same facts asked in a training phrasing: was the fact stored at all; top-1, MRR and p(answer) by exposure bucket',
+);
 
 /** accuracy/country_capital -> accuracy/relation:country_capital (the overall mean is dropped: it repeats `accuracy`). */
 function prefixKeys(prefix: string, metrics: Record<string, number>): Record<string, number> {
