@@ -2,14 +2,22 @@
  * `npm run bench`: every benchmark of slurry, each side by side with its reference where
  * one is installed. Sections can be picked: `npm run bench -- train gemm`.
  */
+import { benchAnalysis } from './analysis.js';
+import { benchData } from './data.js';
 import { benchFused } from './fused.js';
 import { benchGemm } from './gemm.js';
+import { benchGrok } from './grok.js';
+import { benchProbes } from './probes.js';
 import { benchTraining } from './train.js';
 
 const sections: Record<string, () => void | Promise<void>> = {
-  train: () => benchTraining(),
   gemm: () => benchGemm(),
   fused: () => benchFused(),
+  train: () => benchTraining(),
+  data: () => benchData(),
+  probes: () => benchProbes(),
+  analysis: () => benchAnalysis(),
+  grok: () => benchGrok(),
 };
 
 const wanted = process.argv.slice(2);

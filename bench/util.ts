@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 /** Debian's interpreter, where python3-torch is installed (override: SLURRY_TORCH_PYTHON). */
 export const TORCH_PYTHON = process.env.SLURRY_TORCH_PYTHON ?? '/usr/bin/python3';
 
-export function median(xs: number[]): number {
+export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;

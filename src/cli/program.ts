@@ -3,8 +3,16 @@
  * here; main.ts runs it.
  */
 import { Command } from 'commander';
+import { registerAnalyze } from './analyze.js';
 import { registerBench } from './bench.js';
+import { registerData } from './data.js';
 import { registerDoctor } from './doctor.js';
+import { registerEpisode } from './episode.js';
+import { registerGrok } from './grok.js';
+import { registerProbe } from './probe.js';
+import { registerReport } from './report.js';
+import { registerSample } from './sample.js';
+import { registerTrain } from './train.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -13,7 +21,15 @@ export function buildProgram(): Command {
     .description('a lab for watching language models learn: stages or slurry?')
     .showHelpAfterError()
     .exitOverride();
-  registerDoctor(program);
+  registerEpisode(program);
+  registerData(program);
+  registerTrain(program);
+  registerSample(program);
+  registerProbe(program);
+  registerAnalyze(program);
+  registerReport(program);
+  registerGrok(program);
   registerBench(program);
+  registerDoctor(program);
   return program;
 }

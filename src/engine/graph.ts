@@ -163,6 +163,30 @@ export class Graph {
     return out;
   }
 
+  /**
+   * Rows of x [N, C] picked by index -> [rows.length, C] (a pure copy; backward adds each
+   * row's gradient back into its source row). Used to carry only the positions a loss reads
+   * through the rest of the network.
+   */
+  gatherRows(x: Tensor, rows: Int32Array): Tensor {
+    const [N, C] = x.shape;
+    for (let r = 0; r < rows.length; r++) {
+      if (!(rows[r] >= 0 && rows[r] < N)) throw new Error(`gatherRows: row ${rows[r]} at ${r} outside [0, ${N})`);
+    }
+    const out = this.activation([rows.length, C], [x]);
+    for (let r = 0; r < rows.length; r++) out.data.set(x.data.subarray(rows[r] * C, rows[r] * C + C), r * C);
+    this.onBackward(out, (dout) => {
+      const dx = this.gradOf(x);
+      // A plain loop: one kernel call per row would cost more than the adds themselves.
+      for (let r = 0; r < rows.length; r++) {
+        const src = r * C;
+        const dst = rows[r] * C;
+        for (let c = 0; c < C; c++) dx[dst + c] += dout[src + c];
+      }
+    });
+    return out;
+  }
+
   /** Elementwise a + b (the residual stream). */
   add(a: Tensor, b: Tensor): Tensor {
     if (a.size !== b.size) throw new Error(`add: sizes ${a.size} and ${b.size} differ`);

@@ -121,12 +121,23 @@ export class GPT {
   /**
    * Logits [B*T, V] for token ids [B*T] (row-major, T <= n_positions). With a KV cache
    * (inference, B = 1) the ids continue the cached sequence and the cache grows by T.
+   *
+   * `lastPosition: true` returns the logits of each sequence's last position only, [B, V]:
+   * the same numbers as rows T-1, 2T-1, ... of the full result, computed for a loss that
+   * reads nothing else (the grokking task). The last block's attention still runs over
+   * every position (the last query attends to all keys and values); the residual stream is
+   * cut to the last position after it, so the output projection, the MLP and the
+   * unembedding run on B rows instead of B*T. Hooks after that point see [B, ...] shapes.
    */
-  forward(g: Graph, ids: Int32Array, B: number, T: number, opts: { hook?: ActivationHook; cache?: KVCache } = {}): Tensor {
+  forward(
+    g: Graph, ids: Int32Array, B: number, T: number,
+    opts: { hook?: ActivationHook; cache?: KVCache; lastPosition?: boolean } = {},
+  ): Tensor {
     const c = this.config;
-    const { hook, cache } = opts;
+    const { hook, cache, lastPosition } = opts;
     const start = cache ? cache.length : 0;
     if (cache && B !== 1) throw new Error('GPT: a KV cache holds one sequence (B = 1)');
+    if (cache && lastPosition) throw new Error('GPT: lastPosition is for full sequences, not a KV cache');
     if (start + T > c.n_positions) throw new Error(`GPT: positions up to ${start + T} exceed the context ${c.n_positions}`);
     for (let i = 0; i < ids.length; i++) {
       if (!(ids[i] >= 0 && ids[i] < c.vocab_size)) throw new Error(`GPT: token id ${ids[i]} at ${i} outside [0, ${c.vocab_size})`);
@@ -146,9 +157,14 @@ export class GPT {
       const h = `transformer.h.${l}`;
       const qkv = g.linear(norm(x, `${h}.ln_1`), p(`${h}.attn.c_attn.weight`), p(`${h}.attn.c_attn.bias`));
       const pattern = hook && ((att: Buf) => hook(`blocks.${l}.attn.hook_pattern`, att, [B, c.n_head, T, T]));
-      const attn = cache
+      let attn = cache
         ? g.attentionCached(qkv, cache.keys[l], cache.values[l], start, c.n_head)
         : g.attention(qkv, B, T, c.n_head, pattern);
+      if (lastPosition && l === c.n_layer - 1) {
+        const rows = Int32Array.from({ length: B }, (_, b) => b * T + T - 1);
+        attn = g.gatherRows(attn, rows);
+        x = g.gatherRows(x, rows);
+      }
       x = g.add(x, g.linear(attn, p(`${h}.attn.c_proj.weight`), p(`${h}.attn.c_proj.bias`)));
       emit(`blocks.${l}.hook_resid_mid`, x);
       const hidden = act(g.linear(norm(x, `${h}.ln_2`), p(`${h}.mlp.c_fc.weight`), p(`${h}.mlp.c_fc.bias`)));

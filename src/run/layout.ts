@@ -11,6 +11,8 @@
  *                                    manifest.json (sha256 of each file)
  *   RUN/probes.jsonl                 one ProbeRecord per (checkpoint, suite)
  *   RUN/samples.jsonl                one SampleRecord per checkpoint
+ *   RUN/probe-items/                 the built-in probe suites' items (SUITE.jsonl, meta.json)
+ *   RUN/probes.lock                  pid of the process probing the run (while it does)
  *   RUN/analysis.json                written by `slurry analyze`
  *   RUN/report/index.html            written by `slurry report`
  */
@@ -23,6 +25,8 @@ export const runPaths = (run: string) => ({
   checkpointIndex: join(run, 'checkpoints', 'index.json'),
   probes: join(run, 'probes.jsonl'),
   samples: join(run, 'samples.jsonl'),
+  probeItems: join(run, 'probe-items'),
+  probesLock: join(run, 'probes.lock'),
   analysis: join(run, 'analysis.json'),
   reportDir: join(run, 'report'),
 });

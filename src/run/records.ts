@@ -58,8 +58,14 @@ export interface ProbeRecord {
   suite: string; // 'tokens' | 'syntax' | 'facts' | 'reasoning' | 'icl' | external suite name
   discrete: string; // name of the discrete metric, e.g. 'accuracy'
   continuous: string; // name of the continuous metric, e.g. 'margin' or 'p_answer'
-  /** Chance level of each metric (what a uniform or untrained model scores). */
+  /** Chance level of each metric (what a uniform or untrained model scores): the mean of the items' chance levels. */
   chance: { d: number; c: number };
+  /**
+   * Chance level per group, where items' chance levels differ (facts: the uniform model's score
+   * on each item, which depends on the candidates; icl: induction accuracy vs. context
+   * comparisons). Absent when all are equal.
+   */
+  chance_by_group?: Record<string, { d: number; c: number }>;
   /** Ceiling of each metric (a perfect model); null where the metric has none (a margin). */
   ceiling: { d: number; c: number | null };
   /** Summary metrics of the suite (means, per-group means, reference losses...). */

@@ -41,10 +41,10 @@ export class AdamW {
 
   /**
    * One update at learning rate lr. With maxGradNorm > 0, gradients are scaled so that their
-   * global norm is at most maxGradNorm. Returns the norm before clipping.
+   * global norm is at most maxGradNorm. Returns the norm before clipping. A caller that
+   * has already computed gradNorm() (to check it is finite first) passes it as `norm`.
    */
-  step(lr: number, maxGradNorm = 0): number {
-    const norm = this.gradNorm();
+  step(lr: number, maxGradNorm = 0, norm = this.gradNorm()): number {
     const scale = maxGradNorm > 0 && norm > maxGradNorm ? maxGradNorm / (norm + 1e-6) : 1;
     this.t += 1;
     const { beta1, beta2, eps, weightDecay } = this.opts;

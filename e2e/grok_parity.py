@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""PyTorch re-implementation of slurry's grokking model and trainer, for e2e/grok-parity.test.ts.
+
+Reads the step-0 checkpoint of a slurry grok run (model.safetensors, GPT-2 Conv1D layout) and
+the run's training split (JSON: tokens [n*3], labels [n]), trains it full-batch with
+torch.optim.AdamW (lr 1e-3, betas 0.9/0.98, eps 1e-8, weight decay on every parameter,
+10-step linear warm-up) and prints the training loss of every step as one JSON list.
+Usage: grok_parity.py CHECKPOINT_DIR SPLIT_JSON STEPS N_HEAD WEIGHT_DECAY
+"""
+import json
+import math
+import struct
+import sys
+
+import numpy as np
+import torch
+
+ckpt, split_path, steps, n_head, wd = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
+torch.set_num_threads(2)
+
+
+def load_safetensors(path):
+    raw = open(path, "rb").read()
+    n = struct.unpack("<Q", raw[:8])[0]
+    header = json.loads(raw[8:8 + n])
+    out = {}
+    for name, entry in header.items():
+        if name == "__metadata__":
+            continue
+        s, e = entry["data_offsets"]
+        data = np.frombuffer(raw[8 + n + s:8 + n + e], dtype=np.float32).reshape(entry["shape"]).copy()
+        out[name] = torch.nn.Parameter(torch.tensor(data))
+    return out
+
+
+P = load_safetensors(ckpt + "/model.safetensors")
+split = json.load(open(split_path))
+tokens = torch.tensor(split["tokens"]).view(-1, 3)
+labels = torch.tensor(split["labels"])
+N, T = tokens.shape
+C = P["transformer.wte.weight"].shape[1]
+H, hs = n_head, C // n_head
+h0 = "transformer.h.0."
+
+
+def forward():
+    x = P["transformer.wte.weight"][tokens] + P["transformer.wpe.weight"][:T]
+    q, k, v = (x @ P[h0 + "attn.c_attn.weight"] + P[h0 + "attn.c_attn.bias"]).split(C, dim=-1)
+    q, k, v = (t.view(N, T, H, hs).transpose(1, 2) for t in (q, k, v))
+    att = (q @ k.transpose(-1, -2)) / math.sqrt(hs)
+    att = att.masked_fill(~torch.ones(T, T).tril().bool(), float("-inf")).softmax(-1)
+    y = (att @ v).transpose(1, 2).reshape(N, T, C)
+    x = x + y @ P[h0 + "attn.c_proj.weight"] + P[h0 + "attn.c_proj.bias"]
+    h = torch.relu(x @ P[h0 + "mlp.c_fc.weight"] + P[h0 + "mlp.c_fc.bias"])
+    x = x + h @ P[h0 + "mlp.c_proj.weight"] + P[h0 + "mlp.c_proj.bias"]
+    return x[:, -1] @ P["lm_head.weight"].T
+
+
+opt = torch.optim.AdamW(P.values(), lr=1e-3, betas=(0.9, 0.98), eps=1e-8, weight_decay=wd)
+sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min((s + 1) / 10, 1.0))
+losses = []
+for step in range(steps + 1):
+    loss = torch.nn.functional.cross_entropy(forward().double(), labels)
+    losses.append(loss.item())
+    opt.zero_grad()
+    loss.backward()
+    opt.step()
+    sched.step()
+print(json.dumps(losses))

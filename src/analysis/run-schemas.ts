@@ -1,0 +1,71 @@
+/**
+ * Schemas for the run-directory records the analysis reads (src/run/records.ts). They check
+ * the fields analysis and report use and drop the others, so a writer that adds
+ * a field does not break reading. The type assertions at the bottom keep them in step with
+ * records.ts.
+ */
+import { z } from 'zod';
+import type { CheckpointIndex, ProbeRecord, SampleRecord, TrainRecord, ValRecord } from '../run/records.js';
+
+const count = z.number().int().nonnegative();
+const lossBySource = z.record(z.string(), z.number());
+
+export const trainRecordSchema = z.object({
+  type: z.literal('train'),
+  step: count,
+  tokens: z.number().nonnegative(),
+  loss: z.number(),
+  loss_by_source: lossBySource,
+});
+
+export const valRecordSchema = z.object({
+  type: z.literal('val'),
+  step: count,
+  tokens: z.number().nonnegative(),
+  loss: z.number(),
+  loss_by_source: lossBySource,
+});
+
+export const metricsRecordSchema = z.discriminatedUnion('type', [trainRecordSchema, valRecordSchema]);
+
+export const probeItemSchema = z.object({
+  id: z.string().min(1),
+  group: z.string().optional(),
+  d: z.number(),
+  c: z.number(),
+});
+
+export const probeRecordSchema = z.object({
+  step: count,
+  tokens: z.number().nonnegative(),
+  suite: z.string().min(1),
+  discrete: z.string(),
+  continuous: z.string(),
+  chance: z.object({ d: z.number(), c: z.number() }),
+  ceiling: z.object({ d: z.number(), c: z.number().nullable() }),
+  metrics: z.record(z.string(), z.number()),
+  items: z.array(probeItemSchema).min(1, 'a probe record needs at least one item'),
+});
+
+export const sampleRecordSchema = z.object({
+  step: count,
+  tokens: z.number().nonnegative(),
+  samples: z.array(z.object({ prompt: z.string(), greedy: z.string(), sampled: z.string() })),
+});
+
+export const checkpointIndexSchema = z.object({
+  checkpoints: z.array(z.object({ step: count, tokens: z.number().nonnegative(), dir: z.string() })),
+});
+
+// Compile-time checks: every record of the contract passes these schemas...
+type Accepts<Wide, Narrow extends Wide> = Narrow;
+export type _Checks = [
+  Accepts<z.output<typeof trainRecordSchema>, TrainRecord>,
+  Accepts<z.output<typeof valRecordSchema>, ValRecord>,
+  Accepts<z.output<typeof probeRecordSchema>, ProbeRecord>,
+  Accepts<z.output<typeof sampleRecordSchema>, SampleRecord>,
+  Accepts<z.output<typeof checkpointIndexSchema>, CheckpointIndex>,
+  // ...and probe and sample records parse to the contract's types exactly.
+  Accepts<ProbeRecord, z.output<typeof probeRecordSchema>>,
+  Accepts<SampleRecord, z.output<typeof sampleRecordSchema>>,
+];

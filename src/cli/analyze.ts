@@ -1,0 +1,49 @@
+import type { Command } from 'commander';
+import { analyzeRun } from '../analysis/analyze-run.js';
+import { DEFAULT_RESAMPLES } from '../analysis/definitions.js';
+import { runPaths } from '../run/layout.js';
+import { check } from '../util/errors.js';
+import { summaryParagraphs } from '../report/summary.js';
+
+export interface AnalysisFlags {
+  seed: string;
+  resamples: string;
+  metric: string;
+}
+
+/** Parses the flags shared by `analyze` and `report` into AnalyzeOptions. */
+export function analysisOptions(flags: AnalysisFlags) {
+  const seed = Number(flags.seed);
+  const resamples = Number(flags.resamples);
+  check(Number.isSafeInteger(seed) && seed >= 0, `--seed ${flags.seed}: expected a non-negative integer`);
+  check(Number.isSafeInteger(resamples) && resamples >= 10, `--resamples ${flags.resamples}: expected an integer >= 10`);
+  check(flags.metric === 'd' || flags.metric === 'c', `--metric ${flags.metric}: expected d (discrete) or c (continuous)`);
+  return { seed, resamples, primaryMetric: flags.metric as 'd' | 'c' };
+}
+
+export function addAnalysisFlags(cmd: Command): Command {
+  return cmd
+    .option('--seed <n>', 'seed of the bootstrap resampling', '0')
+    .option('--resamples <n>', 'bootstrap resamples over probe items', String(DEFAULT_RESAMPLES))
+    .option('--metric <d|c>', 'metric for the verdict: d (discrete) or c (continuous)', 'd');
+}
+
+/** `slurry analyze RUN`: fits, verdict and transitions into RUN/analysis.json. */
+export function registerAnalyze(program: Command): void {
+  addAnalysisFlags(
+    program
+      .command('analyze')
+      .description('fit capability curves, decide stages or slurry, write RUN/analysis.json')
+      .argument('<run>', 'run directory'),
+  )
+    .option('--json', 'print analysis.json to stdout as well')
+    .action((run: string, flags: AnalysisFlags & { json?: boolean }) => {
+      const analysis = analyzeRun(run, analysisOptions(flags));
+      if (flags.json) {
+        console.log(JSON.stringify(analysis));
+        return;
+      }
+      for (const p of summaryParagraphs(analysis)) console.log(p + '\n');
+      console.log(`wrote ${runPaths(run).analysis}`);
+    });
+}

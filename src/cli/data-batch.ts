@@ -1,0 +1,68 @@
+import type { Command } from 'commander';
+import { openCorpus } from '../data/corpus.js';
+import { SlurryError } from '../util/errors.js';
+
+interface BatchFlags {
+  step: string;
+  seed: string;
+  batch: string;
+  context: string;
+  weights: string;
+  json?: boolean;
+}
+
+function intFlag(name: string, value: string, min: number): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < min) throw new SlurryError(`--${name}: expected an integer >= ${min}, got "${value}"`);
+  return n;
+}
+
+/** Parses "natural" or "brown=1,facts=0.5". Unknown names and bad values are caught by the sampler, naming the field. */
+export function parseWeightsArg(text: string, natural: Record<string, number>): Record<string, number> {
+  if (text === 'natural') return natural;
+  const weights: Record<string, number> = {};
+  for (const part of text.split(',')) {
+    const m = /^\s*([^=\s]+)\s*=\s*(\S+)\s*$/.exec(part);
+    if (!m) throw new SlurryError(`--weights: expected "natural" or NAME=WEIGHT[,NAME=WEIGHT...], got "${part}"`);
+    const w = Number(m[2]);
+    if (Number.isNaN(w)) throw new SlurryError(`--weights: field "weights.${m[1]}": expected a number, got "${m[2]}"`);
+    weights[m[1]!] = w;
+  }
+  return weights;
+}
+
+/** `slurry data batch DIR --step K`: the exact text of batch K, each sequence with its source. */
+export function registerDataBatch(data: Command): void {
+  data
+    .command('batch')
+    .description('print the exact text of training batch K with the source of each sequence')
+    .argument('<dir>', 'corpus directory')
+    .requiredOption('--step <k>', 'which batch')
+    .option('--seed <n>', 'data seed', '0')
+    .option('--batch <B>', 'sequences per batch', '8')
+    .option('--context <T>', 'tokens per sequence', '128')
+    .option('--weights <spec>', '"natural" (token shares) or NAME=W,NAME=W', 'natural')
+    .option('--json', 'print JSON')
+    .action((dir: string, flags: BatchFlags) => {
+      const corpus = openCorpus(dir, { verify: 'size' });
+      const req = {
+        seed: intFlag('seed', flags.seed, 0),
+        step: intFlag('step', flags.step, 0),
+        batchSize: intFlag('batch', flags.batch, 1),
+        contextLength: intFlag('context', flags.context, 1),
+        weights: parseWeightsArg(flags.weights, corpus.naturalWeights()),
+      };
+      const batch = corpus.batch(req);
+      const T = req.contextLength;
+      const rows = batch.rows.map((r, b) => {
+        const ids = [...batch.inputs.subarray(b * T, (b + 1) * T), batch.targets[(b + 1) * T - 1]!];
+        return { row: b, source: corpus.sources[r.source]!.name, offset: r.offset, text: corpus.tokenizer.decode(ids) };
+      });
+      if (flags.json) {
+        console.log(JSON.stringify({ ...req, rows }, null, 2));
+        return;
+      }
+      console.log(`batch ${req.step} (seed ${req.seed}, ${req.batchSize} x ${T} tokens)`);
+      for (const r of rows) console.log(`\n=== row ${r.row} · ${r.source} · offset ${r.offset} ===\n${r.text}`);
+    });
+}

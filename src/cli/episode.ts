@@ -1,0 +1,47 @@
+/**
+ * `slurry episode --preset quick|full [--compare] [--out DIR]`: the main job. Builds the
+ * corpus, trains, probes every checkpoint, analyses and writes the report, then prints the
+ * plain-language summary and the report's path. Rerunning continues an interrupted episode.
+ */
+import type { Command } from 'commander';
+import { PRESETS, type PresetName } from '../data/config.js';
+import { runEpisode } from '../episode/episode.js';
+import { summaryParagraphs } from '../report/summary.js';
+import { SlurryError } from '../util/errors.js';
+import type { ProgressMode } from '../util/progress.js';
+import { trainProgress } from './train-progress.js';
+
+const PROGRESS_MODES = ['auto', 'bar', 'lines', 'silent'];
+
+export function registerEpisode(program: Command): void {
+  program
+    .command('episode')
+    .description('the whole experiment: build the corpus, train, probe, analyze, report ("stages or slurry?")')
+    .option('--preset <name>', `corpus and model size: ${PRESETS.join(' or ')}`, 'quick')
+    .option('--compare', 'train one run per data schedule (mix, staged, anneal, adaptive) at equal tokens and compare them')
+    .option('--out <dir>', 'episode directory (default: episodes/<preset> or episodes/compare)')
+    .option('--seed <s>', 'seed of the initialisation and the data order')
+    .option('--progress <mode>', 'auto (a bar on a terminal, lines otherwise), bar, lines or silent', 'auto')
+    .action(async (flags: { preset: string; compare?: boolean; out?: string; seed?: string; progress: string }) => {
+      if (!(PRESETS as readonly string[]).includes(flags.preset)) throw new SlurryError(`--preset ${flags.preset}: expected one of ${PRESETS.join(', ')}`);
+      if (!PROGRESS_MODES.includes(flags.progress)) throw new SlurryError(`--progress ${flags.progress}: expected one of ${PROGRESS_MODES.join(', ')}`);
+      const seed = flags.seed === undefined ? undefined : Number(flags.seed);
+      if (seed !== undefined && !(Number.isSafeInteger(seed) && seed >= 0)) throw new SlurryError(`--seed ${flags.seed}: expected an integer >= 0`);
+      const mode = flags.progress as ProgressMode;
+      const progress = trainProgress(mode);
+      const result = await runEpisode({
+        preset: flags.preset as PresetName,
+        compare: flags.compare,
+        out: flags.out ?? `episodes/${flags.compare ? 'compare' : flags.preset}`,
+        seed,
+        progress: mode,
+        log: progress.note,
+        trainHooks: { onStart: progress.start, onProgress: progress.step, log: progress.note, onDone: (loss) => progress.done(loss) },
+      });
+      for (const run of result.runs) {
+        console.log(result.runs.length > 1 ? `\n## ${run.label}\n` : '');
+        for (const p of summaryParagraphs(run.analysis)) console.log(`${p}\n`);
+      }
+      console.log(`Episode finished in ${(result.seconds / 60).toFixed(1)} min. Report: ${result.report}`);
+    });
+}

@@ -1,0 +1,77 @@
+/**
+ * `slurry sample RUN[/checkpoints/step-N] --prompt TEXT`: continuations from any checkpoint
+ * (an early checkpoint is a smaller model of the same family). The model and tokenizer
+ * both come from the checkpoint directory, which is verified against its manifest first.
+ */
+import type { Command } from 'commander';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BpeTokenizer } from '../data/tokenizer/tokenizer.js';
+import { loadModel } from '../model/checkpoint.js';
+import { generate } from '../model/generate.js';
+import { MANIFEST_FILE, readTrainingState, resolveCheckpointDir, STATE_FILE, TOKENIZER_FILE, verifyCheckpoint } from '../train/checkpoint-io.js';
+import { SlurryError } from '../util/errors.js';
+
+interface SampleFlags {
+  prompt: string[];
+  step?: string;
+  maxTokens: string;
+  temperature: string;
+  topK: string;
+  samples: string;
+  seed: string;
+  json?: boolean;
+}
+
+function numberFlag(name: string, value: string, check: (n: number) => boolean, expected: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !check(n)) throw new SlurryError(`--${name}: expected ${expected}, got "${value}"`);
+  return n;
+}
+
+const int = (min: number) => (n: number) => Number.isSafeInteger(n) && n >= min;
+
+export function registerSample(program: Command): void {
+  program
+    .command('sample')
+    .description('print continuations of a prompt from a checkpoint (a run directory means its latest)')
+    .argument('<path>', 'RUN, or RUN/checkpoints/step-N')
+    .requiredOption('--prompt <text>', 'text to continue (repeat for several)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--step <n>', 'the checkpoint of RUN at this step')
+    .option('--max-tokens <n>', 'new tokens per continuation', '64')
+    .option('--temperature <t>', 'sampling temperature (0: greedy)', '0.8')
+    .option('--top-k <k>', 'sample among the k likeliest tokens (0: all)', '40')
+    .option('--samples <n>', 'continuations per prompt', '1')
+    .option('--seed <s>', 'seed of the sampling', '0')
+    .option('--json', 'one JSON object per continuation')
+    .action((path: string, flags: SampleFlags) => {
+      const step = flags.step === undefined ? undefined : numberFlag('step', flags.step, int(0), 'a step number');
+      const maxNewTokens = numberFlag('max-tokens', flags.maxTokens, int(1), 'an integer >= 1');
+      const temperature = numberFlag('temperature', flags.temperature, (n) => Number.isFinite(n) && n >= 0, 'a number >= 0');
+      const topK = numberFlag('top-k', flags.topK, int(0), 'an integer >= 0');
+      const samples = numberFlag('samples', flags.samples, int(1), 'an integer >= 1');
+      const seed = numberFlag('seed', flags.seed, int(0), 'an integer >= 0');
+
+      const dir = resolveCheckpointDir(path, step);
+      if (existsSync(join(dir, MANIFEST_FILE))) verifyCheckpoint(dir);
+      const model = loadModel(dir);
+      const tokenizerPath = join(dir, TOKENIZER_FILE);
+      if (!existsSync(tokenizerPath)) throw new SlurryError(`${tokenizerPath}: missing (sampling needs the checkpoint's tokenizer)`);
+      const tokenizer = BpeTokenizer.fromHuggingFace(JSON.parse(readFileSync(tokenizerPath, 'utf8')), tokenizerPath);
+      if (tokenizer.vocabSize !== model.config.vocab_size) {
+        throw new SlurryError(`${tokenizerPath}: ${tokenizer.vocabSize} tokens, but the model's vocab_size is ${model.config.vocab_size}`);
+      }
+      const state = existsSync(join(dir, STATE_FILE)) ? readTrainingState(dir) : null;
+      if (!flags.json) console.log(`# ${dir}${state ? ` (step ${state.step}, ${state.tokens.toLocaleString('en-US')} tokens)` : ''}`);
+      for (const prompt of flags.prompt) {
+        const ids = tokenizer.encode(prompt);
+        if (!ids.length) throw new SlurryError('--prompt: empty (give some text to continue)');
+        for (let i = 0; i < samples; i++) {
+          const out = generate(model, ids, { maxNewTokens, temperature, topK, seed: seed + i, stopToken: tokenizer.eotId });
+          const text = tokenizer.decode(out.filter((t) => t !== tokenizer.eotId));
+          if (flags.json) console.log(JSON.stringify({ checkpoint: dir, step: state?.step ?? null, prompt, sample: i, continuation: text }));
+          else console.log(`${prompt}${text}${out[out.length - 1] === tokenizer.eotId ? ' <|endoftext|>' : ''}\n`);
+        }
+      }
+    });
+}

@@ -1,0 +1,112 @@
+/**
+ * The corpus build configuration and its presets. The resolved config (every default
+ * written out) is stored in manifest.json, so a corpus says exactly how it was made.
+ *
+ * quick: at most ~5 MB of text, built in seconds; the main demo (`npm start`) trains on it
+ *   for a few minutes, seeing a few million tokens, so its facts and arithmetic are dense
+ *   enough to be learned in that budget while real books, speech, reference and code
+ *   text stay in the mixture. Its vocabulary is 2048: at the widths a 2-core demo trains,
+ *   the output layer dominates the cost, and rare tokens would go unlearned anyway.
+ * full: every natural text whole (over 40 MB), more exposure and harder problems.
+ */
+import { z } from 'zod';
+import { FilterThresholds } from './clean.js';
+import { DedupOptions } from './dedup.js';
+import { SlurryError } from '../util/errors.js';
+import { parseOrThrow } from './validate.js';
+
+export const PRESETS = ['quick', 'full'] as const;
+export type PresetName = (typeof PRESETS)[number];
+
+/** Per-source settings: `maxBytes` caps a natural source (a seeded sample of its documents); the rest are the source's own options. */
+export const SourceSettings = z.looseObject({
+  maxBytes: z.number().int().positive().optional(),
+});
+export type SourceSettings = z.infer<typeof SourceSettings>;
+
+export const VocabSize = z.union([z.literal('byte'), z.number().int().min(257).max(65536)]);
+
+export const BuildConfig = z.strictObject({
+  preset: z.enum([...PRESETS, 'custom']),
+  seed: z.number().int().nonnegative(),
+  /** Fraction of each source's documents held out for validation (at least one document). */
+  valFraction: z.number().gt(0).lt(0.5).default(0.05),
+  tokenizer: z
+    .strictObject({
+      /** Ids in all, end-of-text included; "byte" is the 256 bytes plus end-of-text. */
+      vocabSize: VocabSize.default(4096),
+      /** Bytes of training text (a seeded sample across sources) the BPE merges are learned on. */
+      sampleBytes: z.number().int().positive().default(6_000_000),
+    })
+    .default({ vocabSize: 4096, sampleBytes: 6_000_000 }),
+  filters: FilterThresholds.default(FilterThresholds.parse({})),
+  dedup: DedupOptions.default(DedupOptions.parse({})),
+  knowledge: z.strictObject({ hypernymNouns: z.number().int().positive().default(300) }).default({ hypernymNouns: 300 }),
+  /** Sources to build, by name, in registry order; each with its settings. */
+  sources: z.record(z.string(), SourceSettings),
+});
+export type BuildConfig = z.infer<typeof BuildConfig>;
+
+const PRESET_VALUES: Record<PresetName, unknown> = {
+  quick: {
+    preset: 'quick',
+    seed: 1234,
+    tokenizer: { vocabSize: 2048, sampleBytes: 2_000_000 },
+    sources: {
+      brown: { maxBytes: 900_000 },
+      moby_dick: { maxBytes: 300_000 },
+      sotu: { maxBytes: 700_000 },
+      wordnet: { maxBytes: 500_000 },
+      code: { maxBytes: 600_000 },
+      facts: { maxExposure: 300, headMin: 50, torsoMin: 10 },
+      twohop: { repeats: 4 },
+      arithmetic: { problems: 16_000, maxDigits: 3, heldOutPerDigits: 100 },
+      tracing: { programs: 4_000, heldOut: 300 },
+    },
+  },
+  full: {
+    preset: 'full',
+    seed: 1234,
+    tokenizer: { vocabSize: 4096, sampleBytes: 6_000_000 },
+    sources: {
+      brown: {},
+      moby_dick: {},
+      sotu: {},
+      wordnet: {},
+      code: {},
+      facts: { maxExposure: 1000, headMin: 100, torsoMin: 10 },
+      twohop: { repeats: 8 },
+      arithmetic: { problems: 100_000, maxDigits: 5, heldOutPerDigits: 200 },
+      tracing: { programs: 20_000, heldOut: 500 },
+    },
+  },
+};
+
+export interface ConfigOverrides {
+  seed?: number;
+  vocabSize?: number | 'byte';
+  /** Near-duplicate Jaccard threshold. */
+  dedupThreshold?: number;
+}
+
+/** The config of a preset with overrides applied, validated, defaults filled in. */
+export function presetConfig(name: string, overrides: ConfigOverrides = {}): BuildConfig {
+  if (!(PRESETS as readonly string[]).includes(name)) throw new SlurryError(`unknown preset "${name}"; expected one of ${PRESETS.join(', ')}`);
+  const base = structuredClone(PRESET_VALUES[name as PresetName]) as { seed: number; tokenizer: { vocabSize: number | 'byte' }; dedup?: { threshold: number } };
+  if (overrides.seed !== undefined) base.seed = overrides.seed;
+  if (overrides.vocabSize !== undefined) base.tokenizer.vocabSize = overrides.vocabSize;
+  if (overrides.dedupThreshold !== undefined) base.dedup = { threshold: overrides.dedupThreshold };
+  return parseBuildConfig(base, `preset "${name}"`);
+}
+
+export function parseBuildConfig(value: unknown, where: string): BuildConfig {
+  return parseOrThrow(BuildConfig, value, where);
+}
+
+/** Parses a --vocab value: "byte" or an integer. */
+export function parseVocabArg(text: string): number | 'byte' {
+  if (text === 'byte') return 'byte';
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 257 || n > 65536) throw new SlurryError(`--vocab: expected "byte" or an integer in 257..65536, got "${text}"`);
+  return n;
+}

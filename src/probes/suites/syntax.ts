@@ -1,0 +1,103 @@
+/**
+ * `syntax`: BLiMP-format minimal pairs built from the corpus's own vocabulary (words and
+ * forms attested in Brown), nine paradigms (syntax-paradigms.ts), scored by whole-sentence
+ * log-probability (pairs.ts): accuracy and mean margin, overall and per paradigm.
+ *
+ * How the item set is made, per paradigm (deterministic in the seed):
+ * 1. Candidate pairs alternate the paradigm's two polarities.
+ * 2. A pair is dropped when any sentence of either side occurs in the training text, or
+ *    when it repeats an earlier pair.
+ * 3. Length balance: with Δ = tokens(good) - tokens(bad), a pair with Δ = +k is kept only
+ *    together with one with Δ = -k, and pairs with Δ = 0 are kept in twos of opposite
+ *    polarity. A fresh model prefers shorter sentences by about ln V nats per token; after
+ *    this the preference cancels within every paradigm (mean Δ is exactly 0).
+ */
+import { splitSentences } from '../../data/sentence-index.js';
+import { readLexicon } from '../../data/probe-files.js';
+import { Rng } from '../../util/rng.js';
+import { pairId, PairItem as PairSchema, type PairItem } from '../items.js';
+import { readJsonlFile } from '../jsonl.js';
+import { pairSuite, preparePairs } from '../pairs.js';
+import type { BuildContext, SuiteDefinition } from '../suite.js';
+import { PARADIGMS } from './syntax-paradigms.js';
+import { selectWords } from './syntax-words.js';
+
+/** Pairs per paradigm (even: they are kept in balanced twos). */
+export const PAIRS_PER_PARADIGM = 200;
+/** Candidates tried per kept pair before a paradigm settles for fewer. */
+const ATTEMPTS_PER_PAIR = 30;
+
+interface Candidate {
+  good: string;
+  bad: string;
+  polarity: 0 | 1;
+  delta: number;
+}
+
+/**
+ * Picks `target` pairs (in twos) whose token-length differences cancel exactly: for each
+ * k > 0 a pair with Δ = +k goes with one with Δ = -k; Δ = 0 pairs go in twos of opposite
+ * polarity. Returns fewer when the pool has too few matching twos.
+ */
+export function balancedSelection<T extends { polarity: 0 | 1; delta: number }>(pool: readonly T[], target: number, rng: Rng): T[] {
+  const twos: [T, T][] = [];
+  const byDelta = new Map<number, T[]>();
+  for (const c of pool) {
+    const key = c.delta === 0 ? (c.polarity === 0 ? 0 : -0.5) : c.delta;
+    let list = byDelta.get(key);
+    if (!list) byDelta.set(key, (list = []));
+    list.push(c);
+  }
+  const zip = (a: T[] = [], b: T[] = []) => {
+    for (let i = 0; i < Math.min(a.length, b.length); i++) twos.push([a[i], b[i]]);
+  };
+  zip(byDelta.get(0), byDelta.get(-0.5));
+  for (const k of [...byDelta.keys()].filter((k) => k > 0).sort((a, b) => a - b)) zip(byDelta.get(k), byDelta.get(-k));
+  rng.shuffle(twos);
+  return twos.slice(0, Math.floor(target / 2)).flat();
+}
+
+export interface SyntaxBuildOptions {
+  pairsPerParadigm?: number;
+}
+
+/** The syntax item set: BLiMP rows (with slurry's id and group), paradigm by paradigm. */
+export function buildSyntaxItems(ctx: BuildContext, opts: SyntaxBuildOptions = {}): PairItem[] {
+  const target = opts.pairsPerParadigm ?? PAIRS_PER_PARADIGM;
+  const words = selectWords(readLexicon(ctx.corpus.dir));
+  const { tokenizer } = ctx.corpus;
+  const seen = (text: string) => splitSentences(text).some((s) => ctx.corpus.sentenceSeenInTraining(s));
+  const rows: PairItem[] = [];
+  for (const paradigm of PARADIGMS) {
+    const rng = Rng.derive(ctx.seed, 'syntax', paradigm.uid);
+    const pool: Candidate[] = [];
+    const made = new Set<string>();
+    for (let i = 0; i < target * ATTEMPTS_PER_PAIR && pool.length < target * 3; i++) {
+      const polarity = (i % 2) as 0 | 1;
+      const { good, bad } = paradigm.make(words, rng, polarity);
+      const key = `${good}\n${bad}`;
+      if (made.has(key)) continue;
+      made.add(key);
+      if (seen(good) || seen(bad)) continue;
+      const [g, b] = [tokenizer.encode(good).length, tokenizer.encode(bad).length];
+      // With the start token, a sentence takes length + 1 of the context's + 1 positions.
+      if (Math.max(g, b) > ctx.context) continue;
+      pool.push({ good, bad, polarity, delta: g - b });
+    }
+    balancedSelection(pool, target, rng).forEach((c, j) =>
+      rows.push({ sentence_good: c.good, sentence_bad: c.bad, UID: paradigm.uid, field: paradigm.field, pairID: j, id: `${paradigm.uid}:${j}`, group: paradigm.uid }),
+    );
+  }
+  return rows;
+}
+
+export const syntaxSuite: SuiteDefinition = {
+  name: 'syntax',
+  description: `BLiMP-style minimal pairs in ${PARADIGMS.length} paradigms from the corpus vocabulary; accuracy and margin of whole-sentence log-probability`,
+  build: (ctx) => buildSyntaxItems(ctx),
+  prepare(file, tokenizer, policy) {
+    const rows = readJsonlFile(file, PairSchema, policy).rows;
+    const items = rows.map((r) => r.value);
+    return pairSuite('syntax', preparePairs(items, rows.map((r) => pairId(r.value, r.line)), tokenizer));
+  },
+};

@@ -1,0 +1,181 @@
+/**
+ * `slurry report RUN [RUN2 ...]`: RUN/report/index.html with its charts as SVG and PNG
+ * files beside it (the page itself embeds the SVGs, so it is self-contained). Each run's
+ * analysis.json is used when it is newer than the run's metrics and probes; otherwise the
+ * run is analysed first (which writes analysis.json).
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import type { TopLevelSpec } from 'vega-lite';
+import { analyzeRun, type AnalyzeOptions } from '../analysis/analyze-run.js';
+import { compareRuns } from '../analysis/compare.js';
+import { readJsonl } from '../analysis/jsonl.js';
+import { sampleRecordSchema } from '../analysis/run-schemas.js';
+import { ANALYSIS_VERSION, type Analysis } from '../analysis/types.js';
+import { runPaths } from '../run/layout.js';
+import type { SampleRecord } from '../run/records.js';
+import { SlurryError } from '../util/errors.js';
+import { writeFileAtomic } from '../util/fs.js';
+import * as charts from './charts.js';
+import { reportHtml, type ChartFigure, type RunSection } from './html.js';
+import { renderSvg, svgToPng } from './render.js';
+
+export interface ReportOptions {
+  /** Where index.html and charts/ go (default: the first run's report/ directory). */
+  outDir?: string;
+  /** Share of the ceiling for the runs' time-to-target comparison (default 0.5). */
+  target?: number;
+  /** Options for runs that must be (re)analysed first. */
+  analyze?: AnalyzeOptions;
+  /** Re-analyse every run even when its analysis.json is current. */
+  reanalyze?: boolean;
+}
+
+export interface ReportResult {
+  index: string;
+  /** Chart files written (SVG and PNG). */
+  files: string[];
+  /** Which runs were analysed afresh. */
+  analysed: string[];
+  /** Warnings from the chart renderer (empty when every chart rendered cleanly). */
+  warnings: string[];
+}
+
+export async function writeReport(runDirs: string[], opts: ReportOptions = {}): Promise<ReportResult> {
+  if (runDirs.length === 0) throw new SlurryError('report: name at least one run directory');
+  const outDir = opts.outDir ?? runPaths(runDirs[0]).reportDir;
+  const labels = runLabels(runDirs);
+  const analysed: string[] = [];
+  const warnings: string[] = [];
+  const files: string[] = [];
+  const several = runDirs.length > 1;
+
+  const loaded = runDirs.map((run) => {
+    const { analysis, fresh } = loadOrAnalyze(run, opts);
+    if (fresh) analysed.push(run);
+    return analysis;
+  });
+  // The comparison is computed before rendering so a bad --target fails fast.
+  const comparison = several ? compareRuns(labels.map((label, i) => ({ label, analysis: loaded[i] })), opts.target ?? 0.5) : null;
+
+  const render = async (id: string, spec: TopLevelSpec, caption: string): Promise<ChartFigure> => {
+    const chartWarnings: string[] = [];
+    const svg = await renderSvg(spec, chartWarnings);
+    warnings.push(...chartWarnings.map((w) => `chart ${id}: ${w}`));
+    const svgFile = join('charts', `${id}.svg`);
+    const pngFile = join('charts', `${id}.png`);
+    writeFileAtomic(join(outDir, svgFile), svg);
+    writeFileAtomic(join(outDir, pngFile), svgToPng(svg));
+    files.push(join(outDir, svgFile), join(outDir, pngFile));
+    return { id, svg, caption, svgFile, pngFile };
+  };
+
+  const sections: RunSection[] = [];
+  for (let i = 0; i < runDirs.length; i++) {
+    const a = loaded[i];
+    const prefix = several ? `run${i + 1}-` : '';
+    const figures: ChartFigure[] = [];
+    for (const c of chartList(a)) if (c.spec) figures.push(await render(prefix + c.id, c.spec, c.caption));
+    sections.push({ label: labels[i], analysis: a, samples: readSamples(runDirs[i]), config: readConfig(runDirs[i]), charts: figures });
+  }
+
+  let comparisonModel = null;
+  if (comparison) {
+    const rows = comparison.capabilities.flatMap((c) =>
+      c.times.flatMap((t, r) => (t.tokens === null ? [] : [{ run: comparison.runs[r], capability: c.name, tokens: t.tokens, lo: t.lo, hi: t.hi }])),
+    );
+    const spec = charts.timeToTargetChart(rows, comparison.target, comparison.runs);
+    const chart = spec
+      ? await render('time-to-target', spec, `Tokens each run needed to bring each capability to ${Math.round(comparison.target * 100)}% of its ceiling (discrete metrics).`)
+      : null;
+    comparisonModel = { comparison, chart };
+  }
+
+  const index = join(outDir, 'index.html');
+  writeFileAtomic(index, reportHtml({ runs: sections, comparison: comparisonModel }));
+  return { index, files, analysed, warnings };
+}
+
+function chartList(a: Analysis): { id: string; spec: TopLevelSpec | null; caption: string }[] {
+  const metric = a.verdict.metric;
+  const metricWord = metric === 'd' ? 'discrete' : 'continuous';
+  const step0 = `The step-0 checkpoint (0 tokens) is the diamond ${a.definitions.step0PlotOffsetDecades} decades left of the first checkpoint.`;
+  const list = [
+    {
+      id: 'loss',
+      spec: charts.lossChart(a),
+      caption: `Training loss averaged in bins of ${a.definitions.lossBinDecades} decades of tokens, and validation loss; dashed lines are reference losses reported by the tokens probe.`,
+    },
+    {
+      id: 'waves',
+      spec: charts.wavesChart(a, metric),
+      caption: `The waves: every capability's ${metricWord} curve normalised between chance (0) and ceiling (1), with its logistic fit in log(tokens). ${step0}`,
+    },
+    {
+      id: 'timeline',
+      spec: charts.timelineChart(a),
+      caption: `Stage timeline: each capability's learning window from onset (10% of its rise) to saturation (90%); the tick is the midpoint, the whisker its 95% bootstrap interval. Capabilities without a midpoint inside the run are left out (see the summary).`,
+    },
+    { id: 'sources', spec: charts.sourcesChart(a), caption: 'Loss per corpus source against tokens seen.' },
+    { id: 'facts', spec: charts.factsChart(a), caption: `Facts by how often they occur in the training corpus (exposure bucket), normalised. ${step0}` },
+    {
+      id: 'metrics',
+      spec: charts.metricsChart(a),
+      caption: 'Each capability under its discrete metric (red) and its continuous metric (blue) on the same items: a step in red over a gradual blue curve is emergence made by the metric.',
+    },
+    ...a.groups
+      .filter((g) => g.suite !== 'facts')
+      .map((g) => ({
+        id: `groups-${slug(g.suite)}`,
+        spec: charts.groupsChart(a, g.suite),
+        caption:
+          `Groups of the ${g.suite} suite, fitted apart (${metricWord} metric)` +
+          (g.groups.length > charts.MAX_GROUPS_CHARTED ? `; the ${charts.MAX_GROUPS_CHARTED} with most items of ${g.groups.length} (all are in the groups table)` : '') +
+          `. ${step0}`,
+      })),
+  ];
+  return list;
+}
+
+const slug = (s: string) => s.replace(/[^A-Za-z0-9_-]+/g, '_');
+
+function runLabels(runs: string[]): string[] {
+  const names = runs.map((r) => basename(resolve(r)));
+  return names.map((n, i) => (names.indexOf(n) !== i || names.lastIndexOf(n) !== i ? `${n} (${i + 1})` : n));
+}
+
+function loadOrAnalyze(run: string, opts: ReportOptions): { analysis: Analysis; fresh: boolean } {
+  const p = runPaths(run);
+  if (!opts.reanalyze && existsSync(p.analysis)) {
+    const mtime = statSync(p.analysis).mtimeMs;
+    const inputsNewer = [p.metrics, p.probes].some((f) => existsSync(f) && statSync(f).mtimeMs > mtime);
+    if (!inputsNewer) {
+      let parsed: Analysis;
+      try {
+        parsed = JSON.parse(readFileSync(p.analysis, 'utf8')) as Analysis;
+      } catch (err) {
+        throw new SlurryError(`${p.analysis}: not valid JSON (${(err as Error).message}); run \`slurry analyze ${run}\` again`);
+      }
+      if (parsed.version === ANALYSIS_VERSION) return { analysis: parsed, fresh: false };
+    }
+  }
+  return { analysis: analyzeRun(run, opts.analyze), fresh: true };
+}
+
+function readSamples(run: string): SampleRecord[] {
+  const file = runPaths(run).samples;
+  if (!existsSync(file)) return [];
+  const byStep = new Map<number, SampleRecord>();
+  for (const r of readJsonl(file, sampleRecordSchema)) byStep.set(r.step, r);
+  return [...byStep.values()].sort((a, b) => a.step - b.step);
+}
+
+function readConfig(run: string): Record<string, unknown> | null {
+  const file = runPaths(run).config;
+  if (!existsSync(file)) return null;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch (err) {
+    throw new SlurryError(`${file}: not valid JSON: ${(err as Error).message}`);
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * Named training configs. Each is a partial config that a file and command-line flags
+ * override. Sizes are chosen for a 2-core machine with the native backend:
+ *   tiny      seconds, even on the reference backend: for tests
+ *   quick     a few minutes: the main demo (`slurry episode --preset quick`)
+ *   full      about an hour: the real experiment
+ *   compare-* the quick model at equal tokens under each data schedule, for
+ *             `slurry episode --compare` (mix vs staged vs anneal vs adaptive)
+ * Mixtures name source kinds (books, news, reference, code, facts, reasoning), so they
+ * hold for any corpus `slurry data build` makes.
+ */
+import { SlurryError } from '../util/errors.js';
+import type { TrainConfigInput } from './config.js';
+
+const tiny: TrainConfigInput = {
+  model: { n_layer: 2, n_head: 2, n_embd: 32 },
+  batch_size: 8,
+  context: 32,
+  steps: 40,
+  optimizer: { lr: 1e-2 },
+  lr_schedule: { kind: 'cosine', warmup_steps: 4 },
+  checkpoints: { log_until: 8, every: 20 },
+  eval: { every: 10, batches: 1 },
+};
+
+// 4 layers of width 128 over context 128: about 0.8M parameters outside the embeddings,
+// 2.6M tokens (640 steps of 32 x 128). Measured on the quick corpus (vocabulary 2048) with
+// the native backend on a shared 2-core machine: 3m42s, validation loss 7.63 -> 3.19.
+const quick: TrainConfigInput = {
+  model: { n_layer: 4, n_head: 4, n_embd: 128 },
+  batch_size: 32,
+  context: 128,
+  tokens: 640 * 32 * 128,
+  optimizer: { lr: 3e-3 },
+  lr_schedule: { kind: 'cosine', warmup_fraction: 0.05 },
+  checkpoints: { log_until: 512, every: 64 },
+  eval: { every: 32, batches: 2 },
+};
+
+// 6 layers of width 192 over context 128: 2.7M parameters outside the embeddings, 8M tokens
+// (977 steps of 64 x 128). About 2,500 tokens/s on the full corpus's vocabulary (4096) with
+// the native backend on a shared 2-core machine (context 256 ran at 1,500): under an hour.
+const full: TrainConfigInput = {
+  model: { n_layer: 6, n_head: 6, n_embd: 192 },
+  batch_size: 64,
+  context: 128,
+  tokens: 8_000_000,
+  optimizer: { lr: 2e-3 },
+  lr_schedule: { kind: 'cosine', warmup_fraction: 0.04 },
+  checkpoints: { log_until: 512, every: 64 },
+  eval: { every: 50, batches: 2 },
+};
+
+/** The data schedules compared at equal tokens (the quick model and budget). */
+const compareSchedules: Record<string, NonNullable<TrainConfigInput['data']>['schedule']> = {
+  mix: { kind: 'mix', weights: 'natural' },
+  // Language first, then knowledge and code, then everything: a curriculum.
+  staged: {
+    kind: 'staged',
+    phases: [
+      { weights: { books: 1, news: 1, reference: 1 }, fraction: 0.3 },
+      { weights: { books: 1, news: 1, reference: 1, code: 1, facts: 1 }, fraction: 0.3 },
+      { weights: 'natural' },
+    ],
+  },
+  // The natural mixture, then the structured, high-quality sources while the rate decays
+  // (on a constant schedule, below, so the anneal is the only decay, as in OLMo 2).
+  anneal: { kind: 'anneal', weights: 'natural', anneal_weights: { reference: 1, facts: 1, reasoning: 1, code: 1 }, anneal_fraction: 0.2 },
+  adaptive: { kind: 'adaptive', initial: 'natural' },
+};
+
+export const TRAIN_PRESETS: Record<string, TrainConfigInput> = {
+  tiny,
+  quick,
+  full,
+  ...Object.fromEntries(Object.entries(compareSchedules).map(([name, schedule]) => [`compare-${name}`, { ...quick, data: { schedule } }])),
+  'compare-anneal': { ...quick, lr_schedule: { kind: 'constant', warmup_fraction: 0.05 }, data: { schedule: compareSchedules.anneal } },
+};
+
+export function trainPreset(name: string): TrainConfigInput {
+  const preset = TRAIN_PRESETS[name];
+  if (!preset) throw new SlurryError(`--preset ${name}: expected one of ${Object.keys(TRAIN_PRESETS).join(', ')}`);
+  return structuredClone(preset);
+}

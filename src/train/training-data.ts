@@ -1,0 +1,56 @@
+/**
+ * What the trainer needs from a corpus, and nothing more: its sources, its tokenizer, a
+ * sampler where batch k is a pure function of (data seed, k, weights, B, T), and fixed
+ * validation batches per source. The corpus built by `slurry data build` provides it
+ * (see corpus-data.ts); tests pass small synthetic corpora through the same interface.
+ *
+ * Because batch k depends on nothing but its arguments, the data position of a run is its
+ * step number: a resumed run asks for the same batches an uninterrupted one would.
+ */
+
+export interface Batch {
+  /** Token ids [B*T], row-major. */
+  inputs: Int32Array;
+  /** Next-token targets [B*T]. */
+  targets: Int32Array;
+  /** Source index (into TrainingData.sources) of each target token [B*T]. */
+  sources: Uint8Array;
+}
+
+export interface SourceInfo {
+  /** Short name used in mixtures and logs. */
+  name: string;
+  /** What the text is (books, code, facts...): mixtures may be written by kind. */
+  kind: string;
+  /** Training tokens in this source (its natural share of the corpus). */
+  tokens: number;
+}
+
+export interface TrainingTokenizer {
+  readonly vocabSize: number;
+  /** The end-of-text token that separates documents. */
+  readonly eotId: number;
+  encode(text: string): number[];
+  decode(ids: readonly number[]): string;
+}
+
+export interface TrainingData {
+  /** Where the corpus lives (for messages and the run's config). */
+  readonly dir: string;
+  readonly sources: readonly SourceInfo[];
+  readonly tokenizer: TrainingTokenizer;
+  /** The Hugging Face tokenizer.json text, copied into every checkpoint. */
+  readonly tokenizerJson: string;
+  /** Identifies the corpus content (e.g. its manifest's hash): a resume refuses another. */
+  readonly fingerprint: string;
+  /**
+   * Training batch k for mixture `weights` (one per source, summing to 1): a pure function
+   * of (seed, k, weights, B, T).
+   */
+  batch(seed: number, k: number, weights: ArrayLike<number>, B: number, T: number): Batch;
+  /**
+   * The fixed validation batches of source `source` (held-out text): `count` batches of
+   * [B, T], the same for every call with the same arguments.
+   */
+  validation(source: number, count: number, B: number, T: number): Batch[];
+}

@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { BpeTokenizer } from '../../src/data/tokenizer/tokenizer.js';
+import { parseGPTConfig } from '../../src/model/config.js';
+import { generate } from '../../src/model/generate.js';
+import { GPT } from '../../src/model/gpt.js';
+import { prepareCloze, scoreCloze, uniformModelScore } from '../../src/probes/cloze.js';
+import type { ClozeItem } from '../../src/probes/items.js';
+import { Rng } from '../../src/util/rng.js';
+
+const tokenizer = new BpeTokenizer({ vocab: Array.from({ length: 256 }, (_, b) => Uint8Array.of(b)), merges: [] });
+
+/** A random model with large weights, so its greedy continuations vary with the prompt. */
+function model(seed: number): GPT {
+  const m = GPT.init(parseGPTConfig({ vocab_size: tokenizer.vocabSize, n_layer: 1, n_head: 2, n_embd: 16, n_positions: 32 }), seed);
+  const rng = new Rng(seed);
+  for (const { tensor } of m.parameters()) for (let i = 0; i < tensor.size; i++) tensor.data[i] += 0.5 * rng.normal();
+  return m;
+}
+
+test('exact match is greedy decoding: the answer, then no letter or digit continuing its word', () => {
+  const m = model(4);
+  const items: ClozeItem[] = [];
+  const expected: boolean[] = [];
+  for (const [i, prompt] of ['The cat', 'x = 1 +', 'Paris is', 'Once upon a', 'abc', '12 + 3 ='].entries()) {
+    const context = [tokenizer.eotId, ...tokenizer.encode(prompt)];
+    const greedy = generate(m, context, { maxNewTokens: 3, temperature: 0 });
+    const answer = tokenizer.decode(greedy.slice(0, 2));
+    const endsWord = /[\p{L}\p{N}]$/u.test(answer);
+    expected.push(!endsWord || !/^[\p{L}\p{N}]/u.test(tokenizer.decode([greedy[2]])));
+    items.push({ id: `g${i}`, group: 'g', prompt, answer });
+    // The same prompt with a different last answer byte is never an exact match.
+    items.push({ id: `w${i}`, group: 'g', prompt, answer: tokenizer.decode([greedy[0], (greedy[1] + 1) % 256]) });
+    expected.push(false);
+  }
+  const scores = scoreCloze(m, 'test', prepareCloze(items, tokenizer), tokenizer, { exact: true });
+  assert.deepEqual(scores.map((s) => s.exact), expected);
+  assert.ok(expected.filter(Boolean).length >= 1, 'some greedy answers must count');
+});
+
+test('top-1, reciprocal rank and p(answer) over the candidates, with ties shared', () => {
+  const m = model(5);
+  const item: ClozeItem = { id: 'q', group: 'g', prompt: 'Pick:', answer: ' a', candidates: [' a', ' b', ' c'] };
+  const [prepared] = prepareCloze([item], tokenizer);
+  const [s] = scoreCloze(m, 'test', [prepared], tokenizer, { exact: false });
+  // Each candidate's log-probability on its own (2 tokens each), ranked by hand.
+  const lp = [' a', ' b', ' c'].map((a) => scoreCloze(m, 'test', prepareCloze([{ ...item, answer: a, candidates: undefined }], tokenizer), tokenizer, { exact: false })[0].logprobPerToken * 2);
+  const rank = 1 + lp.filter((x) => x > lp[0]).length;
+  assert.equal(s.top1, rank === 1 ? 1 : 0);
+  assert.ok(Math.abs(s.reciprocalRank - 1 / rank) < 1e-12);
+  assert.ok(Math.abs(s.pAnswer - Math.exp(lp[0]) / lp.reduce((a, x) => a + Math.exp(x), 0)) < 1e-6);
+  // A candidate identical in tokens to the answer ties with it: top-1 is shared.
+  const [tied] = prepareCloze([{ ...item, candidates: [' a', ' b'] }], tokenizer);
+  tied.options.push([...tied.options[0]]);
+  const [t] = scoreCloze(m, 'test', [tied], tokenizer, { exact: false });
+  const best = Math.max(...lp.slice(0, 2)) === lp[0];
+  assert.equal(t.top1, best ? 0.5 : 0);
+  if (best) assert.ok(Math.abs(t.reciprocalRank - 0.75) < 1e-12);
+});
+
+test('the uniform model ranks by length: chance of an answer among shorter, equal and longer candidates', () => {
+  const [item] = prepareCloze([{ id: 'q', group: 'g', prompt: 'x', answer: ' bb', candidates: [' a', ' bb', ' cc', ' ddd'] }], tokenizer);
+  const V = tokenizer.vocabSize;
+  const u = uniformModelScore(item, V);
+  assert.equal(u.top1, 0);
+  assert.ok(Math.abs(u.pAnswer - 1 / (V + 2 + 1 / V)) < 1e-15);
+  const [short] = prepareCloze([{ id: 'q', group: 'g', prompt: 'x', answer: ' a', candidates: [' a', ' b', ' cc'] }], tokenizer);
+  assert.equal(uniformModelScore(short, V).top1, 0.5);
+});
