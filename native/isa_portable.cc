@@ -1,5 +1,5 @@
 // The portable path: plain C++ with the compiler's baseline flags, for CPUs without AVX2
-// and for other architectures. Same blocking as the vector paths, a 4 x 16 micro-tile
+// and for other architectures. Same blocking as the vector paths, a 4 x 8 micro-tile
 // the compiler can keep in registers and vectorise with whatever the baseline offers.
 #include "fused.h"
 #include "simd.h"
@@ -8,7 +8,7 @@ namespace slurry {
 namespace {
 
 constexpr int kMR = 4;
-constexpr int kNR = 16;
+constexpr int kNR = 8;
 
 void pack_a_impl(bool trans, int64_t mc, int64_t kc, const float* a, int64_t lda, float* dst) {
   for (int64_t i = 0; i < mc; i += kMR, dst += kc * kMR) {
