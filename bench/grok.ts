@@ -1,5 +1,6 @@
 /**
- * Grokking benchmarks, slurry against PyTorch (../shared/bench/torch_grok.py, --impl last)
+ * Grokking benchmarks, slurry against PyTorch (shared/bench/torch_grok.py found in an
+ * ancestor directory, or SLURRY_TORCH_GROK; --impl last)
  * side by side in the same run:
  *   step time   median seconds of one full-batch step (forward, backward, AdamW) on the
  *               setups of the quick and the default preset; runs alternate slurry, torch,
@@ -7,20 +8,32 @@
  *   to grok     one whole run of a preset on each side: steps to memorise and to grok
  *               (test accuracy >= 95%), wall time to grok, ratios
  * `npm run bench -- grok` measures step times and the quick preset's run;
- * `node dist/bench/grok.js --preset default` adds the full reproduction (tens of minutes).
+ * `node dist/bench/grok.js --preset default` runs the full reproduction instead (tens of minutes).
  * Where PyTorch is missing, a line says so and only slurry's numbers are printed.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GROK_PRESETS, type GrokConfig } from '../src/grokking/config.js';
 import type { GrokSummary } from '../src/grokking/records.js';
 import { median, torchAvailable, TORCH_PYTHON } from './util.js';
 
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
-const TORCH_GROK = process.env.SLURRY_TORCH_GROK ?? fileURLToPath(new URL('../../../shared/bench/torch_grok.py', import.meta.url));
+const TORCH_GROK = process.env.SLURRY_TORCH_GROK ?? findShared('bench/torch_grok.py');
+
+/** The first ancestor directory's shared/<rel> (the repository may sit at any depth below it). */
+function findShared(rel: string): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(dir, 'shared', rel);
+    if (existsSync(candidate)) return candidate;
+    const up = dirname(dir);
+    if (up === dir) return join('shared', rel);
+    dir = up;
+  }
+}
 
 interface RunResult {
   step_s: number;

@@ -111,3 +111,13 @@ test('early stop: once test accuracy has held for stop_after steps', () => {
   assert.equal(summary.steps_done, 4);
   assert.match(summary.stop_reason, /test accuracy >= 0.01 for 4 steps/);
 });
+
+test('division and the polynomial train too; the Fourier logit measures are null there', () => {
+  for (const op of ['div', 'poly'] as const) {
+    const summary = trainGrok({ ...tiny, op, steps: 3, eval_every: 2, checkpoint_every: 2 }, join(root, op), { log: () => {} });
+    const { evals, progress } = readRun(join(root, op));
+    assert.equal(summary.n_train + summary.n_test, op === 'div' ? 110 : 121);
+    for (const r of [...evals, ...progress]) assert.deepEqual([r.restricted_loss, r.excluded_loss], [null, null]);
+    assert.ok(evals.every((r) => r.spectrum.length === 5 && Number.isFinite(r.gini)));
+  }
+});
