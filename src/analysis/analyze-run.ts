@@ -8,7 +8,7 @@ import type { ProbeRecord } from '../run/records.js';
 import { writeJsonAtomic } from '../util/fs.js';
 import { Rng } from '../util/rng.js';
 import { analyzeCurves, compareMetrics, insufficiency, type CurveResult } from './capability.js';
-import { selectItems, suiteMatrix, type MetricKind, type SuiteMatrix } from './curves.js';
+import { capabilityItems, selectItems, suiteMatrix, type MetricKind, type SuiteMatrix } from './curves.js';
 import { DEFAULT_RESAMPLES, definitionsRecord, MIN_GROUP_ITEMS, MIN_ITEMS_FOR_BOOTSTRAP, SLOPE_CHANGE_MIN, SLOPE_CHANGE_Z } from './definitions.js';
 import { EXPOSURE_SUITES, factsByExposure, groupKeyOf, groupOrder } from './facts.js';
 import { loadRun, type RunData } from './load-run.js';
@@ -64,8 +64,10 @@ export function analyzeRunData(data: RunData, opts: AnalyzeOptions = {}): Analys
   const groups: SuiteGroups[] = [];
   const slopes: SlopeChange[] = [];
   for (const suite of suites) {
-    const m = suiteMatrix(bySuite.get(suite)!);
-    warnings.push(...m.warnings);
+    const all = suiteMatrix(bySuite.get(suite)!);
+    warnings.push(...all.warnings);
+    // The capability is judged without its control items; the groups chart shows them.
+    const m = capabilityItems(all);
     if (m.ids.length < MIN_ITEMS_FOR_BOOTSTRAP) {
       warnings.push(`suite ${suite}: only ${m.ids.length} items; bootstrap intervals over so few items are coarse`);
     }
@@ -76,7 +78,7 @@ export function analyzeRunData(data: RunData, opts: AnalyzeOptions = {}): Analys
     if (lacking) problems.push({ subject: suite, ...lacking });
     capabilities.push({ name: suite, items: m.ids.length, discrete: r.d.analysis, continuous: r.c.analysis, metricComparison: compareMetrics(r.d, r.c) });
     slopes.push(...curveSlopeChanges(suite, r.d), ...curveSlopeChanges(suite, r.c));
-    const g = suiteGroups(m, primary, seed, resamples);
+    const g = suiteGroups(all, primary, seed, resamples);
     if (g.groups.length > 0) groups.push(g);
   }
 

@@ -18,6 +18,8 @@ export interface SuiteMatrix {
   x: number[];
   ids: string[];
   groups: (string | undefined)[];
+  /** Control items (ProbeItemResult.control): charted with their group, not in the capability. */
+  control: boolean[];
   /**
    * Item-major [item * checkpoints + checkpoint] (a resample skips whole items); NaN where
    * an item is missing at a checkpoint.
@@ -27,6 +29,8 @@ export interface SuiteMatrix {
   /** No item is missing anywhere (the common case, and a faster mean). */
   complete: boolean;
   chance: { d: number; c: number };
+  /** Chance of each group where groups differ (ProbeRecord.chance_by_group). */
+  chanceByGroup?: Record<string, { d: number; c: number }>;
   /** null: the metric has no ceiling (a margin); the curve is then scaled to its best mean. */
   ceiling: { d: number; c: number | null };
   warnings: string[];
@@ -43,12 +47,14 @@ export function suiteMatrix(records: ProbeRecord[]): SuiteMatrix {
   const index = new Map<string, number>();
   const ids: string[] = [];
   const groups: (string | undefined)[] = [];
+  const control: boolean[] = [];
   for (const r of sorted) {
     for (const it of r.items) {
       if (index.has(it.id)) continue;
       index.set(it.id, ids.length);
       ids.push(it.id);
       groups.push(it.group);
+      control.push(it.control === true);
     }
   }
   const T = sorted.length;
@@ -82,10 +88,12 @@ export function suiteMatrix(records: ProbeRecord[]): SuiteMatrix {
     x: sorted.map((r) => (r.tokens > 0 ? Math.log10(r.tokens) : -Infinity)),
     ids,
     groups,
+    control,
     d,
     c,
     complete: missing === 0,
     chance: { ...first.chance },
+    ...(first.chance_by_group ? { chanceByGroup: first.chance_by_group } : {}),
     ceiling: { ...first.ceiling },
     warnings,
   };
@@ -101,7 +109,26 @@ export function selectItems(m: SuiteMatrix, columns: number[]): SuiteMatrix {
     c.set(m.c.subarray(i * T, (i + 1) * T), k * T);
   });
   const complete = m.complete || !d.some(Number.isNaN);
-  return { ...m, ids: columns.map((i) => m.ids[i]), groups: columns.map((i) => m.groups[i]), d, c, complete, warnings: [] };
+  const groups = columns.map((i) => m.groups[i]);
+  return { ...m, ids: columns.map((i) => m.ids[i]), groups, control: columns.map((i) => m.control[i]), d, c, complete, chance: subsetChance(m, groups), warnings: [] };
+}
+
+/** Chance of a subset of items: the mean of their groups' chance where groups differ. */
+function subsetChance(m: SuiteMatrix, groups: (string | undefined)[]): { d: number; c: number } {
+  const byGroup = m.chanceByGroup;
+  if (!byGroup || groups.length === 0 || groups.some((g) => g === undefined || !byGroup[g])) return { ...m.chance };
+  const sum = { d: 0, c: 0 };
+  for (const g of groups) {
+    sum.d += byGroup[g!].d;
+    sum.c += byGroup[g!].c;
+  }
+  return { d: sum.d / groups.length, c: sum.c / groups.length };
+}
+
+/** The items a capability is judged on: all but the controls. */
+export function capabilityItems(m: SuiteMatrix): SuiteMatrix {
+  if (!m.control.some(Boolean)) return m;
+  return selectItems(m, m.control.flatMap((isControl, i) => (isControl ? [] : [i])));
 }
 
 export interface MeanCurve {

@@ -33,6 +33,7 @@ export const probeItemSchema = z.object({
   group: z.string().optional(),
   d: z.number(),
   c: z.number(),
+  control: z.boolean().optional(),
 });
 
 export const probeRecordSchema = z.object({
@@ -42,6 +43,7 @@ export const probeRecordSchema = z.object({
   discrete: z.string(),
   continuous: z.string(),
   chance: z.object({ d: z.number(), c: z.number() }),
+  chance_by_group: z.record(z.string(), z.object({ d: z.number(), c: z.number() })).optional(),
   ceiling: z.object({ d: z.number(), c: z.number().nullable() }),
   metrics: z.record(z.string(), z.number()),
   items: z.array(probeItemSchema).min(1, 'a probe record needs at least one item'),

@@ -57,6 +57,8 @@ export interface SummaryOptions {
   ceiling: { d: number; c: number | null };
   /** Suite-specific metrics added to the standard ones. */
   metrics?: Record<string, number>;
+  /** Groups whose items are controls (see ProbeItemResult.control), e.g. unseen facts. */
+  controlGroups?: readonly string[];
 }
 
 const mean = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
@@ -94,7 +96,7 @@ export function summarize(items: readonly ScoredItem[], opts: SummaryOptions): S
     chance: { d: mean(items.map((i) => i.chance.d)), c: mean(items.map((i) => i.chance.c)) },
     ceiling: opts.ceiling,
     metrics,
-    items: items.map(({ id, group, d, c }) => ({ id, group, d, c })),
+    items: items.map(({ id, group, d, c }) => (opts.controlGroups?.includes(group) ? { id, group, d, c, control: true } : { id, group, d, c })),
   };
   if (!uniform) outcome.chance_by_group = chanceByGroup;
   return outcome;

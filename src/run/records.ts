@@ -49,6 +49,11 @@ export interface ProbeItemResult {
   group?: string; // paradigm, exposure bucket, digit count, ...
   d: number;
   c: number;
+  /**
+   * A control item, which the capability cannot be expected to learn (a fact never stated in
+   * training): scored and charted with its group, left out of the capability's curve.
+   */
+  control?: boolean;
 }
 
 /** A line of RUN/probes.jsonl: one suite on one checkpoint. */

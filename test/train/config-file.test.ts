@@ -63,5 +63,5 @@ test("the README's example config is valid", () => {
   const kinds = ['books', 'news', 'reference', 'code', 'facts', 'reasoning'];
   const sources = kinds.map((kind) => ({ name: kind, kind, tokens: 1000 }));
   const c = resolveTrainConfig(parseTrainConfig(layeredConfig({ file: file('readme.yaml', yaml) }), 'README'), { sources, vocabSize: 2048, where: 'README' });
-  assert.equal(c.steps, 640);
+  assert.equal(c.steps, 1280);
 });

@@ -73,6 +73,8 @@ function factsSuiteFor(name: string, source: FactsFile, description: string): Su
             discrete: 'accuracy',
             continuous: 'p_answer',
             ceiling: { d: 1, c: 1 },
+            // Facts never stated in training are the control: at chance if nothing leaks.
+            controlGroups: ['unseen'],
             metrics: {
               ...groupMeans('mrr', scored, mrr),
               chance_guess: guessChance(prepared),
