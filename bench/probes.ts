@@ -23,7 +23,7 @@ import { tokenLogprobs } from '../src/model/logprobs.js';
 import { prepareCloze } from '../src/probes/cloze.js';
 import { ensureItemFiles } from '../src/probes/item-cache.js';
 import { ClozeItem } from '../src/probes/items.js';
-import { readJsonlFile } from '../src/probes/jsonl.js';
+import { readJsonlFile } from '../src/util/jsonl.js';
 import { scoreContinuations } from '../src/probes/prefix-scorer.js';
 import type { ProbeTokenizer } from '../src/probes/suite.js';
 import { BUILTIN_SUITES } from '../src/probes/registry.js';

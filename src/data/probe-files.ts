@@ -21,6 +21,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { SlurryError } from '../util/errors.js';
+import { parseJsonlStrict } from '../util/jsonl.js';
 import { parseOrThrow } from './validate.js';
 
 export const EXPOSURE_BUCKETS = ['head', 'torso', 'tail', 'unseen'] as const;
@@ -147,24 +148,6 @@ export const PROBE_FILES = {
 export type ProbeFileName = keyof typeof PROBE_FILES;
 export type ProbeItem<K extends ProbeFileName> = z.infer<(typeof PROBE_FILES)[K]['schema']>;
 
-/** Parses JSONL text with a schema; errors name `file:line` and the field. */
-export function parseJsonl<S extends z.ZodType>(text: string, schema: S, file: string): z.output<S>[] {
-  const out: z.output<S>[] = [];
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line.trim() === '') continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (err) {
-      throw new SlurryError(`${file}:${i + 1}: not valid JSON (${(err as Error).message})`);
-    }
-    out.push(parseOrThrow(schema, value, `${file}:${i + 1}`));
-  }
-  return out;
-}
-
 function readText(file: string): string {
   if (!existsSync(file)) throw new SlurryError(`${file}: missing (rebuild the corpus with \`slurry data build\`)`);
   return readFileSync(file, 'utf8');
@@ -174,7 +157,7 @@ function readText(file: string): string {
 export function readProbeItems<K extends ProbeFileName>(corpusDir: string, name: K): ProbeItem<K>[] {
   const { path, schema } = PROBE_FILES[name];
   const file = join(corpusDir, path);
-  return parseJsonl(readText(file), schema, file) as ProbeItem<K>[];
+  return parseJsonlStrict(readText(file), schema, file) as ProbeItem<K>[];
 }
 
 export const KNOWLEDGE_FILES = {

@@ -6,6 +6,7 @@ import type { BufferPool } from '../engine/buffer-pool.js';
 import type { GPT } from '../model/gpt.js';
 import { embeddingMeasures } from './fourier.js';
 import { hasFourierCircuit, logitMeasures } from './logit-measures.js';
+import type { GrokEvalRecord } from './records.js';
 import { SEQ_LEN, type Examples, type GrokDataset } from './task.js';
 
 const CHUNK = 4096;
@@ -73,19 +74,8 @@ export function gridLogits(ds: GrokDataset, trainLogits: ArrayLike<number>, test
   return { logits, isTrain };
 }
 
-export interface StepMeasures {
-  train_loss: number;
-  train_acc: number;
-  test_loss: number;
-  test_acc: number;
-  weight_norm: number;
-  spectrum: number[];
-  gini: number;
-  key_frequencies: number[];
-  key_share: number;
-  restricted_loss: number | null;
-  excluded_loss: number | null;
-}
+/** The measures of one evaluation: an eval record without its bookkeeping fields. */
+export type StepMeasures = Omit<GrokEvalRecord, 'type' | 'step' | 'time'>;
 
 /**
  * Every progress measure of the model's current parameters, given its train and test

@@ -14,7 +14,7 @@
 import { basename } from 'node:path';
 import { z } from 'zod';
 import { SlurryError } from '../util/errors.js';
-import { parseJsonl, type BadRowPolicy, type BadRow } from './jsonl.js';
+import { parseJsonl, type BadRowPolicy, type BadRow } from '../util/jsonl.js';
 import { existsSync, readFileSync } from 'node:fs';
 
 const text = z.string().min(1);
@@ -82,6 +82,18 @@ export type ItemFile =
  * -> "anaphor_number_agreement".
  */
 export function readItemFile(file: string, policy: BadRowPolicy): ItemFile {
+  try {
+    return readItems(file, policy);
+  } catch (err) {
+    // An external file the user can repair, or skip past: say how.
+    if (err instanceof SlurryError && policy === 'refuse' && /:\d+: /.test(err.message)) {
+      throw new SlurryError(`${err.message} (pass --skip-bad-rows to skip such rows)`);
+    }
+    throw err;
+  }
+}
+
+function readItems(file: string, policy: BadRowPolicy): ItemFile {
   if (!existsSync(file)) throw new SlurryError(`${file}: no such suite file`);
   const content = readFileSync(file, 'utf8');
   const first = firstJsonRow(content);

@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { SlurryError } from '../util/errors.js';
 import { generatedItems, prepareCloze, rankedItems, scoreCloze } from './cloze.js';
 import { readItemFile, suiteNameOf } from './items.js';
-import type { BadRowPolicy } from './jsonl.js';
+import type { BadRowPolicy } from '../util/jsonl.js';
 import { pairSuite, preparePairs } from './pairs.js';
 import { summarize, type PreparedSuite, type ProbeTokenizer, type SuiteDefinition } from './suite.js';
 import { factsSuite, recallSuite } from './suites/facts.js';

@@ -16,7 +16,7 @@ import type { CheckpointEntry, ProbeRecord, SampleRecord } from '../run/records.
 import { SlurryError } from '../util/errors.js';
 import { parseWith } from '../util/schema.js';
 import { ensureItemFiles } from './item-cache.js';
-import { appendJsonl, repairTornTail, type BadRowPolicy } from './jsonl.js';
+import { appendJsonl, repairTornTail, type BadRowPolicy } from '../util/jsonl.js';
 import { prepareFileSuite, type SuiteSpec } from './registry.js';
 import type { PreparedSuite, ProbeTokenizer, SuiteOutcome } from './suite.js';
 

@@ -7,7 +7,7 @@
 import type { Corpus } from '../data/corpus.js';
 import type { GPT } from '../model/gpt.js';
 import type { ProbeItemResult, ProbeRecord, SampleRecord } from '../run/records.js';
-import type { BadRowPolicy } from './jsonl.js';
+import type { BadRowPolicy } from '../util/jsonl.js';
 
 /** What probes need from a tokenizer (the corpus's byte-level BPE, or a checkpoint's tokenizer.json). */
 export interface ProbeTokenizer {

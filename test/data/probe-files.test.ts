@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ArithmeticProbe, parseJsonl, readProbeItems } from '../../src/data/probe-files.js';
+import { ArithmeticProbe, readProbeItems } from '../../src/data/probe-files.js';
+import { parseJsonlStrict as parseJsonl } from '../../src/util/jsonl.js';
 import { SlurryError } from '../../src/util/errors.js';
 
 const good = { id: 'add:1+2', digits: 1, carries: 0, a: 1, b: 2, prompt: '1 + 2 =', answer: ' 3' };

@@ -18,7 +18,7 @@ import { Rng } from '../../util/rng.js';
 import { clozeFits, groupMeans, guessChance, prepareCloze, rankedItems, scoreCloze } from '../cloze.js';
 import { answerLengthKeys, spreadSample } from '../balanced-sample.js';
 import { ClozeItem } from '../items.js';
-import { readJsonlFile } from '../jsonl.js';
+import { readJsonlFile } from '../../util/jsonl.js';
 import { summarize, type BuildContext, type SuiteDefinition } from '../suite.js';
 
 export const FACTS_PER_BUCKET = 32;

@@ -20,7 +20,7 @@ import type { GPT } from '../../model/gpt.js';
 import { tokenLogprobs } from '../../model/logprobs.js';
 import { Rng } from '../../util/rng.js';
 import { SequenceItem } from '../items.js';
-import { readJsonlFile } from '../jsonl.js';
+import { readJsonlFile } from '../../util/jsonl.js';
 import { summarize, type BuildContext, type ScoredItem, type SuiteDefinition } from '../suite.js';
 import { evenWindows } from './tokens.js';
 

@@ -15,7 +15,7 @@ import { Rng } from '../../util/rng.js';
 import { answerLengthKeys, spreadSample } from '../balanced-sample.js';
 import { clozeFits, generatedItems, prepareCloze, scoreCloze } from '../cloze.js';
 import { ClozeItem } from '../items.js';
-import { readJsonlFile } from '../jsonl.js';
+import { readJsonlFile } from '../../util/jsonl.js';
 import { summarize, type BuildContext, type SuiteDefinition } from '../suite.js';
 
 export const REASONING_LIMITS = { twohop: 32, perDigits: 48, code: 96 };

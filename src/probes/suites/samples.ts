@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { generate } from '../../model/generate.js';
-import { readJsonlFile } from '../jsonl.js';
+import { readJsonlFile } from '../../util/jsonl.js';
 import type { SuiteDefinition } from '../suite.js';
 
 export const SAMPLE_PROMPTS = [

@@ -16,7 +16,7 @@ import { splitSentences } from '../../data/sentence-index.js';
 import { readLexicon } from '../../data/probe-files.js';
 import { Rng } from '../../util/rng.js';
 import { pairId, PairItem as PairSchema, type PairItem } from '../items.js';
-import { readJsonlFile } from '../jsonl.js';
+import { readJsonlFile } from '../../util/jsonl.js';
 import { pairSuite, preparePairs } from '../pairs.js';
 import type { BuildContext, SuiteDefinition } from '../suite.js';
 import { PARADIGMS } from './syntax-paradigms.js';

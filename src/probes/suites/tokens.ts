@@ -14,7 +14,7 @@
 import { tokenLogprobs } from '../../model/logprobs.js';
 import { groupMeans } from '../cloze.js';
 import { SequenceItem } from '../items.js';
-import { readJsonlFile } from '../jsonl.js';
+import { readJsonlFile } from '../../util/jsonl.js';
 import { NgramCounts } from '../ngram.js';
 import { summarize, type BuildContext, type SuiteDefinition } from '../suite.js';
 

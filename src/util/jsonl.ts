@@ -1,6 +1,6 @@
 /**
- * JSON Lines in and out, for item files and for the run's append-only logs (probes.jsonl,
- * samples.jsonl). Reading names `file:line` for every bad row and either refuses the file
+ * JSON Lines in and out: item files, corpus probe files and the run's logs (metrics.jsonl,
+ * probes.jsonl, samples.jsonl). Reading names `file:line` for every bad row and either refuses the file
  * or skips the row, as the caller says. Appending first repairs a torn last line (a crash
  * mid-write leaves one without its newline), then writes whole lines in one call and
  * fsyncs, so a later read never meets half a record.
@@ -8,7 +8,7 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, truncateSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { z } from 'zod';
-import { SlurryError } from '../util/errors.js';
+import { SlurryError } from './errors.js';
 
 /** What to do with a row that is not valid JSON or not the expected shape. */
 export type BadRowPolicy = 'refuse' | 'skip';
@@ -44,12 +44,18 @@ export function parseJsonl<S extends z.ZodType>(text: string, schema: S, file: s
         .map((issue) => `${issue.path.length ? `field "${issue.path.map(String).join('.')}": ` : ''}${issue.message}`)
         .join('; ');
     } catch (err) {
-      problem = `not valid JSON (${(err as Error).message})`;
+      const torn = i === lines.length - 1 && !text.endsWith('\n') ? '; the last line is incomplete: is a writer still running?' : '';
+      problem = `not valid JSON (${(err as Error).message}${torn})`;
     }
-    if (policy === 'refuse') throw new SlurryError(`${file}:${i + 1}: ${problem} (pass --skip-bad-rows to skip such rows)`);
+    if (policy === 'refuse') throw new SlurryError(`${file}:${i + 1}: ${problem}`);
     out.skipped.push({ line: i + 1, message: problem });
   }
   return out;
+}
+
+/** The rows of JSONL text, every one valid (the first bad row throws, naming file:line). */
+export function parseJsonlStrict<S extends z.ZodType>(text: string, schema: S, file: string): z.output<S>[] {
+  return parseJsonl(text, schema, file, 'refuse').rows.map((r) => r.value);
 }
 
 /** Reads and parses a JSONL file; a missing file is an error naming it. */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { z } from 'zod';
-import { appendJsonl, parseJsonl, repairTornTail } from '../../src/probes/jsonl.js';
+import { appendJsonl, parseJsonl, repairTornTail } from '../../src/util/jsonl.js';
 import { SlurryError } from '../../src/util/errors.js';
 
 const Row = z.strictObject({ a: z.number() });
