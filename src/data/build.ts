@@ -29,7 +29,7 @@ import { splitDocuments } from './split.js';
 import { trainBpe } from './tokenizer/bpe-train.js';
 import { pretokenize } from './tokenizer/pretokenize.js';
 import { BpeTokenizer, EOT_TEXT } from './tokenizer/tokenizer.js';
-import { parseOrThrow } from './validate.js';
+import { parseWith } from '../util/schema.js';
 
 export interface BuildOptions {
   config: BuildConfig;
@@ -91,7 +91,7 @@ function resolveSources(config: BuildConfig, registry: readonly Source<any>[]): 
   if (chosen.length > 255) throw new SlurryError('build config: field "sources": at most 255 sources (source ids are uint8)');
   return chosen.map((source, index) => {
     const { maxBytes: _maxBytes, ...rest } = config.sources[source.name]!;
-    const options = parseOrThrow(source.options, rest, `build config: sources.${source.name}`);
+    const options = parseWith(source.options, rest, `build config: sources.${source.name}`);
     const packages = [...new Set(source.packages)].map(packageInfo);
     return {
       source,
@@ -355,7 +355,7 @@ async function buildInto(dir: string, opts: BuildOptions): Promise<Manifest> {
     for (const raw of s.source.artifacts?.(s.options, { ...ctx, train: s.train, exposure }) ?? []) {
       const { artifact, removed } = dropSeenItems(raw, index);
       const value = 'jsonl' in artifact.content ? artifact.content.jsonl : artifact.content.json;
-      parseOrThrow(artifactSchema(artifact.path), value, `artifact ${artifact.path}`);
+      parseWith(artifactSchema(artifact.path), value, `artifact ${artifact.path}`);
       if (removed > 0) log(`${artifact.path}: ${removed} items left out (their text occurs in training)`);
       writeFile(artifact.path, artifactBytes(artifact));
       if (artifact.path === KNOWLEDGE_FILES.facts) {

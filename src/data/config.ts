@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { FilterThresholds } from './clean.js';
 import { DedupOptions } from './dedup.js';
 import { SlurryError } from '../util/errors.js';
-import { parseOrThrow } from './validate.js';
+import { parseWith } from '../util/schema.js';
 
 export const PRESETS = ['quick', 'full'] as const;
 export type PresetName = (typeof PRESETS)[number];
@@ -100,7 +100,7 @@ export function presetConfig(name: string, overrides: ConfigOverrides = {}): Bui
 }
 
 export function parseBuildConfig(value: unknown, where: string): BuildConfig {
-  return parseOrThrow(BuildConfig, value, where);
+  return parseWith(BuildConfig, value, where);
 }
 
 /** Parses a --vocab value: "byte" or an integer. */

@@ -18,7 +18,7 @@ import { type SentenceIndex, sentenceIndexFromBytes } from './sentence-index.js'
 import { checkFileSize, readShard, sha256Hex } from './shards.js';
 import type { SourceKind } from './sources/types.js';
 import { BpeTokenizer, type Tokenizer } from './tokenizer/tokenizer.js';
-import { parseOrThrow } from './validate.js';
+import { parseWith } from '../util/schema.js';
 
 export interface CorpusSource {
   name: string;
@@ -78,7 +78,7 @@ function readManifest(dir: string): Manifest {
   } catch (err) {
     throw new SlurryError(`${file}: not valid JSON (${(err as Error).message})`);
   }
-  return parseOrThrow(Manifest, json, file);
+  return parseWith(Manifest, json, file);
 }
 
 function allFiles(m: Manifest): { entry: FileEntry; what: string }[] {

@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { SlurryError } from '../util/errors.js';
 import { parseJsonlStrict } from '../util/jsonl.js';
-import { parseOrThrow } from './validate.js';
+import { parseWith } from '../util/schema.js';
 
 export const EXPOSURE_BUCKETS = ['head', 'torso', 'tail', 'unseen'] as const;
 export type ExposureBucket = (typeof EXPOSURE_BUCKETS)[number];
@@ -168,11 +168,11 @@ export const KNOWLEDGE_FILES = {
 /** Reads and validates CORPUS/knowledge/facts.json. */
 export function readFactRecords(corpusDir: string): FactRecord[] {
   const file = join(corpusDir, KNOWLEDGE_FILES.facts);
-  return parseOrThrow(z.array(FactRecord), JSON.parse(readText(file)), file);
+  return parseWith(z.array(FactRecord), JSON.parse(readText(file)), file);
 }
 
 /** Reads and validates CORPUS/knowledge/lexicon.json. */
 export function readLexicon(corpusDir: string): Lexicon {
   const file = join(corpusDir, KNOWLEDGE_FILES.lexicon);
-  return parseOrThrow(Lexicon, JSON.parse(readText(file)), file);
+  return parseWith(Lexicon, JSON.parse(readText(file)), file);
 }

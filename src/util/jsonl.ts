@@ -9,6 +9,7 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, st
 import { dirname } from 'node:path';
 import type { z } from 'zod';
 import { SlurryError } from './errors.js';
+import { fieldPath } from './schema.js';
 
 /** What to do with a row that is not valid JSON or not the expected shape. */
 export type BadRowPolicy = 'refuse' | 'skip';
@@ -41,7 +42,7 @@ export function parseJsonl<S extends z.ZodType>(text: string, schema: S, file: s
         continue;
       }
       problem = result.error.issues
-        .map((issue) => `${issue.path.length ? `field "${issue.path.map(String).join('.')}": ` : ''}${issue.message}`)
+        .map((issue) => `${issue.path.length ? `field "${fieldPath(issue.path)}": ` : ''}${issue.message}`)
         .join('; ');
     } catch (err) {
       const torn = i === lines.length - 1 && !text.endsWith('\n') ? '; the last line is incomplete: is a writer still running?' : '';

@@ -167,7 +167,7 @@ test('a malformed JSONL line is an error naming file and line', () => {
 
   lines[2] = JSON.stringify({ step: 4, tokens: 65536, suite: 'syntax', discrete: 'a', continuous: 'b', chance: { d: 0, c: 0 }, ceiling: { d: 1, c: 1 }, metrics: {}, items: [{ id: 'x', c: 0 }] });
   writeFileSync(probes, lines.join('\n'));
-  assert.throws(() => loadRun(dir), (e: unknown) => e instanceof SlurryError && e.message.includes(`${probes}:3: field "items.0.d"`));
+  assert.throws(() => loadRun(dir), (e: unknown) => e instanceof SlurryError && e.message.includes(`${probes}:3: field "items[0].d"`));
 });
 
 test('repeated probe records: the last one wins and the analysis says so', () => {

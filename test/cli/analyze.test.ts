@@ -38,7 +38,7 @@ test('slurry analyze: a malformed line fails with file and line, bad flags with 
   writeFileSync(runPaths(run).metrics, '{"type":"train","step":1,"tokens":10,"loss":3,"loss_by_source":{}}\n{"type":"train","step":"two"}\n');
   const r = slurry('analyze', run);
   assert.notEqual(r.status, 0);
-  assert.match(r.stderr, new RegExp(`${runPaths(run).metrics}:2: step: `));
+  assert.match(r.stderr, new RegExp(`${runPaths(run).metrics}:2: field "step": `));
   assert.ok(!existsSync(runPaths(run).analysis));
   const f = slurry('analyze', run, '--resamples', 'many');
   assert.notEqual(f.status, 0);

@@ -61,11 +61,11 @@ test('bad input is refused before training starts, naming the key or file', asyn
   writeFileSync(config, `preset: tiny\ncorpus: ${corpus}\noptimizer:\n  learning_rate: 0.1\n`);
   let r = slurry('train', config, '--out', run);
   assert.notEqual(r.status, 0);
-  assert.match(r.stderr, /slurry: error: .*run\.yaml: optimizer: Unrecognized key: "learning_rate"/);
+  assert.match(r.stderr, /slurry: error: .*run\.yaml: field "optimizer": Unrecognized key: "learning_rate"/);
   assert.ok(!existsSync(run), 'nothing written');
   writeFileSync(config, `preset: tiny\ncorpus: ${corpus}\nbatch_size: -4\n`);
   r = slurry('train', config, '--out', run);
-  assert.match(r.stderr, /run\.yaml: batch_size: Too small/);
+  assert.match(r.stderr, /run\.yaml: field "batch_size": Too small/);
   r = slurry('train', '--preset', 'tiny', '--corpus', join(run, 'nowhere'), '--out', run);
   assert.match(r.stderr, /corpus: .*nowhere does not exist/);
   r = slurry('train', '--preset', 'tiny', '--corpus', corpus, '--steps', 'many', '--out', run);

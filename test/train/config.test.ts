@@ -50,8 +50,8 @@ test('staged phases resolve to steps; the last takes the rest', () => {
 
 test('bad input is refused with the key and what was expected', () => {
   rejects({ ...base, learning_rate: 1 }, /run\.yaml: Unrecognized key.*learning_rate/);
-  rejects({ ...base, optimizer: { lr: 'fast' } }, /optimizer\.lr: .*expected number/);
-  rejects({ ...base, batch_size: 0 }, /batch_size: Too small/);
+  rejects({ ...base, optimizer: { lr: 'fast' } }, /field "optimizer\.lr": .*expected number/);
+  rejects({ ...base, batch_size: 0 }, /field "batch_size": Too small/);
   rejects({ ...base, model: { n_layer: 2, n_head: 3, n_embd: 16 } }, /n_embd \(16\) must be divisible by n_head \(3\)/);
   rejects({ ...base, model: { ...base.model, n_positions: 4 } }, /context: 8 exceeds model\.n_positions \(4\)/);
   rejects({ ...base, model: { ...base.model, vocab_size: 99 } }, /model\.vocab_size: 99, but the corpus tokenizer has 50/);
