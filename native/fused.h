@@ -12,9 +12,22 @@
 #include <cstdint>
 
 #include "pool.h"
+#include "simd.h"
 #include "table.h"
 
 namespace slurry {
+
+// The traits of one ISA unit: its vector wrapper and its GEMM pieces as compile-time
+// functions, so the attention kernels below inline them. Each unit names its own with
+//   using Avx2 = IsaTraits<V256, kMR, kNR, pack_a_impl, pack_b_impl, micro_impl>;
+template <class Vec, int kMr, int kNr, auto PackA, auto PackB, auto Micro>
+struct IsaTraits {
+  using V = Vec;
+  static constexpr int MR = kMr, NR = kNr;
+  static constexpr auto pack_a = PackA;
+  static constexpr auto pack_b = PackB;
+  static constexpr auto micro = Micro;
+};
 
 template <class Isa>
 struct Fused {
@@ -550,14 +563,19 @@ struct Fused {
   }
 };
 
-// The table of one ISA: its GEMM kit plus every fused kernel instantiated for its traits.
-template <class Isa>
-KernelTable make_table(const char* isa, GemmKit kit, double (*fma_loop)(int64_t)) {
+// The cache blocks of one ISA's GEMM (see GemmKit).
+struct Blocking {
+  int KC, MC, NC;
+};
+
+// The table of one ISA: its GEMM kit with the given blocking plus every fused kernel
+// instantiated for its traits; the peak probe runs kFmaChains chains.
+template <class Isa, int kFmaChains>
+KernelTable make_table(const char* isa, Blocking blocks) {
   using F = Fused<Isa>;
   KernelTable t{};
   t.isa = isa;
-  t.kit = kit;
-  t.kit.small_m = F::gemm_small_m;
+  t.kit = GemmKit{Isa::MR, Isa::NR, blocks.KC, blocks.MC, blocks.NC, Isa::pack_a, Isa::pack_b, Isa::micro, F::gemm_small_m};
   t.add_bias = F::add_bias;
   t.bias_backward = F::bias_backward;
   t.embedding_forward = F::embedding_forward;
@@ -577,7 +595,7 @@ KernelTable make_table(const char* isa, GemmKit kit, double (*fma_loop)(int64_t)
   t.scale = F::scale;
   t.sum_squares = F::sum_squares;
   t.adamw = F::adamw;
-  t.fma_loop = fma_loop;
+  t.fma_loop = fma_loop<typename Isa::V, kFmaChains>;
   return t;
 }
 

@@ -120,41 +120,13 @@ void micro_impl(int64_t kc, const float* a, const float* b, float* c, int64_t ld
   }
 }
 
-double fma_loop(int64_t iters) {
-  __m256 acc[12];
-  for (int i = 0; i < 12; i++) acc[i] = _mm256_set1_ps(0.001f * (float)i);
-  const __m256 x = _mm256_set1_ps(0.999f), y = _mm256_set1_ps(0.001f);
-  for (int64_t it = 0; it < iters; it++) {
-#pragma GCC unroll 12
-    for (int i = 0; i < 12; i++) acc[i] = _mm256_fmadd_ps(acc[i], x, y);
-  }
-  __m256 s = acc[0];
-  for (int i = 1; i < 12; i++) s = _mm256_add_ps(s, acc[i]);
-  volatile float sink = V256::reduce_add(s);
-  (void)sink;
-  return (double)iters * 12 * 2 * 8;
-}
-
-struct Avx2 {
-  using V = V256;
-  static constexpr int MR = kMR, NR = kNR;
-  static void pack_a(bool t, int64_t mc, int64_t kc, const float* a, int64_t lda, float* dst) {
-    pack_a_impl(t, mc, kc, a, lda, dst);
-  }
-  static void pack_b(bool t, int64_t kc, int64_t nc, const float* b, int64_t ldb, float* dst) {
-    pack_b_impl(t, kc, nc, b, ldb, dst);
-  }
-  static void micro(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float alpha, float beta, int m,
-                    int n) {
-    micro_impl(kc, a, b, c, ldc, alpha, beta, m, n);
-  }
-};
+using Avx2 = IsaTraits<V256, kMR, kNR, pack_a_impl, pack_b_impl, micro_impl>;
 
 }  // namespace
 
 const KernelTable* table_avx2() {
   static const KernelTable table =
-      make_table<Avx2>("avx2", GemmKit{kMR, kNR, 512, 96, 4096, pack_a_impl, pack_b_impl, micro_impl, nullptr}, fma_loop);
+      make_table<Avx2, 12>("avx2", Blocking{512, 96, 4096});
   return &table;
 }
 

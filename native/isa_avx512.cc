@@ -122,36 +122,7 @@ void micro_impl(int64_t kc, const float* a, const float* b, float* c, int64_t ld
   }
 }
 
-// Peak throughput probe: 24 independent FMA chains; returns the flops executed.
-double fma_loop(int64_t iters) {
-  __m512 acc[24];
-  for (int i = 0; i < 24; i++) acc[i] = _mm512_set1_ps(0.001f * (float)i);
-  const __m512 x = _mm512_set1_ps(0.999f), y = _mm512_set1_ps(0.001f);
-  for (int64_t it = 0; it < iters; it++) {
-#pragma GCC unroll 24
-    for (int i = 0; i < 24; i++) acc[i] = _mm512_fmadd_ps(acc[i], x, y);
-  }
-  __m512 s = acc[0];
-  for (int i = 1; i < 24; i++) s = _mm512_add_ps(s, acc[i]);
-  volatile float sink = _mm512_reduce_add_ps(s);
-  (void)sink;
-  return (double)iters * 24 * 2 * 16;
-}
-
-struct Avx512 {
-  using V = V512;
-  static constexpr int MR = kMR, NR = kNR;
-  static void pack_a(bool t, int64_t mc, int64_t kc, const float* a, int64_t lda, float* dst) {
-    pack_a_impl(t, mc, kc, a, lda, dst);
-  }
-  static void pack_b(bool t, int64_t kc, int64_t nc, const float* b, int64_t ldb, float* dst) {
-    pack_b_impl(t, kc, nc, b, ldb, dst);
-  }
-  static void micro(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float alpha, float beta, int m,
-                    int n) {
-    micro_impl(kc, a, b, c, ldc, alpha, beta, m, n);
-  }
-};
+using Avx512 = IsaTraits<V512, kMR, kNR, pack_a_impl, pack_b_impl, micro_impl>;
 
 }  // namespace
 
@@ -159,7 +130,7 @@ const KernelTable* table_avx512() {
   // KC = 512: the B micro-panel (64 KiB) streams from L2 fast enough, and a long K block
   // means C is read and written fewer times (measured better than 256-384 on Zen 5).
   static const KernelTable table =
-      make_table<Avx512>("avx512", GemmKit{kMR, kNR, 512, 96, 4096, pack_a_impl, pack_b_impl, micro_impl, nullptr}, fma_loop);
+      make_table<Avx512, 24>("avx512", Blocking{512, 96, 4096});
   return &table;
 }
 

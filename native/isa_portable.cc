@@ -40,38 +40,13 @@ void micro_impl(int64_t kc, const float* a, const float* b, float* c, int64_t ld
   }
 }
 
-double fma_loop(int64_t iters) {
-  float acc[32];
-  for (int i = 0; i < 32; i++) acc[i] = 0.001f * (float)i;
-  for (int64_t it = 0; it < iters; it++)
-    for (int i = 0; i < 32; i++) acc[i] = acc[i] * 0.999f + 0.001f;
-  float s = 0;
-  for (int i = 0; i < 32; i++) s += acc[i];
-  volatile float sink = s;
-  (void)sink;
-  return (double)iters * 32 * 2;
-}
-
-struct Portable {
-  using V = VScalar;
-  static constexpr int MR = kMR, NR = kNR;
-  static void pack_a(bool t, int64_t mc, int64_t kc, const float* a, int64_t lda, float* dst) {
-    pack_a_impl(t, mc, kc, a, lda, dst);
-  }
-  static void pack_b(bool t, int64_t kc, int64_t nc, const float* b, int64_t ldb, float* dst) {
-    pack_b_impl(t, kc, nc, b, ldb, dst);
-  }
-  static void micro(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float alpha, float beta, int m,
-                    int n) {
-    micro_impl(kc, a, b, c, ldc, alpha, beta, m, n);
-  }
-};
+using Portable = IsaTraits<VScalar, kMR, kNR, pack_a_impl, pack_b_impl, micro_impl>;
 
 }  // namespace
 
 const KernelTable* table_portable() {
   static const KernelTable table =
-      make_table<Portable>("portable", GemmKit{kMR, kNR, 256, 128, 4096, pack_a_impl, pack_b_impl, micro_impl, nullptr}, fma_loop);
+      make_table<Portable, 32>("portable", Blocking{256, 128, 4096});
   return &table;
 }
 

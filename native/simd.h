@@ -225,4 +225,23 @@ struct VScalar {
   }
 };
 
+// Peak-throughput probe of the benchmark: kChains independent FMA chains on V, enough to
+// cover the FMA latency on every port; returns the flops executed. Internal linkage, so
+// each ISA unit keeps its own copy, compiled with its own flags.
+template <class V, int kChains>
+static double fma_loop(int64_t iters) {
+  typename V::R acc[kChains];
+  for (int i = 0; i < kChains; i++) acc[i] = V::set1(0.001f * (float)i);
+  const typename V::R x = V::set1(0.999f), y = V::set1(0.001f);
+  for (int64_t it = 0; it < iters; it++) {
+#pragma GCC unroll 32
+    for (int i = 0; i < kChains; i++) acc[i] = V::fmadd(acc[i], x, y);
+  }
+  typename V::R s = acc[0];
+  for (int i = 1; i < kChains; i++) s = V::add(s, acc[i]);
+  volatile float sink = V::reduce_add(s);
+  (void)sink;
+  return (double)iters * kChains * 2 * V::W;
+}
+
 }  // namespace slurry
