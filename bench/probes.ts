@@ -28,6 +28,7 @@ import { scoreContinuations } from '../src/probes/prefix-scorer.js';
 import type { ProbeTokenizer } from '../src/probes/suite.js';
 import { BUILTIN_SUITES } from '../src/probes/registry.js';
 import { runSuite } from '../src/probes/runner.js';
+import { SlurryError } from '../src/util/errors.js';
 import { median } from './util.js';
 
 const CONTEXT = 128;
@@ -36,11 +37,24 @@ async function benchCorpus(): Promise<string> {
   const given = process.env.SLURRY_BENCH_CORPUS;
   if (given) return given;
   const dir = join(tmpdir(), 'slurry-bench-corpus-quick-byte');
-  if (!existsSync(join(dir, 'manifest.json'))) {
+  if (!cachedCorpusOpens(dir)) {
     console.log(`building the quick corpus with a byte vocabulary into ${dir} (once)...`);
     await buildCorpus({ config: presetConfig('quick', { vocabSize: 'byte' }), out: dir, progress: 'silent', force: true });
   }
   return dir;
+}
+
+/** Whether a corpus cached by an earlier bench is there and readable by this slurry. */
+function cachedCorpusOpens(dir: string): boolean {
+  if (!existsSync(join(dir, 'manifest.json'))) return false;
+  try {
+    openCorpus(dir, { verify: 'size' });
+    return true;
+  } catch (err) {
+    if (!(err instanceof SlurryError)) throw err;
+    console.log(`the cached bench corpus is stale (${err.message.split('\n')[0]})`);
+    return false;
+  }
 }
 
 export async function benchProbes(rounds = 3): Promise<void> {

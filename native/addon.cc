@@ -303,6 +303,38 @@ Napi::Value AttentionForward(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+Napi::Value TreeAttentionForward(const Napi::CallbackInfo& info) {
+  Args a(info, "treeAttentionForward");
+  const int64_t n = a.dim(7, "n"), C = a.dim(8, "C"), H = a.dim(9, "H");
+  check_heads(a, C, H);
+  a.require(C > 0, "C must be positive");
+  float* out = a.f32(0, "out", 0);
+  const float* qkv = a.f32(1, "qkv", 0);
+  const int64_t out_rows = (int64_t)info[0].As<Napi::Float32Array>().ElementLength() / C;
+  const int64_t qkv_rows = (int64_t)info[1].As<Napi::Float32Array>().ElementLength() / (3 * C);
+  const int32_t* rows = a.i32(2, "rows", n);
+  const int32_t* span_start = a.i32(3, "spanStart", n);
+  const int32_t* span_len = a.i32(4, "spanLen", n);
+  const int32_t* extra_start = a.i32(5, "extraStart", n + 1);
+  const int32_t* extra = a.i32(6, "extra", 0);
+  const int64_t extra_len = (int64_t)info[6].As<Napi::TypedArray>().ElementLength();
+  a.check_ids(rows, n, "rows", out_rows < qkv_rows ? out_rows : qkv_rows);
+  a.check_ids(extra, extra_len, "extra", qkv_rows);
+  std::vector<bool> taken(out_rows, false);
+  for (int64_t j = 0; j < n; j++) {
+    const std::string at = "[" + std::to_string(j) + "]";
+    a.require(!taken[rows[j]], "rows" + at + " = " + std::to_string(rows[j]) + " is the row of an earlier query");
+    taken[rows[j]] = true;
+    a.require(span_start[j] >= 0 && span_len[j] >= 0 && (int64_t)span_start[j] + span_len[j] <= qkv_rows,
+              "spanStart" + at + " + spanLen" + at + " is outside the " + std::to_string(qkv_rows) + " rows of qkv");
+    a.require(extra_start[j] >= 0 && extra_start[j] <= extra_start[j + 1] && extra_start[j + 1] <= extra_len,
+              "extraStart" + at + ".." + std::to_string(j + 1) + " is not a range of extra's " + std::to_string(extra_len) + " elements");
+    a.require(span_len[j] + extra_start[j + 1] - extra_start[j] > 0, "query " + std::to_string(j) + " has no keys");
+  }
+  if (n > 0) kt().tree_attention_forward(out, qkv, rows, span_start, span_len, extra_start, extra, n, C, H);
+  return info.Env().Undefined();
+}
+
 Napi::Value AttentionBackward(const Napi::CallbackInfo& info) {
   Args a(info, "attentionBackward");
   const int64_t B = a.dim(4, "B"), T = a.dim(5, "T"), C = a.dim(6, "C"), H = a.dim(7, "H");
@@ -496,6 +528,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"layerNormBackward", LayerNormBackward},
       {"attentionForward", AttentionForward},
       {"attentionBackward", AttentionBackward},
+      {"treeAttentionForward", TreeAttentionForward},
       {"geluForward", GeluForward},
       {"geluBackward", GeluBackward},
       {"reluForward", ReluForward},

@@ -513,6 +513,42 @@ struct Fused {
     vec_loop(n, T, [&](int64_t i, int c) { st(row + i, V::zero(), c); });
   }
 
+  // Each (query, head) pair is one task: scores against the listed keys, their softmax,
+  // then the weighted sum of the values, all in vector registers along the head.
+  static void tree_attention_forward(float* out, const float* qkv, const int32_t* rows, const int32_t* span_start,
+                                     const int32_t* span_len, const int32_t* extra_start, const int32_t* extra,
+                                     int64_t n, int64_t C, int64_t H) {
+    const int64_t hs = C / H, C3 = 3 * C;
+    const float scale = 1.0f / std::sqrt((float)hs);
+    int64_t keys_total = 0;
+    for (int64_t j = 0; j < n; j++) keys_total += span_len[j] + extra_start[j + 1] - extra_start[j];
+    const int64_t keys_mean = imax(1, keys_total / imax(1, n));
+    parallel_for(n * H, grain_for(2 * keys_mean * hs), [&](int64_t t0, int64_t t1) {
+      for (int64_t task = t0; task < t1; task++) {
+        const int64_t j = task / H, h = task % H;
+        const int64_t L = span_len[j], X = extra_start[j + 1] - extra_start[j];
+        const int32_t* more = extra + extra_start[j];
+        auto key_row = [&](int64_t u) -> int64_t { return u < L ? span_start[j] + u : more[u - L]; };
+        float* p = scratch(0, size_t(L + X));
+        const float* q = qkv + rows[j] * C3 + h * hs;
+        for (int64_t u = 0; u < L + X; u++) {
+          const float* k = qkv + key_row(u) * C3 + C + h * hs;
+          R acc = V::zero();
+          vec_loop(0, hs, [&](int64_t i, int c) { acc = V::fmadd(ld(q + i, c), ld(k + i, c), acc); });
+          p[u] = V::reduce_add(acc) * scale;
+        }
+        softmax_causal_row(p, L + X, L + X);
+        float* o = out + rows[j] * C + h * hs;
+        vec_loop(0, hs, [&](int64_t i, int c) {
+          R acc = V::zero();
+          for (int64_t u = 0; u < L + X; u++)
+            acc = V::fmadd(V::set1(p[u]), ld(qkv + key_row(u) * C3 + 2 * C + h * hs + i, c), acc);
+          st(o + i, acc, c);
+        });
+      }
+    });
+  }
+
   static void attention_backward(float* dqkv, const float* dout, const float* qkv, const float* att, int64_t B,
                                  int64_t T, int64_t C, int64_t H) {
     const int64_t hs = C / H, C3 = 3 * C;
@@ -584,6 +620,7 @@ KernelTable make_table(const char* isa, Blocking blocks) {
   t.layernorm_backward = F::layernorm_backward;
   t.attention_forward = F::attention_forward;
   t.attention_backward = F::attention_backward;
+  t.tree_attention_forward = F::tree_attention_forward;
   t.gelu_forward = F::gelu_forward;
   t.gelu_backward = F::gelu_backward;
   t.relu_forward = F::relu_forward;

@@ -25,6 +25,9 @@ struct KernelTable {
   void (*attention_forward)(float* out, float* att, const float* qkv, int64_t B, int64_t T, int64_t C, int64_t H);
   void (*attention_backward)(float* dqkv, const float* dout, const float* qkv, const float* att, int64_t B, int64_t T,
                              int64_t C, int64_t H);
+  void (*tree_attention_forward)(float* out, const float* qkv, const int32_t* rows, const int32_t* span_start,
+                                 const int32_t* span_len, const int32_t* extra_start, const int32_t* extra, int64_t n,
+                                 int64_t C, int64_t H);
   void (*gelu_forward)(float* out, const float* inp, int64_t n);
   void (*gelu_backward)(float* dinp, const float* inp, const float* dout, int64_t n);
   void (*relu_forward)(float* out, const float* inp, int64_t n);

@@ -76,6 +76,19 @@ export interface Kernels {
   attentionForward(out: Buf, att: Buf, qkv: Buf, B: number, T: number, C: number, H: number): void;
   /** Accumulates dqkv [B, T, 3C] from dout [B, T, C] using the saved att and qkv. */
   attentionBackward(dqkv: Buf, dout: Buf, qkv: Buf, att: Buf, B: number, T: number, C: number, H: number): void;
+  /**
+   * Multi-head attention of chosen query rows over keys each query lists (inference only:
+   * the prefix scorer's tree attention, where a trie node attends to its context and to
+   * its ancestors). qkv [R, 3C] is packed as in attentionForward. Query j < n is row
+   * rows[j]; its keys and values are the rows spanStart[j] .. spanStart[j] + spanLen[j] - 1
+   * (a contiguous block: the context), then the rows extra[extraStart[j] .. extraStart[j+1]-1].
+   * Every query has at least one key, and no two queries share a row. out [R, C]: row
+   * rows[j] = concat_h softmax(q_h K_h^T / sqrt(C/H)) V_h; other rows are not touched.
+   */
+  treeAttentionForward(
+    out: Buf, qkv: Buf, rows: Int32Array, spanStart: Int32Array, spanLen: Int32Array,
+    extraStart: Int32Array, extra: Int32Array, n: number, C: number, H: number,
+  ): void;
 
   /** GELU, tanh approximation (GPT-2): 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))). */
   geluForward(out: Buf, inp: Buf, n: number): void;

@@ -7,8 +7,8 @@
  * (context length + depth - 1) that attends to the context and to its own ancestors only
  * ("tree attention", as in speculative decoding). A batch holds several requests: their
  * contexts run as an ordinary causal batch [B, T] (the backend's attention kernel), their
- * trie nodes as extra rows whose attention to the context is two GEMMs per request and
- * head, and whose attention to their (few) ancestors is a short loop. Linear layers,
+ * trie nodes as extra rows that attend to their context and their (few) ancestors (the
+ * backend's tree-attention kernel, one call per layer for the whole batch). Linear layers,
  * LayerNorms and the MLP run once over all rows. Only nodes with children are run through
  * the model (a leaf's probability comes from its parent), and only the rows whose next
  * token is scored go through the unembedding.
@@ -17,7 +17,6 @@
  * two on every config variant.
  */
 import { BufferPool } from '../engine/buffer-pool.js';
-import type { Buf, Kernels } from '../engine/kernels.js';
 import { Tensor } from '../engine/tensor.js';
 import type { GPT } from '../model/gpt.js';
 
@@ -154,11 +153,9 @@ function scoreBatch(model: GPT, batch: Prepared[], pool: BufferPool, withArgmax:
   const ctxRows = B * T;
   // Row of each forwarded node, per request; node rows follow the context rows.
   const rowOf: Int32Array[] = [];
-  const nodeStart: number[] = [];
   let N = 0;
   for (const p of batch) {
     const rows = new Int32Array(p.trie.token.length).fill(-1);
-    nodeStart.push(ctxRows + N);
     for (const i of p.forwarded) rows[i] = ctxRows + N++;
     rowOf.push(rows);
   }
@@ -190,14 +187,15 @@ function scoreBatch(model: GPT, batch: Prepared[], pool: BufferPool, withArgmax:
   const norm = (x: Tensor, name: string) => (c.layer_norm ? g.layerNorm(x, p(`${name}.weight`), p(`${name}.bias`), c.layer_norm_epsilon) : x);
   const act = (x: Tensor) => (c.activation_function === 'relu' ? g.relu(x) : g.gelu(x));
   const attOut = new Tensor(pool.take(R * C, dtype), [R, C]);
+  // One size for every pass (B T <= maxRows), so the pool hands the same buffer back.
   const attScratch = pool.take(Math.max(B * H * T * T, maxRows * H * model.config.n_positions), dtype);
-  const scratch = treeScratch(pool, dtype, Math.max(maxRows, N), model.config.n_positions);
+  const keys = treeKeys(batch, rowOf, T);
   let x = x0;
   for (let l = 0; l < c.n_layer; l++) {
     const h = `transformer.h.${l}`;
     const qkv = g.linear(norm(x, `${h}.ln_1`), p(`${h}.attn.c_attn.weight`), p(`${h}.attn.c_attn.bias`));
     g.k.attentionForward(attOut.data.subarray(0, ctxRows * C), attScratch, qkv.data.subarray(0, ctxRows * 3 * C), B, T, C, H);
-    batch.forEach((pr, b) => treeAttention(g.k, scratch, qkv.data, attOut.data, pr, rowOf[b], nodeStart[b], b * T, C, H));
+    g.k.treeAttentionForward(attOut.data, qkv.data, keys.rows, keys.spanStart, keys.spanLen, keys.extraStart, keys.extra, N, C, H);
     x = g.add(x, g.linear(attOut, p(`${h}.attn.c_proj.weight`), p(`${h}.attn.c_proj.bias`)));
     const hidden = act(g.linear(norm(x, `${h}.ln_2`), p(`${h}.mlp.c_fc.weight`), p(`${h}.mlp.c_fc.bias`)));
     x = g.add(x, g.linear(hidden, p(`${h}.mlp.c_proj.weight`), p(`${h}.mlp.c_proj.bias`)));
@@ -256,98 +254,42 @@ function scoreBatch(model: GPT, batch: Prepared[], pool: BufferPool, withArgmax:
     });
   });
   g.release();
-  for (const buf of [x0.data, attOut.data, attScratch, gathered.data, lse, unused, scratch.scores, scratch.probs, scratch.lse, scratch.losses, scratch.ones]) pool.give(buf);
+  for (const buf of [x0.data, attOut.data, attScratch, gathered.data, lse, unused]) pool.give(buf);
   return out;
 }
 
-/** Buffers tree attention reuses across requests and layers. */
-interface TreeScratch {
-  /** Scores, then softmax over the context, [nodes, context]. */
-  scores: Buf;
-  probs: Buf;
-  lse: Buf;
-  losses: Buf;
-  ones: Buf;
-  zeros: Int32Array;
-}
-
-function treeScratch(pool: BufferPool, dtype: 'f32' | 'f64', rows: number, context: number): TreeScratch {
-  const ones = pool.take(rows, dtype);
-  ones.fill(1);
-  return {
-    scores: pool.take(rows * context, dtype),
-    probs: pool.take(rows * context, dtype),
-    lse: pool.take(rows, dtype),
-    losses: pool.take(rows, dtype),
-    ones,
-    zeros: new Int32Array(rows),
-  };
-}
-
 /**
- * Attention of one request's forwarded trie nodes over its context and over each node's
- * ancestors and itself; writes the nodes' rows of `out`. The context part runs on the
- * backend: scores by GEMM, their row softmax and log-sum-exp by the cross-entropy kernels
- * (forward gives the log-sum-exp; backward with unit weights gives softmax minus the
- * target's one-hot, and the one-hot is added back), values by GEMM. The ancestors (a few
- * per node: tries are shallow) are a short loop, merged by log-sum-exp.
+ * The keys of every forwarded trie node of a batch, in the backend's tree-attention layout:
+ * its request's context rows (a contiguous block), then its ancestors and itself.
  */
-function treeAttention(
-  k: Kernels, sc: TreeScratch, qkv: Buf, out: Buf,
-  pr: Prepared, rowOf: Int32Array, firstRow: number, ctxFirstRow: number, C: number, H: number,
-): void {
-  const n = pr.forwarded.length;
-  if (n === 0) return;
-  const P = pr.req.context.length;
-  const hs = C / H;
-  const C3 = 3 * C;
-  const scale = 1 / Math.sqrt(hs);
-  const maxDepth = Math.max(...pr.forwarded.map((i) => pr.trie.depth[i]));
-  const own = new Float64Array(maxDepth);
-  const ownRows = new Int32Array(maxDepth);
-  const probs = sc.probs.subarray(0, n * P);
-  for (let h = 0; h < H; h++) {
-    const qOff = firstRow * C3 + h * hs;
-    // Context scores [n, P], their softmax and log-sum-exp, and softmax V [n, hs] into out.
-    k.gemm(false, true, n, P, hs, scale, qkv.subarray(qOff), C3, qkv.subarray(ctxFirstRow * C3 + C + h * hs), C3, 0, sc.scores, P);
-    k.crossEntropyForward(sc.losses, sc.lse, sc.scores, sc.zeros, n, P, -1);
-    probs.fill(0);
-    k.crossEntropyBackward(probs, sc.scores, sc.lse, sc.zeros, sc.ones, n, P, -1);
-    for (let j = 0; j < n; j++) probs[j * P] += 1;
-    k.gemm(false, false, n, hs, P, 1, probs, P, qkv.subarray(ctxFirstRow * C3 + 2 * C + h * hs), C3, 0, out.subarray(firstRow * C + h * hs), C);
-    for (let j = 0; j < n; j++) {
-      const q = qOff + j * C3;
-      // Scores against the node itself and its ancestors, nearest first.
-      let d = 0;
-      for (let a = pr.forwarded[j]; a >= 0; a = pr.trie.parent[a]) {
-        const key = rowOf[a] * C3 + C + h * hs;
-        // Four partial sums: shorter dependency chains than one running sum.
-        let d0 = 0, d1 = 0, d2 = 0, d3 = 0;
-        let e = 0;
-        for (; e + 3 < hs; e += 4) {
-          d0 += qkv[q + e] * qkv[key + e];
-          d1 += qkv[q + e + 1] * qkv[key + e + 1];
-          d2 += qkv[q + e + 2] * qkv[key + e + 2];
-          d3 += qkv[q + e + 3] * qkv[key + e + 3];
-        }
-        for (; e < hs; e++) d0 += qkv[q + e] * qkv[key + e];
-        own[d] = (d0 + d1 + d2 + d3) * scale;
-        ownRows[d++] = rowOf[a];
-      }
-      // Total log-sum-exp over context and ancestors; the context block's share is exp(lse_ctx - total).
-      const lseCtx = sc.lse[j];
-      let max = lseCtx;
-      for (let u = 0; u < d; u++) if (own[u] > max) max = own[u];
-      let sum = Math.exp(lseCtx - max);
-      for (let u = 0; u < d; u++) sum += own[u] = Math.exp(own[u] - max);
-      const ctxShare = Math.exp(lseCtx - max) / sum;
-      const o = (firstRow + j) * C + h * hs;
-      for (let e = 0; e < hs; e++) out[o + e] *= ctxShare;
-      for (let u = 0; u < d; u++) {
-        const w = own[u] / sum;
-        const v = ownRows[u] * C3 + 2 * C + h * hs;
-        for (let e = 0; e < hs; e++) out[o + e] += w * qkv[v + e];
-      }
+interface TreeKeys {
+  rows: Int32Array;
+  spanStart: Int32Array;
+  spanLen: Int32Array;
+  extraStart: Int32Array;
+  extra: Int32Array;
+}
+
+function treeKeys(batch: readonly Prepared[], rowOf: readonly Int32Array[], T: number): TreeKeys {
+  const rows: number[] = [];
+  const spanStart: number[] = [];
+  const spanLen: number[] = [];
+  const extraStart: number[] = [0];
+  const extra: number[] = [];
+  batch.forEach((pr, b) => {
+    for (const i of pr.forwarded) {
+      rows.push(rowOf[b][i]);
+      spanStart.push(b * T);
+      spanLen.push(pr.req.context.length);
+      for (let a = i; a >= 0; a = pr.trie.parent[a]) extra.push(rowOf[b][a]);
+      extraStart.push(extra.length);
     }
-  }
+  });
+  return {
+    rows: Int32Array.from(rows),
+    spanStart: Int32Array.from(spanStart),
+    spanLen: Int32Array.from(spanLen),
+    extraStart: Int32Array.from(extraStart),
+    extra: Int32Array.from(extra),
+  };
 }

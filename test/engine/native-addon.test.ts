@@ -59,6 +59,28 @@ nativeSuite('native addon', (addon) => {
     });
     assert.throws(() => addon.crossEntropyForward(f(2), f(2), f(6), Int32Array.of(-1, 3), 2, 3, -1), { name: 'RangeError', message: /targets\[1\] = 3 is outside \[0, 3\)/ });
     assert.throws(() => addon.attentionForward(f(30), f(30), f(90), 1, 1, 10, 3), { name: 'RangeError', message: /C = 10 is not a multiple of H = 3/ });
+    const i32 = (...xs: number[]) => Int32Array.from(xs);
+    // qkv of 3 rows (C = 2): a key row past the end, a span past the end, a query without keys
+    assert.throws(() => addon.treeAttentionForward(f(6), f(18), i32(0), i32(0), i32(1), i32(0, 1), i32(3), 1, 2, 1), {
+      name: 'RangeError',
+      message: 'treeAttentionForward: extra[0] = 3 is outside [0, 3)',
+    });
+    assert.throws(() => addon.treeAttentionForward(f(6), f(18), i32(0), i32(2), i32(2), i32(0, 0), i32(), 1, 2, 1), {
+      name: 'RangeError',
+      message: /spanStart\[0\] \+ spanLen\[0\] is outside the 3 rows of qkv/,
+    });
+    assert.throws(() => addon.treeAttentionForward(f(6), f(18), i32(1, 1), i32(0, 0), i32(1, 1), i32(0, 0, 0), i32(), 2, 2, 1), {
+      name: 'RangeError',
+      message: /rows\[1\] = 1 is the row of an earlier query/,
+    });
+    assert.throws(() => addon.treeAttentionForward(f(6), f(18), i32(0), i32(0), i32(0), i32(0, 0), i32(), 1, 2, 1), {
+      name: 'RangeError',
+      message: /query 0 has no keys/,
+    });
+    assert.throws(() => addon.treeAttentionForward(f(6), f(18), i32(0), i32(0), i32(1), i32(0, 2), i32(1), 1, 2, 1), {
+      name: 'RangeError',
+      message: /extraStart\[0\]\.\.1 is not a range of extra's 1 elements/,
+    });
   });
 
   test('setThreads changes the pool size; setIsa switches paths and refuses unknown ones', () => {

@@ -126,6 +126,29 @@ nativeSuite('native kernels', (addon) => {
     }
   });
 
+  test('tree attention: queries over a context block plus listed rows', () => {
+    const rng = new Rng('kernels/tree-attention');
+    // [R rows of qkv, C, H, n queries]: head sizes 1..64, contexts 0..R, lists of 0..R rows
+    const shapes = [[1, 8, 2, 1], [5, 12, 3, 4], [40, 64, 2, 17], [70, 128, 4, 65], [130, 96, 3, 129], [9, 3, 3, 3]];
+    for (const [R, C, H, n] of shapes) {
+      const qkv = randomF32(rng, R * 3 * C);
+      const rows = Int32Array.from(rng.shuffle(Array.from({ length: R }, (_, i) => i)).slice(0, n));
+      const spanLen = Int32Array.from({ length: n }, (_, j) => (j % 3 === 2 ? 0 : rng.int(R + 1)));
+      const spanStart = Int32Array.from(spanLen, (len) => rng.int(R - len + 1));
+      const counts = Array.from(spanLen, (len) => (len === 0 ? 1 : 0) + rng.int(Math.min(R, 6)));
+      const extraStart = Int32Array.from([0, ...counts.map((_, j) => counts.slice(0, j + 1).reduce((a, b) => a + b, 0))]);
+      const extra = randomIds(rng, extraStart[n], R);
+      const out0 = randomF32(rng, R * C);
+      const want = f64(out0);
+      ref.treeAttentionForward(want, f64(qkv), rows, spanStart, spanLen, extraStart, extra, n, C, H);
+      forEachIsa(addon, (isa) => {
+        const out = copy(out0);
+        addon.treeAttentionForward(out, qkv, rows, spanStart, spanLen, extraStart, extra, n, C, H);
+        assertClose(out, want, sumTol(R + 6) * 16, `${isa} treeAttentionForward R=${R} C=${C} H=${H} n=${n}`);
+      });
+    }
+  });
+
   test('gelu and relu forward and backward', () => {
     const rng = new Rng('kernels/activations');
     for (const n of [...SIZES, 4099, 20000]) {

@@ -133,6 +133,36 @@ export const referenceKernels: Kernels = {
     }
   },
 
+  treeAttentionForward(out, qkv, rows, spanStart, spanLen, extraStart, extra, n, C, H) {
+    const hs = C / H;
+    const scale = 1 / Math.sqrt(hs);
+    const C3 = 3 * C;
+    for (let j = 0; j < n; j++) {
+      const L = spanLen[j];
+      const keys = [...Array.from({ length: L }, (_, u) => spanStart[j] + u), ...extra.subarray(extraStart[j], extraStart[j + 1])];
+      const p = new Float64Array(keys.length);
+      for (let h = 0; h < H; h++) {
+        const q = rows[j] * C3 + h * hs;
+        let max = -Infinity;
+        keys.forEach((row, u) => {
+          const k = row * C3 + C + h * hs;
+          let dot = 0;
+          for (let i = 0; i < hs; i++) dot += qkv[q + i] * qkv[k + i];
+          p[u] = dot * scale;
+          if (p[u] > max) max = p[u];
+        });
+        let sum = 0;
+        for (let u = 0; u < keys.length; u++) sum += p[u] = Math.exp(p[u] - max);
+        const o = rows[j] * C + h * hs;
+        for (let i = 0; i < hs; i++) out[o + i] = 0;
+        keys.forEach((row, u) => {
+          const v = row * C3 + 2 * C + h * hs;
+          for (let i = 0; i < hs; i++) out[o + i] += (p[u] / sum) * qkv[v + i];
+        });
+      }
+    }
+  },
+
   attentionBackward(dqkv, dout, qkv, att, B, T, C, H) {
     const hs = C / H;
     const scale = 1 / Math.sqrt(hs);
