@@ -1,27 +1,18 @@
 #!/usr/bin/env python3
 """An independent GPT-2 forward pass in PyTorch over a slurry checkpoint directory, with the
 semantics of Hugging Face's GPT2LMHeadModel (Conv1D weights [in, out], pre-LayerNorm blocks,
-gelu_new, tied or untied unembedding). Reads model.safetensors with the standard library
-and numpy, prints the log-probability of each token after the first as a JSON list.
+gelu_new, tied or untied unembedding). Reads model.safetensors with e2e/safetensors_np.py, prints the log-probability of each token after the first as a JSON list.
 
     gpt2_score.py CHECKPOINT_DIR '[id, id, ...]'
 """
-import json, math, struct, sys
-import numpy as np
+import json, math, sys
 import torch
 import torch.nn.functional as F
+from safetensors_np import read_safetensors
 
 ckpt, ids = sys.argv[1], json.loads(sys.argv[2])
 cfg = json.load(open(f"{ckpt}/config.json"))
-raw = open(f"{ckpt}/model.safetensors", "rb").read()
-(n,) = struct.unpack("<Q", raw[:8])
-header = json.loads(raw[8:8 + n])
-W = {}
-for name, e in header.items():
-    if name == "__metadata__":
-        continue
-    a, b = e["data_offsets"]
-    W[name] = torch.from_numpy(np.frombuffer(raw[8 + n + a:8 + n + b], dtype=np.float32).reshape(e["shape"]).copy()).double()
+W = {name: torch.from_numpy(a).double() for name, a in read_safetensors(f"{ckpt}/model.safetensors").items()}
 
 C, H, L = cfg["n_embd"], cfg["n_head"], cfg["n_layer"]
 eps = cfg.get("layer_norm_epsilon", 1e-5)

@@ -9,31 +9,17 @@ Usage: grok_parity.py CHECKPOINT_DIR SPLIT_JSON STEPS N_HEAD WEIGHT_DECAY
 """
 import json
 import math
-import struct
 import sys
 
-import numpy as np
 import torch
+
+from safetensors_np import read_safetensors
 
 ckpt, split_path, steps, n_head, wd = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
 torch.set_num_threads(2)
 
 
-def load_safetensors(path):
-    raw = open(path, "rb").read()
-    n = struct.unpack("<Q", raw[:8])[0]
-    header = json.loads(raw[8:8 + n])
-    out = {}
-    for name, entry in header.items():
-        if name == "__metadata__":
-            continue
-        s, e = entry["data_offsets"]
-        data = np.frombuffer(raw[8 + n + s:8 + n + e], dtype=np.float32).reshape(entry["shape"]).copy()
-        out[name] = torch.nn.Parameter(torch.tensor(data))
-    return out
-
-
-P = load_safetensors(ckpt + "/model.safetensors")
+P = {name: torch.nn.Parameter(torch.tensor(a)) for name, a in read_safetensors(ckpt + "/model.safetensors").items()}
 split = json.load(open(split_path))
 tokens = torch.tensor(split["tokens"]).view(-1, 3)
 labels = torch.tensor(split["labels"])

@@ -10,7 +10,7 @@ import { runPaths } from '../run/layout.js';
 import type { ProbeRecord, SampleRecord } from '../run/records.js';
 import { SlurryError } from '../util/errors.js';
 import { parseWith } from '../util/schema.js';
-import { readJsonl } from './jsonl.js';
+import { readJsonlStrict } from '../util/jsonl.js';
 import { checkpointIndexSchema, metricsRecordSchema, probeRecordSchema, sampleRecordSchema, trainRecordSchema, valRecordSchema } from './run-schemas.js';
 
 export type TrainLine = z.output<typeof trainRecordSchema>;
@@ -42,13 +42,13 @@ export function loadRun(run: string): RunData {
     throw new SlurryError(`${run}: neither metrics.jsonl nor probes.jsonl found; is this a run directory? (\`slurry train\` writes one)`);
   }
   const warnings: string[] = [];
-  const metrics = present.metrics ? readJsonl(p.metrics, metricsRecordSchema) : [];
+  const metrics = present.metrics ? readJsonlStrict(p.metrics, metricsRecordSchema) : [];
   const train = lastPerKey(metrics.filter((r): r is TrainLine => r.type === 'train'), (r) => String(r.step), 'metrics.jsonl train records', warnings);
   const val = lastPerKey(metrics.filter((r): r is ValLine => r.type === 'val'), (r) => String(r.step), 'metrics.jsonl validation records', warnings);
   const probes = present.probes
-    ? lastPerKey(readJsonl(p.probes, probeRecordSchema), (r) => `${r.suite}@${r.step}`, 'probes.jsonl (suite, step) records', warnings)
+    ? lastPerKey(readJsonlStrict(p.probes, probeRecordSchema), (r) => `${r.suite}@${r.step}`, 'probes.jsonl (suite, step) records', warnings)
     : [];
-  const samples = present.samples ? lastPerKey(readJsonl(p.samples, sampleRecordSchema), (r) => String(r.step), 'samples.jsonl records', warnings) : [];
+  const samples = present.samples ? lastPerKey(readJsonlStrict(p.samples, sampleRecordSchema), (r) => String(r.step), 'samples.jsonl records', warnings) : [];
   const checkpoints = present.checkpointIndex ? parseWith(checkpointIndexSchema, readJson(p.checkpointIndex), p.checkpointIndex).checkpoints : [];
   checkTokensAgree(probes, warnings);
   return {

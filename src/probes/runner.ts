@@ -87,7 +87,6 @@ export function recordedKeys(file: string, keyOf: (row: Record<string, unknown>)
 
 const probeKey = (step: unknown, suite: unknown) => (typeof step === 'number' && typeof suite === 'string' ? `${step}/${suite}` : null);
 
-/** Loads a checkpoint's weights, after checking its files against its manifest when it has one. */
 /** The corpus directory a run was trained on (RUN/config.json `corpus`). */
 export function runCorpus(run: string): string {
   const path = runPaths(run).config;

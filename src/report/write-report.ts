@@ -10,7 +10,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { analyzeRun, type AnalyzeOptions } from '../analysis/analyze-run.js';
 import { compareRuns } from '../analysis/compare.js';
 import { EXPOSURE_SUITES } from '../analysis/facts.js';
-import { readJsonl } from '../analysis/jsonl.js';
+import { readJsonlStrict } from '../util/jsonl.js';
 import { sampleRecordSchema } from '../analysis/run-schemas.js';
 import { ANALYSIS_VERSION, type Analysis } from '../analysis/types.js';
 import { runPaths } from '../run/layout.js';
@@ -171,7 +171,7 @@ function readSamples(run: string): SampleRecord[] {
   const file = runPaths(run).samples;
   if (!existsSync(file)) return [];
   const byStep = new Map<number, SampleRecord>();
-  for (const r of readJsonl(file, sampleRecordSchema)) byStep.set(r.step, r);
+  for (const r of readJsonlStrict(file, sampleRecordSchema)) byStep.set(r.step, r);
   return [...byStep.values()].sort((a, b) => a.step - b.step);
 }
 

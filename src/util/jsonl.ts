@@ -9,7 +9,7 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, st
 import { dirname } from 'node:path';
 import type { z } from 'zod';
 import { SlurryError } from './errors.js';
-import { fieldPath } from './schema.js';
+import { describeIssues } from './schema.js';
 
 /** What to do with a row that is not valid JSON or not the expected shape. */
 export type BadRowPolicy = 'refuse' | 'skip';
@@ -41,9 +41,7 @@ export function parseJsonl<S extends z.ZodType>(text: string, schema: S, file: s
         out.rows.push({ value: result.data, line: i + 1 });
         continue;
       }
-      problem = result.error.issues
-        .map((issue) => `${issue.path.length ? `field "${fieldPath(issue.path)}": ` : ''}${issue.message}`)
-        .join('; ');
+      problem = describeIssues(result.error).join('; ');
     } catch (err) {
       const torn = i === lines.length - 1 && !text.endsWith('\n') ? '; the last line is incomplete: is a writer still running?' : '';
       problem = `not valid JSON (${(err as Error).message}${torn})`;
@@ -57,6 +55,11 @@ export function parseJsonl<S extends z.ZodType>(text: string, schema: S, file: s
 /** The rows of JSONL text, every one valid (the first bad row throws, naming file:line). */
 export function parseJsonlStrict<S extends z.ZodType>(text: string, schema: S, file: string): z.output<S>[] {
   return parseJsonl(text, schema, file, 'refuse').rows.map((r) => r.value);
+}
+
+/** The rows of a JSONL file, every one valid (a missing file or a bad row throws, naming it). */
+export function readJsonlStrict<S extends z.ZodType>(file: string, schema: S): z.output<S>[] {
+  return readJsonlFile(file, schema, 'refuse').rows.map((r) => r.value);
 }
 
 /** Reads and parses a JSONL file; a missing file is an error naming it. */

@@ -10,15 +10,19 @@ import { SlurryError } from './errors.js';
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => {
+  throw new SlurryError(describeIssues(result.error).map((line) => `${where}: ${line}`).join('\n'));
+}
+
+/** Each issue of a failed parse as `field "a.b[2]": what was expected` (unknown keys named). */
+export function describeIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => {
     const path = fieldPath(issue.path);
     const keys = issue.code === 'unrecognized_keys' ? ` (${(issue as { keys: string[] }).keys.join(', ')})` : '';
-    return `${where}: ${path ? `field "${path}": ` : ''}${issue.message}${keys}`;
+    return `${path ? `field "${path}": ` : ''}${issue.message}${keys}`;
   });
-  throw new SlurryError(lines.join('\n'));
 }
 
 /** A zod issue path as `sources[2].kind`. */
-export function fieldPath(path: readonly PropertyKey[]): string {
+function fieldPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
 }
