@@ -143,15 +143,16 @@ function artifactSchema(path: string): z.ZodType {
 }
 
 /**
- * Removes probe items whose full text (prompt + answer) occurs as a training sentence —
- * possible only by coincidence with natural text (a short sum like "3 4 7" in a code
- * line); the count is reported.
+ * Removes probe items whose full text (prompt + answer, or a pair's good sentence) occurs
+ * as a training sentence — possible only by coincidence with natural text (a short sum like
+ * "3 4 7" in a code line, a common sentence in two Brown samples); the count is reported.
  */
 function dropSeenItems(a: Artifact, index: SentenceIndex): { artifact: Artifact; removed: number } {
   const heldOut = Object.values(PROBE_FILES).some((p) => p.path === a.path && p.heldOut);
   if (!heldOut || !('jsonl' in a.content)) return { artifact: a, removed: 0 };
   const kept = a.content.jsonl.filter((r) => {
-    const item = r as { prompt?: unknown; answer?: unknown };
+    const item = r as { prompt?: unknown; answer?: unknown; sentence_good?: unknown };
+    if (typeof item.sentence_good === 'string') return !index.has(item.sentence_good);
     return !(typeof item.prompt === 'string' && typeof item.answer === 'string' && index.has(item.prompt + item.answer));
   });
   return { artifact: { path: a.path, content: { jsonl: kept } }, removed: a.content.jsonl.length - kept.length };

@@ -103,6 +103,20 @@ export const CodeProbe = z.strictObject({
 });
 export type CodeProbe = z.infer<typeof CodeProbe>;
 
+/**
+ * A minimal pair cut from a held-out Brown sentence (knowledge/natural-pairs.ts): the good
+ * sentence as written, the bad one with one word changed. Neither occurs in training.
+ */
+export const NaturalPairProbe = z.strictObject({
+  id: z.string().min(1),
+  UID: z.string().min(1),
+  /** 1 when the good sentence's changed word is the plural (or participle) form. */
+  polarity: z.union([z.literal(0), z.literal(1)]),
+  sentence_good: z.string().min(1),
+  sentence_bad: z.string().min(1),
+});
+export type NaturalPairProbe = z.infer<typeof NaturalPairProbe>;
+
 const formOrNull = z.string().min(1).nullable();
 
 /**
@@ -134,7 +148,8 @@ export const Lexicon = z.strictObject({
 export type Lexicon = z.infer<typeof Lexicon>;
 
 /**
- * The probe files. `heldOut` files promise that no item's text (prompt + answer) occurs
+ * The probe files. `heldOut` files promise that no item's text (prompt + answer, or a pair's
+ * good sentence) occurs
  * in training; the build checks it against the sentence index and leaves out any item
  * that does (counted in its log).
  */
@@ -144,6 +159,7 @@ export const PROBE_FILES = {
   twohop: { path: 'probes/twohop.jsonl', schema: TwoHopProbe, heldOut: true },
   arithmetic: { path: 'probes/arithmetic.jsonl', schema: ArithmeticProbe, heldOut: true },
   code: { path: 'probes/code.jsonl', schema: CodeProbe, heldOut: true },
+  syntax_natural: { path: 'probes/syntax_natural.jsonl', schema: NaturalPairProbe, heldOut: true },
 } as const;
 export type ProbeFileName = keyof typeof PROBE_FILES;
 export type ProbeItem<K extends ProbeFileName> = z.infer<(typeof PROBE_FILES)[K]['schema']>;

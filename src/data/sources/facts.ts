@@ -21,11 +21,55 @@ const Options = z
     zipfExponent: z.number().positive().default(1),
     unseenFraction: z.number().min(0).max(0.9).default(0.1),
     statementsPerDocument: z.number().int().positive().default(8),
+    /**
+     * How statements are gathered into documents: `subject`, each document about one
+     * entity, one statement per relation it still has to state (a short encyclopedia entry:
+     * the entity's name recurs within the context, as it does in natural text); `shuffled`,
+     * statements about unrelated entities side by side.
+     */
+    grouping: z.enum(['subject', 'shuffled']).default('shuffled'),
     headMin: z.number().int().positive().default(50),
     torsoMin: z.number().int().positive().default(10),
   })
   .refine((o) => o.torsoMin < o.headMin, { message: 'torsoMin must be below headMin', path: ['torsoMin'] });
 type Options = z.infer<typeof Options>;
+
+interface Statement {
+  text: string;
+  fact: string;
+  /** The entity the statement is about: the relation's domain and the subject's key. */
+  entity: string;
+  relation: string;
+}
+
+function chunked<T>(xs: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
+  return out;
+}
+
+/**
+ * Entity entries: each entity's statements, shuffled within each relation, dealt into
+ * entries of at most one statement per relation (sentence order shuffled too, so no
+ * relation always comes first), then all entries shuffled. Every statement is used once,
+ * so exposure counts are unchanged.
+ */
+export function entityEntries<S extends { entity: string; relation: string }>(statements: readonly S[], rng: Rng): S[][] {
+  const byEntity = new Map<string, Map<string, S[]>>();
+  for (const s of statements) {
+    const relations = byEntity.get(s.entity) ?? new Map<string, S[]>();
+    const list = relations.get(s.relation) ?? [];
+    list.push(s);
+    relations.set(s.relation, list);
+    byEntity.set(s.entity, relations);
+  }
+  const entries: S[][] = [];
+  for (const relations of byEntity.values()) {
+    const queues = [...relations.values()].map((q) => rng.shuffle([...q]));
+    for (let k = 0; queues.some((q) => k < q.length); k++) entries.push(rng.shuffle(queues.filter((q) => k < q.length).map((q) => q[k]!)));
+  }
+  return rng.shuffle(entries);
+}
 
 export function templatesOf(relation: string) {
   const t = FACT_TEMPLATES[relation];
@@ -46,23 +90,23 @@ export const facts: Source<Options> = {
     const kb = ctx.knowledge();
     const all = kb.relations.flatMap((r) => r.facts);
     const plan = planExposure(all, opts, Rng.derive(ctx.seed, 'facts/exposure'));
-    const statements: { text: string; fact: string }[] = [];
+    const statements: Statement[] = [];
     for (const f of all) {
       const train = templatesOf(f.relation).train;
       const start = hashString(f.id) % train.length;
       const n = plan.get(f.id)!;
-      for (let i = 0; i < n; i++) statements.push({ text: render(train[(start + i) % train.length]!, f.subject, f.object), fact: f.id });
+      for (let i = 0; i < n; i++)
+        statements.push({ text: render(train[(start + i) % train.length]!, f.subject, f.object), fact: f.id, entity: `${f.relation.split('_')[0]}:${f.key}`, relation: f.relation });
     }
-    Rng.derive(ctx.seed, 'facts/order').shuffle(statements);
-    const docs: Document[] = [];
-    for (let i = 0; i < statements.length; i += opts.statementsPerDocument) {
-      const chunk = statements.slice(i, i + opts.statementsPerDocument);
-      docs.push({
-        id: `facts-${String(docs.length).padStart(6, '0')}`,
+    const rng = Rng.derive(ctx.seed, 'facts/order');
+    const chunks = opts.grouping === 'subject' ? entityEntries(statements, rng) : chunked(rng.shuffle(statements), opts.statementsPerDocument);
+    const docs = chunks.map(
+      (chunk, i): Document => ({
+        id: `facts-${String(i).padStart(6, '0')}`,
         text: chunk.map((s) => s.text).join(' '),
         facts: chunk.map((s) => s.fact),
-      });
-    }
+      }),
+    );
     return docs;
   },
   artifacts(opts, ctx) {

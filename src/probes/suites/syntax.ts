@@ -1,7 +1,11 @@
 /**
- * `syntax`: BLiMP-format minimal pairs built from the corpus's own vocabulary (words and
- * forms attested in Brown), nine paradigms (syntax-paradigms.ts), scored by whole-sentence
- * log-probability (pairs.ts): accuracy and mean margin, overall and per paradigm.
+ * `syntax`: BLiMP-format minimal pairs, scored by whole-sentence log-probability (pairs.ts):
+ * accuracy and mean margin, overall and per paradigm. Nine paradigms fill templates with
+ * the corpus's own vocabulary (words and forms attested in Brown: syntax-paradigms.ts);
+ * four are cut from real Brown sentences that are not in training, one word changed
+ * (data/knowledge/natural-pairs.ts). Template sentences are often implausible ("The
+ * difficult answer remembers."), so a small model's preference there can rest on word
+ * frequency; natural ones are what a model that learned agreement from prose gets right.
  *
  * How the item set is made, per paradigm (deterministic in the seed):
  * 1. Candidate pairs alternate the paradigm's two polarities.
@@ -13,13 +17,14 @@
  *    this the preference cancels within every paradigm (mean Δ is exactly 0).
  */
 import { splitSentences } from '../../data/sentence-index.js';
-import { readLexicon } from '../../data/probe-files.js';
+import { readLexicon, readProbeItems } from '../../data/probe-files.js';
 import { Rng } from '../../util/rng.js';
 import { pairId, PairItem as PairSchema, type PairItem } from '../items.js';
 import { readJsonlFile } from '../../util/jsonl.js';
 import { pairSuite, preparePairs } from '../pairs.js';
 import type { BuildContext, SuiteDefinition } from '../suite.js';
 import { PARADIGMS } from './syntax-paradigms.js';
+import { NATURAL_PARADIGMS } from '../../data/knowledge/natural-pairs.js';
 import { selectWords } from './syntax-words.js';
 
 /** Pairs per paradigm (even: they are kept in balanced twos). */
@@ -67,7 +72,19 @@ export function buildSyntaxItems(ctx: BuildContext, opts: SyntaxBuildOptions = {
   const words = selectWords(readLexicon(ctx.corpus.dir));
   const { tokenizer } = ctx.corpus;
   const seen = (text: string) => splitSentences(text).some((s) => ctx.corpus.sentenceSeenInTraining(s));
+  /** The pair as a candidate, or null when it occurs in training or does not fit the context. */
+  const candidate = (good: string, bad: string, polarity: 0 | 1): Candidate | null => {
+    if (seen(good) || seen(bad)) return null;
+    const [g, b] = [tokenizer.encode(good).length, tokenizer.encode(bad).length];
+    // With the start token, a sentence takes length + 1 of the context's + 1 positions.
+    if (Math.max(g, b) > ctx.context) return null;
+    return { good, bad, polarity, delta: g - b };
+  };
   const rows: PairItem[] = [];
+  const select = (uid: string, field: string, pool: Candidate[], rng: Rng) =>
+    balancedSelection(pool, target, rng).forEach((c, j) =>
+      rows.push({ sentence_good: c.good, sentence_bad: c.bad, UID: uid, field, pairID: j, id: `${uid}:${j}`, group: uid }),
+    );
   for (const paradigm of PARADIGMS) {
     const rng = Rng.derive(ctx.seed, 'syntax', paradigm.uid);
     const pool: Candidate[] = [];
@@ -78,22 +95,25 @@ export function buildSyntaxItems(ctx: BuildContext, opts: SyntaxBuildOptions = {
       const key = `${good}\n${bad}`;
       if (made.has(key)) continue;
       made.add(key);
-      if (seen(good) || seen(bad)) continue;
-      const [g, b] = [tokenizer.encode(good).length, tokenizer.encode(bad).length];
-      // With the start token, a sentence takes length + 1 of the context's + 1 positions.
-      if (Math.max(g, b) > ctx.context) continue;
-      pool.push({ good, bad, polarity, delta: g - b });
+      const c = candidate(good, bad, polarity);
+      if (c) pool.push(c);
     }
-    balancedSelection(pool, target, rng).forEach((c, j) =>
-      rows.push({ sentence_good: c.good, sentence_bad: c.bad, UID: paradigm.uid, field: paradigm.field, pairID: j, id: `${paradigm.uid}:${j}`, group: paradigm.uid }),
-    );
+    select(paradigm.uid, paradigm.field, pool, rng);
+  }
+  const natural = readProbeItems(ctx.corpus.dir, 'syntax_natural');
+  for (const uid of NATURAL_PARADIGMS) {
+    const rng = Rng.derive(ctx.seed, 'syntax', uid);
+    // A seeded sample of the held-out sentences, enough for the length balance to choose from.
+    const offered = rng.shuffle(natural.filter((p) => p.UID === uid)).slice(0, target * 6);
+    const pool = offered.flatMap((p) => candidate(p.sentence_good, p.sentence_bad, p.polarity) ?? []);
+    select(uid, 'morphology', pool, rng);
   }
   return rows;
 }
 
 export const syntaxSuite: SuiteDefinition = {
   name: 'syntax',
-  description: `BLiMP-style minimal pairs in ${PARADIGMS.length} paradigms from the corpus vocabulary; accuracy and margin of whole-sentence log-probability`,
+  description: `BLiMP-style minimal pairs: ${PARADIGMS.length} paradigms of template sentences from the corpus vocabulary and ${NATURAL_PARADIGMS.length} cut from held-out Brown sentences; accuracy and margin of whole-sentence log-probability`,
   build: (ctx) => buildSyntaxItems(ctx),
   prepare(file, tokenizer, policy) {
     const rows = readJsonlFile(file, PairSchema, policy).rows;
