@@ -60,7 +60,8 @@ export function registerProbe(program: Command): void {
       if (flags.json) console.log(JSON.stringify(result));
       else log(`${result.probed.length} checkpoint(s) probed, ${result.upToDate} already up to date, ${result.failed.length} failed`);
       if (result.failed.length) {
-        throw new SlurryError(`${result.failed.length} checkpoint(s) could not be probed:\n${result.failed.map((f) => `  step ${f.step}: ${f.message}`).join('\n')}`);
+        const lines = result.failed.map((f) => `  step ${f.step}${f.suite ? `, ${f.suite}` : ''}: ${f.message}`);
+        throw new SlurryError(`${result.failed.length} probe(s) failed (rerun to retry them):\n${lines.join('\n')}`);
       }
     });
 }

@@ -56,7 +56,7 @@ export function registerTrain(program: Command): void {
       const probe = flags.probe && run ? probeOnCheckpoint(run, { suites: resolveSuites([]), badRows: 'refuse', log: progress.note }) : null;
       const onCheckpoint = (step: number, dir: string) => {
         progress.note(`checkpoint ${dir} (step ${step})`);
-        probe?.(step);
+        probe?.(step, dir);
       };
       if (flags.resume !== undefined) {
         const extra = ['preset', 'steps', 'tokens', 'seed', 'corpus', 'from', 'out'].filter((k) => flags[k as keyof TrainFlags] !== undefined);

@@ -93,7 +93,7 @@ export async function runEpisode(opts: EpisodeOptions): Promise<EpisodeResult> {
       },
     });
     (bar as ReturnType<typeof startProgress> | null)?.done();
-    if (probed.failed.length) log(`probe ${plan.label}: ${probed.failed.length} checkpoint(s) could not be probed (see above)`);
+    if (probed.failed.length) log(`probe ${plan.label}: ${probed.failed.length} probe(s) failed (see above; rerun to retry them)`);
 
     log(`analyze ${plan.label}`);
     runs.push({ label: plan.label, dir: plan.dir, analysis: analyzeRun(plan.dir) });

@@ -91,7 +91,9 @@ export function scoreCloze(model: GPT, suite: string, items: readonly PreparedCl
   const requests: ScoreRequest[] = all.map((item) => ({ context: item.context, continuations: item.options, next: opts.exact && !hops.has(item) ? [0] : [] }));
   const scores = scoreContinuations(model, requests, { argmax: opts.exact });
   const byItem = new Map(all.map((item, i) => [item, scores[i]]));
-  const measure = (item: PreparedCloze): Omit<ClozeScore, 'hopsKnown'> => {
+  // Hops are ranked only: greedy exact match needs the token after the answer, which is
+  // asked for (`next`) on the items themselves alone.
+  const rank = (item: PreparedCloze) => {
     const s = byItem.get(item)!;
     const answer = s[0].logprob;
     let above = 0;
@@ -105,18 +107,23 @@ export function scoreCloze(model: GPT, suite: string, items: readonly PreparedCl
     // The answer shares ranks above+1 .. above+tied with the candidates tied with it.
     let rr = 0;
     for (let r = above + 1; r <= above + tied; r++) rr += 1 / r;
-    const stops = () => !item.answerEndsWord || !WORD_CHAR.test(tokenizer.decode([s[0].next!]).charAt(0));
     return {
       top1: above === 0 ? 1 / tied : 0,
       reciprocalRank: rr / tied,
       pAnswer: 1 / norm,
-      exact: opts.exact && s[0].greedy === true && stops(),
       logprobPerToken: answer / item.options[0].length,
     };
   };
+  const exact = (item: PreparedCloze) => {
+    const answer = byItem.get(item)![0];
+    if (!opts.exact || answer.greedy !== true) return false;
+    if (answer.next === undefined) throw new Error(`scoreCloze: item ${item.id}: the scorer returned no next token`);
+    return !item.answerEndsWord || !WORD_CHAR.test(tokenizer.decode([answer.next]).charAt(0));
+  };
   return items.map((item) => ({
-    ...measure(item),
-    hopsKnown: item.hops.every((h) => measure(h).top1 === 1),
+    ...rank(item),
+    exact: exact(item),
+    hopsKnown: item.hops.every((h) => rank(h).top1 === 1),
   }));
 }
 

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { openCheckpoint } from '../model/load-checkpoint.js';
 import type { GPT } from '../model/gpt.js';
 import { checkpointDirName, runPaths } from '../run/layout.js';
-import type { CheckpointEntry, ProbeRecord, SampleRecord } from '../run/records.js';
+import type { CheckpointEntry, ProbeFailureRecord, ProbeRecord, SampleRecord } from '../run/records.js';
 import { SlurryError } from '../util/errors.js';
 import { parseWith } from '../util/schema.js';
 import { ensureItemFiles } from './item-cache.js';
@@ -38,10 +38,40 @@ export interface ProbeOptions {
 
 export interface ProbeRunResult {
   probed: { step: number; suites: string[]; seconds: number }[];
-  /** Checkpoints that could not be probed, with the reason. */
-  failed: { step: number; dir: string; message: string }[];
+  /**
+   * Checkpoints (or one suite on a checkpoint: `suite`) that could not be probed, with the
+   * reason; each is also appended to RUN/probe-failures.jsonl and left unrecorded in
+   * probes.jsonl, so the next `slurry probe RUN` tries again.
+   */
+  failed: ProbeFailure[];
   /** Checkpoints with every requested suite already recorded. */
   upToDate: number;
+}
+
+export interface ProbeFailure {
+  step: number;
+  dir: string;
+  suite?: string;
+  message: string;
+}
+
+/** Appends a failure to RUN/probe-failures.jsonl. */
+export function recordProbeFailure(run: string, failure: ProbeFailure): void {
+  const record: ProbeFailureRecord = {
+    step: failure.step,
+    ...(failure.suite !== undefined ? { suite: failure.suite } : {}),
+    message: failure.message,
+    time: new Date().toISOString(),
+  };
+  appendJsonl(runPaths(run).probeFailures, [record]);
+}
+
+/** An error's message; a bug (not a SlurryError) keeps its class name and first frame, to be findable. */
+export function describeFailure(err: unknown): string {
+  if (err instanceof SlurryError) return err.message;
+  if (!(err instanceof Error)) return String(err);
+  const frame = err.stack?.split('\n').find((l) => l.trim().startsWith('at '))?.trim();
+  return `${err.name}: ${err.message}${frame ? ` (${frame})` : ''}`;
 }
 
 const CheckpointIndexSchema = z.object({
@@ -171,6 +201,11 @@ function probeCheckpoints(run: string, index: readonly CheckpointEntry[], opts: 
   const todo = work.filter((w) => w.pending.length > 0);
   let prepared: PreparedSuite[] | null = null;
   if (todo.length) opts.progress?.({ done: 0, total: todo.length, step: todo[0].entry.step, note: '' });
+  const fail = (failure: ProbeFailure) => {
+    opts.log(`step ${failure.step}: ${failure.suite ?? 'checkpoint'} not probed: ${failure.message}`);
+    result.failed.push(failure);
+    recordProbeFailure(run, failure);
+  };
   for (const [k, { entry, pending }] of todo.entries()) {
     const dir = join(paths.checkpoints, entry.dir || checkpointDirName(entry.step));
     let model: GPT;
@@ -179,27 +214,35 @@ function probeCheckpoints(run: string, index: readonly CheckpointEntry[], opts: 
       ({ model, tokenizer } = openCheckpoint(dir));
     } catch (err) {
       if (!(err instanceof SlurryError)) throw err;
-      opts.log(`step ${entry.step}: not probed: ${err.message}`);
-      result.failed.push({ step: entry.step, dir, message: err.message });
+      fail({ step: entry.step, dir, message: err.message });
       opts.progress?.({ done: k + 1, total: todo.length, step: entry.step, note: `step ${entry.step} failed` });
       continue;
     }
     prepared ??= prepareSuites(opts.suites, tokenizer, model.config.n_positions, opts.itemsDir ?? runPaths(run).probeItems, () => opts.corpus ?? runCorpus(run), opts);
     const t0 = performance.now();
     const times: string[] = [];
+    const done: string[] = [];
+    // One suite failing (a bug, a bad item) leaves the others' records intact.
     for (const suite of prepared.filter((p) => pending.some((s) => s.name === p.name))) {
       const ts = performance.now();
-      if (suite.kind === 'samples') {
-        const record: SampleRecord = { step: entry.step, tokens: entry.tokens, samples: suite.run(model) };
-        appendJsonl(paths.samples, [record]);
-      } else {
-        const record: ProbeRecord = { step: entry.step, tokens: entry.tokens, ...runSuite(suite, model) };
-        appendJsonl(paths.probes, [record]);
+      try {
+        if (suite.kind === 'samples') {
+          const record: SampleRecord = { step: entry.step, tokens: entry.tokens, samples: suite.run(model) };
+          appendJsonl(paths.samples, [record]);
+        } else {
+          const record: ProbeRecord = { step: entry.step, tokens: entry.tokens, ...runSuite(suite, model) };
+          appendJsonl(paths.probes, [record]);
+        }
+      } catch (err) {
+        fail({ step: entry.step, dir, suite: suite.name, message: describeFailure(err) });
+        times.push(`${suite.name} failed`);
+        continue;
       }
+      done.push(suite.name);
       times.push(`${suite.name} ${((performance.now() - ts) / 1000).toFixed(1)}s`);
     }
     const seconds = (performance.now() - t0) / 1000;
-    result.probed.push({ step: entry.step, suites: pending.map((s) => s.name), seconds });
+    if (done.length) result.probed.push({ step: entry.step, suites: done, seconds });
     opts.progress?.({ done: k + 1, total: todo.length, step: entry.step, note: `step ${entry.step}: ${times.join(', ')}` });
   }
   return result;

@@ -11,6 +11,8 @@
  *                                    manifest.json (sha256 of each file)
  *   RUN/probes.jsonl                 one ProbeRecord per (checkpoint, suite)
  *   RUN/samples.jsonl                one SampleRecord per checkpoint
+ *   RUN/probe-failures.jsonl         one ProbeFailureRecord per probe that failed (a later
+ *                                    `slurry probe RUN` probes it again)
  *   RUN/probe-items/                 the built-in probe suites' items (SUITE.jsonl, meta.json)
  *   RUN/probes.lock                  pid of the process probing the run (while it does)
  *   RUN/analysis.json                written by `slurry analyze`
@@ -25,6 +27,7 @@ export const runPaths = (run: string) => ({
   checkpointIndex: join(run, 'checkpoints', 'index.json'),
   probes: join(run, 'probes.jsonl'),
   samples: join(run, 'samples.jsonl'),
+  probeFailures: join(run, 'probe-failures.jsonl'),
   probeItems: join(run, 'probe-items'),
   probesLock: join(run, 'probes.lock'),
   analysis: join(run, 'analysis.json'),

@@ -84,3 +84,16 @@ export interface SampleRecord {
   tokens: number;
   samples: { prompt: string; greedy: string; sampled: string }[];
 }
+
+/**
+ * A line of RUN/probe-failures.jsonl: a checkpoint (or one suite on it) that could not be
+ * probed. Nothing is recorded in probes.jsonl for it, so `slurry probe RUN` probes it again.
+ */
+export interface ProbeFailureRecord {
+  step: number;
+  /** The suite that failed; absent when the checkpoint could not be probed at all. */
+  suite?: string;
+  message: string;
+  /** When it failed (ISO 8601). */
+  time: string;
+}

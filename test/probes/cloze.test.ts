@@ -7,6 +7,7 @@ import { GPT } from '../../src/model/gpt.js';
 import { prepareCloze, scoreCloze, uniformModelScore } from '../../src/probes/cloze.js';
 import type { ClozeItem } from '../../src/probes/items.js';
 import { Rng } from '../../src/util/rng.js';
+import { tableModel } from './support/table-model.js';
 
 const tokenizer = new BpeTokenizer({ vocab: Array.from({ length: 256 }, (_, b) => Uint8Array.of(b)), merges: [] });
 
@@ -66,4 +67,26 @@ test('the uniform model ranks by length: chance of an answer among shorter, equa
   assert.ok(Math.abs(u.pAnswer - 1 / (V + 2 + 1 / V)) < 1e-15);
   const [short] = prepareCloze([{ id: 'q', group: 'g', prompt: 'x', answer: ' a', candidates: [' a', ' b', ' cc'] }], tokenizer);
   assert.equal(uniformModelScore(short, V).top1, 0.5);
+});
+
+test('a model that greedily writes the answer: exact match scored on items, hops ranked only (no crash)', () => {
+  // The reasoning suite crashed here ("token id undefined is outside the vocabulary") once a
+  // model wrote a hop's answer greedily: the word-stop check decoded a next token that is
+  // only computed for the items themselves.
+  const byte = (ch: string) => ch.charCodeAt(0);
+  // After ':' the model writes 'P', after 'P' a space (the word stops), after '=' it writes 'Q'.
+  const m = tableModel(tokenizer.vocabSize, new Map([[byte(':'), byte('P')], [byte('P'), byte(' ')], [byte('='), byte('Q')], [byte('Q'), byte('Q')]]));
+  const hop = { prompt: 'Hop:', answer: 'P', candidates: ['P', 'Z'] };
+  const items: ClozeItem[] = [
+    { id: 'right', group: 'twohop', prompt: 'Two hops:', answer: 'P', candidates: ['P', 'Z'], hops: [hop, hop] },
+    { id: 'wrong', group: 'twohop', prompt: 'Two hops:', answer: 'Z', candidates: ['P', 'Z'], hops: [hop, { ...hop, answer: 'Z' }] },
+    { id: 'open', group: 'add', prompt: '1 + 1 =', answer: 'Q' },
+  ];
+  const scores = scoreCloze(m, 'reasoning', prepareCloze(items, tokenizer), tokenizer, { exact: true });
+  assert.deepEqual(scores.map((s) => [s.exact, s.top1, s.hopsKnown]), [
+    [true, 1, true],
+    [false, 0, false],
+    // Greedy writes 'Q' then 'Q' again: the word does not stop, so no exact match.
+    [false, 1, true],
+  ]);
 });
