@@ -15,11 +15,20 @@ import { factsSuite, recallSuite } from './suites/facts.js';
 import { iclSuite } from './suites/icl.js';
 import { reasoningSuite } from './suites/reasoning.js';
 import { samplesSuite } from './suites/samples.js';
-import { syntaxSuite } from './suites/syntax.js';
+import { syntaxSuite, syntaxTemplatesSuite } from './suites/syntax.js';
 import { tokensSuite } from './suites/tokens.js';
 
 /** In the order they run and appear in probes.jsonl. */
-export const BUILTIN_SUITES: readonly SuiteDefinition[] = [tokensSuite, syntaxSuite, recallSuite, factsSuite, reasoningSuite, iclSuite, samplesSuite];
+export const BUILTIN_SUITES: readonly SuiteDefinition[] = [
+  tokensSuite,
+  syntaxSuite,
+  syntaxTemplatesSuite,
+  recallSuite,
+  factsSuite,
+  reasoningSuite,
+  iclSuite,
+  samplesSuite,
+];
 
 export type SuiteSpec = { kind: 'builtin'; name: string; def: SuiteDefinition } | { kind: 'file'; name: string; path: string };
 

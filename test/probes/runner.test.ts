@@ -155,7 +155,7 @@ test('slurry probe CHECKPOINT --json prints one checkpoint\'s summary and writes
   assert.ok(summary.suites.capitals.d >= 0 && summary.suites.capitals.d <= 1);
   const unknown = spawnSync(process.execPath, [cli, 'probe', copy, '--suite', 'nonsense'], { encoding: 'utf8' });
   assert.equal(unknown.status, 1);
-  assert.match(unknown.stderr, /--suite nonsense: not a built-in suite \(tokens, syntax, recall, facts, reasoning, icl, samples\) or a \.jsonl file/);
+  assert.match(unknown.stderr, /--suite nonsense: not a built-in suite \(tokens, syntax, syntax_templates, recall, facts, reasoning, icl, samples\) or a \.jsonl file/);
   const lone = spawnSync(process.execPath, [cli, 'probe', copy, '--suite', 'syntax'], { encoding: 'utf8' });
   assert.equal(lone.status, 1);
   assert.match(lone.stderr, /not inside a run; pass --corpus DIR/);

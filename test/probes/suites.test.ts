@@ -19,7 +19,7 @@ import type { BuildContext } from '../../src/probes/suite.js';
 import { buildFactItems } from '../../src/probes/suites/facts.js';
 import { buildIclItems } from '../../src/probes/suites/icl.js';
 import { buildReasoningItems } from '../../src/probes/suites/reasoning.js';
-import { buildSyntaxItems } from '../../src/probes/suites/syntax.js';
+import { buildSyntaxItems, buildTemplateSyntaxItems } from '../../src/probes/suites/syntax.js';
 import { buildTokenItems } from '../../src/probes/suites/tokens.js';
 import { train } from '../../src/train/trainer.js';
 import { probeCorpus } from './support/probe-corpus.js';
@@ -30,23 +30,28 @@ const corpus = openCorpus(corpusDir);
 const ctx: BuildContext = { corpus, seed: ITEM_SEED, context: CONTEXT };
 const tokenizer = corpus.tokenizer;
 
-test('syntax: 9 paradigms of 200 pairs, no sentence seen in training, token lengths balanced exactly', () => {
-  const rows = buildSyntaxItems(ctx);
-  const byParadigm = new Map<string, typeof rows>();
-  for (const r of rows) byParadigm.set(r.UID!, [...(byParadigm.get(r.UID!) ?? []), r]);
-  assert.equal(byParadigm.size, 9);
-  for (const [uid, pairs] of byParadigm) {
-    assert.equal(pairs.length, 200, uid);
-    let delta = 0;
-    for (const p of pairs) {
-      assert.notEqual(p.sentence_good, p.sentence_bad);
-      for (const s of [...splitSentences(p.sentence_good), ...splitSentences(p.sentence_bad)]) assert.equal(corpus.sentenceSeenInTraining(s), false, s);
-      delta += tokenizer.encode(p.sentence_good).length - tokenizer.encode(p.sentence_bad).length;
+for (const { name, build, paradigms, min, max } of [
+  { name: 'syntax_templates', build: buildTemplateSyntaxItems, paradigms: 9, min: 200, max: 200 },
+  { name: 'syntax', build: buildSyntaxItems, paradigms: 4, min: 20, max: 400 },
+]) {
+  test(`${name}: ${paradigms} paradigms of up to ${max} pairs, no sentence seen in training, token lengths balanced exactly`, () => {
+    const rows = build(ctx);
+    const byParadigm = new Map<string, typeof rows>();
+    for (const r of rows) byParadigm.set(r.UID!, [...(byParadigm.get(r.UID!) ?? []), r]);
+    assert.equal(byParadigm.size, paradigms);
+    for (const [uid, pairs] of byParadigm) {
+      assert.ok(pairs.length >= min && pairs.length <= max, `${uid}: ${pairs.length} pairs`);
+      let delta = 0;
+      for (const p of pairs) {
+        assert.notEqual(p.sentence_good, p.sentence_bad);
+        for (const s of [...splitSentences(p.sentence_good), ...splitSentences(p.sentence_bad)]) assert.equal(corpus.sentenceSeenInTraining(s), false, s);
+        delta += tokenizer.encode(p.sentence_good).length - tokenizer.encode(p.sentence_bad).length;
+      }
+      assert.equal(delta, 0, `${uid}: token lengths of good minus bad sum to ${delta}`);
     }
-    assert.equal(delta, 0, `${uid}: token lengths of good minus bad sum to ${delta}`);
-  }
-  assert.deepEqual(buildSyntaxItems(ctx), rows, 'the same seed gives the same items');
-});
+    assert.deepEqual(build(ctx), rows, 'the same seed gives the same items');
+  });
+}
 
 test('facts, reasoning, tokens and icl item sets have the shape the suites rely on', () => {
   const facts = buildFactItems(ctx);
@@ -100,7 +105,7 @@ test('freshly initialised models score at chance on every suite (95% interval ov
       }
     }
   }
-  assert.equal(means.size, 12); // 6 suites x 2 metrics
+  assert.equal(means.size, 14); // 7 suites x 2 metrics
   for (const [key, xs] of means) {
     const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
     const sd = Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (xs.length - 1));
