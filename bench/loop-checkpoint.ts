@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { kernels } from '../src/engine/backend.js';
 import { GPT } from '../src/model/gpt.js';
 import { writeCheckpoint, type TrainingState } from '../src/train/checkpoint-io.js';
-import { makeOptimizer } from '../src/train/run-setup.js';
+import { makeOptimizer } from '../src/train/optimizer.js';
 import { BENCH_PRESETS } from '../src/bench/presets.js';
 import { resolveTrainConfig, parseTrainConfig } from '../src/train/config.js';
 import { median } from './util.js';
@@ -30,10 +30,10 @@ export async function benchCheckpointWrite(presetName: string, rounds = 5): Prom
     { sources, vocabSize: p.vocab, where: 'bench' },
   );
   const model = GPT.init(config.model, 0);
-  const optimizer = makeOptimizer(model, config);
+  const optimizer = makeOptimizer(model, config.optimizer);
   // Moments as after some training (also faults their pages in, as training would have).
   optimizer.t = 1;
-  for (const buf of [...optimizer.m, ...optimizer.v]) for (let i = 0; i < buf.length; i++) buf[i] = 1e-3 * Math.sin(i);
+  for (const { data: buf } of optimizer.stateTensors()) for (let i = 0; i < buf.length; i++) buf[i] = 1e-3 * Math.sin(i);
   const state: TrainingState = {
     step: 1, tokens: p.B * p.T, time: 0, data: { seed: 0, position: 1 }, schedule: null, lr_scale: 1, rollbacks: [],
     corpus_fingerprint: 'bench', config, backend: kernels().info(),

@@ -39,7 +39,7 @@ import { checkpointSteps } from '../src/train/checkpoint-schedule.js';
 import { makeDataSchedule } from '../src/train/data-schedule.js';
 import { makeLrSchedule } from '../src/train/lr-schedule.js';
 import { MetricsLog } from '../src/train/metrics-log.js';
-import { makeOptimizer } from '../src/train/run-setup.js';
+import { makeOptimizer } from '../src/train/optimizer.js';
 import { byName, lossPerSource } from '../src/train/step-stats.js';
 import type { TrainingData } from '../src/train/training-data.js';
 import { train } from '../src/train/trainer.js';
@@ -166,7 +166,7 @@ export async function benchBookkeeping(steps = 500): Promise<number> {
 /** Forward, backward and AdamW update alone, on the corpus's batches (drawn outside the timing). */
 function bareSteps(config: ReturnType<typeof resolveTrainConfig>, data: TrainingData, steps: number): Sample[] {
   const model = GPT.init(config.model, config.seed);
-  const optimizer = makeOptimizer(model, config);
+  const optimizer = makeOptimizer(model, config.optimizer);
   const weights = weightVector(config.data.schedule.kind === 'mix' ? config.data.schedule.weights : {}, data.sources);
   const batches = Array.from({ length: steps }, (_, k) => data.batch(config.data.seed, k, weights, config.batch_size, config.context));
   const pool = new BufferPool();

@@ -6,6 +6,8 @@
 import { kernels } from '../engine/backend.js';
 import type { Buf, Kernels } from '../engine/kernels.js';
 import type { Tensor } from '../engine/tensor.js';
+import type { NamedTensor } from '../model/safetensors.js';
+import type { Optimizer } from './optimizer.js';
 
 export interface AdamWOptions {
   beta1: number;
@@ -20,7 +22,13 @@ export interface OptimizedParam {
   decay: boolean;
 }
 
-export class AdamW {
+/** The factor that brings gradients of global norm `norm` down to at most maxGradNorm (0: no clipping). */
+export function clipScale(norm: number, maxGradNorm: number): number {
+  return maxGradNorm > 0 && norm > maxGradNorm ? maxGradNorm / (norm + 1e-6) : 1;
+}
+
+export class AdamW implements Optimizer {
+  readonly kind = 'adamw';
   /** Optimizer steps taken (the t of the bias corrections). */
   t = 0;
   readonly m: Buf[];
@@ -45,7 +53,7 @@ export class AdamW {
    * has already computed gradNorm() (to check it is finite first) passes it as `norm`.
    */
   step(lr: number, maxGradNorm = 0, norm = this.gradNorm()): number {
-    const scale = maxGradNorm > 0 && norm > maxGradNorm ? maxGradNorm / (norm + 1e-6) : 1;
+    const scale = clipScale(norm, maxGradNorm);
     this.t += 1;
     const { beta1, beta2, eps, weightDecay } = this.opts;
     const bc1 = 1 - beta1 ** this.t;
@@ -56,5 +64,13 @@ export class AdamW {
       this.k.adamw(p.tensor.data, p.tensor.grad, this.m[i], this.v[i], p.tensor.size, lr, beta1, beta2, eps, wd, bc1, bc2, scale);
     });
     return norm;
+  }
+
+  /** The moments as PyTorch's AdamW names them: exp_avg.<param>, then exp_avg_sq.<param>. */
+  stateTensors(): NamedTensor[] {
+    return [
+      ...this.params.map((p, i) => ({ name: `exp_avg.${p.name}`, shape: p.tensor.shape, data: this.m[i] })),
+      ...this.params.map((p, i) => ({ name: `exp_avg_sq.${p.name}`, shape: p.tensor.shape, data: this.v[i] })),
+    ];
   }
 }

@@ -2,8 +2,9 @@
  * Training checkpoints: RUN/checkpoints/step-0000128/ with
  *   model.safetensors, config.json   weights and GPT2Config (Hugging Face layout)
  *   tokenizer.json                   the corpus's tokenizer
- *   optimizer.safetensors            AdamW moments, named exp_avg.<param> / exp_avg_sq.<param>
- *                                    as in PyTorch's AdamW state; the step count in metadata
+ *   optimizer.safetensors            the optimizer's state under PyTorch's names: AdamW moments
+ *                                    exp_avg.<param> / exp_avg_sq.<param>, Muon's
+ *                                    momentum_buffer.<param>; the step count and kind in metadata
  *   state.json                       TrainingState: step, tokens, data position, schedule
  *                                    (bandit) state, learning-rate scale, the resolved config
  *   manifest.json                    sha256 and size of each file above
@@ -18,14 +19,14 @@ import { join } from 'node:path';
 import type { BackendInfo } from '../engine/kernels.js';
 import { CONFIG_FILE, hfConfig, loadModel, MODEL_FILE } from '../model/checkpoint.js';
 import type { GPT } from '../model/gpt.js';
-import { encodeSafetensors, readSafetensors, type NamedTensor } from '../model/safetensors.js';
+import { encodeSafetensors, readSafetensors } from '../model/safetensors.js';
 import { checkpointDirName, runPaths } from '../run/layout.js';
 import type { CheckpointEntry, CheckpointIndex } from '../run/records.js';
 import { SlurryError } from '../util/errors.js';
 import { writeJsonAtomic } from '../util/fs.js';
-import type { AdamW } from './adamw.js';
 import type { BanditState } from './bandit.js';
 import type { ResolvedTrainConfig } from './config.js';
+import type { Optimizer } from './optimizer.js';
 
 export const OPTIMIZER_FILE = 'optimizer.safetensors';
 export const STATE_FILE = 'state.json';
@@ -65,7 +66,7 @@ export interface TrainingState {
 
 export interface CheckpointContents {
   model: GPT;
-  optimizer: AdamW;
+  optimizer: Optimizer;
   state: TrainingState;
   tokenizerJson: string;
   eotId: number;
@@ -92,7 +93,7 @@ export async function writeCheckpoint(run: string, c: CheckpointContents): Promi
     [MODEL_FILE, encodeSafetensors(modelTensors, { format: 'pt' })],
     [CONFIG_FILE, [jsonBytes(modelConfig)]],
     [TOKENIZER_FILE, [Buffer.from(c.tokenizerJson)]],
-    [OPTIMIZER_FILE, encodeSafetensors(optimizerTensors(c.optimizer), { step: String(c.optimizer.t) })],
+    [OPTIMIZER_FILE, encodeSafetensors(c.optimizer.stateTensors(), { step: String(c.optimizer.t), optimizer: c.optimizer.kind })],
     [STATE_FILE, [jsonBytes(c.state)]],
   ];
   const writes = files.map(([file, chunks]) => writeChunks(join(tmp, file), chunks));
@@ -143,13 +144,6 @@ function jsonBytes(value: unknown): Uint8Array {
   return Buffer.from(JSON.stringify(value, null, 2) + '\n');
 }
 
-function optimizerTensors(opt: AdamW): NamedTensor[] {
-  const out: NamedTensor[] = [];
-  opt.params.forEach((p, i) => out.push({ name: `exp_avg.${p.name}`, shape: p.tensor.shape, data: opt.m[i] }));
-  opt.params.forEach((p, i) => out.push({ name: `exp_avg_sq.${p.name}`, shape: p.tensor.shape, data: opt.v[i] }));
-  return out;
-}
-
 interface Manifest {
   files: Record<string, { sha256: string; bytes: number }>;
 }
@@ -193,21 +187,25 @@ export function readCheckpointModel(dir: string): GPT {
   return loadModel(dir);
 }
 
-/** Restores AdamW's moments and step count from a checkpoint (the optimizer must hold the same parameters). */
-export function restoreOptimizer(dir: string, opt: AdamW): void {
+/**
+ * Restores the optimizer's state and step count from a checkpoint (the optimizer must hold
+ * the same parameters). Checkpoints from before Muon carry no kind: they are AdamW's.
+ */
+export function restoreOptimizer(dir: string, opt: Optimizer): void {
   const path = join(dir, OPTIMIZER_FILE);
   const file = readSafetensors(path);
   const t = Number(file.metadata.step);
   if (!Number.isInteger(t) || t < 0) throw new SlurryError(`${path}: metadata step ${JSON.stringify(file.metadata.step)} is not a step count`);
-  opt.params.forEach((p, i) => {
-    for (const [prefix, buf] of [['exp_avg', opt.m[i]], ['exp_avg_sq', opt.v[i]]] as const) {
-      const name = `${prefix}.${p.name}`;
-      const tensor = file.tensors.get(name);
-      if (!tensor) throw new SlurryError(`${path}: missing tensor ${name}`);
-      if (tensor.data.length !== buf.length) throw new SlurryError(`${path}: tensor ${name} has ${tensor.data.length} values, the model's ${p.name} ${buf.length}`);
-      buf.set(tensor.data);
+  const kind = file.metadata.optimizer ?? 'adamw';
+  if (kind !== opt.kind) throw new SlurryError(`${path}: holds ${kind} state, but the run's optimizer.kind is ${opt.kind}`);
+  for (const { name, data } of opt.stateTensors()) {
+    const tensor = file.tensors.get(name);
+    if (!tensor) throw new SlurryError(`${path}: missing tensor ${name}`);
+    if (tensor.data.length !== data.length) {
+      throw new SlurryError(`${path}: tensor ${name} has ${tensor.data.length} values, the model's ${data.length}`);
     }
-  });
+    data.set(tensor.data);
+  }
   opt.t = t;
 }
 

@@ -108,6 +108,45 @@ export const lrScheduleSchema = z.discriminatedUnion('kind', [
 ]);
 export type LrScheduleSpec = z.infer<typeof lrScheduleSchema>;
 
+/** AdamW's keys; with kind muon they drive the AdamW groups (embeddings, head, LayerNorms, biases). */
+const adamwKeys = {
+  lr: z.number().positive().finite().default(3e-3),
+  beta1: z.number().min(0).lt(1).default(0.9),
+  beta2: z.number().min(0).lt(1).default(0.95),
+  eps: z.number().positive().default(1e-8),
+  weight_decay: z.number().min(0).default(0.1),
+  /** Global gradient-norm clip over every parameter; 0 turns clipping off. */
+  grad_clip: z.number().min(0).default(1),
+};
+
+/**
+ * The optimizer: AdamW for every parameter (the default; a config without `kind` means it), or
+ * Muon (Jordan et al. 2024) for the hidden weight matrices and AdamW for the rest (see muon.ts).
+ */
+const optimizerSchema = z
+  .preprocess(
+    (v) => (typeof v === 'object' && v !== null && !Array.isArray(v) && !('kind' in v) ? { kind: 'adamw', ...v } : v),
+    z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('adamw'), ...adamwKeys }).strict(),
+      z
+        .object({
+          kind: z.literal('muon'),
+          ...adamwKeys,
+          /** Peak learning rate of the matrices (in spectral norm per update); follows lr's schedule. */
+          muon_lr: z.number().positive().finite().default(0.02),
+          muon_momentum: z.number().min(0).lt(1).default(0.95),
+          muon_nesterov: z.boolean().default(true),
+          /** Decoupled weight decay of the matrices: p -= muon_lr * muon_weight_decay * p each step. */
+          muon_weight_decay: z.number().min(0).default(0),
+          /** Newton-Schulz iterations of the orthogonalisation. */
+          muon_ns_steps: positiveInt.max(20).default(5),
+        })
+        .strict(),
+    ]),
+  )
+  .prefault({});
+export type OptimizerConfig = z.output<typeof optimizerSchema>;
+
 /** The model section: GPT2Config's fields; vocab_size comes from the corpus, n_positions defaults to the context. */
 const modelSchema = gptConfigSchema.partial({ vocab_size: true, n_positions: true });
 
@@ -127,18 +166,7 @@ export const trainConfigSchema = z
     /** The budget: optimizer steps, or tokens (rounded up to whole steps); both must agree. */
     steps: positiveInt.optional(),
     tokens: positiveInt.optional(),
-    optimizer: z
-      .object({
-        lr: z.number().positive().finite().default(3e-3),
-        beta1: z.number().min(0).lt(1).default(0.9),
-        beta2: z.number().min(0).lt(1).default(0.95),
-        eps: z.number().positive().default(1e-8),
-        weight_decay: z.number().min(0).default(0.1),
-        /** Global gradient-norm clip; 0 turns clipping off. */
-        grad_clip: z.number().min(0).default(1),
-      })
-      .strict()
-      .prefault({}),
+    optimizer: optimizerSchema,
     lr_schedule: lrScheduleSchema.prefault({ kind: 'cosine' }),
     data: z
       .object({

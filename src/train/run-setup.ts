@@ -14,7 +14,6 @@ import { checkpointDirName, runPaths } from '../run/layout.js';
 import type { CheckpointEntry } from '../run/records.js';
 import { SlurryError } from '../util/errors.js';
 import { writeJsonAtomic } from '../util/fs.js';
-import { AdamW } from './adamw.js';
 import {
   checkpointEntry,
   listCheckpointSteps,
@@ -28,6 +27,7 @@ import {
 } from './checkpoint-io.js';
 import { describeDifference, firstDifference } from './config-diff.js';
 import { parseTrainConfig, resolveTrainConfig, type ResolvedTrainConfig } from './config.js';
+import { makeOptimizer, type Optimizer } from './optimizer.js';
 import type { TrainingData } from './training-data.js';
 
 /** Opens the corpus at a directory (the trainer's default: the corpus of `slurry data build`). */
@@ -38,7 +38,7 @@ export interface RunSetup {
   config: ResolvedTrainConfig;
   data: TrainingData;
   model: GPT;
-  optimizer: AdamW;
+  optimizer: Optimizer;
   /** The state to continue from (step 0 for a fresh run). */
   state: TrainingState;
   /** Checkpoints already on disk (a resume). */
@@ -72,7 +72,7 @@ export function setupFresh(raw: unknown, run: string, o: SetupOptions): RunSetup
     config,
     data,
     model,
-    optimizer: makeOptimizer(model, config),
+    optimizer: makeOptimizer(model, config.optimizer),
     state: initialState(config, data),
     checkpoints: [],
     resumed: false,
@@ -103,7 +103,7 @@ export function setupResume(raw: unknown | undefined, run: string, o: SetupOptio
   if (steps.length === 0) {
     // Killed before the first checkpoint: nothing to keep, start over with the same config.
     const model = config.init_from ? readCheckpointModel(config.init_from) : GPT.init(config.model, config.seed);
-    return { run, config, data, model, optimizer: makeOptimizer(model, config), state: initialState(config, data), checkpoints: [], resumed: false };
+    return { run, config, data, model, optimizer: makeOptimizer(model, config.optimizer), state: initialState(config, data), checkpoints: [], resumed: false };
   }
   const last = steps[steps.length - 1];
   const dir = join(paths.checkpoints, checkpointDirName(last));
@@ -117,18 +117,10 @@ export function setupResume(raw: unknown | undefined, run: string, o: SetupOptio
     throw new SlurryError(`${data.dir}: the corpus changed since the run started (fingerprint ${state.corpus_fingerprint} at ${checkpointDirName(last)}, now ${data.fingerprint})`);
   }
   const model = readCheckpointModel(dir);
-  const optimizer = makeOptimizer(model, config);
+  const optimizer = makeOptimizer(model, config.optimizer);
   restoreOptimizer(dir, optimizer);
   const checkpoints = steps.map((s) => checkpointEntry(s, readTrainingState(join(paths.checkpoints, checkpointDirName(s))).tokens));
   return { run, config, data, model, optimizer, state, checkpoints, resumed: true };
-}
-
-export function makeOptimizer(model: GPT, c: ResolvedTrainConfig): AdamW {
-  const o = c.optimizer;
-  return new AdamW(
-    model.parameters().map(({ spec, tensor }) => ({ name: spec.name, tensor, decay: spec.decay })),
-    { beta1: o.beta1, beta2: o.beta2, eps: o.eps, weightDecay: o.weight_decay },
-  );
 }
 
 function initialState(config: ResolvedTrainConfig, data: TrainingData): TrainingState {

@@ -1,11 +1,11 @@
 /**
  * The training loop, readable top to bottom: for each step, the schedule picks the mixture,
  * the sampler gives batch (step - 1), the model takes a forward/backward pass, the
- * divergence guard checks the loss and the gradient norm, AdamW updates, and one record
+ * divergence guard checks the loss and the gradient norm, the optimizer updates, and one record
  * goes to metrics.jsonl; validation and checkpoints come on their schedules.
  *
- * Everything a step computes is a function of the checkpointed state (weights, AdamW
- * moments, bandit state, learning-rate scale) and the step number, so a run resumed from
+ * Everything a step computes is a function of the checkpointed state (weights, optimizer
+ * state, bandit state, learning-rate scale) and the step number, so a run resumed from
  * any checkpoint produces the same losses, bit for bit, as one that never stopped.
  */
 import { kernels } from '../engine/backend.js';

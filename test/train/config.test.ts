@@ -30,8 +30,21 @@ test('every default is written out, and resolving the result gives it back uncha
   assert.deepEqual(c.lr_schedule, { kind: 'cosine', warmup_steps: 5, min_lr_ratio: 0.1 });
   assert.equal(c.data.seed, 0);
   assert.equal(c.optimizer.grad_clip, 1);
+  assert.equal(c.optimizer.kind, 'adamw');
   const again = resolve(JSON.parse(JSON.stringify(c)));
   assert.deepEqual(again, c);
+});
+
+test('optimizer.kind muon resolves with its own keys written out; AdamW refuses them', () => {
+  const c = resolve({ ...base, optimizer: { lr: 0.01, kind: 'muon', muon_lr: 0.05 } });
+  assert.deepEqual(c.optimizer, {
+    kind: 'muon', lr: 0.01, beta1: 0.9, beta2: 0.95, eps: 1e-8, weight_decay: 0.1, grad_clip: 1,
+    muon_lr: 0.05, muon_momentum: 0.95, muon_nesterov: true, muon_weight_decay: 0, muon_ns_steps: 5,
+  });
+  assert.deepEqual(resolve(JSON.parse(JSON.stringify(c))), c);
+  rejects({ ...base, optimizer: { muon_lr: 0.05 } }, /Unrecognized key.*muon_lr/);
+  rejects({ ...base, optimizer: { kind: 'sgd' } }, /field "optimizer\.kind"/);
+  rejects({ ...base, optimizer: { kind: 'muon', muon_momentum: 1 } }, /field "optimizer\.muon_momentum": Too big/);
 });
 
 test('a token budget becomes whole steps; weights may name kinds', () => {

@@ -42,6 +42,8 @@ test('a resume refuses a different corpus and a different given config', async (
   const run = await interruptedRun();
   await assert.rejects(train(undefined, { out: run, resume: true, data: syntheticData({ seed: 9 }), log: quiet }), slurryError(/the corpus changed since the run started/));
   await assert.rejects(train({ ...tinyConfig, steps: 30 }, { out: run, resume: true, data: syntheticData(), log: quiet }), slurryError(/the given config differs from the run's steps: 24 -> 30/));
+  const muon = { ...tinyConfig, optimizer: { kind: 'muon', lr: 3e-2 } };
+  await assert.rejects(train(muon, { out: run, resume: true, data: syntheticData(), log: quiet }), slurryError(/^resume of .*: the given config differs from the run's optimizer\.kind: "adamw" -> "muon"$/));
 });
 
 test('a resume refuses a damaged checkpoint, naming the file', async () => {

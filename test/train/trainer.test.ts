@@ -54,9 +54,21 @@ const schedules = {
   adaptive: { kind: 'adaptive', initial: 'uniform' },
 };
 
-for (const [kind, schedule] of Object.entries(schedules)) {
-  test(`${kind}: a run stopped after a checkpoint resumes to the same metrics as an uninterrupted one`, async () => {
-    const config = { ...tinyConfig, data: { schedule } };
+const optimizers = {
+  adamw: tinyConfig.optimizer,
+  muon: { kind: 'muon', lr: 3e-2, muon_lr: 0.05, muon_weight_decay: 0.1 },
+};
+
+// Every schedule with AdamW; Muon (whose momentum buffers the checkpoint must carry) with the plain mixture.
+const resumeCases = [
+  ...Object.keys(schedules).map((kind) => ({ kind, optimizer: 'adamw' as const })),
+  { kind: 'mix', optimizer: 'muon' as const },
+];
+
+for (const { kind, optimizer } of resumeCases) {
+  const schedule = schedules[kind as keyof typeof schedules];
+  test(`${kind}, ${optimizer}: a run stopped after a checkpoint resumes to the same metrics as an uninterrupted one`, async () => {
+    const config = { ...tinyConfig, optimizer: optimizers[optimizer], data: { schedule } };
     const whole = tempRun();
     await train(config, { out: whole, data: syntheticData(), log: quiet });
     const broken = tempRun();
