@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { Rng } from '../../src/data/random.js';
 import { buildLexicon } from '../../src/data/knowledge/lexicon.js';
 import { NATURAL_PARADIGMS, naturalPairs } from '../../src/data/knowledge/natural-pairs.js';
-import { detokenize, parseBrownSample, readBrownSamples } from '../../src/data/sources/brown.js';
+import { detokenize, parseBrownSample, readBrownSamples, withInventedNames } from '../../src/data/sources/brown.js';
 import { entityEntries, facts } from '../../src/data/sources/facts.js';
 import { loadKnowledgeBase } from '../../src/data/knowledge/kb.js';
 
@@ -77,4 +77,17 @@ test('facts grouped by subject keep the exposure plan of the shuffled grouping',
     return [...c].sort();
   };
   assert.deepEqual(count('subject'), count('shuffled'));
+});
+
+test('invented names: each proper noun becomes one fresh name within a sample, other words stay', () => {
+  const sample = parseBrownSample('cx02', '\tJohn/np met/vbd Mary/np ./.\n\tJohn/np left/vbd the/at city/nn ./.\n');
+  const renamed = withInventedNames(sample, 7);
+  const words = renamed.paragraphs.flat(2).map((t) => t.word);
+  assert.equal(words[0], words[4], 'the same name at every mention');
+  assert.notEqual(words[0], words[2], 'two people, two names');
+  assert.ok(!words.includes('John') && !words.includes('Mary'));
+  assert.deepEqual([words[1], words[5], words[6], words[7]], ['met', 'left', 'the', 'city']);
+  assert.deepEqual(withInventedNames(sample, 7), renamed, 'a pure function of the seed and sample');
+  const other = withInventedNames({ ...sample, id: 'cx03' }, 7).paragraphs.flat(2).map((t) => t.word);
+  assert.notEqual(other[0], words[0], 'another sample, other names');
 });

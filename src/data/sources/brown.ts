@@ -7,7 +7,8 @@
  */
 import { readdirSync } from 'node:fs';
 import { z } from 'zod';
-import { buildLexicon } from '../knowledge/lexicon.js';
+import { baseTag, buildLexicon } from '../knowledge/lexicon.js';
+import { Rng } from '../random.js';
 import { naturalPairs } from '../knowledge/natural-pairs.js';
 import type { NaturalPairProbe } from '../probe-files.js';
 import { packageDir, readPackageFile } from '../packages.js';
@@ -114,7 +115,43 @@ export function readBrownSamples(): readonly BrownSample[] {
   return samples;
 }
 
-export const brown: Source<Record<string, never>> = {
+const SYLLABLE_ONSETS = ['b', 'd', 'f', 'g', 'k', 'l', 'm', 'n', 'p', 'r', 's', 't', 'v', 'z', 'br', 'kr', 'st', 'th'];
+const SYLLABLE_VOWELS = ['a', 'e', 'i', 'o', 'u', 'ai', 'ou'];
+
+/** A pronounceable invented name of two or three syllables ("Zorbak", "Telumi"). */
+function inventedName(rng: Rng): string {
+  const syllables = rng.int(2, 3);
+  let name = '';
+  for (let i = 0; i < syllables; i++) name += rng.pick(SYLLABLE_ONSETS) + rng.pick(SYLLABLE_VOWELS);
+  if (rng.int(0, 1) === 1) name += rng.pick(['k', 'n', 'r', 's', 'th']);
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+/**
+ * The sample with each proper noun (tag NP) replaced by an invented name, the same one at
+ * every occurrence within the sample and a fresh one in every sample: names the model has
+ * never seen, repeated within a document as names are in news and fiction. Predicting a
+ * name's second mention then takes copying from the context (induction), which no amount
+ * of memorised corpus statistics provides.
+ */
+export function withInventedNames(sample: BrownSample, seed: number): BrownSample {
+  const rng = Rng.derive(seed, `brown/names/${sample.id}`);
+  const names = new Map<string, string>();
+  const rename = (t: TaggedWord): TaggedWord => {
+    if (baseTag(t.tag) !== 'NP' || !/^[A-Z][a-z]+$/.test(t.word)) return t;
+    let name = names.get(t.word);
+    if (!name) names.set(t.word, (name = inventedName(rng)));
+    return { word: name, tag: t.tag };
+  };
+  return { ...sample, paragraphs: sample.paragraphs.map((p) => p.map((s) => s.map(rename))) };
+}
+
+const Options = z.strictObject({
+  /** Replace proper nouns by invented names, consistent within each sample (withInventedNames). */
+  inventedNames: z.boolean().optional(),
+});
+
+export const brown: Source<z.infer<typeof Options>> = {
   name: 'brown',
   kind: 'books',
   description: 'Brown Corpus: 500 samples of 1961 American English in 15 genres (press, fiction, learned, ...)',
@@ -122,9 +159,13 @@ export const brown: Source<Record<string, never>> = {
   licenseNote: 'Brown Corpus (Francis and Kucera, 1964; rev. 1979): distributed with the permission of the copyright holder, redistribution permitted (corpus README)',
   filter: 'prose',
   dedup: true,
-  options: z.strictObject({}),
-  documents(): Document[] {
-    return readBrownSamples().map((s) => ({ id: s.id, text: brownSampleText(s), meta: { genre: s.genre } }));
+  options: Options,
+  documents(opts, ctx): Document[] {
+    return readBrownSamples().map((s) => ({
+      id: s.id,
+      text: brownSampleText(opts.inventedNames ? withInventedNames(s, ctx.seed) : s),
+      meta: { genre: s.genre },
+    }));
   },
   artifacts(_opts, ctx) {
     const lexicon = buildLexicon(readBrownSamples());
