@@ -4,14 +4,20 @@
  * empty lists and the analysis says what is missing. Repeated records (a probe re-run, a
  * resumed training) are resolved as "the last line wins" and counted in `warnings`.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import type { z } from 'zod';
+import { readCheckpointIndex } from '../run/checkpoint.js';
 import { runPaths } from '../run/layout.js';
 import type { ProbeRecord, SampleRecord } from '../run/records.js';
 import { SlurryError } from '../util/errors.js';
-import { parseWith } from '../util/schema.js';
 import { readJsonlStrict } from '../util/jsonl.js';
-import { checkpointIndexSchema, metricsRecordSchema, probeRecordSchema, sampleRecordSchema, trainRecordSchema, valRecordSchema } from './run-schemas.js';
+import {
+  metricsRecordSchema,
+  probeRecordSchema,
+  sampleRecordSchema,
+  trainRecordSchema,
+  valRecordSchema,
+} from '../run/schemas.js';
 
 export type TrainLine = z.output<typeof trainRecordSchema>;
 export type ValLine = z.output<typeof valRecordSchema>;
@@ -49,7 +55,7 @@ export function loadRun(run: string): RunData {
     ? lastPerKey(readJsonlStrict(p.probes, probeRecordSchema), (r) => `${r.suite}@${r.step}`, 'probes.jsonl (suite, step) records', warnings)
     : [];
   const samples = present.samples ? lastPerKey(readJsonlStrict(p.samples, sampleRecordSchema), (r) => String(r.step), 'samples.jsonl records', warnings) : [];
-  const checkpoints = present.checkpointIndex ? parseWith(checkpointIndexSchema, readJson(p.checkpointIndex), p.checkpointIndex).checkpoints : [];
+  const checkpoints = present.checkpointIndex ? readCheckpointIndex(run) : [];
   checkTokensAgree(probes, warnings);
   return {
     run,
@@ -61,14 +67,6 @@ export function loadRun(run: string): RunData {
     present,
     warnings,
   };
-}
-
-function readJson(file: string): unknown {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new SlurryError(`${file}: not valid JSON: ${(err as Error).message}`);
-  }
 }
 
 /** Keeps the last record per key, in first-seen key order, and says how many it replaced. */

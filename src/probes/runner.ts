@@ -8,13 +8,13 @@
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { z } from 'zod';
 import { openCheckpoint } from '../model/load-checkpoint.js';
 import type { GPT } from '../model/gpt.js';
+import { readCheckpointIndex } from '../run/checkpoint.js';
 import { checkpointDirName, runPaths } from '../run/layout.js';
 import type { CheckpointEntry, ProbeFailureRecord, ProbeRecord, SampleRecord } from '../run/records.js';
 import { SlurryError } from '../util/errors.js';
-import { parseWith } from '../util/schema.js';
+import { jsonObject, readJsonFile } from '../util/json.js';
 import { ensureItemFiles } from './item-cache.js';
 import { appendJsonl, repairTornTail, type BadRowPolicy } from '../util/jsonl.js';
 import { prepareFileSuite, type SuiteSpec } from './registry.js';
@@ -74,22 +74,6 @@ export function describeFailure(err: unknown): string {
   return `${err.name}: ${err.message}${frame ? ` (${frame})` : ''}`;
 }
 
-const CheckpointIndexSchema = z.object({
-  checkpoints: z.array(z.object({ step: z.number().int().nonnegative(), tokens: z.number().nonnegative(), dir: z.string().min(1) })),
-});
-
-export function readCheckpointIndex(run: string): CheckpointEntry[] {
-  const path = runPaths(run).checkpointIndex;
-  if (!existsSync(path)) throw new SlurryError(`${path}: missing (is ${run} a run directory made by \`slurry train\`?)`);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new SlurryError(`${path}: not valid JSON (${(err as Error).message})`);
-  }
-  return [...parseWith(CheckpointIndexSchema, raw, path).checkpoints].sort((a, b) => a.step - b.step);
-}
-
 /**
  * (step, suite) pairs already recorded in an append-only log; a torn last line (a crash
  * mid-append) is cut off first, other unreadable lines are reported and ignored.
@@ -121,7 +105,7 @@ const probeKey = (step: unknown, suite: unknown) => (typeof step === 'number' &&
 export function runCorpus(run: string): string {
   const path = runPaths(run).config;
   if (!existsSync(path)) throw new SlurryError(`${path}: missing; pass --corpus DIR to build the probe items`);
-  const corpus = (JSON.parse(readFileSync(path, 'utf8')) as { corpus?: unknown }).corpus;
+  const corpus = readJsonFile(path, jsonObject).corpus;
   if (typeof corpus !== 'string') throw new SlurryError(`${path}: no "corpus" directory recorded; pass --corpus DIR`);
   for (const candidate of [corpus, resolve(run, corpus)]) if (existsSync(candidate)) return candidate;
   throw new SlurryError(`${path}: corpus ${corpus} does not exist; pass --corpus DIR`);

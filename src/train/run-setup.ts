@@ -4,27 +4,19 @@
  * resume). Every refusal (a bad key, a missing corpus, an existing run, an edited config, a
  * damaged checkpoint) is a SlurryError raised here, before any training.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { kernels } from '../engine/backend.js';
 import { readModelConfig } from '../model/checkpoint.js';
 import type { GPTConfig } from '../model/config.js';
 import { GPT } from '../model/gpt.js';
-import { checkpointDirName, runPaths } from '../run/layout.js';
+import { checkpointEntry, listCheckpointSteps, removeTornCheckpoints, verifyCheckpoint } from '../run/checkpoint.js';
+import { checkpointDir, checkpointDirName, runPaths, TOKENIZER_FILE } from '../run/layout.js';
 import type { CheckpointEntry } from '../run/records.js';
 import { SlurryError } from '../util/errors.js';
 import { writeJsonAtomic } from '../util/fs.js';
-import {
-  checkpointEntry,
-  listCheckpointSteps,
-  readCheckpointModel,
-  readTrainingState,
-  removeTornCheckpoints,
-  restoreOptimizer,
-  TOKENIZER_FILE,
-  verifyCheckpoint,
-  type TrainingState,
-} from './checkpoint-io.js';
+import { jsonObject, readJsonFile } from '../util/json.js';
+import { readCheckpointModel, readTrainingState, restoreOptimizer, type TrainingState } from './checkpoint-io.js';
 import { describeDifference, firstDifference } from './config-diff.js';
 import { parseTrainConfig, resolveTrainConfig, type ResolvedTrainConfig } from './config.js';
 import { makeOptimizer, type Optimizer } from './optimizer.js';
@@ -86,7 +78,7 @@ export function setupFresh(raw: unknown, run: string, o: SetupOptions): RunSetup
 export function setupResume(raw: unknown | undefined, run: string, o: SetupOptions): RunSetup {
   const paths = runPaths(run);
   if (!existsSync(paths.config)) throw new SlurryError(`${paths.config}: missing (is ${run} a run directory? start one without --resume)`);
-  const stored = readJson(paths.config);
+  const stored = readJsonFile(paths.config, jsonObject);
   const parsed = parseTrainConfig(stored, paths.config);
   const data = openData(parsed.corpus, o, paths.config);
   const initModel = parsed.init_from ? readModelConfig(parsed.init_from) : undefined;
@@ -106,7 +98,7 @@ export function setupResume(raw: unknown | undefined, run: string, o: SetupOptio
     return { run, config, data, model, optimizer: makeOptimizer(model, config.optimizer), state: initialState(config, data), checkpoints: [], resumed: false };
   }
   const last = steps[steps.length - 1];
-  const dir = join(paths.checkpoints, checkpointDirName(last));
+  const dir = checkpointDir(run, last);
   verifyCheckpoint(dir);
   const state = readTrainingState(dir);
   const changed = firstDifference(state.config, config);
@@ -119,7 +111,7 @@ export function setupResume(raw: unknown | undefined, run: string, o: SetupOptio
   const model = readCheckpointModel(dir);
   const optimizer = makeOptimizer(model, config.optimizer);
   restoreOptimizer(dir, optimizer);
-  const checkpoints = steps.map((s) => checkpointEntry(s, readTrainingState(join(paths.checkpoints, checkpointDirName(s))).tokens));
+  const checkpoints = steps.map((s) => checkpointEntry(s, readTrainingState(checkpointDir(run, s)).tokens));
   return { run, config, data, model, optimizer, state, checkpoints, resumed: true };
 }
 
@@ -173,9 +165,10 @@ function initFromModel(raw: unknown, where: string): GPTConfig | undefined {
   if (typeof from !== 'string') return undefined;
   const dir = resolve(from);
   if (!existsSync(dir)) throw new SlurryError(`${where}: init_from: ${from} does not exist (expected RUN/checkpoints/step-N)`);
-  if (existsSync(join(dir, 'checkpoints'))) {
-    const steps = readdirSync(join(dir, 'checkpoints')).filter((n) => /^step-\d+$/.test(n)).sort();
-    throw new SlurryError(`${where}: init_from: ${from} is a run, not a checkpoint (pick one of its checkpoints, e.g. ${join(from, 'checkpoints', steps[steps.length - 1] ?? 'step-0000000')})`);
+  if (existsSync(runPaths(dir).checkpoints)) {
+    const last = listCheckpointSteps(dir).pop() ?? 0;
+    const pick = `pick one of its checkpoints, e.g. ${checkpointDir(from, last)}`;
+    throw new SlurryError(`${where}: init_from: ${from} is a run, not a checkpoint (${pick})`);
   }
   return readModelConfig(dir);
 }
@@ -185,13 +178,5 @@ function checkSameTokenizer(checkpoint: string, data: TrainingData): void {
   if (!existsSync(path)) throw new SlurryError(`${path}: missing (init_from needs a checkpoint written by slurry train)`);
   if (readFileSync(path, 'utf8') !== data.tokenizerJson) {
     throw new SlurryError(`${path}: differs from the corpus tokenizer in ${data.dir}; continued pretraining needs the same tokenizer`);
-  }
-}
-
-function readJson(path: string): unknown {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new SlurryError(`${path}: not valid JSON (${(err as Error).message})`);
   }
 }

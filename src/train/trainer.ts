@@ -12,15 +12,16 @@ import { kernels } from '../engine/backend.js';
 import { BufferPool } from '../engine/buffer-pool.js';
 import type { BackendInfo } from '../engine/kernels.js';
 import type { GPT } from '../model/gpt.js';
-import { checkpointDirName, runPaths } from '../run/layout.js';
+import { checkpointEntry, writeCheckpointIndex } from '../run/checkpoint.js';
+import { checkpointDir, checkpointDirName, runPaths } from '../run/layout.js';
+import { MetricsLog } from '../run/metrics-log.js';
 import type { CheckpointEntry, TrainRecord, ValRecord } from '../run/records.js';
 import { SlurryError } from '../util/errors.js';
 import { checkpointSteps } from './checkpoint-schedule.js';
-import { checkpointEntry, readCheckpointModel, readTrainingState, restoreOptimizer, writeCheckpoint, writeCheckpointIndex } from './checkpoint-io.js';
+import { readCheckpointModel, readTrainingState, restoreOptimizer, writeCheckpoint } from './checkpoint-io.js';
 import { openCorpusData } from './corpus-data.js';
 import { makeDataSchedule } from './data-schedule.js';
 import { makeLrSchedule } from './lr-schedule.js';
-import { MetricsLog } from './metrics-log.js';
 import { setupFresh, setupResume, type DataOpener, type RunSetup } from './run-setup.js';
 import { byName, lossPerSource } from './step-stats.js';
 import type { Batch, TrainingData } from './training-data.js';
@@ -155,7 +156,7 @@ async function runLoop(s: RunSetup, opts: TrainOptions): Promise<TrainResult> {
         );
       }
       // Go back to the last checkpoint and retry with a lower learning rate.
-      const dir = `${paths.checkpoints}/${checkpointDirName(back)}`;
+      const dir = checkpointDir(run, back);
       const saved = readTrainingState(dir);
       copyWeights(readCheckpointModel(dir), model);
       restoreOptimizer(dir, optimizer);
