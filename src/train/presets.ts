@@ -27,12 +27,17 @@ const tiny: TrainConfigInput = {
 // 5.2M tokens (1280 steps of 32 x 128), 17 checkpoints. On an idle 2-core machine with the
 // native backend this model trains at about 24k tokens/s (3.6 min), so the whole episode
 // (corpus, training, probes, analysis, report) stays well inside 10 minutes.
+//
+// Muon for the blocks' matrices (AdamW for embeddings, norms and biases): on this model and
+// corpus it reached AdamW's validation loss in about two thirds of the steps, and after
+// 16.8M tokens recall 0.54 against 0.46 and reasoning exact match 0.22 against 0.11 (one
+// seed each; the issue-11 note has the runs).
 const quick: TrainConfigInput = {
   model: { n_layer: 4, n_head: 4, n_embd: 128 },
   batch_size: 32,
   context: 128,
   tokens: 1280 * 32 * 128,
-  optimizer: { lr: 3e-3 },
+  optimizer: { kind: 'muon', lr: 3e-3, muon_lr: 0.02 },
   lr_schedule: { kind: 'cosine', warmup_fraction: 0.05 },
   checkpoints: { log_until: 512, every: 128 },
   eval: { every: 64, batches: 2 },

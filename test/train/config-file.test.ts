@@ -21,7 +21,7 @@ test('a YAML file overrides its preset, flags override the file; paths are relat
   const c = layeredConfig({ file: path, overrides: { steps: 10, seed: 7 } });
   assert.equal(c.batch_size, 16);
   assert.equal(c.context, 128, 'from the preset');
-  assert.deepEqual(c.optimizer, { lr: 0.001 });
+  assert.deepEqual(c.optimizer, { kind: 'muon', lr: 0.001, muon_lr: 0.02 }, 'a mapping merges key by key into the preset');
   assert.equal(c.steps, 10);
   assert.equal(c.tokens, undefined, "the flag's budget replaces the preset's");
   assert.equal(c.seed, 7);
