@@ -1,8 +1,8 @@
 /**
  * A run's status from what its files say (a pure function, so the runs list and a run's
- * page agree): probing while a live process holds probes.lock; done when training reached
- * its budget (a grokking run: when summary.json exists); training while metrics.jsonl grew
- * within STALE_MS; failed when it stopped short of its budget without a new line since.
+ * page agree): training while metrics.jsonl grows (within STALE_MS); probing while a live
+ * process holds probes.lock and training is not going on; done when training reached
+ * its budget (a grokking run: when summary.json exists); failed when it stopped short of its budget without a new line since.
  */
 export type RunStatus = 'training' | 'probing' | 'done' | 'failed' | 'empty';
 
@@ -23,16 +23,19 @@ export interface StatusFacts {
 
 export function runStatus(f: StatusFacts): { status: RunStatus; reason: string } {
   const fresh = f.metricsMtimeMs !== null && f.now - f.metricsMtimeMs < STALE_MS;
-  if (f.probingPid !== null) return { status: 'probing', reason: `probes.lock held by process ${f.probingPid}` };
+  const probing = f.probingPid !== null ? `probes.lock held by process ${f.probingPid}` : null;
   if (f.lastStep === null) {
+    if (probing) return { status: 'probing', reason: probing };
     return fresh || f.metricsMtimeMs === null
       ? { status: 'empty', reason: 'no training record yet' }
       : { status: 'failed', reason: 'metrics.jsonl has no training record' };
   }
   const of = f.budget !== null ? ` of ${f.budget}` : '';
   const finished = f.kind === 'grok' ? f.summaryWritten : f.budget !== null && f.lastStep >= f.budget;
+  // `slurry train --probe` holds the lock while it trains: training wins while records come.
+  if (probing && (finished || !fresh)) return { status: 'probing', reason: probing };
   if (finished) return { status: 'done', reason: f.kind === 'grok' ? `summary.json written at step ${f.lastStep}` : `step ${f.lastStep}${of}` };
-  if (fresh) return { status: 'training', reason: `step ${f.lastStep}${of}` };
+  if (fresh) return { status: 'training', reason: `step ${f.lastStep}${of}${probing ? ', probing each checkpoint' : ''}` };
   const idle = Math.round((f.now - (f.metricsMtimeMs ?? f.now)) / 1000);
   return {
     status: 'failed',

@@ -138,7 +138,7 @@ export class LineChart {
           y: { distr: o.logY ? 3 : 1, log: 10, range: o.yRange ? () => o.yRange! : undefined },
         },
         axes: [
-          { label: o.xLabel, values: (_u, vals) => vals.map(formatTick) },
+          { label: o.xLabel, values: (_u, vals) => vals.map(formatTick), splits: o.logX ? (_u, _i, min, max) => logSplits(min, max) : undefined },
           { label: o.yLabel, size: 60, values: (_u, vals) => vals.map(formatTick) },
         ],
         legend: { live: true },
@@ -192,4 +192,17 @@ export function formatTick(v: number | null): string {
   if (a === 0) return '0';
   if (a < 1e-3) return v.toExponential(0);
   return `${+v.toPrecision(3)}`;
+}
+
+/** Ticks of a log axis: the powers of ten in range, with 2x and 5x when it spans under three decades. */
+export function logSplits(min: number, max: number): number[] {
+  const out: number[] = [];
+  const few = Math.log10(max / min) < 3;
+  for (let e = Math.floor(Math.log10(min)); e <= Math.ceil(Math.log10(max)); e++) {
+    for (const m of few ? [1, 2, 5] : [1]) {
+      const v = m * 10 ** e;
+      if (v >= min && v <= max) out.push(v);
+    }
+  }
+  return out;
 }
