@@ -4,7 +4,6 @@
  */
 import type { Analysis } from '../analysis/types.js';
 import { timelineChart, wavesChart } from '../report/charts.js';
-import { renderSvg } from '../report/render.js';
 import type { RunState } from './run-state.js';
 
 export const CHART_NAMES = ['waves_d', 'waves_c', 'timeline'];
@@ -19,7 +18,8 @@ export function chartSvg(state: RunState, name: string): Promise<string | null> 
   let svg = byName.get(name);
   if (!svg) {
     const spec = name === 'timeline' ? timelineChart(analysis) : wavesChart(analysis, name === 'waves_d' ? 'd' : 'c');
-    svg = spec ? renderSvg(spec, []) : Promise.resolve(null);
+    // vega and resvg load on the first chart, not at start-up.
+    svg = spec ? import('../report/render.js').then((r) => r.renderSvg(spec, [])) : Promise.resolve(null);
     byName.set(name, svg);
   }
   return svg;

@@ -118,8 +118,10 @@ export class RunState {
     delta.metaChanged = this.readSamples() || delta.metaChanged;
     delta.metaChanged = this.readJsonFiles() || delta.metaChanged;
     const status = this.status(now);
-    if (status.status + status.reason !== this.lastStatus) {
-      this.lastStatus = status.status + status.reason;
+    // While training the reason names the step, which changes every poll: rows say that.
+    const key = status.status === 'training' ? status.status : status.status + status.reason;
+    if (key !== this.lastStatus) {
+      this.lastStatus = key;
       delta.metaChanged = true;
     }
     return delta;

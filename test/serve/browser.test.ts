@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync, appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -40,7 +40,10 @@ let server: RunningServer;
 before(async () => {
   server = await startServer(root);
 });
-after(() => server?.close());
+after(async () => {
+  await server?.close();
+  rmSync(root, { recursive: true, force: true });
+});
 
 async function open(page: Page, query: string): Promise<string[]> {
   const problems: string[] = [];
@@ -111,7 +114,7 @@ test('comparison overlays two runs; a chart exports as a non-empty PNG', { skip 
   await withChromium(async (ctx) => {
     const page = await ctx.newPage();
     const problems = await open(page, 'view=compare&run=sweep/a&run=sweep/b');
-    await page.waitForFunction(() => appData('series') === '2', null, { timeout: 20_000 });
+    await page.waitForFunction(() => (globalThis as unknown as InPage).document.getElementById('app')?.dataset.series === '2', null, { timeout: 20_000 });
     const legend = await page.locator('.u-legend').first().textContent();
     assert.match(legend ?? '', /sweep\/a/);
     assert.match(legend ?? '', /sweep\/b/);
@@ -129,7 +132,8 @@ test('a live run\'s curve grows while slurry train writes it', { skip, timeout: 
   const corpus = await miniCorpus();
   const run = join(root, 'live');
   const config = join(root, 'live.json');
-  writeFileSync(config, JSON.stringify({ corpus, seed: 3, model: { n_layer: 1, n_head: 2, n_embd: 16 }, batch_size: 4, context: 16, steps: 3000, checkpoints: { log_until: 4, every: 100000 }, eval: { every: 500, batches: 1 } }));
+  writeFileSync(config, JSON.stringify({ corpus, seed: 3, model: { n_layer: 2, n_head: 2, n_embd: 64 }, batch_size: 8, context: 64, steps: 1_000_000, checkpoints: { log_until: 4, every: 100000 }, eval: { every: 500, batches: 1 } }));
+  // A budget it never reaches: the test stops it once the page has seen the curve grow.
   const child = spawn(process.execPath, [cli, 'train', config, '--out', run], { stdio: 'ignore', env: { ...process.env, SLURRY_THREADS: '1' } });
   try {
     await withChromium(async (ctx) => {
@@ -139,9 +143,9 @@ test('a live run\'s curve grows while slurry train writes it', { skip, timeout: 
       // The run directory appears once training starts; open its page then.
       for (let i = 0; i < 600 && !existsMetrics(run); i++) await new Promise((r) => setTimeout(r, 100));
       await page.goto(`${server.url}?view=curves&run=live`);
-      await page.waitForFunction(() => Number(appData('rows') ?? 0) > 0, null, { timeout: 60_000 });
+      await page.waitForFunction(() => Number((globalThis as unknown as InPage).document.getElementById('app')?.dataset.rows ?? 0) > 0, null, { timeout: 60_000 });
       const first = Number(await page.locator('#app').getAttribute('data-rows'));
-      await page.waitForFunction((n) => Number(appData('rows') ?? 0) > n, first + 20, { timeout: 60_000 });
+      await page.waitForFunction((n) => Number((globalThis as unknown as InPage).document.getElementById('app')?.dataset.rows ?? 0) > n, first + 20, { timeout: 60_000 });
       const later = Number(await page.locator('#app').getAttribute('data-rows'));
       assert.ok(later > first, `${first} -> ${later} rows without reloading`);
       assert.deepEqual(problems, []);
@@ -151,11 +155,8 @@ test('a live run\'s curve grows while slurry train writes it', { skip, timeout: 
   }
 });
 
-/** In the page: a data attribute of #app (the views publish what they drew there). */
-function appData(key: string): string | undefined {
-  const doc = (globalThis as unknown as { document: { getElementById(id: string): { dataset: Record<string, string> } | null } }).document;
-  return doc.getElementById('app')?.dataset[key];
-}
+/** The page's globals, as seen from functions that Playwright runs in it (the views publish what they drew on #app). */
+type InPage = { document: { getElementById(id: string): { dataset: Record<string, string> } | null } };
 
 function existsMetrics(run: string): boolean {
   try {

@@ -4,7 +4,7 @@
  * headers, writes, a 1 GB file read slowly, and clients that never finish a request.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, symlinkSync, truncateSync, writeFileSync, openSync, closeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -26,7 +26,10 @@ let server: RunningServer;
 before(async () => {
   server = await startServer(root);
 });
-after(() => server.close());
+after(async () => {
+  await server.close();
+  for (const dir of [root, outside]) rmSync(dir, { recursive: true, force: true });
+});
 
 /** A raw request (fetch would normalise the path before sending it). */
 function raw(path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<{ status: number; body: string }> {

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { JsonlTail } from '../../src/serve/tail.js';
 
 test('a JSONL tail reads only new whole lines, holds a partial last line, restarts on truncation', () => {
-  const file = join(mkdtempSync(join(tmpdir(), 'slurry-tail-')), 'metrics.jsonl');
+  const dir = mkdtempSync(join(tmpdir(), 'slurry-tail-'));
+  const file = join(dir, 'metrics.jsonl');
   const tail = new JsonlTail(file, 'metrics.jsonl');
   assert.deepEqual(tail.read().values, []); // no file yet
   writeFileSync(file, '{"a":1}\n{"a":2}\n{"a":');
@@ -21,4 +22,5 @@ test('a JSONL tail reads only new whole lines, holds a partial last line, restar
   const again = tail.read();
   assert.equal(again.reset, true);
   assert.deepEqual(again.values, [{ b: 1 }]);
+  rmSync(dir, { recursive: true, force: true });
 });

@@ -151,20 +151,34 @@ export class LiveRun {
   private source: EventSource | null = null;
   private closed = false;
 
+  private pending = new Set<'rows' | 'meta'>();
+
   constructor(readonly run: string, private readonly onChange: (what: 'rows' | 'meta') => void) {}
+
+  /** Many events between two frames cost one redraw. */
+  private changed(what: 'rows' | 'meta'): void {
+    if (this.pending.size === 0) {
+      requestAnimationFrame(() => {
+        const whats = [...this.pending];
+        this.pending.clear();
+        if (!this.closed) for (const w of whats) this.onChange(w);
+      });
+    }
+    this.pending.add(what);
+  }
 
   async open(): Promise<void> {
     this.source = new EventSource(`/api/events?${runQuery(this.run)}`);
     this.source.addEventListener('meta', (e) => {
       this.meta = JSON.parse((e as MessageEvent).data) as RunMeta;
-      this.onChange('meta');
+      this.changed('meta');
     });
     this.source.addEventListener('rows', (e) => {
       const d = JSON.parse((e as MessageEvent).data) as { table: string; start: number; columns: Record<string, (number | null)[]>; arrays: Record<string, (number[] | null)[]> };
       let t = this.tables.get(d.table);
       if (!t) this.tables.set(d.table, (t = new Columns()));
       if (!t.append(d.start, d.columns, d.arrays)) void this.reload();
-      else this.onChange('rows');
+      else this.changed('rows');
     });
     const [meta, tables] = await Promise.all([getJson<RunMeta>(`/api/run?${runQuery(this.run)}`), getTables(this.run)]);
     this.meta ??= meta;
@@ -178,7 +192,7 @@ export class LiveRun {
   private async reload(): Promise<void> {
     if (this.closed) return;
     this.tables = await getTables(this.run);
-    this.onChange('rows');
+    this.changed('rows');
   }
 
   close(): void {

@@ -197,6 +197,7 @@ export function formatTick(v: number | null): string {
 /** Ticks of a log axis: the powers of ten in range, with 2x and 5x when it spans under three decades. */
 export function logSplits(min: number, max: number): number[] {
   const out: number[] = [];
+  if (!(min > 0) || !(max >= min) || !Number.isFinite(max)) return out;
   const few = Math.log10(max / min) < 3;
   for (let e = Math.floor(Math.log10(min)); e <= Math.ceil(Math.log10(max)); e++) {
     for (const m of few ? [1, 2, 5] : [1]) {
