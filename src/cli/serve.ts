@@ -16,8 +16,14 @@ export function registerServe(program: Command): void {
     .option('--token <secret>', 'required on every request (open the printed URL once; the page keeps it in a cookie)')
     .action(async (rootArg: string, flags: { port: string; host: string; token?: string }) => {
       const port = Number(flags.port);
-      check(Number.isInteger(port) && port >= 0 && port < 65536, `--port ${flags.port}: expected a port number 0-65535`);
-      check(isLoopback(flags.host) || flags.token, `--host ${flags.host}: exposing the dashboard beyond this machine needs --token SECRET`);
+      check(
+        Number.isInteger(port) && port >= 0 && port < 65536,
+        `--port ${flags.port}: expected a port number 0-65535`,
+      );
+      check(
+        isLoopback(flags.host) || flags.token,
+        `--host ${flags.host}: exposing the dashboard beyond this machine needs --token SECRET`,
+      );
       check(flags.token === undefined || flags.token.length >= 8, '--token: use at least 8 characters');
       const root = openRoot(rootArg);
       const token = flags.token ?? null;
@@ -31,8 +37,10 @@ export function registerServe(program: Command): void {
           const who = holder ? `process ${holder.pid} (${holder.command})` : 'another process';
           throw new SlurryError(`--port ${port}: already in use on ${flags.host} by ${who}; pick another with --port`);
         }
-        if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') throw new SlurryError(`--host ${flags.host}: not an address of this machine`);
-        if (e.code === 'EACCES') throw new SlurryError(`--port ${port}: not allowed (ports below 1024 need privileges)`);
+        if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND')
+          throw new SlurryError(`--host ${flags.host}: not an address of this machine`);
+        if (e.code === 'EACCES')
+          throw new SlurryError(`--port ${port}: not allowed (ports below 1024 need privileges)`);
         throw err;
       }
       const url = token ? `${running.url}?token=${encodeURIComponent(token)}` : running.url;

@@ -12,7 +12,8 @@ const cache = new WeakMap<object, Map<string, Promise<string | null>>>();
 
 export function chartSvg(state: RunState, name: string): Promise<string | null> {
   const analysis = state.meta().analysis as Analysis | null;
-  if (!analysis || typeof analysis !== 'object' || !Array.isArray((analysis as Analysis).checkpoints)) return Promise.resolve(null);
+  if (!analysis || typeof analysis !== 'object' || !Array.isArray((analysis as Analysis).checkpoints))
+    return Promise.resolve(null);
   let byName = cache.get(analysis);
   if (!byName) cache.set(analysis, (byName = new Map()));
   let svg = byName.get(name);

@@ -6,7 +6,8 @@
  */
 import { join } from 'node:path';
 import { findRuns } from './discover.js';
-import { listEntry, type RunListEntry } from './run-list.js';
+import { listEntry } from './run-list.js';
+import type { RunListEntry } from './wire.js';
 import { RunState } from './run-state.js';
 import { event, SseChannel } from './sse.js';
 
@@ -24,7 +25,10 @@ export class Hub {
   private readonly channels = new Map<string, { channel: SseChannel; timer: NodeJS.Timeout }>();
   private list: { channel: SseChannel; timer: NodeJS.Timeout; last: string } | null = null;
 
-  constructor(readonly root: string, readonly opts: HubOptions) {}
+  constructor(
+    readonly root: string,
+    readonly opts: HubOptions,
+  ) {}
 
   /** The run's state, polled up to now. `rel` must already be checked to be a run under root. */
   state(rel: string): RunState {
@@ -71,7 +75,15 @@ export class Hub {
     const delta = s.poll();
     for (const r of delta.rows) {
       const t = s.tables.get(r.table)!;
-      entry.channel.send(event('rows', { table: r.table, start: r.start, n: r.n, columns: t.slice(r.start), arrays: t.arraysFrom(r.start) }));
+      entry.channel.send(
+        event('rows', {
+          table: r.table,
+          start: r.start,
+          n: r.n,
+          columns: t.slice(r.start),
+          arrays: t.arraysFrom(r.start),
+        }),
+      );
     }
     if (delta.metaChanged) entry.channel.send(event('meta', s.meta()));
   }

@@ -10,33 +10,7 @@ import { join } from 'node:path';
 import { readItemFile } from '../probes/items.js';
 import { runPaths } from '../run/layout.js';
 import type { ProbeRecord } from '../run/records.js';
-
-export interface ItemText {
-  good?: string;
-  bad?: string;
-  prompt?: string;
-  answer?: string;
-}
-
-export interface ItemRow {
-  id: string;
-  group: string;
-  d: number;
-  c: number;
-  control?: boolean;
-  text?: ItemText;
-}
-
-export interface SuiteItems {
-  suite: string;
-  discrete: string;
-  continuous: string;
-  right: number;
-  n: number;
-  /** Why texts are missing, when they are. */
-  note?: string;
-  items: ItemRow[];
-}
+import type { ItemRow, ItemText, SuiteItems } from './wire.js';
 
 /** Item texts by id, cached per file and reloaded when the file changes. */
 const textCache = new Map<string, { mtimeMs: number; texts: Map<string, ItemText> | string }>();
@@ -50,7 +24,10 @@ function itemTexts(file: string): Map<string, ItemText> | string {
   try {
     const f = readItemFile(file, 'skip');
     texts = new Map();
-    if (f.kind === 'pairs') f.items.forEach((it, i) => (texts as Map<string, ItemText>).set(f.ids[i], { good: it.sentence_good, bad: it.sentence_bad }));
+    if (f.kind === 'pairs')
+      f.items.forEach((it, i) =>
+        (texts as Map<string, ItemText>).set(f.ids[i], { good: it.sentence_good, bad: it.sentence_bad }),
+      );
     else for (const it of f.items) texts.set(it.id, { prompt: it.prompt, answer: it.answer });
   } catch {
     texts = 'this suite scores token windows (ids only): no sentence to show';

@@ -10,7 +10,10 @@ import { SlurryError } from '../util/errors.js';
 
 /** A refused path: the HTTP layer answers it with this status. */
 export class PathRefused extends Error {
-  constructor(message: string, readonly status: 403 | 404) {
+  constructor(
+    message: string,
+    readonly status: 403 | 404,
+  ) {
     super(message);
   }
 }
@@ -23,7 +26,8 @@ export function openRoot(root: string): string {
   } catch {
     throw new SlurryError(`${root}: no such directory (ROOT is the folder whose run directories slurry serve shows)`);
   }
-  if (!statSync(real).isDirectory()) throw new SlurryError(`${root}: not a directory (ROOT must be a folder of run directories)`);
+  if (!statSync(real).isDirectory())
+    throw new SlurryError(`${root}: not a directory (ROOT must be a folder of run directories)`);
   return real;
 }
 

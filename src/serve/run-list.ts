@@ -7,23 +7,8 @@ import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { runPaths } from '../run/layout.js';
 import { readText } from './run-state.js';
-import { liveLockPid, runStatus, type RunStatus } from './status.js';
-
-export interface RunListEntry {
-  run: string;
-  kind: 'train' | 'grok';
-  status: RunStatus;
-  status_reason: string;
-  /** A few config keys: preset, model size, schedule, seed, budget. */
-  config: Record<string, string | number>;
-  step: number | null;
-  tokens: number | null;
-  loss: number | null;
-  checkpoints: number;
-  probed_steps: number;
-  updated_ms: number;
-  error?: string;
-}
+import { liveLockPid, runStatus } from './status.js';
+import type { RunListEntry } from './wire.js';
 
 const TAIL_BYTES = 64 * 1024;
 

@@ -10,39 +10,11 @@ import type { Analysis } from '../analysis/types.js';
 import { summaryParagraphs } from '../report/summary.js';
 import { runPaths } from '../run/layout.js';
 import type { ProbeRecord, SampleRecord } from '../run/records.js';
+import type { RunKind, RunMeta } from './wire.js';
 import { JsonlTail } from './tail.js';
 import { Table } from './table.js';
-import { liveLockPid, runStatus, type RunStatus } from './status.js';
-
-export type RunKind = 'train' | 'grok';
-
-/** A probe record without its items (items come per checkpoint, from /api/items). */
-export interface ProbeSummary extends Omit<ProbeRecord, 'items'> {
-  n: number;
-}
-
-export interface RunMeta {
-  run: string;
-  kind: RunKind;
-  status: RunStatus;
-  /** Why the status is what it is, in words. */
-  status_reason: string;
-  config: Record<string, unknown> | null;
-  checkpoints: { step: number; tokens: number; dir: string }[];
-  probes: ProbeSummary[];
-  samples: SampleRecord[];
-  analysis: unknown;
-  /** The report's plain-language verdict paragraphs, from analysis.json. */
-  verdict_text: string[];
-  /** A grokking run's summary.json. */
-  summary: unknown;
-  /** Interpretability results (RUN/interp/*.json), when `slurry interp` wrote any. */
-  interp: { name: string; value: unknown }[];
-  errors: string[];
-  tables: Record<string, number>;
-  last: { step: number; tokens: number; loss: number | null } | null;
-  updated_ms: number;
-}
+import { liveLockPid, runStatus } from './status.js';
+import type { RunStatus } from './wire.js';
 
 interface Watched {
   mtimeMs: number;
@@ -89,7 +61,10 @@ export class RunState {
   private lastStatus = '';
   kind: RunKind = 'train';
 
-  constructor(readonly dir: string, readonly name: string) {
+  constructor(
+    readonly dir: string,
+    readonly name: string,
+  ) {
     const p = runPaths(dir);
     this.metrics = new JsonlTail(p.metrics, 'metrics.jsonl');
     this.probesTail = new JsonlTail(p.probes, 'probes.jsonl');
@@ -129,7 +104,8 @@ export class RunState {
 
   private addMetric(v: unknown, index: number): void {
     if (!isRecord(v) || typeof v.type !== 'string' || typeof v.step !== 'number') {
-      if (this.metricErrors.length < 50) this.metricErrors.push(`metrics.jsonl: record ${index + 1} of the last read lacks "type" or "step"`);
+      if (this.metricErrors.length < 50)
+        this.metricErrors.push(`metrics.jsonl: record ${index + 1} of the last read lacks "type" or "step"`);
       return;
     }
     if (v.type.startsWith('grok_')) this.kind = 'grok';
@@ -143,7 +119,13 @@ export class RunState {
     const r = this.probesTail.read();
     if (r.reset) this.probeRecords.clear();
     for (const v of r.values) {
-      if (!isRecord(v) || typeof v.suite !== 'string' || typeof v.step !== 'number' || !Array.isArray(v.items) || !isRecord(v.metrics)) {
+      if (
+        !isRecord(v) ||
+        typeof v.suite !== 'string' ||
+        typeof v.step !== 'number' ||
+        !Array.isArray(v.items) ||
+        !isRecord(v.metrics)
+      ) {
         this.fileErrors.set('probes.jsonl', 'probes.jsonl: a record lacks suite, step, metrics or items');
         continue;
       }
@@ -157,7 +139,8 @@ export class RunState {
     const r = this.samplesTail.read();
     if (r.reset) this.sampleRecords.clear();
     for (const v of r.values) {
-      if (isRecord(v) && typeof v.step === 'number' && Array.isArray(v.samples)) this.sampleRecords.set(v.step, v as unknown as SampleRecord);
+      if (isRecord(v) && typeof v.step === 'number' && Array.isArray(v.samples))
+        this.sampleRecords.set(v.step, v as unknown as SampleRecord);
       else this.fileErrors.set('samples.jsonl', 'samples.jsonl: a record lacks step or samples');
     }
     for (const e of r.errors) this.fileErrors.set('samples.jsonl', e);
@@ -190,7 +173,9 @@ export class RunState {
     changed =
       this.readJson(p.checkpointIndex, 'checkpoints/index.json', (v) => {
         const list = isRecord(v) && Array.isArray(v.checkpoints) ? v.checkpoints : [];
-        this.checkpoints = list.filter((c): c is RunMeta['checkpoints'][number] => isRecord(c) && typeof c.step === 'number');
+        this.checkpoints = list.filter(
+          (c): c is RunMeta['checkpoints'][number] => isRecord(c) && typeof c.step === 'number',
+        );
       }) || changed;
     changed =
       this.readJson(p.analysis, 'analysis.json', (v) => {
@@ -200,7 +185,10 @@ export class RunState {
         try {
           this.verdictText = summaryParagraphs(v as Analysis);
         } catch (err) {
-          this.fileErrors.set('analysis.json', `analysis.json: not the shape \`slurry analyze\` writes (${(err as Error).message})`);
+          this.fileErrors.set(
+            'analysis.json',
+            `analysis.json: not the shape \`slurry analyze\` writes (${(err as Error).message})`,
+          );
         }
       }) || changed;
     changed = this.readJson(join(this.dir, 'summary.json'), 'summary.json', (v) => (this.summary = v)) || changed;
@@ -217,12 +205,18 @@ export class RunState {
     if (s === null) return true;
     let names: string[] = [];
     try {
-      names = readdirSync(dir).filter((n) => n.endsWith('.json')).sort();
+      names = readdirSync(dir)
+        .filter((n) => n.endsWith('.json'))
+        .sort();
     } catch {
       names = [];
     }
     for (const n of names) {
-      this.readJson(join(dir, n), `interp/${n}`, (v) => v !== null && this.interp.push({ name: n.replace(/\.json$/, ''), value: v }));
+      this.readJson(
+        join(dir, n),
+        `interp/${n}`,
+        (v) => v !== null && this.interp.push({ name: n.replace(/\.json$/, ''), value: v }),
+      );
     }
     return true;
   }
@@ -242,7 +236,9 @@ export class RunState {
 
   /** The probe records at one checkpoint (with their items). */
   probesAt(step: number): ProbeRecord[] {
-    return [...this.probeRecords.values()].filter((r) => r.step === step).sort((a, b) => a.suite.localeCompare(b.suite));
+    return [...this.probeRecords.values()]
+      .filter((r) => r.step === step)
+      .sort((a, b) => a.suite.localeCompare(b.suite));
   }
 
   meta(now = Date.now()): RunMeta {
@@ -253,7 +249,7 @@ export class RunState {
       if (torn) errors.push(torn);
     }
     const main = this.tables.get(this.kind === 'grok' ? 'grok_train' : 'train');
-    const at = (name: string) => (main && main.n ? main.columns.get(name)?.[main.n - 1] ?? NaN : NaN);
+    const at = (name: string) => (main && main.n ? (main.columns.get(name)?.[main.n - 1] ?? NaN) : NaN);
     const lossName = this.kind === 'grok' ? 'train_loss' : 'loss';
     const probes = [...this.probeRecords.values()]
       .map(({ items, ...rest }) => ({ ...rest, n: items.length }))
@@ -273,7 +269,10 @@ export class RunState {
       interp: this.interp,
       errors,
       tables: Object.fromEntries([...this.tables].map(([k, t]) => [k, t.n])),
-      last: main && main.n ? { step: at('step'), tokens: at('tokens'), loss: Number.isFinite(at(lossName)) ? at(lossName) : null } : null,
+      last:
+        main && main.n
+          ? { step: at('step'), tokens: at('tokens'), loss: Number.isFinite(at(lossName)) ? at(lossName) : null }
+          : null,
       updated_ms: stamp(runPaths(this.dir).metrics)?.mtimeMs ?? 0,
     };
   }

@@ -38,7 +38,14 @@ export interface Decimated {
  * ascending; points outside [lo, hi] are dropped except the nearest one each side (so a
  * zoomed line runs to the edge). On a log axis x <= 0 has no position and is dropped.
  */
-export function decimate(xs: ArrayLike<number>, ys: ArrayLike<number>, lo: number, hi: number, columns: number, log: boolean): Decimated {
+export function decimate(
+  xs: ArrayLike<number>,
+  ys: ArrayLike<number>,
+  lo: number,
+  hi: number,
+  columns: number,
+  log: boolean,
+): Decimated {
   const out: Decimated = { x: [], y: [] };
   const f = log ? Math.log10 : (v: number) => v;
   if (log && lo <= 0) lo = Number.MIN_VALUE;
@@ -46,7 +53,10 @@ export function decimate(xs: ArrayLike<number>, ys: ArrayLike<number>, lo: numbe
   const span = f(hi) - f0 || 1;
   let prevOutside = -1;
   let col = -1;
-  let first = -1, min = -1, max = -1, last = -1;
+  let first = -1,
+    min = -1,
+    max = -1,
+    last = -1;
   const flush = () => {
     if (first < 0) return;
     for (const i of [...new Set([first, min, max, last])].sort((a, b) => a - b)) {

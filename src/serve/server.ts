@@ -60,7 +60,10 @@ const PAGE_CSP =
   "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -146,7 +149,10 @@ function handle(req: IncomingMessage, res: ServerResponse, opts: ServeOptions, h
     throw new HttpError(405, `${req.method}: this server is read-only (GET and HEAD only)`);
   }
   if (opts.checkHost && !loopbackHostHeader(req.headers.host)) {
-    throw new HttpError(403, `Host ${req.headers.host ?? '(none)'}: only localhost may be served (use --host and --token to expose it)`);
+    throw new HttpError(
+      403,
+      `Host ${req.headers.host ?? '(none)'}: only localhost may be served (use --host and --token to expose it)`,
+    );
   }
   let url: URL;
   try {
@@ -168,24 +174,31 @@ function handle(req: IncomingMessage, res: ServerResponse, opts: ServeOptions, h
   if (path === '/api/run') return sendJson(res, hub.state(runParam(url, opts.root)).meta());
   if (path === '/api/metrics') {
     const body = encodeTables(hub.state(runParam(url, opts.root)).tables);
-    res.writeHead(200, { 'content-type': 'application/octet-stream', 'cache-control': 'no-store', 'content-length': body.length });
+    res.writeHead(200, {
+      'content-type': 'application/octet-stream',
+      'cache-control': 'no-store',
+      'content-length': body.length,
+    });
     res.end(body);
     return;
   }
   if (path === '/api/items') {
     const rel = runParam(url, opts.root);
     const step = Number(url.searchParams.get('step'));
-    if (!Number.isInteger(step) || step < 0) throw new HttpError(400, `?step=${url.searchParams.get('step')}: expected a checkpoint step`);
+    if (!Number.isInteger(step) || step < 0)
+      throw new HttpError(400, `?step=${url.searchParams.get('step')}: expected a checkpoint step`);
     const s = hub.state(rel);
     return sendJson(res, { run: rel, step, suites: itemsAt(s.dir, s.probesAt(step)) });
   }
   if (path === '/api/chart') {
     const rel = runParam(url, opts.root);
     const name = url.searchParams.get('name') ?? '';
-    if (!CHART_NAMES.includes(name)) throw new HttpError(400, `?name=${name}: expected one of ${CHART_NAMES.join(', ')}`);
+    if (!CHART_NAMES.includes(name))
+      throw new HttpError(400, `?name=${name}: expected one of ${CHART_NAMES.join(', ')}`);
     chartSvg(hub.state(rel), name).then(
       (svg) => {
-        if (svg === null) return fail(res, new HttpError(404, `${rel}: no ${name} chart (no analysis.json yet, or nothing to draw)`));
+        if (svg === null)
+          return fail(res, new HttpError(404, `${rel}: no ${name} chart (no analysis.json yet, or nothing to draw)`));
         res.writeHead(200, { 'content-type': 'image/svg+xml', 'cache-control': 'no-store' });
         res.end(svg);
       },
@@ -205,9 +218,15 @@ function sendAsset(res: ServerResponse, name: string, page: boolean): void {
   if (!/^[\w.-]+$/.test(name) || name.startsWith('.')) throw new HttpError(404, `${name}: no such asset`);
   const file = join(WEB_DIR, name);
   if (!existsSync(file)) {
-    throw new HttpError(page ? 500 : 404, page ? `the page is not built (${file} missing): run npm run build` : `${name}: no such asset`);
+    throw new HttpError(
+      page ? 500 : 404,
+      page ? `the page is not built (${file} missing): run npm run build` : `${name}: no such asset`,
+    );
   }
-  const headers: Record<string, string> = { 'content-type': TYPES[extname(name)] ?? 'application/octet-stream', 'cache-control': 'no-cache' };
+  const headers: Record<string, string> = {
+    'content-type': TYPES[extname(name)] ?? 'application/octet-stream',
+    'cache-control': 'no-cache',
+  };
   if (page) headers['content-security-policy'] = PAGE_CSP;
   res.writeHead(200, headers);
   res.end(readFileSync(file));

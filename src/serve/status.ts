@@ -2,9 +2,10 @@
  * A run's status from what its files say (a pure function, so the runs list and a run's
  * page agree): training while metrics.jsonl grows (within STALE_MS); probing while a live
  * process holds probes.lock and training is not going on; done when training reached
- * its budget (a grokking run: when summary.json exists); failed when it stopped short of its budget without a new line since.
+ * its budget (a grokking run: when summary.json exists); failed when it stopped short of
+ * its budget without a new line since.
  */
-export type RunStatus = 'training' | 'probing' | 'done' | 'failed' | 'empty';
+import type { RunStatus } from './wire.js';
 
 /** A run with no new metric line for this long is not training any more. */
 export const STALE_MS = 60_000;
@@ -34,12 +35,19 @@ export function runStatus(f: StatusFacts): { status: RunStatus; reason: string }
   const finished = f.kind === 'grok' ? f.summaryWritten : f.budget !== null && f.lastStep >= f.budget;
   // `slurry train --probe` holds the lock while it trains: training wins while records come.
   if (probing && (finished || !fresh)) return { status: 'probing', reason: probing };
-  if (finished) return { status: 'done', reason: f.kind === 'grok' ? `summary.json written at step ${f.lastStep}` : `step ${f.lastStep}${of}` };
-  if (fresh) return { status: 'training', reason: `step ${f.lastStep}${of}${probing ? ', probing each checkpoint' : ''}` };
+  if (finished)
+    return {
+      status: 'done',
+      reason: f.kind === 'grok' ? `summary.json written at step ${f.lastStep}` : `step ${f.lastStep}${of}`,
+    };
+  if (fresh)
+    return { status: 'training', reason: `step ${f.lastStep}${of}${probing ? ', probing each checkpoint' : ''}` };
   const idle = Math.round((f.now - (f.metricsMtimeMs ?? f.now)) / 1000);
   return {
     status: 'failed',
-    reason: `stopped at step ${f.lastStep}${of}: no new record for ${idle} s (crashed or killed; \`slurry train --resume\` continues it)`,
+    reason:
+      `stopped at step ${f.lastStep}${of}: no new record for ${idle} s ` +
+      '(crashed or killed; `slurry train --resume` continues it)',
   };
 }
 

@@ -54,13 +54,15 @@ export class Table {
   /** Rows [start, n) as { column: values } (the SSE delta). */
   slice(start: number): Record<string, (number | null)[]> {
     const out: Record<string, (number | null)[]> = {};
-    for (const [name, col] of this.columns) out[name] = Array.from(col.subarray(start, this.n), (x) => (Number.isNaN(x) ? null : x));
+    for (const [name, col] of this.columns)
+      out[name] = Array.from(col.subarray(start, this.n), (x) => (Number.isNaN(x) ? null : x));
     return out;
   }
 
   arraysFrom(start: number): Record<string, (number[] | null)[]> {
     const out: Record<string, (number[] | null)[]> = {};
-    for (const [name, list] of this.arrays) out[name] = Array.from({ length: this.n - start }, (_, i) => list[start + i] ?? null);
+    for (const [name, list] of this.arrays)
+      out[name] = Array.from({ length: this.n - start }, (_, i) => list[start + i] ?? null);
     return out;
   }
 }

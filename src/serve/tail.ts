@@ -28,7 +28,10 @@ export class JsonlTail {
   /** Inside an overlong line: drop bytes up to the next newline. */
   private skipping = false;
 
-  constructor(readonly file: string, readonly label: string) {}
+  constructor(
+    readonly file: string,
+    readonly label: string,
+  ) {}
 
   /** Reads what was appended since the last call (a missing file reads as nothing). */
   read(): TailRead {
@@ -65,7 +68,9 @@ export class JsonlTail {
   /** The held-back partial last line, if any (a torn record once the writer has stopped). */
   tornTail(): string | null {
     const text = this.pending.toString('utf8').trim();
-    return text === '' ? null : `${this.label}:${this.line + 1}: the last line is incomplete (${text.length} characters, no newline)`;
+    return text === ''
+      ? null
+      : `${this.label}:${this.line + 1}: the last line is incomplete (${text.length} characters, no newline)`;
   }
 
   private consume(chunk: Buffer, out: TailRead): void {

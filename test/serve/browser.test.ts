@@ -30,10 +30,22 @@ writeSyntheticRun(join(root, 'sweep', 'b'), { seed: 2, trainEvery: 64, suites: [
 mkdirSync(join(root, 'sweep', 'a', 'probe-items'), { recursive: true });
 writeFileSync(
   join(root, 'sweep', 'a', 'probe-items', 'syntax.jsonl'),
-  Array.from({ length: 40 }, (_, k) => JSON.stringify({ sentence_good: `The cat ${k} sleeps.`, sentence_bad: `The cat ${k} sleep.`, id: `syntax-${k}`, group: 'sva' }) + '\n').join(''),
+  Array.from(
+    { length: 40 },
+    (_, k) =>
+      JSON.stringify({
+        sentence_good: `The cat ${k} sleeps.`,
+        sentence_bad: `The cat ${k} sleep.`,
+        id: `syntax-${k}`,
+        group: 'sva',
+      }) + '\n',
+  ).join(''),
 );
 mkdirSync(join(root, 'broken'));
-writeFileSync(join(root, 'broken', 'metrics.jsonl'), '{"type":"train","step":1,"tokens":8,"loss":3}\nthis is not json\n');
+writeFileSync(
+  join(root, 'broken', 'metrics.jsonl'),
+  '{"type":"train","step":1,"tokens":8,"loss":3}\nthis is not json\n',
+);
 writeFileSync(join(root, 'broken', 'config.json'), '{ "steps": ');
 
 let server: RunningServer;
@@ -53,7 +65,8 @@ async function open(page: Page, query: string): Promise<string[]> {
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   page.on('requestfailed', (r) => {
     // Leaving a view closes its event stream: that abort is no failure.
-    if (!(r.url().includes('/api/events') && r.failure()?.errorText === 'net::ERR_ABORTED')) problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
+    if (!(r.url().includes('/api/events') && r.failure()?.errorText === 'net::ERR_ABORTED'))
+      problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
   });
   await page.goto(`${server.url}?${query}`);
   return problems;
@@ -67,7 +80,12 @@ test('every view loads without console errors; nothing is fetched from another o
     const problems = await open(page, '');
     await page.waitForSelector('tr[data-run="sweep/a"]');
     assert.match((await page.locator('tr[data-run="broken"] .error').textContent()) ?? '', /config\.json/);
-    for (const q of ['view=curves&run=sweep/a', 'view=waves&run=sweep/a', 'view=scrub&run=sweep/b', 'view=curves&run=sweep/a&x=step&scale=linear&smooth=0']) {
+    for (const q of [
+      'view=curves&run=sweep/a',
+      'view=waves&run=sweep/a',
+      'view=scrub&run=sweep/b',
+      'view=curves&run=sweep/a&x=step&scale=linear&smooth=0',
+    ]) {
       await page.goto(`${server.url}?${q}`);
       await page.waitForSelector('figure.chart canvas, details.suite', { timeout: 20_000 });
     }
@@ -88,7 +106,7 @@ test('a malformed run shows an error panel naming the file and line', { skip }, 
   });
 });
 
-test('the scrubber shows a checkpoint\'s items: minimal pairs right and wrong, with margins', { skip }, async () => {
+test("the scrubber shows a checkpoint's items: minimal pairs right and wrong, with margins", { skip }, async () => {
   await withChromium(async (ctx) => {
     const page = await ctx.newPage();
     const problems = await open(page, 'view=scrub&run=sweep/a&step=4096');
@@ -102,7 +120,11 @@ test('the scrubber shows a checkpoint\'s items: minimal pairs right and wrong, w
     assert.match(first ?? '', / · \S+ -?\d/); // group, the continuous metric's name and value
     const wrong = await syntax.locator('li.wrong').count();
     const right = await syntax.locator('li.right').count();
-    const rec = readFileSync(join(root, 'sweep', 'a', 'probes.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).find((r) => r.suite === 'syntax' && r.step === 4096);
+    const rec = readFileSync(join(root, 'sweep', 'a', 'probes.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .find((r) => r.suite === 'syntax' && r.step === 4096);
     const expectRight = rec.items.filter((i: { d: number }) => i.d >= 0.5).length;
     assert.equal(right, Math.min(30, expectRight));
     assert.equal(wrong, Math.min(30, rec.items.length - expectRight));
@@ -114,27 +136,52 @@ test('comparison overlays two runs; a chart exports as a non-empty PNG', { skip 
   await withChromium(async (ctx) => {
     const page = await ctx.newPage();
     const problems = await open(page, 'view=compare&run=sweep/a&run=sweep/b');
-    await page.waitForFunction(() => (globalThis as unknown as InPage).document.getElementById('app')?.dataset.series === '2', null, { timeout: 20_000 });
+    await page.waitForFunction(
+      () => (globalThis as unknown as InPage).document.getElementById('app')?.dataset.series === '2',
+      null,
+      { timeout: 20_000 },
+    );
     const legend = await page.locator('.u-legend').first().textContent();
     assert.match(legend ?? '', /sweep\/a/);
     assert.match(legend ?? '', /sweep\/b/);
-    const [png] = await Promise.all([page.waitForEvent('download'), page.locator('button[data-export="png"]').first().click()]);
+    const [png] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('button[data-export="png"]').first().click(),
+    ]);
     const bytes = readFileSync((await png.path())!);
     assert.ok(bytes.length > 1000, `${bytes.length} bytes`);
     assert.deepEqual([...bytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
-    const [svg] = await Promise.all([page.waitForEvent('download'), page.locator('button[data-export="svg"]').first().click()]);
+    const [svg] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('button[data-export="svg"]').first().click(),
+    ]);
     assert.match(readFileSync((await svg.path())!, 'utf8'), /<svg[\s\S]*<polyline/);
     assert.deepEqual(problems, []);
   });
 });
 
-test('a live run\'s curve grows while slurry train writes it', { skip, timeout: 240_000 }, async () => {
+test("a live run's curve grows while slurry train writes it", { skip, timeout: 240_000 }, async () => {
   const corpus = await miniCorpus();
   const run = join(root, 'live');
   const config = join(root, 'live.json');
-  writeFileSync(config, JSON.stringify({ corpus, seed: 3, model: { n_layer: 2, n_head: 2, n_embd: 64 }, batch_size: 8, context: 64, steps: 1_000_000, checkpoints: { log_until: 4, every: 100000 }, eval: { every: 500, batches: 1 } }));
+  writeFileSync(
+    config,
+    JSON.stringify({
+      corpus,
+      seed: 3,
+      model: { n_layer: 2, n_head: 2, n_embd: 64 },
+      batch_size: 8,
+      context: 64,
+      steps: 1_000_000,
+      checkpoints: { log_until: 4, every: 100000 },
+      eval: { every: 500, batches: 1 },
+    }),
+  );
   // A budget it never reaches: the test stops it once the page has seen the curve grow.
-  const child = spawn(process.execPath, [cli, 'train', config, '--out', run], { stdio: 'ignore', env: { ...process.env, SLURRY_THREADS: '1' } });
+  const child = spawn(process.execPath, [cli, 'train', config, '--out', run], {
+    stdio: 'ignore',
+    env: { ...process.env, SLURRY_THREADS: '1' },
+  });
   try {
     await withChromium(async (ctx) => {
       const page = await ctx.newPage();
@@ -143,9 +190,17 @@ test('a live run\'s curve grows while slurry train writes it', { skip, timeout: 
       // The run directory appears once training starts; open its page then.
       for (let i = 0; i < 600 && !existsMetrics(run); i++) await new Promise((r) => setTimeout(r, 100));
       await page.goto(`${server.url}?view=curves&run=live`);
-      await page.waitForFunction(() => Number((globalThis as unknown as InPage).document.getElementById('app')?.dataset.rows ?? 0) > 0, null, { timeout: 60_000 });
+      await page.waitForFunction(
+        () => Number((globalThis as unknown as InPage).document.getElementById('app')?.dataset.rows ?? 0) > 0,
+        null,
+        { timeout: 60_000 },
+      );
       const first = Number(await page.locator('#app').getAttribute('data-rows'));
-      await page.waitForFunction((n) => Number((globalThis as unknown as InPage).document.getElementById('app')?.dataset.rows ?? 0) > n, first + 20, { timeout: 60_000 });
+      await page.waitForFunction(
+        (n) => Number((globalThis as unknown as InPage).document.getElementById('app')?.dataset.rows ?? 0) > n,
+        first + 20,
+        { timeout: 60_000 },
+      );
       const later = Number(await page.locator('#app').getAttribute('data-rows'));
       assert.ok(later > first, `${first} -> ${later} rows without reloading`);
       assert.deepEqual(problems, []);
@@ -171,7 +226,12 @@ test('a truncated last line is held back while live and reported once the run st
   mkdirSync(dir);
   const metrics = join(dir, 'metrics.jsonl');
   writeFileSync(metrics, '{"type":"train","step":1,"tokens":8,"loss":3}\n{"type":"train","st');
-  const meta = async () => (await (await fetch(`${server.url}api/run?run=torn`)).json()) as { errors: string[]; tables: Record<string, number>; status: string };
+  const meta = async () =>
+    (await (await fetch(`${server.url}api/run?run=torn`)).json()) as {
+      errors: string[];
+      tables: Record<string, number>;
+      status: string;
+    };
   let m = await meta();
   assert.equal(m.status, 'training');
   assert.equal(m.tables.train, 1);
@@ -186,5 +246,8 @@ test('a truncated last line is held back while live and reported once the run st
   utimesSync(metrics, old, old);
   m = await meta();
   assert.equal(m.status, 'failed');
-  assert.ok(m.errors.some((e) => /metrics\.jsonl:3: the last line is incomplete/.test(e)), m.errors.join('; '));
+  assert.ok(
+    m.errors.some((e) => /metrics\.jsonl:3: the last line is incomplete/.test(e)),
+    m.errors.join('; '),
+  );
 });

@@ -1,4 +1,4 @@
-/** `slurry serve` on bad input: a ROOT that does not exist, a port in use (naming its holder), --host without --token. */
+/** `slurry serve` on bad input: a missing ROOT, a port in use (naming its holder), --host without --token. */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -10,7 +10,8 @@ import { tempRoot } from './support.js';
 const cli = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const root = tempRoot();
 after(() => rmSync(root, { recursive: true, force: true }));
-const run = (...args: string[]) => spawnSync(process.execPath, [cli, 'serve', ...args], { encoding: 'utf8', timeout: 60_000 });
+const run = (...args: string[]) =>
+  spawnSync(process.execPath, [cli, 'serve', ...args], { encoding: 'utf8', timeout: 60_000 });
 
 test('serve: a missing ROOT is one clear line and a non-zero exit', () => {
   const r = run('/no/such/folder', '--port', '0');
@@ -29,7 +30,9 @@ test('serve: a port in use names the process holding it', async () => {
   await new Promise<void>((r) => holder.listen(0, '127.0.0.1', r));
   const port = (holder.address() as { port: number }).port;
   try {
-    const child = spawn(process.execPath, [cli, 'serve', root, '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cli, 'serve', root, '--port', String(port)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     const code = await new Promise<number | null>((r) => child.on('close', r));

@@ -32,16 +32,26 @@ after(async () => {
 });
 
 /** A raw request (fetch would normalise the path before sending it). */
-function raw(path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<{ status: number; body: string }> {
+function raw(
+  path: string,
+  headers: Record<string, string> = {},
+  method = 'GET',
+): Promise<{ status: number; body: string }> {
   const { port } = new URL(server.url);
   return new Promise((resolve, reject) => {
     const sock = connect(Number(port), '127.0.0.1');
     let data = '';
     sock.on('data', (d) => (data += d.toString('latin1')));
-    sock.on('end', () => resolve({ status: Number(data.split(' ')[1]), body: data.slice(data.indexOf('\r\n\r\n') + 4) }));
+    sock.on('end', () =>
+      resolve({ status: Number(data.split(' ')[1]), body: data.slice(data.indexOf('\r\n\r\n') + 4) }),
+    );
     sock.on('error', reject);
     const h = { host: `127.0.0.1:${port}`, connection: 'close', ...headers };
-    sock.write(`${method} ${path} HTTP/1.1\r\n${Object.entries(h).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n`);
+    sock.write(
+      `${method} ${path} HTTP/1.1\r\n${Object.entries(h)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join('\r\n')}\r\n\r\n`,
+    );
   });
 }
 
@@ -58,7 +68,7 @@ test('files under ROOT are served; traversal in every spelling is refused', asyn
     '/files/escape/secret.txt',
     '/files/runs/a/link.txt',
     '/api/run?run=../',
-    '/api/run?run=%2e%2e%2f' ,
+    '/api/run?run=%2e%2e%2f',
     '/api/run?run=escape',
     '/api/events?run=..%2f..',
   ]) {
@@ -70,7 +80,8 @@ test('files under ROOT are served; traversal in every spelling is refused', asyn
 });
 
 test('read-only: only GET and HEAD', async () => {
-  for (const m of ['POST', 'PUT', 'DELETE', 'PATCH']) assert.equal((await raw('/api/runs', { 'content-length': '0' }, m)).status, 405, m);
+  for (const m of ['POST', 'PUT', 'DELETE', 'PATCH'])
+    assert.equal((await raw('/api/runs', { 'content-length': '0' }, m)).status, 405, m);
   assert.equal((await raw('/api/runs', {}, 'HEAD')).status, 200);
 });
 
@@ -83,16 +94,31 @@ test('with a token: every request needs it, SSE included; the page sets a cookie
   const s = await startServer(root, { token: 'correct-horse-battery' });
   try {
     const base = s.url.replace(/\/$/, '');
-    for (const path of ['/', '/assets/app.js', '/api/runs', '/api/run?run=runs/a', '/api/events?list=1', '/api/events?run=runs/a', '/files/runs/a/metrics.jsonl']) {
+    for (const path of [
+      '/',
+      '/assets/app.js',
+      '/api/runs',
+      '/api/run?run=runs/a',
+      '/api/events?list=1',
+      '/api/events?run=runs/a',
+      '/files/runs/a/metrics.jsonl',
+    ]) {
       assert.equal((await fetch(base + path)).status, 401, `${path} without token`);
-      assert.equal((await fetch(base + path, { headers: { authorization: 'Bearer wrong-token-here' } })).status, 401, `${path} wrong token`);
+      assert.equal(
+        (await fetch(base + path, { headers: { authorization: 'Bearer wrong-token-here' } })).status,
+        401,
+        `${path} wrong token`,
+      );
       const ok = await fetch(base + path, { headers: { authorization: 'Bearer correct-horse-battery' } });
       assert.equal(ok.status, 200, `${path} right token`);
       await ok.body?.cancel();
     }
     const page = await fetch(`${base}/api/runs?token=correct-horse-battery`);
     assert.match(page.headers.get('set-cookie') ?? '', /slurry_token=correct-horse-battery; HttpOnly; SameSite=Strict/);
-    assert.equal((await fetch(`${base}/api/runs`, { headers: { cookie: 'slurry_token=correct-horse-battery' } })).status, 200);
+    assert.equal(
+      (await fetch(`${base}/api/runs`, { headers: { cookie: 'slurry_token=correct-horse-battery' } })).status,
+      200,
+    );
     assert.equal((await fetch(`${base}/api/runs?token=nope`)).status, 401);
   } finally {
     await s.close();

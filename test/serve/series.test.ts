@@ -4,7 +4,10 @@ import { debiasedEma, decimate } from '../../src/serve/series.js';
 
 test('debiased EMA: a constant stays constant from the first point; NaN is a gap', () => {
   const s = debiasedEma([2, 2, 2, NaN, 2], 0.9);
-  assert.deepEqual([s[0], s[1], s[2], s[4]].map((v) => +v.toFixed(12)), [2, 2, 2, 2]);
+  assert.deepEqual(
+    [s[0], s[1], s[2], s[4]].map((v) => +v.toFixed(12)),
+    [2, 2, 2, 2],
+  );
   assert.ok(Number.isNaN(s[3]));
   // Without the correction the first point would be 0.1 * 5 = 0.5.
   assert.equal(debiasedEma([5, 0], 0.9)[0], 5);

@@ -9,5 +9,13 @@ export function tempRoot(): string {
 }
 
 export function startServer(root: string, opts: { token?: string } = {}): Promise<RunningServer> {
-  return listen({ root, host: '127.0.0.1', port: 0, token: opts.token ?? null, checkHost: !opts.token, pollMs: 100, listMs: 300 });
+  return listen({
+    root,
+    host: '127.0.0.1',
+    port: 0,
+    token: opts.token ?? null,
+    checkHost: !opts.token,
+    pollMs: 100,
+    listMs: 300,
+  });
 }

@@ -16,7 +16,10 @@ test('a JSONL tail reads only new whole lines, holds a partial last line, restar
   appendFileSync(file, '3}\nnot json\n');
   const r = tail.read();
   assert.deepEqual(r.values, [{ a: 3 }]);
-  assert.deepEqual(r.errors.map((e) => e.split(':').slice(0, 2).join(':')), ['metrics.jsonl:4']);
+  assert.deepEqual(
+    r.errors.map((e) => e.split(':').slice(0, 2).join(':')),
+    ['metrics.jsonl:4'],
+  );
   assert.equal(tail.tornTail(), null);
   writeFileSync(file, '{"b":1}\n');
   const again = tail.read();

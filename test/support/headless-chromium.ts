@@ -9,7 +9,17 @@
  *      needs nothing else.
  * Every launch gets a fresh profile directory; flags keep the browser offline and quiet.
  */
-import { createReadStream, existsSync, readFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
+import {
+  createReadStream,
+  existsSync,
+  readFileSync,
+  mkdirSync,
+  mkdtempSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  createWriteStream,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -53,14 +63,20 @@ async function packagedChromium(): Promise<FoundChromium | null> {
   // interrupted unpack never leaves a half-written browser where it would be used.
   const work = mkdtempSync(join(tmpdir(), `slurry-chromium-${version}-unpacking-`));
   try {
-    await pipeline(createReadStream(join(bin, 'chromium.br')), createBrotliDecompress(), createWriteStream(join(work, 'chromium'), { mode: 0o755 }));
+    await pipeline(
+      createReadStream(join(bin, 'chromium.br')),
+      createBrotliDecompress(),
+      createWriteStream(join(work, 'chromium'), { mode: 0o755 }),
+    );
     for (const tar of ['fonts.tar.br', 'al2023.tar.br']) {
-      if (existsSync(join(bin, tar))) await pipeline(createReadStream(join(bin, tar)), createBrotliDecompress(), extract(work));
+      if (existsSync(join(bin, tar)))
+        await pipeline(createReadStream(join(bin, tar)), createBrotliDecompress(), extract(work));
     }
     mkdirSync(join(work, 'lib'), { recursive: true });
     writeFileSync(
       join(work, 'fonts.conf'),
-      `<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n  <dir>${join(dir, 'fonts')}</dir>\n` +
+      `<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n` +
+        `<fontconfig>\n  <dir>${join(dir, 'fonts')}</dir>\n` +
         `  <dir>/usr/share/fonts</dir>\n  <cachedir>${join(dir, 'fonts-cache')}</cachedir>\n</fontconfig>\n`,
     );
     try {

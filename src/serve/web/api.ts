@@ -1,72 +1,11 @@
 /** The server's API as the page sees it: JSON, the binary metric tables, and live events. */
+import type { Analysis } from '../../analysis/types.js';
+import type { RunMeta as WireMeta } from '../wire.js';
 
-export interface ProbeSummary {
-  step: number;
-  tokens: number;
-  suite: string;
-  discrete: string;
-  continuous: string;
-  chance: { d: number; c: number };
-  ceiling: { d: number; c: number | null };
-  metrics: Record<string, number>;
-  n: number;
-}
+export type { ItemRow, RunListEntry, SuiteItems } from '../wire.js';
 
-export interface RunMeta {
-  run: string;
-  kind: 'train' | 'grok';
-  status: string;
-  status_reason: string;
-  config: Record<string, unknown> | null;
-  checkpoints: { step: number; tokens: number; dir: string }[];
-  probes: ProbeSummary[];
-  samples: { step: number; tokens: number; samples: { prompt: string; greedy: string; sampled: string }[] }[];
-  analysis: Analysis | null;
-  summary: Record<string, unknown> | null;
-  interp: { name: string; value: unknown }[];
-  errors: string[];
-  tables: Record<string, number>;
-  last: { step: number; tokens: number; loss: number | null } | null;
-}
-
-/** The parts of analysis.json the page shows. */
-export interface Analysis {
-  verdict?: { verdict: string; reasons?: string[]; [k: string]: unknown };
-  [k: string]: unknown;
-}
-
-export interface RunListEntry {
-  run: string;
-  kind: string;
-  status: string;
-  status_reason: string;
-  config: Record<string, string | number>;
-  step: number | null;
-  tokens: number | null;
-  loss: number | null;
-  checkpoints: number;
-  probed_steps: number;
-  error?: string;
-}
-
-export interface ItemRow {
-  id: string;
-  group: string;
-  d: number;
-  c: number;
-  control?: boolean;
-  text?: { good?: string; bad?: string; prompt?: string; answer?: string };
-}
-
-export interface SuiteItems {
-  suite: string;
-  discrete: string;
-  continuous: string;
-  right: number;
-  n: number;
-  note?: string;
-  items: ItemRow[];
-}
+/** A run's meta with its analysis typed (the page reads the verdict). */
+export type RunMeta = Omit<WireMeta, 'analysis'> & { analysis: Analysis | null };
 
 export async function getJson<T>(path: string): Promise<T> {
   const res = await fetch(path, { cache: 'no-store' });
@@ -95,7 +34,11 @@ export class Columns {
   }
 
   /** Appends rows [start, start + k) unless already held; false when rows are missing (a gap). */
-  append(start: number, columns: Record<string, (number | null)[]>, arrays: Record<string, (number[] | null)[]>): boolean {
+  append(
+    start: number,
+    columns: Record<string, (number | null)[]>,
+    arrays: Record<string, (number[] | null)[]>,
+  ): boolean {
     if (start > this.n) return false;
     const k = Math.max(0, ...Object.values(columns).map((v) => v.length));
     const skip = this.n - start;
@@ -153,7 +96,10 @@ export class LiveRun {
 
   private pending = new Set<'rows' | 'meta'>();
 
-  constructor(readonly run: string, private readonly onChange: (what: 'rows' | 'meta') => void) {}
+  constructor(
+    readonly run: string,
+    private readonly onChange: (what: 'rows' | 'meta') => void,
+  ) {}
 
   /** Many events between two frames cost one redraw. */
   private changed(what: 'rows' | 'meta'): void {
@@ -174,7 +120,12 @@ export class LiveRun {
       this.changed('meta');
     });
     this.source.addEventListener('rows', (e) => {
-      const d = JSON.parse((e as MessageEvent).data) as { table: string; start: number; columns: Record<string, (number | null)[]>; arrays: Record<string, (number[] | null)[]> };
+      const d = JSON.parse((e as MessageEvent).data) as {
+        table: string;
+        start: number;
+        columns: Record<string, (number | null)[]>;
+        arrays: Record<string, (number[] | null)[]>;
+      };
       let t = this.tables.get(d.table);
       if (!t) this.tables.set(d.table, (t = new Columns()));
       if (!t.append(d.start, d.columns, d.arrays)) void this.reload();

@@ -33,7 +33,18 @@ export interface ChartOptions {
   yRange?: [number, number];
 }
 
-export const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#7f7f7f', '#bcbd22'];
+export const PALETTE = [
+  '#1f77b4',
+  '#d62728',
+  '#2ca02c',
+  '#ff7f0e',
+  '#9467bd',
+  '#8c564b',
+  '#e377c2',
+  '#17becf',
+  '#7f7f7f',
+  '#bcbd22',
+];
 
 function faint(color: string): string {
   return color + '40';
@@ -52,7 +63,11 @@ export class LineChart {
     const cap = document.createElement('figcaption');
     cap.textContent = opts.title;
     this.body = document.createElement('div');
-    this.el.append(cap, chartToolbar(() => this.exportable(), opts.title), this.body);
+    this.el.append(
+      cap,
+      chartToolbar(() => this.exportable(), opts.title),
+      this.body,
+    );
   }
 
   setOptions(opts: Partial<ChartOptions>): void {
@@ -134,11 +149,20 @@ export class LineChart {
         height: o.height ?? 260,
         series,
         scales: {
-          x: { time: false, distr: o.logX ? 3 : 1, log: 10, range: () => [(this.zoom ?? this.fullRange())[0], (this.zoom ?? this.fullRange())[1]] },
+          x: {
+            time: false,
+            distr: o.logX ? 3 : 1,
+            log: 10,
+            range: () => [(this.zoom ?? this.fullRange())[0], (this.zoom ?? this.fullRange())[1]],
+          },
           y: { distr: o.logY ? 3 : 1, log: 10, range: o.yRange ? () => o.yRange! : undefined },
         },
         axes: [
-          { label: o.xLabel, values: (_u, vals) => vals.map(formatTick), splits: o.logX ? (_u, _i, min, max) => logSplits(min, max) : undefined },
+          {
+            label: o.xLabel,
+            values: (_u, vals) => vals.map(formatTick),
+            splits: o.logX ? (_u, _i, min, max) => logSplits(min, max) : undefined,
+          },
           { label: o.yLabel, size: 60, values: (_u, vals) => vals.map(formatTick) },
         ],
         legend: { live: true },

@@ -2,13 +2,18 @@
 
 type Child = Node | string | number | null | undefined | false;
 
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string | boolean | undefined> = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string | boolean | undefined> = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (v === undefined || v === false) continue;
     el.setAttribute(k, v === true ? '' : v);
   }
-  for (const c of children) if (c !== null && c !== undefined && c !== false) el.append(c instanceof Node ? c : String(c));
+  for (const c of children)
+    if (c !== null && c !== undefined && c !== false) el.append(c instanceof Node ? c : String(c));
   return el;
 }
 
@@ -48,10 +53,16 @@ export function setParams(changes: Record<string, string | null>): void {
 
 export function errorPanel(errors: string[]): HTMLElement | null {
   if (errors.length === 0) return null;
-  return h('div', { class: 'errors', role: 'alert' }, h('strong', {}, 'Problems in this run\'s files'), h('ul', {}, ...errors.map((e) => h('li', {}, e))));
+  return h(
+    'div',
+    { class: 'errors', role: 'alert' },
+    h('strong', {}, "Problems in this run's files"),
+    h('ul', {}, ...errors.map((e) => h('li', {}, e))),
+  );
 }
 
-export const fmt = (v: number | null | undefined, digits = 4) => (v === null || v === undefined || !Number.isFinite(v) ? '–' : `${+v.toPrecision(digits)}`);
+export const fmt = (v: number | null | undefined, digits = 4) =>
+  v === null || v === undefined || !Number.isFinite(v) ? '–' : `${+v.toPrecision(digits)}`;
 
 export function fmtTokens(v: number | null | undefined): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return '–';
@@ -66,8 +77,17 @@ export function controls(...items: Node[]): HTMLElement {
   return h('div', { class: 'controls' }, ...items);
 }
 
-export function select(label: string, value: string, options: [string, string][], onChange: (v: string) => void): HTMLElement {
-  const s = h('select', { 'aria-label': label }, ...options.map(([v, t]) => h('option', { value: v, selected: v === value }, t)));
+export function select(
+  label: string,
+  value: string,
+  options: [string, string][],
+  onChange: (v: string) => void,
+): HTMLElement {
+  const s = h(
+    'select',
+    { 'aria-label': label },
+    ...options.map(([v, t]) => h('option', { value: v, selected: v === value }, t)),
+  );
   s.addEventListener('change', () => onChange(s.value));
   return h('label', {}, `${label} `, s);
 }

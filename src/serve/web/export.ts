@@ -18,7 +18,13 @@ export function download(name: string, blob: Blob): void {
   setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
 }
 
-const fileName = (title: string, ext: string) => `${title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'chart'}.${ext}`;
+const fileName = (title: string, ext: string) =>
+  `${
+    title
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'chart'
+  }.${ext}`;
 
 export function chartToolbar(source: () => Source | null, title: string): HTMLElement {
   const bar = document.createElement('div');
@@ -31,7 +37,8 @@ export function chartToolbar(source: () => Source | null, title: string): HTMLEl
     b.addEventListener('click', async () => {
       const s = source();
       if (!s) return;
-      const blob = kind === 'png' ? await pngOf(s, title) : new Blob([await svgOf(s, title)], { type: 'image/svg+xml' });
+      const blob =
+        kind === 'png' ? await pngOf(s, title) : new Blob([await svgOf(s, title)], { type: 'image/svg+xml' });
       download(fileName(title, kind), blob);
     });
     bar.append(b);
@@ -68,7 +75,9 @@ async function pngOf(s: Source, title: string): Promise<Blob> {
     ctx.fillText(title, 8 * devicePixelRatio, 19 * devicePixelRatio);
   }
   ctx.drawImage(src, 0, head, w, h);
-  return new Promise((resolve, reject) => out.toBlob((b) => (b ? resolve(b) : reject(new Error('PNG export failed'))), 'image/png'));
+  return new Promise((resolve, reject) =>
+    out.toBlob((b) => (b ? resolve(b) : reject(new Error('PNG export failed'))), 'image/png'),
+  );
 }
 
 const esc = (t: string) => t.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
@@ -89,16 +98,25 @@ async function svgOf(s: Source, title: string): Promise<string> {
     `<text x="8" y="16" font-size="14">${esc(title)}</text>`,
     `<rect x="${left}" y="${top}" width="${w}" height="${h}" fill="none" stroke="#999"/>`,
   ];
-  const splits = (i: number): number[] => ((u.axes[i] as unknown as { _splits?: number[] })._splits ?? []).filter((v) => v != null);
+  const splits = (i: number): number[] =>
+    ((u.axes[i] as unknown as { _splits?: number[] })._splits ?? []).filter((v) => v != null);
   for (const v of splits(0)) {
     const x = left + u.valToPos(v, 'x');
-    parts.push(`<line x1="${x}" x2="${x}" y1="${top}" y2="${top + h}" stroke="#eee"/>`, `<text x="${x}" y="${top + h + 14}" text-anchor="middle">${formatTick(v)}</text>`);
+    parts.push(
+      `<line x1="${x}" x2="${x}" y1="${top}" y2="${top + h}" stroke="#eee"/>`,
+      `<text x="${x}" y="${top + h + 14}" text-anchor="middle">${formatTick(v)}</text>`,
+    );
   }
   for (const v of splits(1)) {
     const y = top + u.valToPos(v, 'y');
-    parts.push(`<line x1="${left}" x2="${left + w}" y1="${y}" y2="${y}" stroke="#eee"/>`, `<text x="${left - 4}" y="${y + 4}" text-anchor="end">${formatTick(v)}</text>`);
+    parts.push(
+      `<line x1="${left}" x2="${left + w}" y1="${y}" y2="${y}" stroke="#eee"/>`,
+      `<text x="${left - 4}" y="${y + 4}" text-anchor="end">${formatTick(v)}</text>`,
+    );
   }
-  parts.push(`<text x="${left + w / 2}" y="${top + h + 32}" text-anchor="middle">${esc(String(u.axes[0].label ?? ''))}</text>`);
+  parts.push(
+    `<text x="${left + w / 2}" y="${top + h + 32}" text-anchor="middle">${esc(String(u.axes[0].label ?? ''))}</text>`,
+  );
   const legend: string[] = [];
   u.series.forEach((ser, i) => {
     if (i === 0 || ser.show === false) return;
@@ -112,9 +130,17 @@ async function svgOf(s: Source, title: string): Promise<string> {
     }
     const stroke = typeof ser.stroke === 'function' ? '#333' : String(ser.stroke ?? '#333');
     const pointsOnly = (ser.width ?? 1) === 0;
-    if (pointsOnly) for (const p of pts) parts.push(`<circle cx="${p.split(',')[0]}" cy="${p.split(',')[1]}" r="2.5" fill="${stroke}"/>`);
-    else parts.push(`<polyline fill="none" stroke="${stroke}" stroke-width="${ser.width ?? 1}" points="${pts.join(' ')}"/>`);
-    legend.push(`<text x="${left + 8 + (legend.length % 4) * 150}" y="${top + h + 46}" fill="${stroke}">${esc(String(ser.label ?? ''))}</text>`);
+    if (pointsOnly)
+      for (const p of pts)
+        parts.push(`<circle cx="${p.split(',')[0]}" cy="${p.split(',')[1]}" r="2.5" fill="${stroke}"/>`);
+    else
+      parts.push(
+        `<polyline fill="none" stroke="${stroke}" stroke-width="${ser.width ?? 1}" points="${pts.join(' ')}"/>`,
+      );
+    legend.push(
+      `<text x="${left + 8 + (legend.length % 4) * 150}" y="${top + h + 46}" fill="${stroke}">` +
+        `${esc(String(ser.label ?? ''))}</text>`,
+    );
   });
   parts.push(...legend, '</svg>');
   return parts.join('\n');

@@ -26,27 +26,50 @@ export function compareView(app: HTMLElement, q: URLSearchParams): () => void {
   let group = q.get('group') ?? '';
   const errors = h('div');
   const opts = h('div');
-  const chart = new LineChart({ title: 'Comparison', xLabel: axis.x, yLabel: metric, logX: axis.logX, smoothing: axis.smoothing });
+  const chart = new LineChart({
+    title: 'Comparison',
+    xLabel: axis.x,
+    yLabel: metric,
+    logX: axis.logX,
+    smoothing: axis.smoothing,
+  });
   const lives = runs.map((r) => new LiveRun(r, () => redraw()));
-  app.append(h('h2', {}, `Comparing ${runs.length} runs`), errors, opts, axisControls(axis, (a) => {
-    chart.setOptions({ logX: a.logX, smoothing: a.smoothing, xLabel: a.x });
-    redraw();
-  }), h('div', { class: 'grid wide' }, chart.el));
+  app.append(
+    h('h2', {}, `Comparing ${runs.length} runs`),
+    errors,
+    opts,
+    axisControls(axis, (a) => {
+      chart.setOptions({ logX: a.logX, smoothing: a.smoothing, xLabel: a.x });
+      redraw();
+    }),
+    h('div', { class: 'grid wide' }, chart.el),
+  );
   if (runs.length < 2) errors.replaceChildren(errorPanel(['pick at least two runs on the runs list to compare them'])!);
 
   function redraw(): void {
     const metas = lives.map((l) => l.meta);
     const configs = metas.map((m) => flatConfig(m?.config ?? {}));
-    const keys = [...new Set(configs.flatMap((c) => Object.keys(c)))].filter((k) => new Set(configs.map((c) => c[k])).size > 1).sort();
+    const keys = [...new Set(configs.flatMap((c) => Object.keys(c)))]
+      .filter((k) => new Set(configs.map((c) => c[k])).size > 1)
+      .sort();
     const suites = [...new Set(metas.flatMap((m) => m?.probes.map((p) => p.suite) ?? []))].sort();
     opts.replaceChildren(
       controls(
-        select('metric', metric, [['loss', 'training loss'], ['val', 'validation loss'], ...suites.map((s): [string, string] => [`probe:${s}`, `${s} (discrete)`])], (v) => {
-          metric = v;
-          setParams({ metric: v });
-          chart.setOptions({ yLabel: v });
-          redraw();
-        }),
+        select(
+          'metric',
+          metric,
+          [
+            ['loss', 'training loss'],
+            ['val', 'validation loss'],
+            ...suites.map((s): [string, string] => [`probe:${s}`, `${s} (discrete)`]),
+          ],
+          (v) => {
+            metric = v;
+            setParams({ metric: v });
+            chart.setOptions({ yLabel: v });
+            redraw();
+          },
+        ),
         select('colour by', group, [['', 'run'], ...keys.map((k): [string, string] => [k, k])], (v) => {
           group = v;
           setParams({ group: v || null });
@@ -60,7 +83,7 @@ export function compareView(app: HTMLElement, q: URLSearchParams): () => void {
     lives.forEach((l, i) => {
       const m = l.meta;
       if (!m) return;
-      const value = group ? configs[i][group] ?? '' : m.run;
+      const value = group ? (configs[i][group] ?? '') : m.run;
       const colour = PALETTE[(group ? values.indexOf(value) : i) % PALETTE.length];
       const k = seen.get(value) ?? 0;
       seen.set(value, k + 1);
@@ -70,11 +93,25 @@ export function compareView(app: HTMLElement, q: URLSearchParams): () => void {
         const t = l.tables.get(metric === 'loss' ? 'train' : 'val') ?? l.tables.get('grok_train');
         if (!t) return;
         const y = t.cols.has('loss') ? 'loss' : 'train_loss';
-        series.push({ label, x: t.col(axis.x === 'tokens' && t.cols.has('tokens') ? 'tokens' : 'step'), y: t.col(y), color: colour, smooth: metric === 'loss', points: metric === 'val', dash });
+        series.push({
+          label,
+          x: t.col(axis.x === 'tokens' && t.cols.has('tokens') ? 'tokens' : 'step'),
+          y: t.col(y),
+          color: colour,
+          smooth: metric === 'loss',
+          points: metric === 'val',
+          dash,
+        });
       } else {
         const suite = metric.slice('probe:'.length);
         const rows = m.probes.filter((p) => p.suite === suite).sort((a, b) => a.step - b.step);
-        series.push({ label, x: rows.map((r) => (axis.x === 'tokens' ? r.tokens : r.step)), y: rows.map((r) => r.metrics[r.discrete]), color: colour, dash });
+        series.push({
+          label,
+          x: rows.map((r) => (axis.x === 'tokens' ? r.tokens : r.step)),
+          y: rows.map((r) => r.metrics[r.discrete]),
+          color: colour,
+          dash,
+        });
       }
     });
     chart.setData(series);

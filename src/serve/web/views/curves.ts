@@ -22,27 +22,53 @@ export function axisChoice(q: URLSearchParams): AxisChoice {
 /** The x, scale and smoothing controls; `apply` redraws with the new choice. */
 export function axisControls(a: AxisChoice, apply: (a: AxisChoice) => void): HTMLElement {
   return controls(
-    select('x', a.x, [['tokens', 'tokens'], ['step', 'steps']], (v) => {
-      a.x = v as AxisChoice['x'];
-      setParams({ x: v });
-      apply(a);
-    }),
-    select('scale', a.logX ? 'log' : 'linear', [['log', 'log x'], ['linear', 'linear x']], (v) => {
-      a.logX = v === 'log';
-      setParams({ scale: v });
-      apply(a);
-    }),
-    select('smoothing', String(a.smoothing), ['0', '0.6', '0.8', '0.9', '0.95', '0.99'].map((v) => [v, v === '0' ? 'off' : v]), (v) => {
-      a.smoothing = Number(v);
-      setParams({ smooth: v });
-      apply(a);
-    }),
+    select(
+      'x',
+      a.x,
+      [
+        ['tokens', 'tokens'],
+        ['step', 'steps'],
+      ],
+      (v) => {
+        a.x = v as AxisChoice['x'];
+        setParams({ x: v });
+        apply(a);
+      },
+    ),
+    select(
+      'scale',
+      a.logX ? 'log' : 'linear',
+      [
+        ['log', 'log x'],
+        ['linear', 'linear x'],
+      ],
+      (v) => {
+        a.logX = v === 'log';
+        setParams({ scale: v });
+        apply(a);
+      },
+    ),
+    select(
+      'smoothing',
+      String(a.smoothing),
+      ['0', '0.6', '0.8', '0.9', '0.95', '0.99'].map((v) => [v, v === '0' ? 'off' : v]),
+      (v) => {
+        a.smoothing = Number(v);
+        setParams({ smooth: v });
+        apply(a);
+      },
+    ),
   );
 }
 
 /** Columns named PREFIX/NAME in a table: NAME -> column name. */
 export function family(t: Columns | undefined, prefix: string): string[] {
-  return t ? [...t.cols.keys()].filter((k) => k.startsWith(prefix + '/')).map((k) => k.slice(prefix.length + 1)).sort() : [];
+  return t
+    ? [...t.cols.keys()]
+        .filter((k) => k.startsWith(prefix + '/'))
+        .map((k) => k.slice(prefix.length + 1))
+        .sort()
+    : [];
 }
 
 export function curvesView(app: HTMLElement, q: URLSearchParams): () => void {
@@ -64,10 +90,15 @@ export function curvesView(app: HTMLElement, q: URLSearchParams): () => void {
     speed: mk('Throughput', 'tokens/s'),
   };
   const live = new LiveRun(run, () => redraw());
-  app.append(header, errors, axisControls(axis, (a) => {
-    for (const c of Object.values(charts)) c.setOptions({ logX: a.logX, smoothing: a.smoothing, xLabel: xl() });
-    redraw();
-  }), grid);
+  app.append(
+    header,
+    errors,
+    axisControls(axis, (a) => {
+      for (const c of Object.values(charts)) c.setOptions({ logX: a.logX, smoothing: a.smoothing, xLabel: xl() });
+      redraw();
+    }),
+    grid,
+  );
   for (const c of Object.values(charts)) grid.append(c.el);
 
   function redraw(): void {
@@ -78,21 +109,39 @@ export function curvesView(app: HTMLElement, q: URLSearchParams): () => void {
     const val = live.tables.get('val');
     if (!train) return;
     const tx = train.col(axis.x);
-    const line = (t: Columns, col: string, label: string, color: string, more: Partial<SeriesInput> = {}): SeriesInput => ({
+    const line = (
+      t: Columns,
+      col: string,
+      label: string,
+      color: string,
+      more: Partial<SeriesInput> = {},
+    ): SeriesInput => ({
       label,
       x: t.col(axis.x),
       y: t.col(col),
       color,
       ...more,
     });
-    const lossSeries: SeriesInput[] = [{ label: 'train', x: tx, y: train.col('loss'), color: PALETTE[0], smooth: true }];
+    const lossSeries: SeriesInput[] = [
+      { label: 'train', x: tx, y: train.col('loss'), color: PALETTE[0], smooth: true },
+    ];
     if (val) lossSeries.push(line(val, 'loss', 'validation', PALETTE[1], { points: true }));
     charts.loss.setData(lossSeries);
-    charts.sources.setData(family(train, 'loss_by_source').map((s, i) => line(train, `loss_by_source/${s}`, s, PALETTE[i % PALETTE.length], { smooth: true })));
-    charts.valSources.setData(family(val, 'loss_by_source').map((s, i) => line(val!, `loss_by_source/${s}`, s, PALETTE[i % PALETTE.length], { points: true })));
+    charts.sources.setData(
+      family(train, 'loss_by_source').map((s, i) =>
+        line(train, `loss_by_source/${s}`, s, PALETTE[i % PALETTE.length], { smooth: true }),
+      ),
+    );
+    charts.valSources.setData(
+      family(val, 'loss_by_source').map((s, i) =>
+        line(val!, `loss_by_source/${s}`, s, PALETTE[i % PALETTE.length], { points: true }),
+      ),
+    );
     charts.lr.setData([line(train, 'lr', 'learning rate', PALETTE[2])]);
     charts.grad.setData([line(train, 'grad_norm', 'gradient norm', PALETTE[4], { smooth: true })]);
-    charts.weights.setData(family(train, 'weights').map((s, i) => line(train, `weights/${s}`, s, PALETTE[i % PALETTE.length])));
+    charts.weights.setData(
+      family(train, 'weights').map((s, i) => line(train, `weights/${s}`, s, PALETTE[i % PALETTE.length])),
+    );
     charts.speed.setData([line(train, 'tokens_per_s', 'tokens/s', PALETTE[5], { smooth: true })]);
     app.dataset.rows = String(train.n);
   }

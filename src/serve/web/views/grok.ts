@@ -12,10 +12,22 @@ export function grokView(app: HTMLElement, q: URLSearchParams): () => void {
   const header = h('div');
   const errors = h('div');
   const spectrum = h('div');
-  const mk = (title: string, y: string, more = {}) => new LineChart({ title, xLabel: 'step', yLabel: y, logX: axis.logX, smoothing: 0, ...more });
-  const charts = { acc: mk('Accuracy', 'share right', { yRange: [0, 1] }), loss: mk('Loss', 'nats', { logY: true }), norm: mk('Weight norm', 'L2'), key: mk('Key frequencies', 'share / Gini') };
+  const mk = (title: string, y: string, more = {}) =>
+    new LineChart({ title, xLabel: 'step', yLabel: y, logX: axis.logX, smoothing: 0, ...more });
+  const charts = {
+    acc: mk('Accuracy', 'share right', { yRange: [0, 1] }),
+    loss: mk('Loss', 'nats', { logY: true }),
+    norm: mk('Weight norm', 'L2'),
+    key: mk('Key frequencies', 'share / Gini'),
+  };
   const live = new LiveRun(run, () => redraw());
-  app.append(header, errors, axisControls(axis, (a) => Object.values(charts).forEach((c) => c.setOptions({ logX: a.logX }))), h('div', { class: 'grid' }, ...Object.values(charts).map((c) => c.el)), spectrum);
+  app.append(
+    header,
+    errors,
+    axisControls(axis, (a) => Object.values(charts).forEach((c) => c.setOptions({ logX: a.logX }))),
+    h('div', { class: 'grid' }, ...Object.values(charts).map((c) => c.el)),
+    spectrum,
+  );
   let spectrumRows = -1;
 
   function redraw(): void {
@@ -46,7 +58,16 @@ export function grokView(app: HTMLElement, q: URLSearchParams): () => void {
       const cols = spec.filter((r): r is number[] => Array.isArray(r));
       const k = Math.max(0, ...cols.map((c) => c.length));
       const rows = Array.from({ length: k }, (_, f) => cols.map((c) => c[f] ?? NaN));
-      spectrum.replaceChildren(rows.length ? heatmap('Fourier spectrum of the embedding over time', rows, 'frequency k = 1 … p/2', `evaluations (${cols.length}, in step order)`) : '');
+      spectrum.replaceChildren(
+        rows.length
+          ? heatmap(
+              'Fourier spectrum of the embedding over time',
+              rows,
+              'frequency k = 1 … p/2',
+              `evaluations (${cols.length}, in step order)`,
+            )
+          : '',
+      );
     }
   }
 

@@ -8,7 +8,11 @@ import { heatmap } from './heatmap.js';
 import { runHeader } from './run-header.js';
 
 function matrices(v: unknown, path: string, out: [string, number[][]][]): void {
-  if (Array.isArray(v) && v.length > 0 && v.every((r) => Array.isArray(r) && r.every((x) => typeof x === 'number' || x === null))) {
+  if (
+    Array.isArray(v) &&
+    v.length > 0 &&
+    v.every((r) => Array.isArray(r) && r.every((x) => typeof x === 'number' || x === null))
+  ) {
     out.push([path, (v as (number | null)[][]).map((r) => r.map((x) => (x === null ? NaN : x)))]);
   } else if (v && typeof v === 'object') {
     for (const [k, x] of Object.entries(v)) if (out.length < 40) matrices(x, path ? `${path}.${k}` : k, out);
@@ -26,14 +30,23 @@ export function interpView(app: HTMLElement, q: URLSearchParams): () => void {
     if (!m) return;
     header.replaceChildren(runHeader(m, 'interp'));
     if (m.interp.length === 0) {
-      body.replaceChildren(h('p', { class: 'muted' }, 'No interpretability results in this run (`slurry interp` writes RUN/interp/).'));
+      body.replaceChildren(
+        h('p', { class: 'muted' }, 'No interpretability results in this run (`slurry interp` writes RUN/interp/).'),
+      );
       return;
     }
     body.replaceChildren(
       ...m.interp.map((r) => {
         const found: [string, number[][]][] = [];
         matrices(r.value, '', found);
-        return h('section', {}, h('h3', {}, r.name), ...(found.length ? found.map(([k, rows]) => heatmap(`${r.name}: ${k}`, rows, 'rows', 'columns')) : [h('p', { class: 'muted' }, 'no numeric matrix in this file')]));
+        return h(
+          'section',
+          {},
+          h('h3', {}, r.name),
+          ...(found.length
+            ? found.map(([k, rows]) => heatmap(`${r.name}: ${k}`, rows, 'rows', 'columns'))
+            : [h('p', { class: 'muted' }, 'no numeric matrix in this file')]),
+        );
       }),
     );
   }

@@ -11,10 +11,24 @@ export function runsView(app: HTMLElement): () => void {
   app.append(h('h2', {}, 'Runs'), h('div', { class: 'controls' }, compare), empty, table);
 
   const render = (runs: RunListEntry[]) => {
-    empty.textContent = runs.length ? '' : 'No run directories under ROOT yet (a run directory has metrics.jsonl or probes.jsonl).';
+    empty.textContent = runs.length
+      ? ''
+      : 'No run directories under ROOT yet (a run directory has metrics.jsonl or probes.jsonl).';
     const keys = [...new Set(runs.flatMap((r) => Object.keys(r.config)))];
     table.replaceChildren(
-      h('tr', {}, h('th'), h('th', {}, 'run'), h('th', {}, 'status'), ...keys.map((k) => h('th', {}, k)), h('th', {}, 'step'), h('th', {}, 'tokens'), h('th', {}, 'loss'), h('th', {}, 'checkpoints'), h('th', {}, 'probed')),
+      h(
+        'tr',
+        {},
+        h('th'),
+        h('th', {}, 'run'),
+        h('th', {}, 'status'),
+        ...keys.map((k) => h('th', {}, k)),
+        h('th', {}, 'step'),
+        h('th', {}, 'tokens'),
+        h('th', {}, 'loss'),
+        h('th', {}, 'checkpoints'),
+        h('th', {}, 'probed'),
+      ),
       ...runs.map((r) => {
         const box = h('input', { type: 'checkbox', 'aria-label': `select ${r.run}`, checked: chosen.has(r.run) });
         box.addEventListener('change', () => {
@@ -27,7 +41,12 @@ export function runsView(app: HTMLElement): () => void {
           'tr',
           { 'data-run': r.run },
           h('td', {}, box),
-          h('td', {}, viewLink({ view, run: r.run }, r.run || '(ROOT)'), r.error ? h('div', { class: 'error' }, r.error) : null),
+          h(
+            'td',
+            {},
+            viewLink({ view, run: r.run }, r.run || '(ROOT)'),
+            r.error ? h('div', { class: 'error' }, r.error) : null,
+          ),
           h('td', {}, h('span', { class: `status ${r.status}`, title: r.status_reason }, r.status)),
           ...keys.map((k) => h('td', {}, r.config[k] === undefined ? '' : String(r.config[k]))),
           h('td', { class: 'num' }, r.step ?? '–'),

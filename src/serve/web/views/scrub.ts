@@ -12,7 +12,8 @@ const SHOWN = 30;
 function itemView(it: ItemRow, continuous: string): HTMLElement {
   const t = it.text;
   const body: (HTMLElement | string)[] = [];
-  if (t?.good !== undefined) body.push(h('div', { class: 'good' }, '✓ ', t.good), h('div', { class: 'bad' }, '✗ ', t.bad ?? ''));
+  if (t?.good !== undefined)
+    body.push(h('div', { class: 'good' }, '✓ ', t.good), h('div', { class: 'bad' }, '✗ ', t.bad ?? ''));
   else if (t?.prompt !== undefined) body.push(h('div', {}, t.prompt, h('span', { class: 'answer' }, t.answer ?? '')));
   else body.push(h('div', { class: 'muted' }, it.id));
   return h(
@@ -27,13 +28,24 @@ function suiteView(s: SuiteItems): HTMLElement {
   const wrong = s.items.filter((i) => i.d < 0.5);
   const right = s.items.filter((i) => i.d >= 0.5).reverse();
   const list = (title: string, rows: ItemRow[], cls: string) =>
-    h('div', { class: cls }, h('h4', {}, `${title} (${rows.length})`), h('ol', {}, ...rows.slice(0, SHOWN).map((i) => itemView(i, s.continuous))), rows.length > SHOWN ? h('p', { class: 'muted' }, `… and ${rows.length - SHOWN} more`) : null);
+    h(
+      'div',
+      { class: cls },
+      h('h4', {}, `${title} (${rows.length})`),
+      h('ol', {}, ...rows.slice(0, SHOWN).map((i) => itemView(i, s.continuous))),
+      rows.length > SHOWN ? h('p', { class: 'muted' }, `… and ${rows.length - SHOWN} more`) : null,
+    );
   return h(
     'details',
     { class: 'suite', open: true, 'data-suite': s.suite },
     h('summary', {}, `${s.suite}: ${s.right} of ${s.n} right (${s.discrete}), ordered by ${s.continuous}`),
     s.note ? h('p', { class: 'muted' }, s.note) : null,
-    h('div', { class: 'pair' }, list('wrong, worst first', wrong, 'wrong'), list('right, surest first', right, 'right')),
+    h(
+      'div',
+      { class: 'pair' },
+      list('wrong, worst first', wrong, 'wrong'),
+      list('right, surest first', right, 'right'),
+    ),
   );
 }
 
@@ -49,7 +61,13 @@ export function scrubView(app: HTMLElement, q: URLSearchParams): () => void {
   let steps: { step: number; tokens: number }[] = [];
   let loaded = '';
   const live = new LiveRun(run, (what) => what === 'meta' && refresh());
-  app.append(header, errors, h('div', { class: 'controls' }, h('label', {}, 'checkpoint ', slider), label), samples, suites);
+  app.append(
+    header,
+    errors,
+    h('div', { class: 'controls' }, h('label', {}, 'checkpoint ', slider), label),
+    samples,
+    suites,
+  );
 
   slider.addEventListener('input', () => {
     const s = steps[Number(slider.value)];
@@ -88,7 +106,15 @@ export function scrubView(app: HTMLElement, q: URLSearchParams): () => void {
     samples.replaceChildren(
       h('h3', {}, 'Samples'),
       rec
-        ? h('dl', {}, ...rec.samples.flatMap((s) => [h('dt', {}, s.prompt), h('dd', {}, h('span', { class: 'muted' }, 'greedy: '), s.greedy), h('dd', {}, h('span', { class: 'muted' }, 'sampled: '), s.sampled)]))
+        ? h(
+            'dl',
+            {},
+            ...rec.samples.flatMap((s) => [
+              h('dt', {}, s.prompt),
+              h('dd', {}, h('span', { class: 'muted' }, 'greedy: '), s.greedy),
+              h('dd', {}, h('span', { class: 'muted' }, 'sampled: '), s.sampled),
+            ]),
+          )
         : h('p', { class: 'muted' }, 'no samples at this checkpoint'),
     );
     if (key === loaded) return;

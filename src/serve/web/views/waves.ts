@@ -20,8 +20,16 @@ function svgFigure(run: string, name: string, title: string): HTMLElement {
   const url = `/api/chart?${runQuery(run)}&name=${name}`;
   const img = h('img', { src: url, alt: title });
   const fig = h('figure', { class: 'chart' }, h('figcaption', {}, title));
-  fig.append(chartToolbar(() => ({ svg: async () => (await fetch(url)).text() }), title), img);
-  img.addEventListener('error', () => fig.replaceChildren(h('figcaption', {}, title), h('p', { class: 'muted' }, 'not drawn: no analysis.json yet (`slurry analyze RUN`), or nothing to draw')));
+  fig.append(
+    chartToolbar(() => ({ svg: async () => (await fetch(url)).text() }), title),
+    img,
+  );
+  img.addEventListener('error', () =>
+    fig.replaceChildren(
+      h('figcaption', {}, title),
+      h('p', { class: 'muted' }, 'not drawn: no analysis.json yet (`slurry analyze RUN`), or nothing to draw'),
+    ),
+  );
   return fig;
 }
 
@@ -32,10 +40,24 @@ export function wavesView(app: HTMLElement, q: URLSearchParams): () => void {
   const errors = h('div');
   const verdict = h('section', { class: 'verdict' });
   const figs = h('div', { class: 'grid' });
-  const liveChart = new LineChart({ title: 'Capabilities so far (share of items right, per suite)', xLabel: 'tokens', yLabel: 'discrete metric', logX: axis.logX, smoothing: 0, yRange: [0, 1] });
+  const liveChart = new LineChart({
+    title: 'Capabilities so far (share of items right, per suite)',
+    xLabel: 'tokens',
+    yLabel: 'discrete metric',
+    logX: axis.logX,
+    smoothing: 0,
+    yRange: [0, 1],
+  });
   let analysisSeen: unknown = undefined;
   const live = new LiveRun(run, (what) => what === 'meta' && redraw());
-  app.append(header, errors, verdict, axisControls(axis, (a) => liveChart.setOptions({ logX: a.logX })), h('div', { class: 'grid' }, liveChart.el), figs);
+  app.append(
+    header,
+    errors,
+    verdict,
+    axisControls(axis, (a) => liveChart.setOptions({ logX: a.logX })),
+    h('div', { class: 'grid' }, liveChart.el),
+    figs,
+  );
 
   function redraw(): void {
     const m = live.meta;
@@ -43,12 +65,23 @@ export function wavesView(app: HTMLElement, q: URLSearchParams): () => void {
     header.replaceChildren(runHeader(m, 'waves'));
     errors.replaceChildren(errorPanel(m.errors) ?? '');
     drawProbes(m);
-    if (JSON.stringify(m.analysis?.verdict ?? null) !== JSON.stringify(analysisSeen ?? null) || analysisSeen === undefined) {
+    if (
+      JSON.stringify(m.analysis?.verdict ?? null) !== JSON.stringify(analysisSeen ?? null) ||
+      analysisSeen === undefined
+    ) {
       analysisSeen = m.analysis?.verdict ?? null;
-      const text = (m as RunMeta & { verdict_text?: string[] }).verdict_text ?? [];
+      const text = m.verdict_text;
       verdict.replaceChildren(
         h('h3', {}, 'Verdict'),
-        ...(text.length ? text.map((p) => h('p', {}, p)) : [h('p', { class: 'muted' }, 'No analysis yet: `slurry analyze RUN` fits the curves and writes the verdict.')]),
+        ...(text.length
+          ? text.map((p) => h('p', {}, p))
+          : [
+              h(
+                'p',
+                { class: 'muted' },
+                'No analysis yet: `slurry analyze RUN` fits the curves and writes the verdict.',
+              ),
+            ]),
       );
       figs.replaceChildren(...(m.analysis ? CHARTS.map(([name, title]) => svgFigure(run, name, title)) : []));
     }
@@ -59,7 +92,13 @@ export function wavesView(app: HTMLElement, q: URLSearchParams): () => void {
     liveChart.setData(
       suites.map((s, i) => {
         const rows = m.probes.filter((p) => p.suite === s).sort((a, b) => a.tokens - b.tokens);
-        return { label: s, x: rows.map((r) => r.tokens), y: rows.map((r) => r.metrics[r.discrete]), color: PALETTE[i % PALETTE.length], points: false };
+        return {
+          label: s,
+          x: rows.map((r) => r.tokens),
+          y: rows.map((r) => r.metrics[r.discrete]),
+          color: PALETTE[i % PALETTE.length],
+          points: false,
+        };
       }),
     );
     app.dataset.probes = String(m.probes.length);
