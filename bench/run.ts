@@ -9,6 +9,7 @@ import { benchGemm } from './gemm.js';
 import { benchGrok } from './grok.js';
 import { benchMuon } from './muon.js';
 import { benchProbes } from './probes.js';
+import { benchServe } from './serve.js';
 import { benchTraining } from './train.js';
 
 const sections: Record<string, () => void | Promise<void>> = {
@@ -20,6 +21,7 @@ const sections: Record<string, () => void | Promise<void>> = {
   analysis: () => benchAnalysis(),
   grok: () => benchGrok(),
   muon: () => benchMuon(),
+  serve: () => benchServe(),
 };
 
 const wanted = process.argv.slice(2);

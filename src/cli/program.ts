@@ -13,6 +13,7 @@ import { registerProbe } from './probe.js';
 import { registerReport } from './report.js';
 import { registerSample } from './sample.js';
 import { registerScore } from './score.js';
+import { registerServe } from './serve.js';
 import { registerTrain } from './train.js';
 
 export function buildProgram(): Command {
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerReport(program);
   registerGrok(program);
   registerScore(program);
+  registerServe(program);
   registerBench(program);
   registerDoctor(program);
   return program;

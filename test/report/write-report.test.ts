@@ -14,7 +14,7 @@ import type { Analysis } from '../../src/analysis/types.js';
 import { writeReport } from '../../src/report/write-report.js';
 import { runPaths } from '../../src/run/layout.js';
 import { writeSyntheticRun, type SyntheticSuite } from '../fixtures/synthetic-run.js';
-import { withChromium } from './headless-chromium.js';
+import { withChromium } from '../support/headless-chromium.js';
 
 const root = mkdtempSync(join(tmpdir(), 'slurry-report-'));
 after(() => rmSync(root, { recursive: true, force: true }));
