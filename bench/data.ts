@@ -111,13 +111,13 @@ export async function benchEncode(corpus: Corpus, runs = 3): Promise<EncodeFigur
 }
 
 /** Milliseconds per batch (median over `steps` consecutive steps) at the natural mixture. */
-export function benchSampler(corpus: Corpus, batchSize = 16, contextLength = 256, steps = 500): { msPerBatch: number; p99: number } {
+export function benchSampler(corpus: Corpus, batchSize = 16, context = 256, steps = 500): { msPerBatch: number; p99: number } {
   const weights = corpus.naturalWeights();
-  corpus.batch({ seed: 0, step: 0, weights, batchSize, contextLength }); // loads the shards
+  corpus.batch({ seed: 0, step: 0, weights, batchSize, context }); // loads the shards
   const times: number[] = [];
   for (let k = 0; k < steps; k++) {
     const t0 = performance.now();
-    corpus.batch({ seed: 0, step: k, weights, batchSize, contextLength });
+    corpus.batch({ seed: 0, step: k, weights, batchSize, context });
     times.push(performance.now() - t0);
   }
   times.sort((a, b) => a - b);

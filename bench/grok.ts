@@ -66,7 +66,7 @@ function runTorch(c: GrokConfig, opts: { steps?: number; maxMinutes?: number } =
     const json = join(out, 'summary.json');
     const steps = opts.steps ?? c.steps;
     const args = [
-      TORCH_GROK, '--p', c.p, '--frac', c.train_frac, '--wd', c.weight_decay, '--lr', c.lr, '--warmup', c.warmup_steps,
+      TORCH_GROK, '--p', c.p, '--frac', c.train_frac, '--wd', c.optimizer.weight_decay, '--lr', c.optimizer.lr, '--warmup', c.lr_schedule.warmup_steps,
       '--steps', steps, '--seed', c.seed, '--log-every', opts.steps !== undefined ? steps : c.eval_every,
       '--stop-acc', c.stop_acc, '--stop-after', opts.steps !== undefined ? 0 : c.stop_after,
       '--max-minutes', opts.maxMinutes ?? 60, '--threads', 2, '--impl', 'last', '--json', json,

@@ -85,12 +85,12 @@ export async function benchLoop(opts: { model?: 'A' | 'small'; steps?: number; r
   const rounds = opts.rounds ?? 3;
   const p = BENCH_PRESETS.A;
   const data = openCorpusData(await byteCorpus());
-  const modelSpec = which === 'A' ? { n_layer: p.n_layer, n_head: p.n_head, n_embd: p.d_model } : { n_layer: 1, n_head: 2, n_embd: 32 };
+  const modelSpec = which === 'A' ? { n_layer: p.n_layer, n_head: p.n_head, n_embd: p.n_embd } : { n_layer: 1, n_head: 2, n_embd: 32 };
   const raw = {
     corpus: data.dir,
     model: modelSpec,
-    batch_size: p.B,
-    context: p.T,
+    batch_size: p.batch_size,
+    context: p.context,
     steps,
     // Checkpoints only at the ends and no evaluation: the loop's per-step work alone.
     checkpoints: { log_until: 0, every: 1_000_000 },
@@ -127,7 +127,7 @@ export async function benchLoop(opts: { model?: 'A' | 'small'; steps?: number; r
 export async function benchBookkeeping(steps = 500): Promise<number> {
   const p = BENCH_PRESETS.A;
   const data = openCorpusData(await byteCorpus());
-  const raw = { corpus: data.dir, batch_size: p.B, context: p.T, steps, data: { schedule: { kind: 'adaptive' } } };
+  const raw = { corpus: data.dir, batch_size: p.batch_size, context: p.context, steps, data: { schedule: { kind: 'adaptive' } } };
   const c = resolveTrainConfig(parseTrainConfig(raw, 'bench'), { sources: data.sources, vocabSize: data.tokenizer.vocabSize, where: 'bench' });
   const schedule = makeDataSchedule(c.data.schedule, data.sources, c.steps);
   const lrAt = makeLrSchedule({ lr: c.optimizer.lr, steps: c.steps, schedule: c.lr_schedule });
@@ -135,7 +135,7 @@ export async function benchBookkeeping(steps = 500): Promise<number> {
   const names = data.sources.map((s) => s.name);
   const K = names.length;
   const [sum, count, bySource] = [new Float64Array(K), new Float64Array(K), new Float64Array(K)];
-  const rowLosses = Float32Array.from({ length: p.B * p.T }, (_, i) => 2 + Math.sin(i));
+  const rowLosses = Float32Array.from({ length: p.batch_size * p.context }, (_, i) => 2 + Math.sin(i));
   const dir = mkdtempSync(join(tmpdir(), 'slurry-bench-bookkeeping-'));
   const metrics = new MetricsLog(join(dir, 'metrics.jsonl'));
   const blocks: number[] = [];
@@ -143,12 +143,12 @@ export async function benchBookkeeping(steps = 500): Promise<number> {
   let t0 = performance.now();
   for (let step = 1; step <= steps; step++) {
     const weights = schedule.weightsAt(step);
-    const batch = data.batch(c.data.seed, step - 1, weights, p.B, p.T);
+    const batch = data.batch(c.data.seed, step - 1, weights, p.batch_size, p.context);
     const lr = lrAt(step);
     lossPerSource(rowLosses, batch, sum, count, bySource);
     schedule.observe(bySource);
     metrics.append({
-      type: 'train', step, tokens: step * p.B * p.T, loss: 3.25, loss_by_source: byName(names, bySource), lr, grad_norm: 0.5,
+      type: 'train', step, tokens: step * p.batch_size * p.context, loss: 3.25, loss_by_source: byName(names, bySource), lr, grad_norm: 0.5,
       tokens_per_s: 1000, weights: byName(names, weights), time: performance.now() / 1000,
     });
     sink += Number((c.eval.every > 0 && step % c.eval.every === 0) || ckptSteps.has(step));

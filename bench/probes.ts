@@ -25,7 +25,7 @@ import { ensureItemFiles } from '../src/probes/item-cache.js';
 import { ClozeItem } from '../src/probes/items.js';
 import { readJsonlFile } from '../src/util/jsonl.js';
 import { scoreContinuations } from '../src/probes/prefix-scorer.js';
-import type { ProbeTokenizer } from '../src/probes/suite.js';
+import type { Tokenizer } from '../src/data/tokenizer/tokenizer.js';
 import { BUILTIN_SUITES } from '../src/probes/registry.js';
 import { runSuite } from '../src/probes/runner.js';
 import { SlurryError } from '../src/util/errors.js';
@@ -104,7 +104,7 @@ export async function benchProbes(rounds = 3): Promise<void> {
 }
 
 /** Trie scoring against whole sequences (tokenLogprobs) on the first facts items. */
-function compareWithWholeSequences(model: GPT, factsFile: string, tokenizer: ProbeTokenizer, rounds: number, count = 8): void {
+function compareWithWholeSequences(model: GPT, factsFile: string, tokenizer: Tokenizer, rounds: number, count = 8): void {
   const items = readJsonlFile(factsFile, ClozeItem, 'refuse').rows.slice(0, count).map((r) => r.value);
   const prepared = prepareCloze(items, tokenizer);
   const requests = prepared.map((p) => ({ context: p.context, continuations: p.options }));

@@ -26,7 +26,7 @@ function runSlurry(name: string, steps: number): Sample {
 }
 
 function runTorch(p: BenchPreset, steps: number, threads: number): Sample {
-  const args = [TORCH_GPT, '--vocab', p.vocab, '--n_layer', p.n_layer, '--n_head', p.n_head, '--d_model', p.d_model, '--T', p.T, '--B', p.B, '--threads', threads, '--steps', steps, '--omp_passive'].map(String);
+  const args = [TORCH_GPT, '--vocab', p.vocab_size, '--n_layer', p.n_layer, '--n_head', p.n_head, '--d_model', p.n_embd, '--T', p.context, '--B', p.batch_size, '--threads', threads, '--steps', steps, '--omp_passive'].map(String);
   const r = spawnSync(TORCH_PYTHON, args, { encoding: 'utf8' });
   const line = r.stdout.split('\n').find((l) => l.startsWith('RESULT'));
   if (r.status !== 0 || !line) throw new Error(`torch_gpt.py failed: ${r.stderr.slice(-500)}`);

@@ -3,6 +3,7 @@
  * analyzeRunData is pure (data in, analysis out, every random choice from the seed);
  * analyzeRun adds the file I/O at the edges.
  */
+import { CAPABILITY_SUITES, EXPOSURE_SUITES } from '../run/capabilities.js';
 import { runPaths } from '../run/layout.js';
 import type { ProbeRecord } from '../run/records.js';
 import { writeJsonAtomic } from '../util/fs.js';
@@ -10,7 +11,7 @@ import { Rng } from '../util/rng.js';
 import { analyzeCurves, compareMetrics, insufficiency, type CurveResult } from './capability.js';
 import { capabilityItems, selectItems, suiteMatrix, type MetricKind, type SuiteMatrix } from './curves.js';
 import { DEFAULT_RESAMPLES, definitionsRecord, MIN_GROUP_ITEMS, MIN_ITEMS_FOR_BOOTSTRAP, SLOPE_CHANGE_MIN, SLOPE_CHANGE_Z } from './definitions.js';
-import { EXPOSURE_SUITES, factsByExposure, groupKeyOf, groupOrder } from './facts.js';
+import { factsByExposure, groupKeyOf, groupOrder } from './facts.js';
 import { loadRun, type RunData } from './load-run.js';
 import { analyzeLosses, finiteOrNull } from './losses.js';
 import { slopeChanges } from './transitions.js';
@@ -27,11 +28,9 @@ export interface AnalyzeOptions {
 }
 
 /** The built-in suites in the order of the claimed stages; others follow by name. */
-const SUITE_ORDER = ['tokens', 'syntax', 'recall', 'facts', 'reasoning', 'icl'];
-
 function suiteRank(name: string): [number, string] {
-  const i = SUITE_ORDER.indexOf(name);
-  return [i < 0 ? SUITE_ORDER.length : i, name];
+  const i = CAPABILITY_SUITES.indexOf(name);
+  return [i < 0 ? CAPABILITY_SUITES.length : i, name];
 }
 
 function bySuiteOrder(a: string, b: string): number {

@@ -2,7 +2,7 @@
  * Comparing runs (mixtures, curricula): tokens each run needs to bring each capability to
  * a target share of its ceiling, and the ratio of each run's time to the first run's.
  */
-import { SlurryError } from '../util/errors.js';
+import { FieldError } from '../util/errors.js';
 import { TARGETS } from './definitions.js';
 import type { Analysis, TimeToTarget } from './types.js';
 
@@ -32,7 +32,10 @@ export interface RunComparison {
 
 export function compareRuns(runs: { label: string; analysis: Analysis }[], target: number, metric: 'd' | 'c' = 'd'): RunComparison {
   const k = (TARGETS as readonly number[]).indexOf(target);
-  if (k < 0) throw new SlurryError(`--target ${target}: expected one of ${TARGETS.join(', ')} (the shares of the ceiling the analysis computes)`);
+  if (k < 0) {
+    const expected = `expected one of ${TARGETS.join(', ')} (the shares of the ceiling the analysis computes)`;
+    throw new FieldError('target', target, expected);
+  }
   const names: string[] = [];
   for (const r of runs) for (const c of r.analysis.capabilities) if (!names.includes(c.name)) names.push(c.name);
   const capabilities = names.map((name) => {

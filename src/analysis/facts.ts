@@ -4,18 +4,12 @@
  * same group string, e.g. "head/capital"). Items are pooled per bucket, so "were frequent
  * facts learned first?" is read from the buckets' midpoints.
  */
+import { capabilityOf, EXPOSURE_SUITES } from '../run/capabilities.js';
 import { formatLog10 } from './format.js';
 import type { FactsByExposure, SuiteGroups } from './types.js';
 
 export const EXPOSURE_BUCKETS = ['head', 'torso', 'tail', 'unseen'] as const;
 
-/** Suites whose groups are exposure buckets: held-out phrasings (facts), training phrasings (recall). */
-export const EXPOSURE_SUITES = ['facts', 'recall'];
-
-const EXPOSURE_TITLES: Record<string, string> = {
-  facts: 'Facts in held-out phrasings by exposure',
-  recall: 'Facts recalled in a training phrasing by exposure',
-};
 
 /** The group a fitted curve pools: the exposure bucket for facts, the group itself otherwise. */
 export function groupKeyOf(suite: string, group: string): string {
@@ -53,6 +47,6 @@ export function factsByExposure(g: SuiteGroups): FactsByExposure | null {
   if (neverLearned.length) parts.push(`${neverLearned.join(' and ')} never left chance`);
   const frequencyFirst = order.every((b, i) => i === 0 || EXPOSURE_BUCKETS.indexOf(b as never) > EXPOSURE_BUCKETS.indexOf(order[i - 1] as never));
   if (order.length >= 2) parts.push(frequencyFirst ? 'more frequent facts were learned first' : 'the order does not follow exposure');
-  const title = EXPOSURE_TITLES[g.suite] ?? `${g.suite} by exposure`;
+  const title = capabilityOf(g.suite)?.exposure?.summary ?? `${g.suite} by exposure`;
   return { suite: g.suite, buckets, order, neverLearned, summary: `${title}: ${parts.join('; ')}.` };
 }

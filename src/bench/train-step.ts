@@ -26,7 +26,7 @@ export interface TrainBenchResult {
 export function benchTrainStep(p: BenchPreset, opts: { steps?: number; warmup?: number; seed?: number } = {}): TrainBenchResult {
   const steps = opts.steps ?? 20;
   const warmup = opts.warmup ?? 3;
-  const config = parseGPTConfig({ vocab_size: p.vocab, n_layer: p.n_layer, n_head: p.n_head, n_embd: p.d_model, n_positions: p.T });
+  const config = parseGPTConfig({ vocab_size: p.vocab_size, n_layer: p.n_layer, n_head: p.n_head, n_embd: p.n_embd, n_positions: p.context });
   const model = GPT.init(config, opts.seed ?? 0);
   const opt = new AdamW(
     model.parameters().map(({ spec, tensor }) => ({ name: spec.name, tensor, decay: spec.decay })),
@@ -34,8 +34,8 @@ export function benchTrainStep(p: BenchPreset, opts: { steps?: number; warmup?: 
   );
   const rng = new Rng(opts.seed ?? 0);
   const batches = Array.from({ length: 4 }, () => ({
-    x: Int32Array.from({ length: p.B * p.T }, () => rng.int(p.vocab)),
-    y: Int32Array.from({ length: p.B * p.T }, () => rng.int(p.vocab)),
+    x: Int32Array.from({ length: p.batch_size * p.context }, () => rng.int(p.vocab_size)),
+    y: Int32Array.from({ length: p.batch_size * p.context }, () => rng.int(p.vocab_size)),
   }));
   const pool = new BufferPool();
   const times: number[] = [];
@@ -44,7 +44,7 @@ export function benchTrainStep(p: BenchPreset, opts: { steps?: number; warmup?: 
     const { x, y } = batches[i % batches.length];
     const t0 = performance.now();
     const g = model.graph(true, { pool });
-    const { loss } = model.loss(g, x, y, p.B, p.T);
+    const { loss } = model.loss(g, x, y, p.batch_size, p.context);
     model.zeroGrad();
     g.backward(loss);
     losses.push(loss.data[0]);
@@ -55,7 +55,7 @@ export function benchTrainStep(p: BenchPreset, opts: { steps?: number; warmup?: 
   }
   const sorted = [...times].sort((a, b) => a - b);
   const median = sorted[sorted.length >> 1];
-  const tokensPerS = (p.B * p.T) / (median / 1000);
+  const tokensPerS = (p.batch_size * p.context) / (median / 1000);
   const info = kernels().info();
   return {
     tokens_per_s: Math.round(tokensPerS),

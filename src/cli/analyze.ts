@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { analyzeRun } from '../analysis/analyze-run.js';
 import { DEFAULT_RESAMPLES } from '../analysis/definitions.js';
 import { runPaths } from '../run/layout.js';
-import { check } from '../util/errors.js';
 import { summaryParagraphs } from '../report/summary.js';
+import { choiceFlag, intFlag } from './flags.js';
 
 export interface AnalysisFlags {
   seed: string;
@@ -13,12 +13,10 @@ export interface AnalysisFlags {
 
 /** Parses the flags shared by `analyze` and `report` into AnalyzeOptions. */
 export function analysisOptions(flags: AnalysisFlags) {
-  const seed = Number(flags.seed);
-  const resamples = Number(flags.resamples);
-  check(Number.isSafeInteger(seed) && seed >= 0, `--seed ${flags.seed}: expected a non-negative integer`);
-  check(Number.isSafeInteger(resamples) && resamples >= 10, `--resamples ${flags.resamples}: expected an integer >= 10`);
-  check(flags.metric === 'd' || flags.metric === 'c', `--metric ${flags.metric}: expected d (discrete) or c (continuous)`);
-  return { seed, resamples, primaryMetric: flags.metric as 'd' | 'c' };
+  const seed = intFlag('--seed', flags.seed, 0);
+  const resamples = intFlag('--resamples', flags.resamples, 10);
+  const primaryMetric = choiceFlag('--metric', flags.metric, ['d', 'c'] as const);
+  return { seed, resamples, primaryMetric };
 }
 
 export function addAnalysisFlags(cmd: Command): Command {

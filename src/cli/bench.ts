@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { BENCH_PRESETS } from '../bench/presets.js';
 import { benchTrainStep } from '../bench/train-step.js';
-import { SlurryError } from '../util/errors.js';
+import { choiceFlag, intFlag } from './flags.js';
 
 /** `slurry bench train --preset A --json`: training tokens/s on a reference configuration. */
 export function registerBench(program: Command): void {
@@ -14,12 +14,9 @@ export function registerBench(program: Command): void {
     .option('--warmup <n>', 'warm-up steps', '3')
     .option('--json', 'print one JSON object')
     .action((opts: { preset: string; steps: string; warmup: string; json?: boolean }) => {
-      const preset = BENCH_PRESETS[opts.preset];
-      if (!preset) throw new SlurryError(`--preset ${opts.preset}: expected one of ${Object.keys(BENCH_PRESETS).join(', ')}`);
-      const steps = Number(opts.steps);
-      const warmup = Number(opts.warmup);
-      if (!Number.isInteger(steps) || steps < 1) throw new SlurryError(`--steps ${opts.steps}: expected a positive integer`);
-      if (!Number.isInteger(warmup) || warmup < 0) throw new SlurryError(`--warmup ${opts.warmup}: expected a non-negative integer`);
+      const preset = BENCH_PRESETS[choiceFlag('--preset', opts.preset, Object.keys(BENCH_PRESETS))];
+      const steps = intFlag('--steps', opts.steps, 1);
+      const warmup = intFlag('--warmup', opts.warmup, 0);
       const r = benchTrainStep(preset, { steps, warmup });
       if (opts.json) {
         console.log(JSON.stringify(r));

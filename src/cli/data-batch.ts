@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { openCorpus } from '../data/corpus.js';
 import { SlurryError } from '../util/errors.js';
+import { intFlag } from './flags.js';
 
 interface BatchFlags {
   step: string;
@@ -9,12 +10,6 @@ interface BatchFlags {
   context: string;
   weights: string;
   json?: boolean;
-}
-
-function intFlag(name: string, value: string, min: number): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < min) throw new SlurryError(`--${name}: expected an integer >= ${min}, got "${value}"`);
-  return n;
 }
 
 /** Parses "natural" or "brown=1,facts=0.5". Unknown names and bad values are caught by the sampler, naming the field. */
@@ -46,14 +41,14 @@ export function registerDataBatch(data: Command): void {
     .action((dir: string, flags: BatchFlags) => {
       const corpus = openCorpus(dir, { verify: 'size' });
       const req = {
-        seed: intFlag('seed', flags.seed, 0),
-        step: intFlag('step', flags.step, 0),
-        batchSize: intFlag('batch', flags.batch, 1),
-        contextLength: intFlag('context', flags.context, 1),
+        seed: intFlag('--seed', flags.seed, 0),
+        step: intFlag('--step', flags.step, 0),
+        batchSize: intFlag('--batch', flags.batch, 1),
+        context: intFlag('--context', flags.context, 1),
         weights: parseWeightsArg(flags.weights, corpus.naturalWeights()),
       };
       const batch = corpus.batch(req);
-      const T = req.contextLength;
+      const T = req.context;
       const rows = batch.rows.map((r, b) => {
         const ids = [...batch.inputs.subarray(b * T, (b + 1) * T), batch.targets[(b + 1) * T - 1]!];
         return { row: b, source: corpus.sources[r.source]!.name, offset: r.offset, text: corpus.tokenizer.decode(ids) };

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { buildCorpus } from '../data/build.js';
-import { parseVocabArg, presetConfig } from '../data/config.js';
-import { SlurryError } from '../util/errors.js';
+import { presetConfig } from '../data/config.js';
+import { intFlag, vocabFlag } from './flags.js';
 
 interface BuildFlags {
   preset: string;
@@ -26,12 +26,11 @@ export function registerDataBuild(data: Command): void {
     .option('--force', 'replace an existing corpus at --out')
     .option('--quiet', 'no progress output')
     .action(async (flags: BuildFlags) => {
-      const seed = flags.seed === undefined ? undefined : Number(flags.seed);
-      if (seed !== undefined && (!Number.isSafeInteger(seed) || seed < 0)) throw new SlurryError(`--seed: expected a non-negative integer, got "${flags.seed}"`);
+      const seed = flags.seed === undefined ? undefined : intFlag('--seed', flags.seed, 0);
       const dedupThreshold = flags.dedupThreshold === undefined ? undefined : Number(flags.dedupThreshold);
       const config = presetConfig(flags.preset, {
         seed,
-        vocabSize: flags.vocab === undefined ? undefined : parseVocabArg(flags.vocab),
+        vocabSize: flags.vocab === undefined ? undefined : vocabFlag(flags.vocab),
         dedupThreshold,
       });
       await buildCorpus({

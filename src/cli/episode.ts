@@ -4,14 +4,11 @@
  * plain-language summary and the report's path. Rerunning continues an interrupted episode.
  */
 import type { Command } from 'commander';
-import { PRESETS, type PresetName } from '../data/config.js';
+import { PRESETS } from '../data/config.js';
 import { runEpisode } from '../episode/episode.js';
 import { summaryParagraphs } from '../report/summary.js';
-import { SlurryError } from '../util/errors.js';
-import type { ProgressMode } from '../util/progress.js';
+import { choiceFlag, intFlag, progressFlag, progressOption } from './flags.js';
 import { trainProgress } from './train-progress.js';
-
-const PROGRESS_MODES = ['auto', 'bar', 'lines', 'silent'];
 
 export function registerEpisode(program: Command): void {
   program
@@ -21,16 +18,14 @@ export function registerEpisode(program: Command): void {
     .option('--compare', 'train one run per data schedule (mix, staged, anneal, adaptive) at equal tokens and compare them')
     .option('--out <dir>', 'episode directory (default: episodes/<preset> or episodes/compare)')
     .option('--seed <s>', 'seed of the initialisation and the data order')
-    .option('--progress <mode>', 'auto (a bar on a terminal, lines otherwise), bar, lines or silent', 'auto')
+    .addOption(progressOption())
     .action(async (flags: { preset: string; compare?: boolean; out?: string; seed?: string; progress: string }) => {
-      if (!(PRESETS as readonly string[]).includes(flags.preset)) throw new SlurryError(`--preset ${flags.preset}: expected one of ${PRESETS.join(', ')}`);
-      if (!PROGRESS_MODES.includes(flags.progress)) throw new SlurryError(`--progress ${flags.progress}: expected one of ${PROGRESS_MODES.join(', ')}`);
-      const seed = flags.seed === undefined ? undefined : Number(flags.seed);
-      if (seed !== undefined && !(Number.isSafeInteger(seed) && seed >= 0)) throw new SlurryError(`--seed ${flags.seed}: expected an integer >= 0`);
-      const mode = flags.progress as ProgressMode;
+      const preset = choiceFlag('--preset', flags.preset, PRESETS);
+      const seed = flags.seed === undefined ? undefined : intFlag('--seed', flags.seed, 0);
+      const mode = progressFlag(flags.progress);
       const progress = trainProgress(mode);
       const result = await runEpisode({
-        preset: flags.preset as PresetName,
+        preset,
         compare: flags.compare,
         out: flags.out ?? `episodes/${flags.compare ? 'compare' : flags.preset}`,
         seed,

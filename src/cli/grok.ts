@@ -9,6 +9,7 @@ import { trainGrok } from '../grokking/train.js';
 import { SlurryError } from '../util/errors.js';
 import { jsonObject, parseJson, readJsonFile } from '../util/json.js';
 import { parseWith } from '../util/schema.js';
+import { choiceFlag, fractionFlag, intFlag, numberFlag, withFlagNames } from './flags.js';
 
 interface GrokOptions {
   out: string;
@@ -30,13 +31,21 @@ interface GrokOptions {
   reportOnly?: boolean;
 }
 
-function number(option: string, raw: string, ok: (x: number) => boolean, expected: string): number {
-  const x = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(x) || !ok(x)) throw new SlurryError(`${option} ${raw}: expected ${expected}`);
-  return x;
-}
-const int = (option: string, raw: string, min: number) => number(option, raw, (x) => Number.isInteger(x) && x >= min, `an integer >= ${min}`);
-const frac = (option: string, raw: string) => number(option, raw, (x) => x > 0 && x < 1, 'a fraction strictly between 0 and 1');
+/** The flag that sets each config field (library errors name the field). */
+const GROK_FLAGS: Record<string, string> = {
+  op: '--op',
+  p: '--p',
+  train_frac: '--train-frac',
+  'optimizer.weight_decay': '--weight-decay',
+  'optimizer.lr': '--lr',
+  steps: '--steps',
+  seed: '--seed',
+  'lr_schedule.warmup_steps': '--warmup',
+  eval_every: '--eval-every',
+  checkpoint_every: '--checkpoint-every',
+  stop_after: '--stop-after',
+  model: '--model',
+};
 
 /** --model: inline JSON, a JSON file of GPT config fields, or a checkpoint directory. */
 function modelOption(raw: string): Record<string, unknown> {
@@ -48,23 +57,24 @@ function modelOption(raw: string): Record<string, unknown> {
 
 /** The preset with each given option on top, validated. */
 export function grokConfigFromOptions(o: Omit<GrokOptions, 'out'>): GrokConfig {
-  const preset = GROK_PRESETS[o.preset];
-  if (!preset) throw new SlurryError(`--preset ${o.preset}: expected one of ${Object.keys(GROK_PRESETS).join(', ')}`);
-  const c: GrokConfig = { ...preset };
+  const preset = GROK_PRESETS[choiceFlag('--preset', o.preset, Object.keys(GROK_PRESETS))];
+  const c: GrokConfig = { ...preset, optimizer: { ...preset.optimizer }, lr_schedule: { ...preset.lr_schedule } };
   if (o.op !== undefined) {
     checkOp(o.op);
     c.op = o.op;
   }
-  if (o.p !== undefined) c.p = int('--p', o.p, 3);
-  if (o.trainFrac !== undefined) c.train_frac = frac('--train-frac', o.trainFrac);
-  if (o.weightDecay !== undefined) c.weight_decay = number('--weight-decay', o.weightDecay, (x) => x >= 0, 'a number >= 0');
-  if (o.lr !== undefined) c.lr = number('--lr', o.lr, (x) => x > 0, 'a number > 0');
-  if (o.steps !== undefined) c.steps = int('--steps', o.steps, 1);
-  if (o.seed !== undefined) c.seed = int('--seed', o.seed, 0);
-  if (o.warmup !== undefined) c.warmup_steps = int('--warmup', o.warmup, 0);
-  if (o.evalEvery !== undefined) c.eval_every = int('--eval-every', o.evalEvery, 1);
-  if (o.checkpointEvery !== undefined) c.checkpoint_every = int('--checkpoint-every', o.checkpointEvery, 1);
-  if (o.stopAfter !== undefined) c.stop_after = int('--stop-after', o.stopAfter, 0);
+  if (o.p !== undefined) c.p = intFlag('--p', o.p, 3);
+  if (o.trainFrac !== undefined) c.train_frac = fractionFlag('--train-frac', o.trainFrac);
+  if (o.weightDecay !== undefined) {
+    c.optimizer.weight_decay = numberFlag('--weight-decay', o.weightDecay, (x) => x >= 0, 'a number >= 0');
+  }
+  if (o.lr !== undefined) c.optimizer.lr = numberFlag('--lr', o.lr, (x) => x > 0, 'a number > 0');
+  if (o.steps !== undefined) c.steps = intFlag('--steps', o.steps, 1);
+  if (o.seed !== undefined) c.seed = intFlag('--seed', o.seed, 0);
+  if (o.warmup !== undefined) c.lr_schedule.warmup_steps = intFlag('--warmup', o.warmup, 0);
+  if (o.evalEvery !== undefined) c.eval_every = intFlag('--eval-every', o.evalEvery, 1);
+  if (o.checkpointEvery !== undefined) c.checkpoint_every = intFlag('--checkpoint-every', o.checkpointEvery, 1);
+  if (o.stopAfter !== undefined) c.stop_after = intFlag('--stop-after', o.stopAfter, 0);
   if (o.model !== undefined) c.model = modelOption(o.model);
   return parseGrokConfig(c, 'grok options');
 }
@@ -96,19 +106,21 @@ export function registerGrok(program: Command): void {
     .option('--compare', 'run the comparisons (weight decay 0 against the chosen one, several train fractions) under DIR/runs/ and write one page')
     .option('--fracs <list>', `train fractions for --compare (default: ${Object.entries(DEFAULT_COMPARE_FRACS).map(([k, v]) => `${v.join(',')} for ${k}`).join('; ')})`)
     .option('--report-only', 'only (re)write the report page of the finished run in DIR')
-    .action(async (opts: GrokOptions) => {
-      if (opts.reportOnly) {
-        printReport(await writeGrokReport(opts.out));
-        return;
-      }
-      const config = grokConfigFromOptions(opts);
-      if (opts.compare) {
-        const fracs = opts.fracs ? opts.fracs.split(',').map((f) => frac('--fracs', f)) : DEFAULT_COMPARE_FRACS[opts.preset];
-        printReport(await compareGrok(config, opts.out, fracs));
-        return;
-      }
-      if (opts.fracs) throw new SlurryError('--fracs: only with --compare');
-      await trainGrok(config, opts.out);
-      printReport(await writeGrokReport(opts.out));
-    });
+    .action((opts: GrokOptions) => withFlagNames(GROK_FLAGS, () => grok(opts)));
+}
+
+async function grok(opts: GrokOptions): Promise<void> {
+  if (opts.reportOnly) {
+    printReport(await writeGrokReport(opts.out));
+    return;
+  }
+  const config = grokConfigFromOptions(opts);
+  if (opts.compare) {
+    const fracs = opts.fracs ? opts.fracs.split(',').map((f) => fractionFlag('--fracs', f)) : DEFAULT_COMPARE_FRACS[opts.preset];
+    printReport(await compareGrok(config, opts.out, fracs));
+    return;
+  }
+  if (opts.fracs) throw new SlurryError('--fracs: only with --compare');
+  await trainGrok(config, opts.out);
+  printReport(await writeGrokReport(opts.out));
 }

@@ -16,7 +16,8 @@ import { openCheckpoint } from '../model/load-checkpoint.js';
 import { prepareSuites, probeRun, runCorpus, runOfCheckpoint, runSuite } from '../probes/runner.js';
 import { SlurryError } from '../util/errors.js';
 import { readJsonFile } from '../util/json.js';
-import { startProgress, type Progress, type ProgressMode } from '../util/progress.js';
+import { startProgress, type Progress } from '../util/progress.js';
+import { progressFlag, progressOption } from './flags.js';
 
 interface ProbeFlags {
   suite: string[];
@@ -26,8 +27,6 @@ interface ProbeFlags {
   json?: boolean;
   progress: string;
 }
-
-const PROGRESS_MODES = ['auto', 'bar', 'lines', 'silent'];
 
 export function registerProbe(program: Command): void {
   program
@@ -39,9 +38,9 @@ export function registerProbe(program: Command): void {
     .option('--items <dir>', 'where built-in items are cached (default: RUN/probe-items)')
     .option('--skip-bad-rows', 'skip malformed rows of a --suite file (reported by line) instead of refusing the file')
     .option('--json', 'print a JSON summary')
-    .option('--progress <mode>', 'auto (a bar on a terminal, lines otherwise), bar, lines or silent', 'auto')
+    .addOption(progressOption())
     .action((path: string, flags: ProbeFlags) => {
-      if (!PROGRESS_MODES.includes(flags.progress)) throw new SlurryError(`--progress ${flags.progress}: expected one of ${PROGRESS_MODES.join(', ')}`);
+      const mode = progressFlag(flags.progress);
       const suites = resolveSuites(flags.suite);
       const badRows = flags.skipBadRows ? 'skip' : 'refuse';
       const log = (line: string) => process.stderr.write(`slurry: ${line}\n`);
@@ -53,7 +52,7 @@ export function registerProbe(program: Command): void {
       }
       let bar: Progress | null = null;
       const progress = (p: { done: number; total: number; note: string }) => {
-        bar ??= startProgress('probe', { total: p.total, unit: 'checkpoints', mode: flags.progress as ProgressMode });
+        bar ??= startProgress('probe', { total: p.total, unit: 'checkpoints', mode });
         bar.update(p.done, p.note);
       };
       const result = probeRun(path, { suites, badRows, corpus: flags.corpus && resolve(flags.corpus), itemsDir: flags.items, log, progress });

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { writeReport } from '../report/write-report.js';
-import { check } from '../util/errors.js';
+import { numberFlag, withFlagNames } from './flags.js';
 import { addAnalysisFlags, analysisOptions, type AnalysisFlags } from './analyze.js';
 
 /** `slurry report RUN [RUN2 ...]`: the HTML report (with a comparison when several runs). */
@@ -15,11 +15,11 @@ export function registerReport(program: Command): void {
     .option('--target <share>', 'share of the ceiling for time-to-target across runs', '0.5')
     .option('--reanalyze', 'analyse every run again even when its analysis.json is current (implied by --seed, --resamples or --metric)')
     .action(async (runs: string[], flags: AnalysisFlags & { out?: string; target: string; reanalyze?: boolean }, cmd: Command) => {
-      const target = Number(flags.target);
-      check(Number.isFinite(target), `--target ${flags.target}: expected a number such as 0.5`);
+      const target = numberFlag('--target', flags.target, Number.isFinite, 'a number such as 0.5');
       // Analysis flags given on the command line only mean something if the runs are analysed again.
       const explicit = ['seed', 'resamples', 'metric'].some((k) => cmd.getOptionValueSource(k) === 'cli');
-      const result = await writeReport(runs, { outDir: flags.out, target, analyze: analysisOptions(flags), reanalyze: flags.reanalyze || explicit });
+      const options = { outDir: flags.out, target, analyze: analysisOptions(flags), reanalyze: flags.reanalyze || explicit };
+      const result = await withFlagNames({ target: '--target' }, () => writeReport(runs, options));
       for (const run of result.analysed) console.log(`analysed ${run}`);
       for (const w of result.warnings) console.warn(`chart warning: ${w}`);
       console.log(`wrote ${result.index}`);

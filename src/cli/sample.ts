@@ -12,6 +12,7 @@ import { resolveCheckpointDir } from '../run/checkpoint.js';
 import { STATE_FILE } from '../run/layout.js';
 import { readTrainingState } from '../train/checkpoint-io.js';
 import { SlurryError } from '../util/errors.js';
+import { intFlag, numberFlag } from './flags.js';
 
 interface SampleFlags {
   prompt: string[];
@@ -23,14 +24,6 @@ interface SampleFlags {
   seed: string;
   json?: boolean;
 }
-
-function numberFlag(name: string, value: string, check: (n: number) => boolean, expected: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !check(n)) throw new SlurryError(`--${name}: expected ${expected}, got "${value}"`);
-  return n;
-}
-
-const int = (min: number) => (n: number) => Number.isSafeInteger(n) && n >= min;
 
 export function registerSample(program: Command): void {
   program
@@ -46,12 +39,12 @@ export function registerSample(program: Command): void {
     .option('--seed <s>', 'seed of the sampling', '0')
     .option('--json', 'one JSON object per continuation')
     .action((path: string, flags: SampleFlags) => {
-      const step = flags.step === undefined ? undefined : numberFlag('step', flags.step, int(0), 'a step number');
-      const maxNewTokens = numberFlag('max-tokens', flags.maxTokens, int(1), 'an integer >= 1');
-      const temperature = numberFlag('temperature', flags.temperature, (n) => Number.isFinite(n) && n >= 0, 'a number >= 0');
-      const topK = numberFlag('top-k', flags.topK, int(0), 'an integer >= 0');
-      const samples = numberFlag('samples', flags.samples, int(1), 'an integer >= 1');
-      const seed = numberFlag('seed', flags.seed, int(0), 'an integer >= 0');
+      const step = flags.step === undefined ? undefined : intFlag('--step', flags.step, 0);
+      const maxNewTokens = intFlag('--max-tokens', flags.maxTokens, 1);
+      const temperature = numberFlag('--temperature', flags.temperature, (n) => n >= 0, 'a number >= 0');
+      const topK = intFlag('--top-k', flags.topK, 0);
+      const samples = intFlag('--samples', flags.samples, 1);
+      const seed = intFlag('--seed', flags.seed, 0);
 
       const dir = resolveCheckpointDir(path, step);
       const { model, tokenizer } = openCheckpoint(dir);

@@ -10,7 +10,7 @@ import { layeredConfig } from '../train/config-file.js';
 import { TRAIN_PRESETS } from '../train/presets.js';
 import { train } from '../train/trainer.js';
 import { SlurryError } from '../util/errors.js';
-import type { ProgressMode } from '../util/progress.js';
+import { intFlag, progressFlag, progressOption, withFlagNames } from './flags.js';
 import { trainProgress } from './train-progress.js';
 
 interface TrainFlags {
@@ -26,14 +26,6 @@ interface TrainFlags {
   probe?: boolean;
 }
 
-const PROGRESS_MODES = ['auto', 'bar', 'lines', 'silent'];
-
-function intFlag(name: string, value: string, min: number): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < min) throw new SlurryError(`--${name}: expected an integer >= ${min}, got "${value}"`);
-  return n;
-}
-
 export function registerTrain(program: Command): void {
   program
     .command('train')
@@ -47,11 +39,10 @@ export function registerTrain(program: Command): void {
     .option('--from <checkpoint>', 'continued pretraining: start from RUN/checkpoints/step-N')
     .option('--out <run>', 'run directory to create')
     .option('--resume <run>', 'continue the run in this directory from its last checkpoint')
-    .option('--progress <mode>', 'auto (a bar on a terminal, lines otherwise), bar, lines or silent', 'auto')
+    .addOption(progressOption())
     .option('--probe', 'probe each checkpoint as it is written (every built-in suite; as `slurry probe RUN`)')
     .action(async (configFile: string | undefined, flags: TrainFlags) => {
-      if (!PROGRESS_MODES.includes(flags.progress)) throw new SlurryError(`--progress ${flags.progress}: expected one of ${PROGRESS_MODES.join(', ')}`);
-      const progress = trainProgress(flags.progress as ProgressMode);
+      const progress = trainProgress(progressFlag(flags.progress));
       const run = flags.resume ?? flags.out;
       const probe = flags.probe && run ? probeOnCheckpoint(run, { suites: resolveSuites([]), badRows: 'refuse', log: progress.note }) : null;
       const onCheckpoint = (step: number, dir: string) => {
@@ -69,13 +60,14 @@ export function registerTrain(program: Command): void {
       }
       if (flags.out === undefined) throw new SlurryError('--out RUN is required (the run directory to create), or --resume RUN');
       const overrides: Record<string, unknown> = {};
-      if (flags.steps !== undefined) overrides.steps = intFlag('steps', flags.steps, 1);
-      if (flags.tokens !== undefined) overrides.tokens = intFlag('tokens', flags.tokens, 1);
-      if (flags.seed !== undefined) overrides.seed = intFlag('seed', flags.seed, 0);
+      if (flags.steps !== undefined) overrides.steps = intFlag('--steps', flags.steps, 1);
+      if (flags.tokens !== undefined) overrides.tokens = intFlag('--tokens', flags.tokens, 1);
+      if (flags.seed !== undefined) overrides.seed = intFlag('--seed', flags.seed, 0);
       if (flags.corpus !== undefined) overrides.corpus = resolve(flags.corpus);
       if (flags.from !== undefined) overrides.init_from = resolve(flags.from);
       if (!configFile && !flags.preset) throw new SlurryError('give a config file or --preset (one of ' + Object.keys(TRAIN_PRESETS).join(', ') + ')');
-      const config = layeredConfig({ preset: flags.preset, file: configFile, overrides });
+      const layers = { preset: flags.preset, file: configFile, overrides };
+      const config = await withFlagNames({ preset: '--preset' }, () => layeredConfig(layers));
       const where = configFile ?? `--preset ${flags.preset}`;
       const r = await train(config, { out: flags.out, where, onStart: progress.start, onProgress: progress.step, onCheckpoint, log: progress.note });
       progress.done(r.finalLoss);

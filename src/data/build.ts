@@ -30,6 +30,7 @@ import { trainBpe } from './tokenizer/bpe-train.js';
 import { pretokenize } from './tokenizer/pretokenize.js';
 import { BpeTokenizer, EOT_TEXT } from './tokenizer/tokenizer.js';
 import { parseWith } from '../util/schema.js';
+import { onInterrupt } from '../util/interrupt.js';
 
 export interface BuildOptions {
   config: BuildConfig;
@@ -186,12 +187,7 @@ export async function buildCorpus(opts: BuildOptions): Promise<Manifest> {
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
   const cleanup = () => rmSync(tmp, { recursive: true, force: true });
-  const onSignal = (signal: NodeJS.Signals) => {
-    cleanup();
-    process.exit(signal === 'SIGINT' ? 130 : 143);
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const unregister = onInterrupt(cleanup);
   try {
     const manifest = await buildInto(tmp, opts);
     if (existsSync(out)) {
@@ -205,8 +201,7 @@ export async function buildCorpus(opts: BuildOptions): Promise<Manifest> {
     cleanup();
     throw err;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    unregister();
   }
 }
 

@@ -103,10 +103,3 @@ export function parseBuildConfig(value: unknown, where: string): BuildConfig {
   return parseWith(BuildConfig, value, where);
 }
 
-/** Parses a --vocab value: "byte" or an integer. */
-export function parseVocabArg(text: string): number | 'byte' {
-  if (text === 'byte') return 'byte';
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 257 || n > 65536) throw new SlurryError(`--vocab: expected "byte" or an integer in 257..65536, got "${text}"`);
-  return n;
-}

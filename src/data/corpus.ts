@@ -4,8 +4,8 @@
  *   const corpus = openCorpus('corpora/quick');          // validates, or a SlurryError naming the file
  *   corpus.sources                                       // [{ name, index, kind, ... }]
  *   corpus.tokenizer.encode('text'), .decode(ids), .vocabSize, .eotId
- *   corpus.batch({ seed, step, weights, batchSize, contextLength })   // pure; see sampler.ts
- *   corpus.validationBatches({ batchSize, contextLength, batchesPerSource })
+ *   corpus.batch({ seed, step, weights, batchSize, context })   // pure; see sampler.ts
+ *   corpus.validationBatches({ batchSize, context, batchesPerSource })
  *   corpus.sentenceSeenInTraining('The dogs runs.')      // false unless that sentence is in training
  *   for (const text of corpus.documents('brown', 'train')) ...
  */
@@ -15,7 +15,7 @@ import { z } from 'zod';
 import { SlurryError } from '../util/errors.js';
 import { readJsonFile } from '../util/json.js';
 import { type FileEntry, Manifest, type ShardEntry } from './manifest.js';
-import { type Batch, type BatchRequest, fixedBatches, sampleBatch, type SamplerShards } from './sampler.js';
+import { type BatchRequest, fixedBatches, type SampledBatch, sampleBatch, type SamplerShards } from './sampler.js';
 import { type SentenceIndex, sentenceIndexFromBytes } from './sentence-index.js';
 import { checkFileSize, readShard, sha256Hex } from './shards.js';
 import type { SourceKind } from './sources/types.js';
@@ -35,7 +35,7 @@ export interface CorpusSource {
 
 export interface ValidationBatch {
   source: string;
-  batch: Batch;
+  batch: SampledBatch;
 }
 
 export interface OpenOptions {
@@ -58,9 +58,9 @@ export interface Corpus {
   /** Each source's share of training tokens: the "natural" mixture. */
   naturalWeights(): Record<string, number>;
   /** Batch `req.step` of the mixture (pure; a few milliseconds at most for B*T = 4096). */
-  batch(req: BatchRequest): Batch;
+  batch(req: BatchRequest): SampledBatch;
   /** Fixed batches from each source's validation split (every source with validation tokens). */
-  validationBatches(opts: { batchSize: number; contextLength: number; batchesPerSource: number }): ValidationBatch[];
+  validationBatches(opts: { batchSize: number; context: number; batchesPerSource: number }): ValidationBatch[];
   /** Whether `sentence` occurs as a sentence of the training text (see sentence-index.ts). */
   sentenceSeenInTraining(sentence: string): boolean;
   /** The decoded documents of a source's split, in shard order. */
@@ -148,11 +148,11 @@ export function openCorpus(dir: string, opts: OpenOptions = {}): Corpus {
       samplerShards ??= { names, train: names.map((n) => corpus.tokens(n, 'train')) };
       return sampleBatch(samplerShards, req);
     },
-    validationBatches({ batchSize, contextLength, batchesPerSource }) {
+    validationBatches({ batchSize, context, batchesPerSource }) {
       return sources
         .filter((s) => s.valTokens > 0)
         .flatMap((s) =>
-          fixedBatches(corpus.tokens(s.name, 'val'), s.index, batchesPerSource, batchSize, contextLength).map((batch) => ({ source: s.name, batch })),
+          fixedBatches(corpus.tokens(s.name, 'val'), s.index, batchesPerSource, batchSize, context).map((batch) => ({ source: s.name, batch })),
         );
     },
     sentenceSeenInTraining(sentence) {

@@ -5,9 +5,9 @@
  *   const corpus = openCorpus(dir);                  // SlurryError naming the file if anything is off
  *   corpus.sources                                   // [{ name, index, kind, trainTokens, tokenFraction, ... }]
  *   corpus.tokenizer                                 // encode, decode, vocabSize, eotId
- *   corpus.batch({ seed, step, weights, batchSize, contextLength })
+ *   corpus.batch({ seed, step, weights, batchSize, context })
  *     -> { inputs: Int32Array[B*T], targets: Int32Array[B*T], sources: Uint8Array[B*T], rows }
- *   corpus.validationBatches({ batchSize, contextLength, batchesPerSource })
+ *   corpus.validationBatches({ batchSize, context, batchesPerSource })
  *   corpus.naturalWeights()                          // each source's share of training tokens
  *
  * Probes:
@@ -35,6 +35,6 @@ export {
   readProbeItems,
   TwoHopProbe,
 } from './probe-files.js';
-export { type Batch, type BatchRequest, type BatchRow, mixtureProbabilities, sampleBatch } from './sampler.js';
+export { type Batch, type BatchRequest, type BatchRow, mixtureProbabilities, type SampledBatch, sampleBatch } from './sampler.js';
 export { SOURCE_KINDS, type SourceKind } from './sources/types.js';
 export { EOT_TEXT, type Tokenizer } from './tokenizer/tokenizer.js';

@@ -21,7 +21,7 @@ export interface BatchRequest {
   /** Mixture weight per source name; unnamed sources get 0. Normalised internally. */
   weights: Readonly<Record<string, number>>;
   batchSize: number;
-  contextLength: number;
+  context: number;
 }
 
 export interface BatchRow {
@@ -31,6 +31,7 @@ export interface BatchRow {
   offset: number;
 }
 
+/** B rows of T tokens: what a training or validation step consumes. */
 export interface Batch {
   /** [B*T] input ids, row-major. */
   inputs: Int32Array;
@@ -38,6 +39,10 @@ export interface Batch {
   targets: Int32Array;
   /** [B*T] source index of each target token. */
   sources: Uint8Array;
+}
+
+/** A batch as the sampler draws it from the corpus: with each row's source and offset. */
+export interface SampledBatch extends Batch {
   rows: BatchRow[];
 }
 
@@ -73,14 +78,14 @@ export function mixtureProbabilities(weights: Readonly<Record<string, number>>, 
 }
 
 /** Batch `req.step`: see the module comment. */
-export function sampleBatch(shards: SamplerShards, req: BatchRequest): Batch {
+export function sampleBatch(shards: SamplerShards, req: BatchRequest): SampledBatch {
   checkInt(req.seed, 'seed', 0);
   checkInt(req.step, 'step', 0);
   checkInt(req.batchSize, 'batchSize', 1);
-  checkInt(req.contextLength, 'contextLength', 1);
+  checkInt(req.context, 'context', 1);
   const p = mixtureProbabilities(req.weights, shards);
   const B = req.batchSize;
-  const T = req.contextLength;
+  const T = req.context;
   const inputs = new Int32Array(B * T);
   const targets = new Int32Array(B * T);
   const sources = new Uint8Array(B * T);
@@ -118,15 +123,15 @@ export function sampleBatch(shards: SamplerShards, req: BatchRequest): Batch {
  * spaced starts (cyclic), grouped into batches of B rows. No randomness: the same corpus
  * always gives the same validation set.
  */
-export function fixedBatches(tokens: Uint16Array, source: number, batches: number, batchSize: number, contextLength: number): Batch[] {
+export function fixedBatches(tokens: Uint16Array, source: number, batches: number, batchSize: number, context: number): SampledBatch[] {
   checkInt(batches, 'batches', 1);
   checkInt(batchSize, 'batchSize', 1);
-  checkInt(contextLength, 'contextLength', 1);
+  checkInt(context, 'context', 1);
   const n = tokens.length;
   if (n === 0) return [];
-  const T = contextLength;
+  const T = context;
   const windows = batches * batchSize;
-  const out: Batch[] = [];
+  const out: SampledBatch[] = [];
   for (let k = 0; k < batches; k++) {
     const inputs = new Int32Array(batchSize * T);
     const targets = new Int32Array(batchSize * T);

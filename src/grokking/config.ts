@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { parseGPTConfig, type GPTConfig } from '../model/config.js';
-import { SlurryError } from '../util/errors.js';
+import { FieldError, SlurryError } from '../util/errors.js';
 import { parseWith } from '../util/schema.js';
 import { GROK_OPS, SEQ_LEN, checkTask } from './task.js';
 
@@ -15,13 +15,18 @@ export const grokConfigSchema = z
     op: z.enum(GROK_OPS),
     p: z.number().int(),
     train_frac: z.number(),
-    lr: z.number().positive(),
-    weight_decay: z.number().nonnegative(),
-    beta1: z.number().min(0).lt(1),
-    beta2: z.number().min(0).lt(1),
-    eps: z.number().positive(),
-    /** The learning rate rises linearly over the first warmup_steps updates. */
-    warmup_steps: z.number().int().nonnegative(),
+    /** Full-batch AdamW, with the keys of the training config's `optimizer`. */
+    optimizer: z
+      .object({
+        lr: z.number().positive(),
+        beta1: z.number().min(0).lt(1),
+        beta2: z.number().min(0).lt(1),
+        eps: z.number().positive(),
+        weight_decay: z.number().nonnegative(),
+      })
+      .strict(),
+    /** As the training config's `constant` schedule: lr rises linearly over warmup_steps updates, then stays. */
+    lr_schedule: z.object({ kind: z.literal('constant'), warmup_steps: z.number().int().nonnegative() }).strict(),
     /** Most optimizer updates (the run may stop earlier, see stop_after). */
     steps: z.number().int().positive(),
     seed: z.number().int().nonnegative(),
@@ -47,12 +52,8 @@ const DEFAULT: GrokConfig = {
   op: 'add',
   p: 113,
   train_frac: 0.3,
-  lr: 1e-3,
-  weight_decay: 1,
-  beta1: 0.9,
-  beta2: 0.98,
-  eps: 1e-8,
-  warmup_steps: 10,
+  optimizer: { lr: 1e-3, beta1: 0.9, beta2: 0.98, eps: 1e-8, weight_decay: 1 },
+  lr_schedule: { kind: 'constant', warmup_steps: 10 },
   steps: 25_000,
   seed: 0,
   eval_every: 100,
@@ -76,7 +77,9 @@ export const GROK_PRESETS: Record<string, GrokConfig> = {
 export function parseGrokConfig(value: unknown, where = 'grok config'): GrokConfig {
   const c = parseWith(grokConfigSchema, value, where);
   checkTask(c.op, c.p);
-  if (!(c.train_frac > 0 && c.train_frac < 1)) throw new SlurryError(`--train-frac ${c.train_frac}: expected a fraction strictly between 0 and 1`);
+  if (!(c.train_frac > 0 && c.train_frac < 1)) {
+    throw new FieldError('train_frac', c.train_frac, 'expected a fraction strictly between 0 and 1');
+  }
   grokModelConfig(c);
   return c;
 }
@@ -104,12 +107,24 @@ export function grokModelConfig(c: Pick<GrokConfig, 'p' | 'model'>): GPTConfig {
     initializer_range: width > 0 ? 1 / Math.sqrt(width) : 1,
     ...c.model,
   };
-  const model = parseGPTConfig(merged, '--model');
+  const model = asModelField(() => parseGPTConfig(merged, 'model'));
   if (model.vocab_size < need) {
-    throw new SlurryError(`--model: vocab_size ${model.vocab_size} is too small for p = ${c.p}: the task needs ${need} tokens (residues 0..${c.p - 1} and '=')`);
+    const needs = `the task needs ${need} tokens (residues 0..${c.p - 1} and '=')`;
+    throw new FieldError('model', undefined, `vocab_size ${model.vocab_size} is too small for p = ${c.p}: ${needs}`);
   }
   if (model.n_positions < SEQ_LEN) {
-    throw new SlurryError(`--model: n_positions ${model.n_positions} is too small: the task's sequences [a, b, =] have ${SEQ_LEN} tokens`);
+    const needs = `the task's sequences [a, b, =] have ${SEQ_LEN} tokens`;
+    throw new FieldError('model', undefined, `n_positions ${model.n_positions} is too small: ${needs}`);
   }
   return model;
+}
+
+/** Errors of the model fields as FieldErrors of `model` (the CLI names --model then). */
+function asModelField<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    if (!(err instanceof SlurryError)) throw err;
+    throw new FieldError('model', undefined, err.message.replace(/^model: /gm, ''));
+  }
 }

@@ -10,7 +10,7 @@
  *
  * The split is a seeded random `trainFrac` of all pairs for training, the rest for test.
  */
-import { SlurryError } from '../util/errors.js';
+import { FieldError } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
 
 export const GROK_OPS = ['add', 'sub', 'div', 'poly'] as const;
@@ -56,17 +56,18 @@ export function applyOp(op: GrokOp, a: number, b: number, p: number): number {
 }
 
 export function checkOp(op: string): asserts op is GrokOp {
-  if (!(GROK_OPS as readonly string[]).includes(op)) throw new SlurryError(`--op ${op}: expected one of ${GROK_OPS.join(', ')}`);
+  if (!(GROK_OPS as readonly string[]).includes(op)) throw new FieldError('op', op, `expected one of ${GROK_OPS.join(', ')}`);
 }
 
-/** Checks the (op, p) pair; errors name the option. */
+/** Checks the (op, p) pair; errors name the field. */
 export function checkTask(op: string, p: number): asserts op is GrokOp {
   checkOp(op);
-  if (!Number.isInteger(p) || p < 3) throw new SlurryError(`--p ${p}: expected an integer modulus >= 3`);
+  if (!Number.isInteger(p) || p < 3) throw new FieldError('p', p, 'expected an integer modulus >= 3');
   // Token ids and a*b products stay exact in 32-bit ints and doubles well below this.
-  if (p > 4093) throw new SlurryError(`--p ${p}: at most 4093 (p^2 pairs are trained full-batch)`);
+  if (p > 4093) throw new FieldError('p', p, 'at most 4093 (p^2 pairs are trained full-batch)');
   if (op === 'div' && !isPrime(p)) {
-    throw new SlurryError(`--p ${p}: division mod p needs a prime p (b^-1 mod ${p} does not exist for every b != 0); try ${nextPrime(p)}`);
+    const problem = `division mod p needs a prime p (b^-1 mod ${p} does not exist for every b != 0); try ${nextPrime(p)}`;
+    throw new FieldError('p', p, problem);
   }
 }
 
@@ -113,12 +114,15 @@ function examples(op: GrokOp, p: number, a: number[], b: number[]): Examples {
  */
 export function makeDataset(op: GrokOp, p: number, trainFrac: number, seed: number): GrokDataset {
   checkTask(op, p);
-  if (!(trainFrac > 0 && trainFrac < 1)) throw new SlurryError(`--train-frac ${trainFrac}: expected a fraction strictly between 0 and 1`);
+  if (!(trainFrac > 0 && trainFrac < 1)) {
+    throw new FieldError('train_frac', trainFrac, 'expected a fraction strictly between 0 and 1');
+  }
   const pairs: [number, number][] = [];
   for (let a = 0; a < p; a++) for (let b = op === 'div' ? 1 : 0; b < p; b++) pairs.push([a, b]);
   const nTrain = Math.round(trainFrac * pairs.length);
   if (nTrain < 1 || nTrain >= pairs.length) {
-    throw new SlurryError(`--train-frac ${trainFrac}: leaves ${nTrain} of ${pairs.length} pairs for training; both train and test need at least one`);
+    const problem = `leaves ${nTrain} of ${pairs.length} pairs for training; both train and test need at least one`;
+    throw new FieldError('train_frac', trainFrac, problem);
   }
   const order = Rng.derive(seed, 'grok-split', op, p).shuffle(pairs.map((_, i) => i));
   const pick = (idx: number[]) => examples(op, p, idx.map((i) => pairs[i][0]), idx.map((i) => pairs[i][1]));

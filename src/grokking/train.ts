@@ -57,9 +57,10 @@ export async function trainGrok(config: GrokConfig, run: string, opts: GrokRunOp
 
   const model = GPT.init(modelConfig, config.seed);
   // Weight decay on every parameter, biases included, as in Nanda et al. and torch_grok.py.
+  const o = config.optimizer;
   const opt = new AdamW(
     model.parameters().map(({ spec, tensor }) => ({ name: spec.name, tensor, decay: true })),
-    { beta1: config.beta1, beta2: config.beta2, eps: config.eps, weightDecay: config.weight_decay },
+    { beta1: o.beta1, beta2: o.beta2, eps: o.eps, weightDecay: o.weight_decay },
   );
   const V = modelConfig.vocab_size;
   const n = ds.train.size;
@@ -67,7 +68,7 @@ export async function trainGrok(config: GrokConfig, run: string, opts: GrokRunOp
   const ckptSteps = schedule(config.steps, config.checkpoint_every);
   const tokensAt = (step: number) => step * n * SEQ_LEN;
   const info = kernels().info();
-  log(`grok: ${config.op} mod ${config.p}, ${n} train / ${ds.test.size} test pairs, ${countParameters(modelConfig)} parameters, wd ${config.weight_decay}, up to ${config.steps} steps [${info.name}/${info.isa}, ${info.threads} threads]`);
+  log(`grok: ${config.op} mod ${config.p}, ${n} train / ${ds.test.size} test pairs, ${countParameters(modelConfig)} parameters, wd ${config.optimizer.weight_decay}, up to ${config.steps} steps [${info.name}/${info.isa}, ${info.threads} threads]`);
 
   const pool = new BufferPool();
   const metrics = new MetricsLog<GrokRecord>(paths.metrics);
@@ -90,7 +91,7 @@ export async function trainGrok(config: GrokConfig, run: string, opts: GrokRunOp
     const trainLoss = loss.data[0];
     const trainAcc = accuracy(logits.data, ds.train.labels, V);
     const forwardMs = performance.now() - ts;
-    const lr = config.lr * Math.min((step + 1) / Math.max(config.warmup_steps, 1), 1);
+    const lr = config.optimizer.lr * Math.min((step + 1) / Math.max(config.lr_schedule.warmup_steps, 1), 1);
     const record: GrokTrainRecord = {
       type: 'grok_train', step, train_loss: trainLoss, train_acc: trainAcc, lr, time: elapsed(),
     };
@@ -158,7 +159,7 @@ export async function trainGrok(config: GrokConfig, run: string, opts: GrokRunOp
     op: config.op,
     p: config.p,
     train_frac: config.train_frac,
-    weight_decay: config.weight_decay,
+    weight_decay: config.optimizer.weight_decay,
     seed: config.seed,
     n_train: n,
     n_test: ds.test.size,

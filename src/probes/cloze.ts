@@ -16,7 +16,8 @@ import type { GPT } from '../model/gpt.js';
 import { SlurryError } from '../util/errors.js';
 import type { ClozeItem } from './items.js';
 import { scoreContinuations, type ScoreRequest } from './prefix-scorer.js';
-import type { ProbeTokenizer, ScoredItem } from './suite.js';
+import type { ScoredItem } from './suite.js';
+import type { Tokenizer } from '../data/tokenizer/tokenizer.js';
 
 export interface PreparedCloze {
   id: string;
@@ -47,13 +48,13 @@ const WORD_CHAR = /[\p{L}\p{N}]/u;
  * Tokens of `answer` as it follows `prompt`: the tail of encode(prompt + answer) when that
  * starts with encode(prompt) (BPE pieces do not straddle the boundary), else encode(answer).
  */
-export function answerTokens(tokenizer: ProbeTokenizer, promptIds: readonly number[], prompt: string, answer: string): number[] {
+export function answerTokens(tokenizer: Tokenizer, promptIds: readonly number[], prompt: string, answer: string): number[] {
   const full = tokenizer.encode(prompt + answer);
   const aligned = full.length > promptIds.length && promptIds.every((t, i) => full[i] === t);
   return aligned ? full.slice(promptIds.length) : tokenizer.encode(answer);
 }
 
-function prepareOne(item: { prompt: string; answer: string; candidates?: string[] }, id: string, group: string, tokenizer: ProbeTokenizer): Omit<PreparedCloze, 'hops'> {
+function prepareOne(item: { prompt: string; answer: string; candidates?: string[] }, id: string, group: string, tokenizer: Tokenizer): Omit<PreparedCloze, 'hops'> {
   const promptIds = tokenizer.encode(item.prompt);
   const others = (item.candidates ?? []).filter((c) => c !== item.answer);
   const options = [item.answer, ...others].map((a) => answerTokens(tokenizer, promptIds, item.prompt, a));
@@ -64,13 +65,13 @@ function prepareOne(item: { prompt: string; answer: string; candidates?: string[
  * Whether a cloze item fits a model's context: end-of-text, the prompt and its longest
  * candidate (item builders drop the rest, so small-context models still get a suite).
  */
-export function clozeFits(tokenizer: ProbeTokenizer, context: number, item: { prompt: string; answer: string; candidates?: string[] }): boolean {
+export function clozeFits(tokenizer: Tokenizer, context: number, item: { prompt: string; answer: string; candidates?: string[] }): boolean {
   const prompt = tokenizer.encode(item.prompt);
   const longest = Math.max(...[item.answer, ...(item.candidates ?? [])].map((a) => answerTokens(tokenizer, prompt, item.prompt, a).length));
   return 1 + prompt.length + longest <= context;
 }
 
-export function prepareCloze(items: readonly ClozeItem[], tokenizer: ProbeTokenizer): PreparedCloze[] {
+export function prepareCloze(items: readonly ClozeItem[], tokenizer: Tokenizer): PreparedCloze[] {
   return items.map((item) => ({
     ...prepareOne(item, item.id, item.group, tokenizer),
     hops: (item.hops ?? []).map((h, k) => ({ ...prepareOne(h, `${item.id}/hop${k + 1}`, item.group, tokenizer), hops: [] })),
@@ -78,7 +79,7 @@ export function prepareCloze(items: readonly ClozeItem[], tokenizer: ProbeTokeni
 }
 
 /** Scores every item (and its hops) in one batched pass; `exact` adds greedy exact match. */
-export function scoreCloze(model: GPT, suite: string, items: readonly PreparedCloze[], tokenizer: ProbeTokenizer, opts: { exact: boolean }): ClozeScore[] {
+export function scoreCloze(model: GPT, suite: string, items: readonly PreparedCloze[], tokenizer: Tokenizer, opts: { exact: boolean }): ClozeScore[] {
   const window = model.config.n_positions;
   const all = items.flatMap((item) => [item, ...item.hops]);
   for (const item of all) {

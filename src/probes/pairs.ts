@@ -13,7 +13,8 @@ import type { GPT } from '../model/gpt.js';
 import { SlurryError } from '../util/errors.js';
 import { pairGroup, type PairItem } from './items.js';
 import { scoreContinuations, type ScoreRequest } from './prefix-scorer.js';
-import { summarize, type PreparedSuite, type ProbeTokenizer, type ScoredItem } from './suite.js';
+import { summarize, type PreparedSuite, type ScoredItem } from './suite.js';
+import type { Tokenizer } from '../data/tokenizer/tokenizer.js';
 
 export interface PreparedPair {
   id: string;
@@ -23,7 +24,7 @@ export interface PreparedPair {
   bad: number[];
 }
 
-export function preparePairs(items: readonly PairItem[], ids: readonly string[], tokenizer: ProbeTokenizer): PreparedPair[] {
+export function preparePairs(items: readonly PairItem[], ids: readonly string[], tokenizer: Tokenizer): PreparedPair[] {
   return items.map((item, i) => ({
     id: ids[i],
     group: pairGroup(item),

@@ -10,13 +10,14 @@ import { generatedItems, prepareCloze, rankedItems, scoreCloze } from './cloze.j
 import { readItemFile, suiteNameOf } from './items.js';
 import type { BadRowPolicy } from '../util/jsonl.js';
 import { pairSuite, preparePairs } from './pairs.js';
-import { summarize, type PreparedSuite, type ProbeTokenizer, type SuiteDefinition } from './suite.js';
+import { summarize, type PreparedSuite, type SuiteDefinition } from './suite.js';
 import { factsSuite, recallSuite } from './suites/facts.js';
 import { iclSuite } from './suites/icl.js';
 import { reasoningSuite } from './suites/reasoning.js';
 import { samplesSuite } from './suites/samples.js';
 import { syntaxSuite, syntaxTemplatesSuite } from './suites/syntax.js';
 import { tokensSuite } from './suites/tokens.js';
+import type { Tokenizer } from '../data/tokenizer/tokenizer.js';
 
 /** In the order they run and appear in probes.jsonl. */
 export const BUILTIN_SUITES: readonly SuiteDefinition[] = [
@@ -64,7 +65,7 @@ export function resolveSuites(args: readonly string[]): SuiteSpec[] {
  * candidates everywhere like `facts` (top-1, p(answer)), otherwise like `reasoning`
  * (exact match, log-probability per token). Bad rows are reported by line through `warn`.
  */
-export function prepareFileSuite(name: string, path: string, tokenizer: ProbeTokenizer, policy: BadRowPolicy, warn: (line: string) => void): PreparedSuite {
+export function prepareFileSuite(name: string, path: string, tokenizer: Tokenizer, policy: BadRowPolicy, warn: (line: string) => void): PreparedSuite {
   const file = readItemFile(path, policy);
   for (const bad of file.skipped) warn(`${path}:${bad.line}: skipped (${bad.message})`);
   if (file.kind === 'pairs') return pairSuite(name, preparePairs(file.items, file.ids, tokenizer));

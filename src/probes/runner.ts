@@ -18,7 +18,8 @@ import { jsonObject, readJsonFile } from '../util/json.js';
 import { ensureItemFiles } from './item-cache.js';
 import { appendJsonl, repairTornTail, type BadRowPolicy } from '../util/jsonl.js';
 import { prepareFileSuite, type SuiteSpec } from './registry.js';
-import type { PreparedSuite, ProbeTokenizer, SuiteOutcome } from './suite.js';
+import type { PreparedSuite, SuiteOutcome } from './suite.js';
+import type { Tokenizer } from '../data/tokenizer/tokenizer.js';
 
 export interface ProbeOptions {
   suites: readonly SuiteSpec[];
@@ -116,7 +117,7 @@ export function runCorpus(run: string): string {
  * built-in items come from (or are first built into) `itemsDir`.
  */
 export function prepareSuites(
-  specs: readonly SuiteSpec[], tokenizer: ProbeTokenizer, context: number, itemsDir: string, corpus: () => string,
+  specs: readonly SuiteSpec[], tokenizer: Tokenizer, context: number, itemsDir: string, corpus: () => string,
   opts: Pick<ProbeOptions, 'badRows' | 'log'>,
 ): PreparedSuite[] {
   const builtins = specs.flatMap((s) => (s.kind === 'builtin' ? [s.def] : []));
@@ -193,7 +194,7 @@ function probeCheckpoints(run: string, index: readonly CheckpointEntry[], opts: 
   for (const [k, { entry, pending }] of todo.entries()) {
     const dir = join(paths.checkpoints, entry.dir || checkpointDirName(entry.step));
     let model: GPT;
-    let tokenizer: ProbeTokenizer;
+    let tokenizer: Tokenizer;
     try {
       ({ model, tokenizer } = openCheckpoint(dir));
     } catch (err) {

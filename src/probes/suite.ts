@@ -5,18 +5,10 @@
  * one `c`, each item's chance level, and summary metrics.
  */
 import type { Corpus } from '../data/corpus.js';
+import type { Tokenizer } from '../data/tokenizer/tokenizer.js';
 import type { GPT } from '../model/gpt.js';
 import type { ProbeItemResult, ProbeRecord, SampleRecord } from '../run/records.js';
 import type { BadRowPolicy } from '../util/jsonl.js';
-
-/** What probes need from a tokenizer (the corpus's byte-level BPE, or a checkpoint's tokenizer.json). */
-export interface ProbeTokenizer {
-  readonly vocabSize: number;
-  /** Separates documents in training: probes put it before a sentence as its start. */
-  readonly eotId: number;
-  encode(text: string): number[];
-  decode(ids: ArrayLike<number>): string;
-}
 
 /** One item's result with its chance levels (what a model that knows nothing scores on it). */
 export interface ScoredItem extends ProbeItemResult {
@@ -47,7 +39,7 @@ export interface SuiteDefinition {
   /** The item rows (deterministic in ctx.seed), in the JSONL shape `prepare` reads. */
   build(ctx: BuildContext): unknown[];
   /** Reads the item file (bad rows handled by `policy`) and tokenises it once. */
-  prepare(file: string, tokenizer: ProbeTokenizer, policy: BadRowPolicy): PreparedSuite;
+  prepare(file: string, tokenizer: Tokenizer, policy: BadRowPolicy): PreparedSuite;
 }
 
 export interface SummaryOptions {

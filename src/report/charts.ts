@@ -6,6 +6,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { logisticAt } from '../analysis/logistic.js';
 import type { Analysis, CurveAnalysis } from '../analysis/types.js';
+import { capabilityOf } from '../run/capabilities.js';
 
 const FONT = 'DejaVu Sans, Helvetica, Arial, sans-serif';
 const WIDTH = 640;
@@ -200,7 +201,7 @@ export function factsChart(a: Analysis, suite: string): TopLevelSpec | null {
   const points = rows.flatMap((r) => r.points);
   return {
     ...base,
-    title: `${suite === 'recall' ? 'Facts in a training phrasing' : 'Facts in held-out phrasings'} by exposure in the corpus (head = most frequent)`,
+    title: `${capabilityOf(suite)?.exposure?.chart ?? suite} by exposure in the corpus (head = most frequent)`,
     width: WIDTH,
     height: HEIGHT,
     layer: curvesLayers(points, rows.flatMap((r) => r.fit), { title: 'exposure', domain: facts.buckets.map((b) => b.bucket) }, yDomainOf(points)),

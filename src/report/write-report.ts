@@ -9,10 +9,10 @@ import { basename, join, resolve } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { analyzeRun, type AnalyzeOptions } from '../analysis/analyze-run.js';
 import { compareRuns } from '../analysis/compare.js';
-import { EXPOSURE_SUITES } from '../analysis/facts.js';
 import { readJsonlStrict } from '../util/jsonl.js';
 import { sampleRecordSchema } from '../run/schemas.js';
 import { ANALYSIS_VERSION, type Analysis } from '../analysis/types.js';
+import { capabilityOf, EXPOSURE_SUITES } from '../run/capabilities.js';
 import { runPaths } from '../run/layout.js';
 import type { SampleRecord } from '../run/records.js';
 import { SlurryError } from '../util/errors.js';
@@ -122,7 +122,7 @@ function chartList(a: Analysis): { id: string; spec: TopLevelSpec | null; captio
     ...a.exposure.map((e) => ({
       id: e.suite,
       spec: charts.factsChart(a, e.suite),
-      caption: `${e.suite === 'recall' ? 'Facts asked in a phrasing seen in training' : 'Facts asked in phrasings never seen in training'}, by how often they occur in the training corpus (exposure bucket), normalised. ${step0}`,
+      caption: `${capabilityOf(e.suite)?.exposure?.caption ?? e.suite}, by how often they occur in the training corpus (exposure bucket), normalised. ${step0}`,
     })),
     {
       id: 'metrics',

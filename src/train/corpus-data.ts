@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { openCorpus, type Corpus } from '../data/corpus.js';
-import type { Batch, TrainingData } from './training-data.js';
+import type { Batch } from '../data/sampler.js';
+import type { TrainingData } from './training-data.js';
 
 export function openCorpusData(dir: string): TrainingData {
   return corpusTrainingData(openCorpus(dir));
@@ -29,14 +30,14 @@ export function corpusTrainingData(corpus: Corpus): TrainingData {
     fingerprint: createHash('sha256').update(readFileSync(join(corpus.dir, 'manifest.json'))).digest('hex'),
     batch(seed, k, weights, B, T) {
       for (let i = 0; i < names.length; i++) weightsByName[names[i]] = weights[i];
-      return corpus.batch({ seed, step: k, weights: weightsByName, batchSize: B, contextLength: T });
+      return corpus.batch({ seed, step: k, weights: weightsByName, batchSize: B, context: T });
     },
     validation(source, count, B, T) {
       const key = `${count}/${B}/${T}`;
       let bySource = validation.get(key);
       if (!bySource) {
         bySource = new Map();
-        for (const { source: name, batch } of corpus.validationBatches({ batchSize: B, contextLength: T, batchesPerSource: count })) {
+        for (const { source: name, batch } of corpus.validationBatches({ batchSize: B, context: T, batchesPerSource: count })) {
           const i = names.indexOf(name);
           bySource.set(i, [...(bySource.get(i) ?? []), batch]);
         }

@@ -9,7 +9,7 @@
  * Mixtures name source kinds (books, news, reference, code, facts, reasoning), so they
  * hold for any corpus `slurry data build` makes.
  */
-import { SlurryError } from '../util/errors.js';
+import { FieldError } from '../util/errors.js';
 import type { TrainConfigInput } from './config.js';
 
 const tiny: TrainConfigInput = {
@@ -85,6 +85,6 @@ export const TRAIN_PRESETS: Record<string, TrainConfigInput> = {
 
 export function trainPreset(name: string): TrainConfigInput {
   const preset = TRAIN_PRESETS[name];
-  if (!preset) throw new SlurryError(`--preset ${name}: expected one of ${Object.keys(TRAIN_PRESETS).join(', ')}`);
+  if (!preset) throw new FieldError('preset', name, `expected one of ${Object.keys(TRAIN_PRESETS).join(', ')}`);
   return structuredClone(preset);
 }

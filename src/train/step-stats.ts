@@ -2,7 +2,7 @@
  * Per-step statistics the loop logs: mean loss per source of a batch, and per-source
  * values as a record by name. Plain loops over preallocated arrays: they run every step.
  */
-import type { Batch } from './training-data.js';
+import type { Batch } from '../data/sampler.js';
 
 /** Mean loss per source of one batch into `out` (NaN for sources with no tokens in it); sum and count are scratch. */
 export function lossPerSource(rowLosses: ArrayLike<number>, batch: Batch, sum: Float64Array, count: Float64Array, out: Float64Array): void {

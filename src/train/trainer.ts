@@ -24,7 +24,8 @@ import { makeDataSchedule } from './data-schedule.js';
 import { makeLrSchedule } from './lr-schedule.js';
 import { setupFresh, setupResume, type DataOpener, type RunSetup } from './run-setup.js';
 import { byName, lossPerSource } from './step-stats.js';
-import type { Batch, TrainingData } from './training-data.js';
+import type { Batch } from '../data/sampler.js';
+import type { TrainingData } from './training-data.js';
 
 /** What the loop reports after each step (for progress bars). */
 export interface StepProgress {

@@ -7,15 +7,8 @@
  * Because batch k depends on nothing but its arguments, the data position of a run is its
  * step number: a resumed run asks for the same batches an uninterrupted one would.
  */
-
-export interface Batch {
-  /** Token ids [B*T], row-major. */
-  inputs: Int32Array;
-  /** Next-token targets [B*T]. */
-  targets: Int32Array;
-  /** Source index (into TrainingData.sources) of each target token [B*T]. */
-  sources: Uint8Array;
-}
+import type { Batch } from '../data/sampler.js';
+import type { Tokenizer } from '../data/tokenizer/tokenizer.js';
 
 export interface SourceInfo {
   /** Short name used in mixtures and logs. */
@@ -26,19 +19,11 @@ export interface SourceInfo {
   tokens: number;
 }
 
-export interface TrainingTokenizer {
-  readonly vocabSize: number;
-  /** The end-of-text token that separates documents. */
-  readonly eotId: number;
-  encode(text: string): number[];
-  decode(ids: readonly number[]): string;
-}
-
 export interface TrainingData {
   /** Where the corpus lives (for messages and the run's config). */
   readonly dir: string;
   readonly sources: readonly SourceInfo[];
-  readonly tokenizer: TrainingTokenizer;
+  readonly tokenizer: Tokenizer;
   /** The Hugging Face tokenizer.json text, copied into every checkpoint. */
   readonly tokenizerJson: string;
   /** Identifies the corpus content (e.g. its manifest's hash): a resume refuses another. */

@@ -41,7 +41,7 @@ test('data batch prints the exact text of batch K with each sequence\'s source, 
   assert.equal((a.stdout.match(/^=== row \d · [a-z_]+ · offset \d+ ===$/gm) ?? []).length, 3);
   const j = JSON.parse(run(...args, '--json').stdout);
   const corpus = openCorpus(dir, { verify: 'size' });
-  const batch = corpus.batch({ seed: 5, step: 12, batchSize: 3, contextLength: 24, weights: corpus.naturalWeights() });
+  const batch = corpus.batch({ seed: 5, step: 12, batchSize: 3, context: 24, weights: corpus.naturalWeights() });
   j.rows.forEach((row: { source: string; offset: number; text: string }, b: number) => {
     assert.equal(row.source, corpus.sources[batch.rows[b]!.source]!.name);
     assert.equal(row.text, corpus.tokenizer.decode([...batch.inputs.subarray(b * 24, (b + 1) * 24), batch.targets[b * 24 + 23]!]));

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseBuildConfig, parseVocabArg, presetConfig } from '../../src/data/config.js';
+import { vocabFlag } from '../../src/cli/flags.js';
+import { parseBuildConfig, presetConfig } from '../../src/data/config.js';
 import { SOURCES } from '../../src/data/sources/index.js';
 import { SlurryError } from '../../src/util/errors.js';
 
@@ -36,7 +37,7 @@ test('overrides apply; bad values are errors naming the field', () => {
 });
 
 test('--vocab accepts "byte" or an integer in range', () => {
-  assert.equal(parseVocabArg('byte'), 'byte');
-  assert.equal(parseVocabArg('4096'), 4096);
-  for (const bad of ['256', '70000', 'lots', '1.5']) assert.throws(() => parseVocabArg(bad), /--vocab/);
+  assert.equal(vocabFlag('byte'), 'byte');
+  assert.equal(vocabFlag('4096'), 4096);
+  for (const bad of ['256', '70000', 'lots', '1.5']) assert.throws(() => vocabFlag(bad), /--vocab/);
 });

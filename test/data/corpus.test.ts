@@ -118,7 +118,7 @@ test('the lexicon validates', () => {
 
 test('batches from an opened corpus: pure, labelled by source, unknown names rejected', () => {
   const c = openCorpus(dir, { verify: 'size' });
-  const req = { seed: 1, step: 3, weights: c.naturalWeights(), batchSize: 8, contextLength: 64 };
+  const req = { seed: 1, step: 3, weights: c.naturalWeights(), batchSize: 8, context: 64 };
   const a = c.batch(req);
   assert.deepEqual(openCorpus(dir, { verify: 'size' }).batch(req), a);
   assert.ok(a.rows.every((r) => r.source < c.sources.length));
@@ -132,9 +132,9 @@ test('batches from an opened corpus: pure, labelled by source, unknown names rej
 
 test('validation batches: fixed, from each source\'s held-out split', () => {
   const c = openCorpus(dir, { verify: 'size' });
-  const v = c.validationBatches({ batchSize: 4, contextLength: 32, batchesPerSource: 2 });
+  const v = c.validationBatches({ batchSize: 4, context: 32, batchesPerSource: 2 });
   assert.equal(v.length, 2 * c.sources.length);
-  assert.deepEqual(v, c.validationBatches({ batchSize: 4, contextLength: 32, batchesPerSource: 2 }));
+  assert.deepEqual(v, c.validationBatches({ batchSize: 4, context: 32, batchesPerSource: 2 }));
   const facts = v.find((b) => b.source === 'facts')!;
   const val = c.tokens('facts', 'val');
   assert.equal(facts.batch.inputs[0], val[facts.batch.rows[0]!.offset]);

@@ -8,7 +8,7 @@ const shards: SamplerShards = {
   names: ['books', 'code', 'facts'],
   train: [0, 1, 2].map((s) => Uint16Array.from({ length: 5000 + 1000 * s }, (_, i) => (s * 10000 + i) % 65536)),
 };
-const base = { seed: 42, step: 7, weights: { books: 1, code: 1, facts: 2 }, batchSize: 16, contextLength: 32 };
+const base = { seed: 42, step: 7, weights: { books: 1, code: 1, facts: 2 }, batchSize: 16, context: 32 };
 
 test('batch k is a pure function of (seed, k, weights, B, T)', () => {
   const a = sampleBatch(shards, base);
@@ -23,7 +23,7 @@ test('batch k is a pure function of (seed, k, weights, B, T)', () => {
 
 test('rows are consecutive windows of one source; targets are inputs shifted by one', () => {
   const { inputs, targets, sources, rows } = sampleBatch(shards, base);
-  const T = base.contextLength;
+  const T = base.context;
   assert.equal(inputs.length, base.batchSize * T);
   rows.forEach((r, b) => {
     const shard = shards.train[r.source]!;
@@ -62,7 +62,7 @@ test('window starts are spread over the whole shard', () => {
 
 test('a shard shorter than a window is read cyclically', () => {
   const tiny: SamplerShards = { names: ['t'], train: [Uint16Array.of(5, 6, 7)] };
-  const { inputs, targets } = sampleBatch(tiny, { seed: 0, step: 0, weights: { t: 1 }, batchSize: 1, contextLength: 7 });
+  const { inputs, targets } = sampleBatch(tiny, { seed: 0, step: 0, weights: { t: 1 }, batchSize: 1, context: 7 });
   const seq = [...inputs, targets[6]!];
   for (let i = 1; i < seq.length; i++) assert.equal(seq[i], [5, 6, 7][([5, 6, 7].indexOf(seq[0]!) + i) % 3]);
 });
@@ -82,7 +82,7 @@ test('bad weights are SlurryErrors naming the field', () => {
 
 test('bad batch shapes are SlurryErrors naming the field', () => {
   assert.throws(() => sampleBatch(shards, { ...base, batchSize: 0 }), /field "batchSize"/);
-  assert.throws(() => sampleBatch(shards, { ...base, contextLength: 1.5 }), /field "contextLength"/);
+  assert.throws(() => sampleBatch(shards, { ...base, context: 1.5 }), /field "context"/);
   assert.throws(() => sampleBatch(shards, { ...base, step: -1 }), /field "step"/);
 });
 

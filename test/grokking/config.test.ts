@@ -9,9 +9,9 @@ test('the default preset is the setup of Nanda et al. 2023', () => {
   assert.equal(c.op, 'add');
   assert.equal(c.p, 113);
   assert.equal(c.train_frac, 0.3);
-  assert.equal(c.lr, 1e-3);
-  assert.equal(c.weight_decay, 1);
-  assert.deepEqual([c.beta1, c.beta2], [0.9, 0.98]);
+  assert.equal(c.optimizer.lr, 1e-3);
+  assert.equal(c.optimizer.weight_decay, 1);
+  assert.deepEqual([c.optimizer.beta1, c.optimizer.beta2], [0.9, 0.98]);
   const m = grokModelConfig(c);
   assert.deepEqual(
     [m.vocab_size, m.n_layer, m.n_head, m.n_embd, m.n_inner, m.n_positions, m.activation_function, m.layer_norm, m.tie_word_embeddings],
@@ -26,7 +26,7 @@ test('the quick preset keeps the recipe with a smaller p', () => {
   const q = parseGrokConfig(GROK_PRESETS.quick);
   const d = GROK_PRESETS.default;
   assert.ok(q.p < d.p);
-  for (const k of ['op', 'lr', 'weight_decay', 'beta1', 'beta2', 'warmup_steps', 'model'] as const) assert.deepEqual(q[k], d[k], k);
+  for (const k of ['op', 'optimizer', 'lr_schedule', 'model'] as const) assert.deepEqual(q[k], d[k], k);
 });
 
 test('model fields override the default transformer; the width sets the init scale', () => {
@@ -35,17 +35,17 @@ test('model fields override the default transformer; the width sets the init sca
   assert.equal(m.initializer_range, 0.25);
 });
 
-test('a model too small for the task is an error naming --model', () => {
+test('a model too small for the task is an error naming the model field', () => {
   const err = (re: RegExp) => (e: unknown) => e instanceof SlurryError && re.test(e.message);
-  assert.throws(() => grokModelConfig({ p: 113, model: { vocab_size: 60 } }), err(/--model: vocab_size 60 is too small for p = 113: the task needs 114 tokens/));
-  assert.throws(() => grokModelConfig({ p: 11, model: { n_positions: 2 } }), err(/--model: n_positions 2 is too small/));
-  assert.throws(() => grokModelConfig({ p: 11, model: { n_embd: 30, n_head: 4 } }), err(/--model: n_embd \(30\) must be divisible by n_head \(4\)/));
-  assert.throws(() => grokModelConfig({ p: 11, model: { n_emb: 30 } }), err(/--model.*n_emb/));
+  assert.throws(() => grokModelConfig({ p: 113, model: { vocab_size: 60 } }), err(/^model: vocab_size 60 is too small for p = 113: the task needs 114 tokens/));
+  assert.throws(() => grokModelConfig({ p: 11, model: { n_positions: 2 } }), err(/^model: n_positions 2 is too small/));
+  assert.throws(() => grokModelConfig({ p: 11, model: { n_embd: 30, n_head: 4 } }), err(/^model: n_embd \(30\) must be divisible by n_head \(4\)/));
+  assert.throws(() => grokModelConfig({ p: 11, model: { n_emb: 30 } }), err(/^model.*n_emb/));
 });
 
-test('config errors name the field or option', () => {
-  assert.throws(() => parseGrokConfig({ ...GROK_PRESETS.default, train_frac: 1.2 }), /--train-frac 1.2/);
-  assert.throws(() => parseGrokConfig({ ...GROK_PRESETS.default, op: 'div', p: 100 }), /--p 100: division mod p needs a prime/);
-  assert.throws(() => parseGrokConfig({ ...GROK_PRESETS.default, weight_decay: -1 }), /weight_decay/);
+test('config errors name the field', () => {
+  assert.throws(() => parseGrokConfig({ ...GROK_PRESETS.default, train_frac: 1.2 }), /train_frac 1.2/);
+  assert.throws(() => parseGrokConfig({ ...GROK_PRESETS.default, op: 'div', p: 100 }), /p 100: division mod p needs a prime/);
+  assert.throws(() => parseGrokConfig({ ...GROK_PRESETS.default, optimizer: { ...GROK_PRESETS.default.optimizer, weight_decay: -1 } }), /optimizer\.weight_decay/);
   assert.throws(() => parseGrokConfig({ ...GROK_PRESETS.default, stepz: 3 }), /stepz/);
 });

@@ -58,7 +58,7 @@ test('--compare runs weight decay 0 against 1 and the train fractions, on one pa
   for (const n of names) assert.match(html, new RegExp(`href="../runs/${n}/report/index.html"`));
   const fracSpec = JSON.parse(readFileSync(join(out, 'report', 'charts', 'group1-accuracy.vl.json'), 'utf8'));
   assert.deepEqual([...new Set(fracSpec.data.values.map((v: { run: string }) => v.run))], ['train fraction 0.3', 'train fraction 0.5', 'train fraction 0.7']);
-  assert.equal(JSON.parse(readFileSync(join(out, 'runs', 'wd0-frac0.5', 'config.json'), 'utf8')).weight_decay, 0);
+  assert.equal(JSON.parse(readFileSync(join(out, 'runs', 'wd0-frac0.5', 'config.json'), 'utf8')).optimizer.weight_decay, 0);
   // A second call reuses the finished runs.
   const before = readFileSync(join(out, 'runs', 'wd0-frac0.5', 'summary.json'), 'utf8');
   await compareGrok(tiny, out, [0.3, 0.7], quiet);

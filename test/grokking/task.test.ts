@@ -40,12 +40,12 @@ test('division leaves out b = 0', () => {
   for (let i = 0; i < ds.all.size; i++) assert.equal((ds.all.labels[i] * ds.all.b[i]) % 7, ds.all.a[i]);
 });
 
-test('bad input is an error naming the option', () => {
+test('bad input is an error naming the field', () => {
   const err = (re: RegExp) => (e: unknown) => e instanceof SlurryError && re.test(e.message);
-  assert.throws(() => makeDataset('div', 12, 0.3, 0), err(/--p 12: division mod p needs a prime p.*try 13/));
-  assert.throws(() => makeDataset('add', 13, 1, 0), err(/--train-frac 1: expected a fraction strictly between 0 and 1/));
-  assert.throws(() => makeDataset('add', 13, 0, 0), err(/--train-frac 0/));
-  assert.throws(() => makeDataset('add', 5, 0.01, 0), err(/--train-frac 0.01: leaves 0 of 25 pairs/));
-  assert.throws(() => makeDataset('mul' as never, 13, 0.3, 0), err(/--op mul: expected one of add, sub, div, poly/));
-  assert.throws(() => makeDataset('add', 2, 0.5, 0), err(/--p 2: expected an integer modulus >= 3/));
+  assert.throws(() => makeDataset('div', 12, 0.3, 0), err(/p 12: division mod p needs a prime p.*try 13/));
+  assert.throws(() => makeDataset('add', 13, 1, 0), err(/train_frac 1: expected a fraction strictly between 0 and 1/));
+  assert.throws(() => makeDataset('add', 13, 0, 0), err(/train_frac 0/));
+  assert.throws(() => makeDataset('add', 5, 0.01, 0), err(/train_frac 0.01: leaves 0 of 25 pairs/));
+  assert.throws(() => makeDataset('mul' as never, 13, 0.3, 0), err(/op mul: expected one of add, sub, div, poly/));
+  assert.throws(() => makeDataset('add', 2, 0.5, 0), err(/p 2: expected an integer modulus >= 3/));
 });

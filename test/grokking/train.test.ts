@@ -19,7 +19,7 @@ after(() => rmSync(root, { recursive: true, force: true }));
 /** A small model on add mod 11 that memorises its 61 training pairs within 80 steps at lr 1e-2. */
 const tiny: GrokConfig = parseGrokConfig({
   ...GROK_PRESETS.default,
-  p: 11, train_frac: 0.5, lr: 1e-2, steps: 80, eval_every: 20, checkpoint_every: 40, stop_after: 0,
+  p: 11, train_frac: 0.5, optimizer: { ...GROK_PRESETS.default.optimizer, lr: 1e-2 }, steps: 80, eval_every: 20, checkpoint_every: 40, stop_after: 0,
   model: { n_embd: 16, n_inner: 32, n_head: 2 },
 });
 

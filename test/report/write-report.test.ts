@@ -89,7 +89,7 @@ test('report for two runs: self-contained page, charts as SVG and PNG, opens cle
 
 test('a target share the analysis does not compute is refused', async () => {
   const run = join(root, 'mix');
-  await assert.rejects(writeReport([run, run], { target: 0.6, outDir: join(root, 'bad') }), /--target 0.6: expected one of 0.25, 0.5, 0.75, 0.9/);
+  await assert.rejects(writeReport([run, run], { target: 0.6, outDir: join(root, 'bad') }), /target 0.6: expected one of 0.25, 0.5, 0.75, 0.9/);
 });
 
 test('a run with metrics but no probes (or probes but no metrics) still gets a report that says what is missing', async () => {

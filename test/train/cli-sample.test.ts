@@ -32,5 +32,5 @@ test('slurry sample continues a prompt from the latest or any checkpoint, reprod
   assert.match(byStep.stdout, /step-0000004 \(step 4/);
   assert.match(slurry('sample', run, '--step', '3', '--prompt', 'a').stderr, /no checkpoint at step 3 \(there are 0, 1, 2, 4, 8\)/);
   assert.match(slurry('sample', join(run, 'nowhere'), '--prompt', 'a').stderr, /no such run or checkpoint directory/);
-  assert.match(slurry('sample', run, '--prompt', 'a', '--temperature', 'hot').stderr, /--temperature: expected a number >= 0, got "hot"/);
+  assert.match(slurry('sample', run, '--prompt', 'a', '--temperature', 'hot').stderr, /--temperature hot: expected a number >= 0/);
 });

@@ -35,7 +35,7 @@ test('JSON files read too; syntax errors name the file and line', () => {
   assert.throws(() => readConfigFile(file('dup.yaml', 'steps: 5\nsteps: 6\n')), slurryError(/dup\.yaml:2:1: .*unique/i));
   assert.throws(() => readConfigFile(file('list.yaml', '- 1\n- 2\n')), slurryError(/expected a mapping/));
   assert.throws(() => readConfigFile('/no/such.yaml'), slurryError(/no such config file/));
-  assert.throws(() => layeredConfig({ preset: 'huge' }), slurryError(/--preset huge: expected one of tiny, quick, full, compare-mix/));
+  assert.throws(() => layeredConfig({ preset: 'huge' }), slurryError(/preset huge: expected one of tiny, quick, full, compare-mix/));
 });
 
 test('with init_from, the preset model gives way to the checkpoint', () => {

@@ -14,19 +14,18 @@ import { PRETOKENIZE_PATTERN, pretokenizer } from './pretokenize.js';
 
 export const EOT_TEXT = '<|endoftext|>';
 
-/** What training, probes and tools need from a tokenizer. */
+/**
+ * What training, probes and tools need from a tokenizer: the corpus's byte-level BPE, a
+ * checkpoint's tokenizer.json, or a test's stand-in. The one tokenizer interface.
+ */
 export interface Tokenizer {
   /** Number of ids, the end-of-text id included: ids are 0..vocabSize-1. */
   readonly vocabSize: number;
-  /** The end-of-text id (vocabSize - 1). */
+  /** The end-of-text id that separates documents (probes put it before a sentence as its start). */
   readonly eotId: number;
   encode(text: string): number[];
-  /** Appends the ids of `text` to `out` (no intermediate arrays: the builder's path). */
-  encodeInto(text: string, out: { push(id: number): unknown }): void;
   /** Text of ids; ill-formed UTF-8 (a cut multi-byte character) decodes to U+FFFD. */
   decode(ids: ArrayLike<number>): string;
-  /** The bytes of one token (empty for end-of-text). */
-  tokenBytes(id: number): Uint8Array;
 }
 
 const CACHE_LIMIT = 1 << 19;

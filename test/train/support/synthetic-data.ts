@@ -4,7 +4,8 @@
  * pattern, uniform noise), a character tokenizer, and a sampler where batch k is a pure
  * function of (seed, k, weights, B, T), like the real corpus's.
  */
-import type { Batch, SourceInfo, TrainingData } from '../../../src/train/training-data.js';
+import type { Batch } from '../../../src/data/sampler.js';
+import type { SourceInfo, TrainingData } from '../../../src/train/training-data.js';
 import { Rng } from '../../../src/util/rng.js';
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz .,;!?';
@@ -57,7 +58,7 @@ export function syntheticData(opts: { tokens?: number; seed?: number; dir?: stri
       vocabSize: V,
       eotId,
       encode: (text) => [...text].map((ch) => ALPHABET.indexOf(ch)).filter((i) => i >= 0),
-      decode: (ids) => ids.map((i) => (i === eotId ? '\n' : ALPHABET[i] ?? '')).join(''),
+      decode: (ids) => Array.from(ids, (i) => (i === eotId ? '\n' : ALPHABET[i] ?? '')).join(''),
     },
     tokenizerJson: JSON.stringify({ version: '1.0', model: { type: 'WordLevel', vocab: Object.fromEntries([...ALPHABET].map((ch, i) => [ch, i])) } }),
     fingerprint: `synthetic:${seed}:${n}`,
