@@ -13,7 +13,9 @@ import { registerProbe } from './probe.js';
 import { registerReport } from './report.js';
 import { registerSample } from './sample.js';
 import { registerScore } from './score.js';
+import { registerSweep } from './sweep.js';
 import { registerTrain } from './train.js';
+import { registerWorker } from './worker.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -29,6 +31,8 @@ export function buildProgram(): Command {
   registerProbe(program);
   registerAnalyze(program);
   registerReport(program);
+  registerSweep(program);
+  registerWorker(program);
   registerGrok(program);
   registerScore(program);
   registerBench(program);
