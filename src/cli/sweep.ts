@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { buildCorpus } from '../data/build.js';
 import { presetConfig } from '../data/config.js';
 import { sweepView } from '../sweep/events.js';
-import { runLocalPool } from '../sweep/local-pool.js';
+import { runLocalPool, threadsPerWorker } from '../sweep/local-pool.js';
 import { SWEEP_PRESETS, sweepPreset } from '../sweep/presets.js';
 import { runQueuedSweep } from '../sweep/queue-controller.js';
 import { readSweepFile, type SweepSpec } from '../sweep/spec.js';
@@ -58,6 +58,7 @@ export function registerSweep(program: Command): void {
       if ((file === undefined) === (flags.preset === undefined)) throw new SlurryError('give a sweep file or --preset (one of ' + Object.keys(SWEEP_PRESETS).join(', ') + '), not both');
       const workers = intFlag('workers', flags.workers, 1);
       const threads = flags.threads === undefined ? undefined : intFlag('threads', flags.threads, 1);
+      if (flags.queue === undefined) threadsPerWorker(workers, threads);
       const mode = flags.progress as ProgressMode;
       const print = (line: string) => process.stderr.write(`${resolveMode(mode, process.stderr) === 'bar' ? '\r\x1b[2K' : ''}slurry: ${line}\n`);
 
