@@ -38,7 +38,8 @@ export async function checkRedis(a: QueueAddress, timeoutMs = 4000): Promise<voi
     enableOfflineQueue: false,
     retryStrategy: () => null,
   });
-  client.on('error', () => {});
+  let lastError: NodeJS.ErrnoException | null = null;
+  client.on('error', (err) => (lastError = err));
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no answer in ${timeoutMs / 1000} s`)), timeoutMs);
@@ -46,7 +47,8 @@ export async function checkRedis(a: QueueAddress, timeoutMs = 4000): Promise<voi
   try {
     await Promise.race([client.connect().then(() => client.ping()), timeout]);
   } catch (err) {
-    const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    const cause = (lastError ?? err) as NodeJS.ErrnoException;
+    const why = cause.code ?? cause.message;
     throw new SlurryError(`--queue ${a.url}: Redis does not answer (${why}); start one (redis-server --port ${a.port}) or check the address`);
   } finally {
     clearTimeout(timer);
