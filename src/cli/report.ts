@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { writeReport } from '../report/write-report.js';
+import { isSweepDir } from '../sweep/manifest.js';
+import { writeSweepReport } from '../sweep/sweep-report.js';
 import { check } from '../util/errors.js';
 import { addAnalysisFlags, analysisOptions, type AnalysisFlags } from './analyze.js';
 
@@ -9,7 +11,7 @@ export function registerReport(program: Command): void {
     program
       .command('report')
       .description('write RUN/report/index.html (charts as SVG and PNG); with several runs, compare them')
-      .argument('<runs...>', 'run directories (the first is the reference of the comparison)'),
+      .argument('<runs...>', 'run directories (the first is the reference of the comparison), or one sweep directory'),
   )
     .option('--out <dir>', 'output directory (default: the first run\'s report/)')
     .option('--target <share>', 'share of the ceiling for time-to-target across runs', '0.5')
@@ -17,6 +19,12 @@ export function registerReport(program: Command): void {
     .action(async (runs: string[], flags: AnalysisFlags & { out?: string; target: string; reanalyze?: boolean }, cmd: Command) => {
       const target = Number(flags.target);
       check(Number.isFinite(target), `--target ${flags.target}: expected a number such as 0.5`);
+      if (runs.length === 1 && isSweepDir(runs[0])) {
+        const sweep = await writeSweepReport(runs[0], { outDir: flags.out, target });
+        for (const w of sweep.warnings) console.warn(`chart warning: ${w}`);
+        console.log(`wrote ${sweep.index}`);
+        return;
+      }
       // Analysis flags given on the command line only mean something if the runs are analysed again.
       const explicit = ['seed', 'resamples', 'metric'].some((k) => cmd.getOptionValueSource(k) === 'cli');
       const result = await writeReport(runs, { outDir: flags.out, target, analyze: analysisOptions(flags), reanalyze: flags.reanalyze || explicit });

@@ -50,6 +50,13 @@ test('kill -9 of the controller and a worker mid-sweep: the rerun finishes every
     assert.deepEqual(cellResults(run), cellResults(join(whole, 'cells', h)), `cell ${h} differs from the uninterrupted sweep`);
   }
   for (const [run, finished] of doneBefore) assert.equal(readCellRecord(run)!.finished, finished, `${run} ran again`);
+
+  const report = sweepCli(['report', sweep]);
+  assert.equal(report.status, 0, report.stderr);
+  const html = readFileSync(join(sweep, 'report', 'index.html'), 'utf8');
+  for (const h of cellDirs(sweep)) assert.match(html, new RegExp(`>${h}</a>`));
+  assert.match(html, /Capability against training compute/);
+  assert.match(html, /Tokens to 50% of the ceiling/);
 });
 
 test('Ctrl-C stops the pool and its cells; the message says how to continue', async () => {

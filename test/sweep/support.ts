@@ -25,7 +25,8 @@ export async function tinySweepFile(steps = 24): Promise<string> {
 }
 
 export function sweepCli(args: string[], env: NodeJS.ProcessEnv = {}): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [cli, ...args, '--progress', 'lines'], { encoding: 'utf8', env: { ...process.env, ...env } });
+  const progress = args[0] === 'report' ? [] : ['--progress', 'lines'];
+  const r = spawnSync(process.execPath, [cli, ...args, ...progress], { encoding: 'utf8', env: { ...process.env, ...env } });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
