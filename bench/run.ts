@@ -8,6 +8,7 @@ import { benchFused } from './fused.js';
 import { benchGemm } from './gemm.js';
 import { benchGrok } from './grok.js';
 import { benchProbes } from './probes.js';
+import { benchSweep } from './sweep.js';
 import { benchTraining } from './train.js';
 
 const sections: Record<string, () => void | Promise<void>> = {
@@ -18,6 +19,7 @@ const sections: Record<string, () => void | Promise<void>> = {
   probes: () => benchProbes(),
   analysis: () => benchAnalysis(),
   grok: () => benchGrok(),
+  sweep: () => benchSweep(),
 };
 
 const wanted = process.argv.slice(2);
