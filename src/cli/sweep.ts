@@ -17,6 +17,7 @@ import { readSweepFile, type SweepSpec } from '../sweep/spec.js';
 import { prepareSweep } from '../sweep/sweep.js';
 import { SlurryError } from '../util/errors.js';
 import { resolveMode, type ProgressMode } from '../util/progress.js';
+import { intFlag } from './train.js';
 
 interface SweepFlags {
   preset?: string;
@@ -31,12 +32,6 @@ interface SweepFlags {
 }
 
 const PROGRESS_MODES = ['auto', 'bar', 'lines', 'silent'];
-
-export function intFlag(name: string, value: string, min: number): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < min) throw new SlurryError(`--${name}: expected an integer >= ${min}, got "${value}"`);
-  return n;
-}
 
 export function registerSweep(program: Command): void {
   program
@@ -72,8 +67,13 @@ export function registerSweep(program: Command): void {
       const view = sweepView(sweep.cells.length, sweep.alreadyDone, mode, print);
 
       if (flags.queue !== undefined) {
-        const r = await runQueuedSweep(sweep.jobs, { url: flags.queue, queueName: flags.queueName, events: view, log: print });
+        const stop = new AbortController();
+        const onStop = () => stop.abort();
+        process.once('SIGINT', onStop);
+        const r = await runQueuedSweep(sweep.jobs, { url: flags.queue, queueName: flags.queueName, events: view, log: print, signal: stop.signal });
+        process.off('SIGINT', onStop);
         view.close(`${r.done} done, ${r.failed.length} failed`);
+        if (r.interrupted) throw new SlurryError('stopped following the sweep; its cells stay queued for the workers (run the same command to follow it again)', 130);
         if (r.failed.length) throw new SlurryError(`${r.failed.length} cell(s) failed: ${r.failed.map((f) => `${f.hash}: ${f.message}`).join('; ')}`);
         return;
       }

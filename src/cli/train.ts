@@ -28,7 +28,7 @@ interface TrainFlags {
 
 const PROGRESS_MODES = ['auto', 'bar', 'lines', 'silent'];
 
-function intFlag(name: string, value: string, min: number): number {
+export function intFlag(name: string, value: string, min: number): number {
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n < min) throw new SlurryError(`--${name}: expected an integer >= ${min}, got "${value}"`);
   return n;

@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { availableParallelism } from 'node:os';
 import { startWorker } from '../sweep/queue-worker.js';
-import { intFlag } from './sweep.js';
+import { intFlag } from './train.js';
 
 export function registerWorker(program: Command): void {
   program

@@ -13,7 +13,7 @@ import { formatTokens } from '../analysis/format.js';
 import type { Analysis } from '../analysis/types.js';
 import { timeToTargetChart } from '../report/charts.js';
 import { escapeHtml as e, figure, STYLE, type ChartFigure } from '../report/html.js';
-import { renderSvg, svgToPng } from '../report/render.js';
+import { chartWriter } from '../report/render.js';
 import { runPaths } from '../run/layout.js';
 import { SlurryError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/fs.js';
@@ -59,18 +59,8 @@ export async function writeSweepReport(dir: string, opts: { outDir?: string; tar
 
   const files: string[] = [];
   const warnings: string[] = [];
-  const render = async (id: string, spec: TopLevelSpec | null, caption: string): Promise<ChartFigure | null> => {
-    if (!spec) return null;
-    const chartWarnings: string[] = [];
-    const svg = await renderSvg(spec, chartWarnings);
-    warnings.push(...chartWarnings.map((w) => `chart ${id}: ${w}`));
-    const svgFile = join('charts', `${id}.svg`);
-    const pngFile = join('charts', `${id}.png`);
-    writeFileAtomic(join(outDir, svgFile), svg);
-    writeFileAtomic(join(outDir, pngFile), svgToPng(svg));
-    files.push(join(outDir, svgFile), join(outDir, pngFile));
-    return { id, svg, caption, svgFile, pngFile };
-  };
+  const write = chartWriter(outDir, { files, warnings });
+  const render = (id: string, spec: TopLevelSpec | null, caption: string) => (spec ? write(id, spec, caption) : null);
 
   const targetRows = summary.targets.filter((t) => t.metric === 'd' && t.tokens !== null).map((t) => ({ run: t.group, capability: t.capability, tokens: t.tokens!, lo: t.lo, hi: t.hi }));
   const figures = [

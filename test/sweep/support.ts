@@ -16,7 +16,7 @@ export async function tinySweepFile(steps = 24): Promise<string> {
   writeFileSync(
     file,
     JSON.stringify({
-      base: { preset: 'tiny', corpus, steps, checkpoints: { log_until: 4, every: 4 }, eval: { every: 8, batches: 1 } },
+      base: { preset: 'tiny', corpus, steps, checkpoints: { log_until: 4, every: 8 }, eval: { every: 8, batches: 1 } },
       axes: { seed: [0, 1], 'model.n_embd': [16, 32] },
       suites: ['tokens'],
     }),
