@@ -27,6 +27,9 @@ export function registerWorker(program: Command): void {
         process.once('SIGTERM', stop);
       });
       log('worker: stopping (a running cell resumes from its last checkpoint wherever it runs next)');
-      await worker.close(true);
+      // BullMQ gives a sandboxed cell 30 s to end after SIGTERM; the cell process also ends
+      // by itself at its next step once this process is gone, so do not wait that long.
+      await Promise.race([worker.close(true), new Promise((r) => setTimeout(r, 3000).unref())]);
+      process.exit(0);
     });
 }

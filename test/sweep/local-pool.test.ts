@@ -89,3 +89,22 @@ test('a bad axis value is refused before anything runs, naming the axis and the 
   const many = sweepCli(['sweep', file, '--out', sweep, '--workers', '999']);
   assert.match(many.stderr, /--workers 999: more workers than this machine's \d+ cores/);
 });
+
+test('a failed cell is recorded as failed and tried again by the next call', async () => {
+  const file = await tinySweepFile(8);
+  const spec = JSON.parse(readFileSync(file, 'utf8'));
+  // A learning rate that blows the weights up: the loss turns non-finite and training stops.
+  spec.axes = { seed: [0] };
+  spec.base.optimizer = { lr: 1e6 };
+  writeFileSync(file, JSON.stringify(spec));
+  const sweep = tmp();
+  const first = sweepCli(['sweep', file, '--out', sweep]);
+  assert.equal(first.status, 1);
+  assert.match(first.stderr, /1 cell\(s\) failed \(rerun to retry them\): [0-9a-f]{16}: step \d+: the (loss|gradient norm) is/);
+  const run = join(sweep, 'cells', cellDirs(sweep)[0]);
+  assert.equal(cellStatus(run), 'failed');
+  assert.match(readCellRecord(run)!.error!, /training stopped/);
+  const again = sweepCli(['sweep', file, '--out', sweep]);
+  assert.match(again.stderr, /1 cells, 0 already done, 1 to run/);
+  assert.equal(again.status, 1);
+});
