@@ -1,7 +1,6 @@
 /**
- * The default executor: a pool of `workers` child processes on this machine, one cell per
- * process (a fresh process per cell keeps memory and the native thread pool per cell
- * clean, for well under a second of start-up). Each child gets SLURRY_THREADS = threads,
+ * The default executor: a pool of `workers` child processes on this machine, each running
+ * cells one after another (cell-process.ts). Each child gets SLURRY_THREADS = threads,
  * with workers x threads <= cores. stop() (Ctrl-C) kills the running cells; everything
  * they wrote is crash-safe, so the next call resumes them from their last checkpoint.
  */
@@ -47,60 +46,72 @@ export function threadsPerWorker(workers: number, threads: number | undefined, c
 export function runLocalPool(jobs: readonly CellJob[], opts: PoolOptions): Pool {
   const threads = threadsPerWorker(opts.workers, opts.threads);
   const queue = [...jobs];
-  const running = new Map<string, ChildProcess>();
+  const workers = new Set<ChildProcess>();
   const result: PoolResult = { done: [], failed: [], interrupted: false };
   let stopping = false;
   let finish: (r: PoolResult) => void;
   const promise = new Promise<PoolResult>((resolve) => (finish = resolve));
 
-  const startNext = () => {
-    while (!stopping && running.size < opts.workers && queue.length) start(queue.shift()!);
-    if (running.size === 0 && (stopping || queue.length === 0)) finish({ ...result, interrupted: stopping && (queue.length > 0 || result.interrupted) });
+  const settle = () => {
+    if (workers.size === 0) finish({ ...result, interrupted: stopping && (queue.length > 0 || result.interrupted) });
   };
 
-  const start = (job: CellJob) => {
+  const spawnWorker = () => {
     const child = fork(CELL_PROCESS, [], { env: { ...process.env, SLURRY_THREADS: String(threads) }, stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
+    workers.add(child);
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
-    running.set(job.hash, child);
-    let reported = false;
-    opts.events.cellStarted(job);
+    let current: CellJob | null = null;
+    // The next cell, or the end of this worker when none is left.
+    const next = () => {
+      current = stopping ? null : (queue.shift() ?? null);
+      if (current) {
+        opts.events.cellStarted(current);
+        child.send(current);
+      } else child.disconnect();
+    };
     child.on('message', (m: ToParent) => {
+      const job = current;
+      if (!job || m.hash !== job.hash) return;
       if (m.type === 'progress') opts.events.cellProgress(job, m.progress);
       else if (m.type === 'log') opts.events.log(job, m.line);
-      else if (m.type === 'done') {
-        reported = true;
-        result.done.push(job.hash);
-        opts.events.cellDone(job, m.seconds, m.status === 'skipped');
-      } else if (m.type === 'failed') {
-        reported = true;
-        result.failed.push({ hash: job.hash, message: m.message });
-        opts.events.cellFailed(job, m.message);
+      else {
+        if (m.type === 'done') {
+          result.done.push(job.hash);
+          opts.events.cellDone(job, m.seconds, m.status === 'skipped');
+        } else {
+          result.failed.push({ hash: job.hash, message: m.message });
+          opts.events.cellFailed(job, m.message);
+        }
+        next();
       }
     });
     child.on('exit', (code, signal) => {
-      running.delete(job.hash);
-      if (!reported) {
+      workers.delete(child);
+      const job = current;
+      if (job) {
         if (stopping) result.interrupted = true;
         else {
           const message = `cell process exited (${signal ?? `code ${code}`})${stderr ? `: ${stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`;
           result.failed.push({ hash: job.hash, message });
           opts.events.cellFailed(job, message);
+          // A worker that died mid-cell is replaced while cells are left.
+          if (queue.length) spawnWorker();
         }
       }
-      startNext();
+      settle();
     });
-    child.send(job);
+    next();
   };
 
-  startNext();
+  for (let i = 0; i < Math.min(opts.workers, queue.length); i++) spawnWorker();
+  settle();
   return {
     result: promise,
     stop() {
       if (stopping) return;
       stopping = true;
-      for (const child of running.values()) child.kill('SIGTERM');
-      startNext();
+      for (const child of workers) child.kill('SIGTERM');
     },
   };
 }
