@@ -10,6 +10,7 @@ import { benchGrok } from './grok.js';
 import { benchMuon } from './muon.js';
 import { benchProbes } from './probes.js';
 import { benchServe } from './serve.js';
+import { benchSweep } from './sweep.js';
 import { benchTraining } from './train.js';
 
 const sections: Record<string, () => void | Promise<void>> = {
@@ -22,6 +23,7 @@ const sections: Record<string, () => void | Promise<void>> = {
   grok: () => benchGrok(),
   muon: () => benchMuon(),
   serve: () => benchServe(),
+  sweep: () => benchSweep(),
 };
 
 const wanted = process.argv.slice(2);

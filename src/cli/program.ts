@@ -14,7 +14,9 @@ import { registerReport } from './report.js';
 import { registerSample } from './sample.js';
 import { registerScore } from './score.js';
 import { registerServe } from './serve.js';
+import { registerSweep } from './sweep.js';
 import { registerTrain } from './train.js';
+import { registerWorker } from './worker.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -30,6 +32,8 @@ export function buildProgram(): Command {
   registerProbe(program);
   registerAnalyze(program);
   registerReport(program);
+  registerSweep(program);
+  registerWorker(program);
   registerGrok(program);
   registerScore(program);
   registerServe(program);

@@ -7,6 +7,9 @@
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../util/fs.js';
+import type { ChartFigure } from './html.js';
 
 function collectingLogger(into: string[]) {
   return vega.logger(vega.Warn, undefined, (_method, level, args) => {
@@ -33,4 +36,22 @@ export function svgToPng(svg: string): Buffer {
     font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' },
   });
   return resvg.render().asPng();
+}
+
+/**
+ * A renderer of a report's charts: each spec becomes OUT/charts/ID.svg and .png, listed in
+ * `out.files`; renderer warnings go to `out.warnings`, prefixed with the chart's id.
+ */
+export function chartWriter(outDir: string, out: { files: string[]; warnings: string[] }) {
+  return async (id: string, spec: TopLevelSpec, caption: string): Promise<ChartFigure> => {
+    const chartWarnings: string[] = [];
+    const svg = await renderSvg(spec, chartWarnings);
+    out.warnings.push(...chartWarnings.map((w) => `chart ${id}: ${w}`));
+    const svgFile = join('charts', `${id}.svg`);
+    const pngFile = join('charts', `${id}.png`);
+    writeFileAtomic(join(outDir, svgFile), svg);
+    writeFileAtomic(join(outDir, pngFile), svgToPng(svg));
+    out.files.push(join(outDir, svgFile), join(outDir, pngFile));
+    return { id, svg, caption, svgFile, pngFile };
+  };
 }

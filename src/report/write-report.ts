@@ -20,7 +20,7 @@ import { writeFileAtomic } from '../util/fs.js';
 import { jsonObject, readJsonFile } from '../util/json.js';
 import * as charts from './charts.js';
 import { reportHtml, type ChartFigure, type RunSection } from './html.js';
-import { renderSvg, svgToPng } from './render.js';
+import { chartWriter } from './render.js';
 
 export interface ReportOptions {
   /** Where index.html and charts/ go (default: the first run's report/ directory). */
@@ -60,17 +60,7 @@ export async function writeReport(runDirs: string[], opts: ReportOptions = {}): 
   // The comparison is computed before rendering so a bad --target fails fast.
   const comparison = several ? compareRuns(labels.map((label, i) => ({ label, analysis: loaded[i] })), opts.target ?? 0.5) : null;
 
-  const render = async (id: string, spec: TopLevelSpec, caption: string): Promise<ChartFigure> => {
-    const chartWarnings: string[] = [];
-    const svg = await renderSvg(spec, chartWarnings);
-    warnings.push(...chartWarnings.map((w) => `chart ${id}: ${w}`));
-    const svgFile = join('charts', `${id}.svg`);
-    const pngFile = join('charts', `${id}.png`);
-    writeFileAtomic(join(outDir, svgFile), svg);
-    writeFileAtomic(join(outDir, pngFile), svgToPng(svg));
-    files.push(join(outDir, svgFile), join(outDir, pngFile));
-    return { id, svg, caption, svgFile, pngFile };
-  };
+  const render = chartWriter(outDir, { files, warnings });
 
   const sections: RunSection[] = [];
   for (let i = 0; i < runDirs.length; i++) {
