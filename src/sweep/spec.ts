@@ -113,8 +113,9 @@ function hasPath(schema: AnySchema, keys: string[]): boolean {
 function unwrap(schema: AnySchema): AnySchema {
   let s = schema;
   for (;;) {
-    const def = s._zod.def as { type: string; innerType?: AnySchema };
+    const def = s._zod.def as { type: string; innerType?: AnySchema; out?: AnySchema };
     if (['optional', 'default', 'prefault', 'nullable', 'readonly'].includes(def.type) && def.innerType) s = def.innerType;
+    else if (def.type === 'pipe' && def.out) s = def.out; // z.preprocess: the schema after the transform
     else return s;
   }
 }
