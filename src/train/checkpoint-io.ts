@@ -196,7 +196,8 @@ export function readCheckpointModel(dir: string): GPT {
 /** Restores AdamW's moments and step count from a checkpoint (the optimizer must hold the same parameters). */
 export function restoreOptimizer(dir: string, opt: AdamW): void {
   const path = join(dir, OPTIMIZER_FILE);
-  const file = readSafetensors(path);
+  const expected = new Set(opt.params.flatMap((p) => [`exp_avg.${p.name}`, `exp_avg_sq.${p.name}`]));
+  const file = readSafetensors(path, (name) => (expected.has(name) ? 'read' : 'refuse'));
   const t = Number(file.metadata.step);
   if (!Number.isInteger(t) || t < 0) throw new SlurryError(`${path}: metadata step ${JSON.stringify(file.metadata.step)} is not a step count`);
   opt.params.forEach((p, i) => {
