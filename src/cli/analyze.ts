@@ -3,6 +3,7 @@ import { analyzeRun } from '../analysis/analyze-run.js';
 import { DEFAULT_RESAMPLES } from '../analysis/definitions.js';
 import { runPaths } from '../run/layout.js';
 import { check } from '../util/errors.js';
+import { decimalNumber } from './flags.js';
 import { summaryParagraphs } from '../report/summary.js';
 
 export interface AnalysisFlags {
@@ -13,8 +14,8 @@ export interface AnalysisFlags {
 
 /** Parses the flags shared by `analyze` and `report` into AnalyzeOptions. */
 export function analysisOptions(flags: AnalysisFlags) {
-  const seed = Number(flags.seed);
-  const resamples = Number(flags.resamples);
+  const seed = decimalNumber(flags.seed);
+  const resamples = decimalNumber(flags.resamples);
   check(Number.isSafeInteger(seed) && seed >= 0, `--seed ${flags.seed}: expected a non-negative integer`);
   check(Number.isSafeInteger(resamples) && resamples >= 10, `--resamples ${flags.resamples}: expected an integer >= 10`);
   check(flags.metric === 'd' || flags.metric === 'c', `--metric ${flags.metric}: expected d (discrete) or c (continuous)`);

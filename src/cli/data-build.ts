@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { buildCorpus } from '../data/build.js';
 import { parseVocabArg, presetConfig } from '../data/config.js';
 import { SlurryError } from '../util/errors.js';
+import { decimalNumber } from './flags.js';
 
 interface BuildFlags {
   preset: string;
@@ -26,9 +27,9 @@ export function registerDataBuild(data: Command): void {
     .option('--force', 'replace an existing corpus at --out')
     .option('--quiet', 'no progress output')
     .action(async (flags: BuildFlags) => {
-      const seed = flags.seed === undefined ? undefined : Number(flags.seed);
+      const seed = flags.seed === undefined ? undefined : decimalNumber(flags.seed);
       if (seed !== undefined && (!Number.isSafeInteger(seed) || seed < 0)) throw new SlurryError(`--seed: expected a non-negative integer, got "${flags.seed}"`);
-      const dedupThreshold = flags.dedupThreshold === undefined ? undefined : Number(flags.dedupThreshold);
+      const dedupThreshold = flags.dedupThreshold === undefined ? undefined : decimalNumber(flags.dedupThreshold);
       const config = presetConfig(flags.preset, {
         seed,
         vocabSize: flags.vocab === undefined ? undefined : parseVocabArg(flags.vocab),

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { openCorpus } from '../data/corpus.js';
 import { topTokens } from '../data/stats.js';
 import { SlurryError } from '../util/errors.js';
+import { decimalNumber } from './flags.js';
 
 interface StatsFlags {
   json?: boolean;
@@ -24,7 +25,7 @@ export function registerDataStats(data: Command): void {
     .option('--json', 'print JSON')
     .option('--top <n>', 'how many top tokens', '20')
     .action((dir: string, flags: StatsFlags) => {
-      const top = Number(flags.top);
+      const top = decimalNumber(flags.top);
       if (!Number.isInteger(top) || top < 0) throw new SlurryError(`--top: expected a non-negative integer, got "${flags.top}"`);
       const corpus = openCorpus(dir, { verify: 'size' });
       const m = corpus.manifest;

@@ -8,6 +8,7 @@ import { PRESETS, type PresetName } from '../data/config.js';
 import { runEpisode } from '../episode/episode.js';
 import { summaryParagraphs } from '../report/summary.js';
 import { SlurryError } from '../util/errors.js';
+import { decimalNumber } from './flags.js';
 import type { ProgressMode } from '../util/progress.js';
 import { trainProgress } from './train-progress.js';
 
@@ -25,7 +26,7 @@ export function registerEpisode(program: Command): void {
     .action(async (flags: { preset: string; compare?: boolean; out?: string; seed?: string; progress: string }) => {
       if (!(PRESETS as readonly string[]).includes(flags.preset)) throw new SlurryError(`--preset ${flags.preset}: expected one of ${PRESETS.join(', ')}`);
       if (!PROGRESS_MODES.includes(flags.progress)) throw new SlurryError(`--progress ${flags.progress}: expected one of ${PROGRESS_MODES.join(', ')}`);
-      const seed = flags.seed === undefined ? undefined : Number(flags.seed);
+      const seed = flags.seed === undefined ? undefined : decimalNumber(flags.seed);
       if (seed !== undefined && !(Number.isSafeInteger(seed) && seed >= 0)) throw new SlurryError(`--seed ${flags.seed}: expected an integer >= 0`);
       const mode = flags.progress as ProgressMode;
       const progress = trainProgress(mode);

@@ -7,6 +7,7 @@ import { writeGrokReport, type GrokReport } from '../grokking/report.js';
 import { checkOp } from '../grokking/task.js';
 import { trainGrok } from '../grokking/train.js';
 import { SlurryError } from '../util/errors.js';
+import { decimalNumber } from './flags.js';
 
 interface GrokOptions {
   out: string;
@@ -29,8 +30,8 @@ interface GrokOptions {
 }
 
 function number(option: string, raw: string, ok: (x: number) => boolean, expected: string): number {
-  const x = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(x) || !ok(x)) throw new SlurryError(`${option} ${raw}: expected ${expected}`);
+  const x = decimalNumber(raw);
+  if (!Number.isFinite(x) || !ok(x)) throw new SlurryError(`${option} ${raw}: expected ${expected}`);
   return x;
 }
 const int = (option: string, raw: string, min: number) => number(option, raw, (x) => Number.isInteger(x) && x >= min, `an integer >= ${min}`);

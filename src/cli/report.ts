@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { writeReport } from '../report/write-report.js';
 import { check } from '../util/errors.js';
+import { decimalNumber } from './flags.js';
 import { addAnalysisFlags, analysisOptions, type AnalysisFlags } from './analyze.js';
 
 /** `slurry report RUN [RUN2 ...]`: the HTML report (with a comparison when several runs). */
@@ -15,7 +16,7 @@ export function registerReport(program: Command): void {
     .option('--target <share>', 'share of the ceiling for time-to-target across runs', '0.5')
     .option('--reanalyze', 'analyse every run again even when its analysis.json is current (implied by --seed, --resamples or --metric)')
     .action(async (runs: string[], flags: AnalysisFlags & { out?: string; target: string; reanalyze?: boolean }, cmd: Command) => {
-      const target = Number(flags.target);
+      const target = decimalNumber(flags.target);
       check(Number.isFinite(target), `--target ${flags.target}: expected a number such as 0.5`);
       // Analysis flags given on the command line only mean something if the runs are analysed again.
       const explicit = ['seed', 'resamples', 'metric'].some((k) => cmd.getOptionValueSource(k) === 'cli');

@@ -10,6 +10,7 @@ import { generate } from '../model/generate.js';
 import { openCheckpoint } from '../model/load-checkpoint.js';
 import { readTrainingState, resolveCheckpointDir, STATE_FILE } from '../train/checkpoint-io.js';
 import { SlurryError } from '../util/errors.js';
+import { numberFlag } from './flags.js';
 
 interface SampleFlags {
   prompt: string[];
@@ -20,12 +21,6 @@ interface SampleFlags {
   samples: string;
   seed: string;
   json?: boolean;
-}
-
-function numberFlag(name: string, value: string, check: (n: number) => boolean, expected: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !check(n)) throw new SlurryError(`--${name}: expected ${expected}, got "${value}"`);
-  return n;
 }
 
 const int = (min: number) => (n: number) => Number.isSafeInteger(n) && n >= min;

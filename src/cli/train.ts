@@ -11,6 +11,7 @@ import { TRAIN_PRESETS } from '../train/presets.js';
 import { train } from '../train/trainer.js';
 import { SlurryError } from '../util/errors.js';
 import type { ProgressMode } from '../util/progress.js';
+import { intFlag } from './flags.js';
 import { trainProgress } from './train-progress.js';
 
 interface TrainFlags {
@@ -27,12 +28,6 @@ interface TrainFlags {
 }
 
 const PROGRESS_MODES = ['auto', 'bar', 'lines', 'silent'];
-
-function intFlag(name: string, value: string, min: number): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < min) throw new SlurryError(`--${name}: expected an integer >= ${min}, got "${value}"`);
-  return n;
-}
 
 export function registerTrain(program: Command): void {
   program

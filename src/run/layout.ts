@@ -13,6 +13,7 @@
  *   RUN/samples.jsonl                one SampleRecord per checkpoint
  *   RUN/probe-items/                 the built-in probe suites' items (SUITE.jsonl, meta.json)
  *   RUN/probes.lock                  pid of the process probing the run (while it does)
+ *   RUN/train.lock                   pid of the process training the run (while it does)
  *   RUN/analysis.json                written by `slurry analyze`
  *   RUN/report/index.html            written by `slurry report`
  */
@@ -27,6 +28,7 @@ export const runPaths = (run: string) => ({
   samples: join(run, 'samples.jsonl'),
   probeItems: join(run, 'probe-items'),
   probesLock: join(run, 'probes.lock'),
+  trainLock: join(run, 'train.lock'),
   analysis: join(run, 'analysis.json'),
   reportDir: join(run, 'report'),
 });

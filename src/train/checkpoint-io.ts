@@ -193,6 +193,34 @@ export function readCheckpointModel(dir: string): GPT {
   return loadModel(dir);
 }
 
+/** A checkpoint that verified and loaded. */
+export interface GoodCheckpoint {
+  step: number;
+  dir: string;
+  model: GPT;
+}
+
+/**
+ * The newest of `steps` (checkpoints of `run`) whose files match their manifest and whose
+ * weights load and are finite, and each newer one passed over with the reason. `good` is
+ * null when none is.
+ */
+export function newestGoodCheckpoint(run: string, steps: readonly number[]): { good: GoodCheckpoint | null; skipped: { step: number; reason: string }[] } {
+  const skipped: { step: number; reason: string }[] = [];
+  for (const step of [...steps].sort((a, b) => b - a)) {
+    const dir = join(runPaths(run).checkpoints, checkpointDirName(step));
+    try {
+      const model = readCheckpointModel(dir);
+      readTrainingState(dir);
+      return { good: { step, dir, model }, skipped };
+    } catch (err) {
+      if (!(err instanceof SlurryError)) throw err;
+      skipped.push({ step, reason: err.message });
+    }
+  }
+  return { good: null, skipped };
+}
+
 /** Restores AdamW's moments and step count from a checkpoint (the optimizer must hold the same parameters). */
 export function restoreOptimizer(dir: string, opt: AdamW): void {
   const path = join(dir, OPTIMIZER_FILE);

@@ -4,7 +4,7 @@
  * resume). Every refusal (a bad key, a missing corpus, an existing run, an edited config, a
  * damaged checkpoint) is a SlurryError raised here, before any training.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { kernels } from '../engine/backend.js';
 import { readModelConfig } from '../model/checkpoint.js';
@@ -18,12 +18,13 @@ import { AdamW } from './adamw.js';
 import {
   checkpointEntry,
   listCheckpointSteps,
+  newestGoodCheckpoint,
   readCheckpointModel,
   readTrainingState,
   removeTornCheckpoints,
   restoreOptimizer,
+  STATE_FILE,
   TOKENIZER_FILE,
-  verifyCheckpoint,
   type TrainingState,
 } from './checkpoint-io.js';
 import { describeDifference, firstDifference } from './config-diff.js';
@@ -52,6 +53,10 @@ export interface SetupOptions {
   where?: string;
   data?: TrainingData;
   openData: DataOpener;
+  /** Takes the run's train lock (called before anything is written, or read on a resume). */
+  lock?: () => void;
+  /** One-line notices (a checkpoint skipped on resume). */
+  log?: (line: string) => void;
 }
 
 /** A new run in an empty (or absent) directory. */
@@ -66,6 +71,9 @@ export function setupFresh(raw: unknown, run: string, o: SetupOptions): RunSetup
   const config = resolveWith(raw, data, where);
   if (config.init_from) checkSameTokenizer(config.init_from, data);
   const model = config.init_from ? readCheckpointModel(config.init_from) : GPT.init(config.model, config.seed);
+  mkdirSync(run, { recursive: true });
+  o.lock?.();
+  if (existsSync(paths.config)) throw new SlurryError(`${run}: already holds a run (use --resume to continue it, or another --out)`);
   writeJsonAtomic(paths.config, config);
   return {
     run,
@@ -86,6 +94,7 @@ export function setupFresh(raw: unknown, run: string, o: SetupOptions): RunSetup
 export function setupResume(raw: unknown | undefined, run: string, o: SetupOptions): RunSetup {
   const paths = runPaths(run);
   if (!existsSync(paths.config)) throw new SlurryError(`${paths.config}: missing (is ${run} a run directory? start one without --resume)`);
+  o.lock?.();
   const stored = readJson(paths.config);
   const parsed = parseTrainConfig(stored, paths.config);
   const data = openData(parsed.corpus, o, paths.config);
@@ -105,10 +114,15 @@ export function setupResume(raw: unknown | undefined, run: string, o: SetupOptio
     const model = config.init_from ? readCheckpointModel(config.init_from) : GPT.init(config.model, config.seed);
     return { run, config, data, model, optimizer: makeOptimizer(model, config), state: initialState(config, data), checkpoints: [], resumed: false };
   }
-  const last = steps[steps.length - 1];
-  const dir = join(paths.checkpoints, checkpointDirName(last));
-  verifyCheckpoint(dir);
+  // The newest checkpoint that verifies; newer ones that do not are passed over, saying why.
+  const { good, skipped } = newestGoodCheckpoint(run, steps);
+  for (const s of skipped) o.log?.(`resume: skipping checkpoint ${checkpointDirName(s.step)}: ${s.reason}`);
+  if (!good) {
+    throw new SlurryError(`${paths.checkpoints}: none of the ${steps.length} checkpoints verifies (the newest: ${skipped[0]!.reason}); start a new run`);
+  }
+  const { dir, step: last, model } = good;
   const state = readTrainingState(dir);
+  if (state.step !== last) throw new SlurryError(`${join(dir, STATE_FILE)}: step ${state.step}, but the checkpoint is ${checkpointDirName(last)}`);
   const changed = firstDifference(state.config, config);
   if (changed) {
     throw new SlurryError(`${paths.config}: edited since the run started (checkpoint ${checkpointDirName(last)} has ${describeDifference(changed)}); a resume needs the run's config. Start a new run for a new config.`);
@@ -116,10 +130,10 @@ export function setupResume(raw: unknown | undefined, run: string, o: SetupOptio
   if (state.corpus_fingerprint !== data.fingerprint) {
     throw new SlurryError(`${data.dir}: the corpus changed since the run started (fingerprint ${state.corpus_fingerprint} at ${checkpointDirName(last)}, now ${data.fingerprint})`);
   }
-  const model = readCheckpointModel(dir);
   const optimizer = makeOptimizer(model, config);
   restoreOptimizer(dir, optimizer);
-  const checkpoints = steps.map((s) => checkpointEntry(s, readTrainingState(join(paths.checkpoints, checkpointDirName(s))).tokens));
+  // Every step is batch_size x context tokens, so the older checkpoints' tokens need no reading.
+  const checkpoints = steps.filter((s) => s <= last).map((s) => checkpointEntry(s, s * config.batch_size * config.context));
   return { run, config, data, model, optimizer, state, checkpoints, resumed: true };
 }
 

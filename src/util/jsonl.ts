@@ -10,6 +10,7 @@ import { dirname } from 'node:path';
 import type { z } from 'zod';
 import { SlurryError } from './errors.js';
 import { describeIssues } from './schema.js';
+import { readUtf8File } from './text-file.js';
 
 /** What to do with a row that is not valid JSON or not the expected shape. */
 export type BadRowPolicy = 'refuse' | 'skip';
@@ -64,8 +65,7 @@ export function readJsonlStrict<S extends z.ZodType>(file: string, schema: S): z
 
 /** Reads and parses a JSONL file; a missing file is an error naming it. */
 export function readJsonlFile<S extends z.ZodType>(file: string, schema: S, policy: BadRowPolicy): ParsedRows<z.output<S>> {
-  if (!existsSync(file)) throw new SlurryError(`${file}: no such file`);
-  return parseJsonl(readFileSync(file, 'utf8'), schema, file, policy);
+  return parseJsonl(readUtf8File(file), schema, file, policy);
 }
 
 /**
