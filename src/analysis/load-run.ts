@@ -4,12 +4,12 @@
  * empty lists and the analysis says what is missing. Repeated records (a probe re-run, a
  * resumed training) are resolved as "the last line wins" and counted in `warnings`.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import type { z } from 'zod';
 import { runPaths } from '../run/layout.js';
 import type { ProbeRecord, SampleRecord } from '../run/records.js';
 import { SlurryError } from '../util/errors.js';
-import { parseWith } from '../util/schema.js';
+import { readJsonFile } from '../util/json.js';
 import { readJsonlStrict } from '../util/jsonl.js';
 import { checkpointIndexSchema, metricsRecordSchema, probeRecordSchema, sampleRecordSchema, trainRecordSchema, valRecordSchema } from './run-schemas.js';
 
@@ -49,7 +49,7 @@ export function loadRun(run: string): RunData {
     ? lastPerKey(readJsonlStrict(p.probes, probeRecordSchema), (r) => `${r.suite}@${r.step}`, 'probes.jsonl (suite, step) records', warnings)
     : [];
   const samples = present.samples ? lastPerKey(readJsonlStrict(p.samples, sampleRecordSchema), (r) => String(r.step), 'samples.jsonl records', warnings) : [];
-  const checkpoints = present.checkpointIndex ? parseWith(checkpointIndexSchema, readJson(p.checkpointIndex), p.checkpointIndex).checkpoints : [];
+  const checkpoints = present.checkpointIndex ? readJsonFile(p.checkpointIndex, checkpointIndexSchema).checkpoints : [];
   checkTokensAgree(probes, warnings);
   return {
     run,
@@ -61,14 +61,6 @@ export function loadRun(run: string): RunData {
     present,
     warnings,
   };
-}
-
-function readJson(file: string): unknown {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new SlurryError(`${file}: not valid JSON: ${(err as Error).message}`);
-  }
 }
 
 /** Keeps the last record per key, in first-seen key order, and says how many it replaced. */

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { readModelConfig } from '../model/checkpoint.js';
 import { compareGrok, DEFAULT_COMPARE_FRACS } from '../grokking/compare.js';
@@ -7,6 +7,8 @@ import { writeGrokReport, type GrokReport } from '../grokking/report.js';
 import { checkOp } from '../grokking/task.js';
 import { trainGrok } from '../grokking/train.js';
 import { SlurryError } from '../util/errors.js';
+import { jsonObject, parseJson, readJsonFile } from '../util/json.js';
+import { parseWith } from '../util/schema.js';
 import { decimalNumber } from './flags.js';
 
 interface GrokOptions {
@@ -39,20 +41,10 @@ const frac = (option: string, raw: string) => number(option, raw, (x) => x > 0 &
 
 /** --model: inline JSON, a JSON file of GPT config fields, or a checkpoint directory. */
 function modelOption(raw: string): Record<string, unknown> {
-  if (raw.trim().startsWith('{')) {
-    try {
-      return JSON.parse(raw);
-    } catch (err) {
-      throw new SlurryError(`--model: not valid JSON (${(err as Error).message})`);
-    }
-  }
+  if (raw.trim().startsWith('{')) return parseWith(jsonObject, parseJson(raw, '--model'), '--model');
   if (!existsSync(raw)) throw new SlurryError(`--model ${raw}: no such file or directory (expected inline JSON, a JSON file or a checkpoint directory)`);
   if (statSync(raw).isDirectory()) return { ...readModelConfig(raw) };
-  try {
-    return JSON.parse(readFileSync(raw, 'utf8'));
-  } catch (err) {
-    throw new SlurryError(`--model ${raw}: not valid JSON (${(err as Error).message})`);
-  }
+  return readJsonFile(raw, jsonObject);
 }
 
 /** The preset with each given option on top, validated. */

@@ -9,12 +9,14 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { MODEL_FILE } from '../model/checkpoint.js';
+import { z } from 'zod';
+import { CONFIG_FILE, MODEL_FILE } from '../model/checkpoint.js';
 import { runPaths } from '../run/layout.js';
 import { BUILTIN_SUITES, resolveSuites } from '../probes/registry.js';
 import { openCheckpoint } from '../model/load-checkpoint.js';
 import { prepareSuites, probeRun, runCorpus, runOfCheckpoint, runSuite } from '../probes/runner.js';
 import { SlurryError } from '../util/errors.js';
+import { readJsonFile } from '../util/json.js';
 import { startProgress, type Progress, type ProgressMode } from '../util/progress.js';
 
 interface ProbeFlags {
@@ -65,6 +67,11 @@ export function registerProbe(program: Command): void {
     });
 }
 
+/** The step and tokens a training checkpoint records in its config.json (`slurry` field). */
+const checkpointPosition = z.object({
+  slurry: z.object({ step: z.number().optional(), tokens: z.number().optional() }).optional(),
+});
+
 interface CheckpointSummary {
   checkpoint: string;
   step: number | null;
@@ -87,7 +94,7 @@ function probeCheckpoint(dir: string, specs: ReturnType<typeof resolveSuites>, o
   const itemsDir =
     o.items ?? (!builtin ? '' : run && !o.corpus ? runPaths(run).probeItems : join(tmpdir(), 'slurry-probe-items', cacheKey(corpus(), model.config.n_positions)));
   const prepared = prepareSuites(specs, tokenizer, model.config.n_positions, itemsDir, corpus, o);
-  const slurry = (JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { slurry?: { step?: number; tokens?: number } }).slurry;
+  const { slurry } = readJsonFile(join(dir, CONFIG_FILE), checkpointPosition);
   const summary: CheckpointSummary = { checkpoint: resolve(dir), step: slurry?.step ?? null, tokens: slurry?.tokens ?? null, suites: {} };
   for (const suite of prepared) {
     if (suite.kind === 'samples') {

@@ -11,14 +11,15 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { SlurryError } from '../util/errors.js';
+import { readJsonFile } from '../util/json.js';
 import { type FileEntry, Manifest, type ShardEntry } from './manifest.js';
 import { type Batch, type BatchRequest, fixedBatches, sampleBatch, type SamplerShards } from './sampler.js';
 import { type SentenceIndex, sentenceIndexFromBytes } from './sentence-index.js';
 import { checkFileSize, readShard, sha256Hex } from './shards.js';
 import type { SourceKind } from './sources/types.js';
 import { BpeTokenizer, type Tokenizer } from './tokenizer/tokenizer.js';
-import { parseWith } from '../util/schema.js';
 
 export interface CorpusSource {
   name: string;
@@ -72,13 +73,7 @@ function readManifest(dir: string): Manifest {
   const file = join(dir, 'manifest.json');
   if (!existsSync(dir)) throw new SlurryError(`${dir}: no such corpus directory (build one with \`slurry data build --out ${dir}\`)`);
   if (!existsSync(file)) throw new SlurryError(`${file}: missing (not a corpus directory, or its build did not finish)`);
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new SlurryError(`${file}: not valid JSON (${(err as Error).message})`);
-  }
-  return parseWith(Manifest, json, file);
+  return readJsonFile(file, Manifest);
 }
 
 function allFiles(m: Manifest): { entry: FileEntry; what: string }[] {
@@ -108,7 +103,7 @@ export function openCorpus(dir: string, opts: OpenOptions = {}): Corpus {
   if ((opts.verify ?? 'hash') === 'hash') for (const { entry } of files) checkHash(dir, entry);
 
   const tokenizerFile = join(dir, manifest.tokenizer.file.path);
-  const tokenizer = BpeTokenizer.fromHuggingFace(JSON.parse(readFileSync(tokenizerFile, 'utf8')), tokenizerFile);
+  const tokenizer = BpeTokenizer.fromHuggingFace(readJsonFile(tokenizerFile, z.unknown()), tokenizerFile);
   if (tokenizer.vocabSize !== manifest.tokenizer.vocab_size || tokenizer.eotId !== manifest.tokenizer.eot_id)
     throw new SlurryError(`${tokenizerFile}: vocabulary ${tokenizer.vocabSize} / end-of-text ${tokenizer.eotId} disagree with manifest.json`);
 

@@ -21,8 +21,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { SlurryError } from '../util/errors.js';
+import { readJsonFile } from '../util/json.js';
 import { parseJsonlStrict } from '../util/jsonl.js';
-import { parseWith } from '../util/schema.js';
 
 export const EXPOSURE_BUCKETS = ['head', 'torso', 'tail', 'unseen'] as const;
 export type ExposureBucket = (typeof EXPOSURE_BUCKETS)[number];
@@ -148,8 +148,10 @@ export const PROBE_FILES = {
 export type ProbeFileName = keyof typeof PROBE_FILES;
 export type ProbeItem<K extends ProbeFileName> = z.infer<(typeof PROBE_FILES)[K]['schema']>;
 
+const REBUILD = 'rebuild the corpus with `slurry data build`';
+
 function readText(file: string): string {
-  if (!existsSync(file)) throw new SlurryError(`${file}: missing (rebuild the corpus with \`slurry data build\`)`);
+  if (!existsSync(file)) throw new SlurryError(`${file}: missing (${REBUILD})`);
   return readFileSync(file, 'utf8');
 }
 
@@ -168,11 +170,11 @@ export const KNOWLEDGE_FILES = {
 /** Reads and validates CORPUS/knowledge/facts.json. */
 export function readFactRecords(corpusDir: string): FactRecord[] {
   const file = join(corpusDir, KNOWLEDGE_FILES.facts);
-  return parseWith(z.array(FactRecord), JSON.parse(readText(file)), file);
+  return readJsonFile(file, z.array(FactRecord), REBUILD);
 }
 
 /** Reads and validates CORPUS/knowledge/lexicon.json. */
 export function readLexicon(corpusDir: string): Lexicon {
   const file = join(corpusDir, KNOWLEDGE_FILES.lexicon);
-  return parseWith(Lexicon, JSON.parse(readText(file)), file);
+  return readJsonFile(file, Lexicon, REBUILD);
 }

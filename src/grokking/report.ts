@@ -6,18 +6,21 @@
  * as spec, SVG and PNG; the page embeds the SVGs and is self-contained, styled like
  * `slurry report`'s pages.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { runPaths } from '../run/layout.js';
 import { SlurryError } from '../util/errors.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/fs.js';
+import { jsonObject, readJsonFile } from '../util/json.js';
+import { readJsonlStrict } from '../util/jsonl.js';
 import { escapeHtml, figure, STYLE } from '../report/html.js';
 import { renderSvg, svgToPng } from '../report/render.js';
 import {
   accuracyChart, comparisonChart, comparisonLossChart, finalSpectrumChart, lossChart, spectrumChart, structureChart,
   type GrokRunData, type VegaLiteSpec,
 } from './charts.js';
-import type { GrokConfig } from './config.js';
+import { grokConfigSchema, type GrokConfig } from './config.js';
 import { KEY_FREQUENCY_FACTOR } from './fourier.js';
 import type { GrokRecord, GrokSummary } from './records.js';
 import { GROKKED_ACC } from './train.js';
@@ -28,6 +31,8 @@ export interface GrokReport {
   warnings: string[];
 }
 
+const grokRecordType = z.looseObject({ type: z.enum(['grok_train', 'grok_eval', 'grok_progress']) });
+
 /** Reads a finished run directory. */
 export function readGrokRun(run: string, name = run): GrokRunData & { config: GrokConfig } {
   const paths = runPaths(run);
@@ -37,24 +42,18 @@ export function readGrokRun(run: string, name = run): GrokRunData & { config: Gr
   }
   const data: GrokRunData & { config: GrokConfig } = {
     name,
-    config: JSON.parse(readFileSync(paths.config, 'utf8')),
-    summary: JSON.parse(readFileSync(summaryPath, 'utf8')) as GrokSummary,
+    config: readJsonFile(paths.config, grokConfigSchema),
+    // Fields read by name below; written by trainGrok in this program.
+    summary: readJsonFile(summaryPath, jsonObject) as unknown as GrokSummary,
     train: [],
     evals: [],
     progress: [],
   };
-  readFileSync(paths.metrics, 'utf8').split('\n').forEach((line, i) => {
-    if (!line.trim()) return;
-    let r: GrokRecord;
-    try {
-      r = JSON.parse(line);
-    } catch (err) {
-      throw new SlurryError(`${paths.metrics}:${i + 1}: not valid JSON (${(err as Error).message})`);
-    }
+  for (const r of readJsonlStrict(paths.metrics, grokRecordType) as unknown as GrokRecord[]) {
     if (r.type === 'grok_train') data.train.push(r);
     else if (r.type === 'grok_eval') data.evals.push(r);
-    else if (r.type === 'grok_progress') data.progress.push(r);
-  });
+    else data.progress.push(r);
+  }
   return data;
 }
 

@@ -4,11 +4,12 @@
  * fields ride along and are ignored there). Loading validates the config and every tensor:
  * a missing, extra or misshapen tensor, or a truncated file, is reported by name.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tensor } from '../engine/tensor.js';
 import { SlurryError } from '../util/errors.js';
 import { writeJsonAtomic } from '../util/fs.js';
+import { jsonObject, readJsonFile } from '../util/json.js';
 import { parseGPTConfig, type GPTConfig } from './config.js';
 import { GPT, parameterSpecs } from './gpt.js';
 import { readSafetensors, writeSafetensors } from './safetensors.js';
@@ -43,12 +44,7 @@ export function saveModel(dir: string, model: GPT, extraConfig: Record<string, u
 export function readModelConfig(dir: string): GPTConfig {
   const path = join(dir, CONFIG_FILE);
   if (!existsSync(path)) throw new SlurryError(`${path}: missing (is ${dir} a checkpoint directory?)`);
-  let raw: Record<string, unknown>;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new SlurryError(`${path}: not valid JSON (${(err as Error).message})`);
-  }
+  const raw = readJsonFile(path, jsonObject);
   const own = Object.fromEntries(Object.entries(raw).filter(([k]) => !FOREIGN_KEYS.includes(k)));
   return parseGPTConfig(own, path);
 }

@@ -3,11 +3,13 @@
  * one (training checkpoints do), loads the model and the tokenizer saved beside it, and
  * checks that they agree on the vocabulary. `sample`, `score` and the probes all use this.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { BpeTokenizer } from '../data/tokenizer/tokenizer.js';
 import { MANIFEST_FILE, TOKENIZER_FILE, verifyCheckpoint } from '../train/checkpoint-io.js';
 import { SlurryError } from '../util/errors.js';
+import { readJsonFile } from '../util/json.js';
 import { loadModel } from './checkpoint.js';
 import type { GPT } from './gpt.js';
 
@@ -22,13 +24,7 @@ export function loadVerifiedModel(dir: string): GPT {
 export function loadCheckpointTokenizer(dir: string): BpeTokenizer {
   const path = join(dir, TOKENIZER_FILE);
   if (!existsSync(path)) throw new SlurryError(`${path}: missing (a checkpoint keeps its tokenizer beside the weights)`);
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new SlurryError(`${path}: not valid JSON (${(err as Error).message})`);
-  }
-  return BpeTokenizer.fromHuggingFace(json, path);
+  return BpeTokenizer.fromHuggingFace(readJsonFile(path, z.unknown()), path);
 }
 
 /** Model and tokenizer of a checkpoint, checked to agree on the vocabulary size. */

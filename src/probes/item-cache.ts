@@ -16,7 +16,7 @@ import { z } from 'zod';
 import { openCorpus, type Corpus } from '../data/corpus.js';
 import { SlurryError } from '../util/errors.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/fs.js';
-import { parseWith } from '../util/schema.js';
+import { readJsonFile } from '../util/json.js';
 import type { SuiteDefinition } from './suite.js';
 
 /** Every item set is drawn from this seed: runs on one corpus share their items. */
@@ -57,7 +57,7 @@ export function ensureItemFiles(dir: string, defs: readonly SuiteDefinition[], s
   const hash = manifestHash(corpusDir);
   let meta: Meta = { corpus: corpusDir, corpus_manifest_sha256: hash, seed: ITEM_SEED, context, suites: {} };
   if (existsSync(metaPath)) {
-    meta = parseWith(Meta, JSON.parse(readFileSync(metaPath, 'utf8')), metaPath);
+    meta = readJsonFile(metaPath, Meta);
     if (meta.corpus_manifest_sha256 !== hash || meta.context !== context) {
       throw new SlurryError(
         `${dir}: items were built from ${meta.corpus} (manifest ${meta.corpus_manifest_sha256.slice(0, 12)}, context ${meta.context}), ` +

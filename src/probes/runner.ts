@@ -15,7 +15,7 @@ import { checkpointDirName, runPaths } from '../run/layout.js';
 import { lockRun } from '../run/lock.js';
 import type { CheckpointEntry, ProbeRecord, SampleRecord } from '../run/records.js';
 import { SlurryError } from '../util/errors.js';
-import { parseWith } from '../util/schema.js';
+import { jsonObject, readJsonFile } from '../util/json.js';
 import { ensureItemFiles } from './item-cache.js';
 import { appendJsonl, repairTornTail, type BadRowPolicy } from '../util/jsonl.js';
 import { prepareFileSuite, type SuiteSpec } from './registry.js';
@@ -52,13 +52,7 @@ const CheckpointIndexSchema = z.object({
 export function readCheckpointIndex(run: string): CheckpointEntry[] {
   const path = runPaths(run).checkpointIndex;
   if (!existsSync(path)) throw new SlurryError(`${path}: missing (is ${run} a run directory made by \`slurry train\`?)`);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new SlurryError(`${path}: not valid JSON (${(err as Error).message})`);
-  }
-  return [...parseWith(CheckpointIndexSchema, raw, path).checkpoints].sort((a, b) => a.step - b.step);
+  return [...readJsonFile(path, CheckpointIndexSchema).checkpoints].sort((a, b) => a.step - b.step);
 }
 
 /**
@@ -92,7 +86,7 @@ const probeKey = (step: unknown, suite: unknown) => (typeof step === 'number' &&
 export function runCorpus(run: string): string {
   const path = runPaths(run).config;
   if (!existsSync(path)) throw new SlurryError(`${path}: missing; pass --corpus DIR to build the probe items`);
-  const corpus = (JSON.parse(readFileSync(path, 'utf8')) as { corpus?: unknown }).corpus;
+  const corpus = readJsonFile(path, jsonObject).corpus;
   if (typeof corpus !== 'string') throw new SlurryError(`${path}: no "corpus" directory recorded; pass --corpus DIR`);
   for (const candidate of [corpus, resolve(run, corpus)]) if (existsSync(candidate)) return candidate;
   throw new SlurryError(`${path}: corpus ${corpus} does not exist; pass --corpus DIR`);

@@ -4,7 +4,7 @@
  * analysis.json is used when it is newer than the run's metrics and probes; otherwise the
  * run is analysed first (which writes analysis.json).
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { analyzeRun, type AnalyzeOptions } from '../analysis/analyze-run.js';
@@ -17,6 +17,7 @@ import { runPaths } from '../run/layout.js';
 import type { SampleRecord } from '../run/records.js';
 import { SlurryError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/fs.js';
+import { jsonObject, readJsonFile } from '../util/json.js';
 import * as charts from './charts.js';
 import { reportHtml, type ChartFigure, type RunSection } from './html.js';
 import { renderSvg, svgToPng } from './render.js';
@@ -155,13 +156,9 @@ function loadOrAnalyze(run: string, opts: ReportOptions): { analysis: Analysis; 
     const mtime = statSync(p.analysis).mtimeMs;
     const inputsNewer = [p.metrics, p.probes].some((f) => existsSync(f) && statSync(f).mtimeMs > mtime);
     if (!inputsNewer) {
-      let parsed: Analysis;
-      try {
-        parsed = JSON.parse(readFileSync(p.analysis, 'utf8')) as Analysis;
-      } catch (err) {
-        throw new SlurryError(`${p.analysis}: not valid JSON (${(err as Error).message}); run \`slurry analyze ${run}\` again`);
-      }
-      if (parsed.version === ANALYSIS_VERSION) return { analysis: parsed, fresh: false };
+      const stored = readJsonFile(p.analysis, jsonObject, `run \`slurry analyze ${run}\` again`);
+      // A current version is this program's own output, read as written.
+      if (stored.version === ANALYSIS_VERSION) return { analysis: stored as unknown as Analysis, fresh: false };
     }
   }
   return { analysis: analyzeRun(run, opts.analyze), fresh: true };
@@ -177,10 +174,5 @@ function readSamples(run: string): SampleRecord[] {
 
 function readConfig(run: string): Record<string, unknown> | null {
   const file = runPaths(run).config;
-  if (!existsSync(file)) return null;
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  } catch (err) {
-    throw new SlurryError(`${file}: not valid JSON: ${(err as Error).message}`);
-  }
+  return existsSync(file) ? readJsonFile(file, jsonObject) : null;
 }

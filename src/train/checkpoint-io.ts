@@ -15,6 +15,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { z } from 'zod';
 import type { BackendInfo } from '../engine/kernels.js';
 import { CONFIG_FILE, hfConfig, loadModel, MODEL_FILE } from '../model/checkpoint.js';
 import type { GPT } from '../model/gpt.js';
@@ -23,6 +24,7 @@ import { checkpointDirName, runPaths } from '../run/layout.js';
 import type { CheckpointEntry, CheckpointIndex } from '../run/records.js';
 import { SlurryError } from '../util/errors.js';
 import { writeJsonAtomic } from '../util/fs.js';
+import { readJsonFile } from '../util/json.js';
 import type { AdamW } from './adamw.js';
 import type { BanditState } from './bandit.js';
 import type { ResolvedTrainConfig } from './config.js';
@@ -62,6 +64,26 @@ export interface TrainingState {
   config: ResolvedTrainConfig;
   backend: BackendInfo;
 }
+
+const isObject = (v: unknown) => typeof v === 'object' && v !== null;
+const count = z.number().int().nonnegative();
+
+/**
+ * state.json's fields. The config, the backend and the bandit state are checked as objects
+ * here; a resume compares the config with the run's whole, field by field.
+ */
+const trainingStateSchema: z.ZodType<TrainingState> = z.object({
+  step: count,
+  tokens: z.number().nonnegative(),
+  time: z.number(),
+  data: z.object({ seed: z.number(), position: count }),
+  schedule: z.custom<BanditState>(isObject, 'expected an object').nullable(),
+  lr_scale: z.number().positive(),
+  rollbacks: z.array(z.object({ step: count, to_step: count, reason: z.string(), lr_scale: z.number() })),
+  corpus_fingerprint: z.string(),
+  config: z.custom<ResolvedTrainConfig>(isObject, 'expected an object'),
+  backend: z.custom<BackendInfo>(isObject, 'expected an object'),
+});
 
 export interface CheckpointContents {
   model: GPT;
@@ -150,9 +172,10 @@ function optimizerTensors(opt: AdamW): NamedTensor[] {
   return out;
 }
 
-interface Manifest {
-  files: Record<string, { sha256: string; bytes: number }>;
-}
+const manifestSchema = z.object({
+  files: z.record(z.string(), z.object({ sha256: z.string(), bytes: z.number().int().nonnegative() })),
+});
+type Manifest = z.output<typeof manifestSchema>;
 
 function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -162,13 +185,8 @@ function sha256(bytes: Uint8Array): string {
 export function verifyCheckpoint(dir: string): void {
   const path = join(dir, MANIFEST_FILE);
   if (!existsSync(path)) throw new SlurryError(`${path}: missing (an incomplete or foreign checkpoint)`);
-  let manifest: Manifest;
-  try {
-    manifest = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new SlurryError(`${path}: not valid JSON (${(err as Error).message})`);
-  }
-  for (const [name, want] of Object.entries(manifest.files ?? {})) {
+  const manifest = readJsonFile(path, manifestSchema);
+  for (const [name, want] of Object.entries(manifest.files)) {
     const file = join(dir, name);
     if (!existsSync(file)) throw new SlurryError(`${file}: missing (listed in ${MANIFEST_FILE})`);
     const bytes = readFileSync(file);
@@ -180,11 +198,7 @@ export function verifyCheckpoint(dir: string): void {
 export function readTrainingState(dir: string): TrainingState {
   const path = join(dir, STATE_FILE);
   if (!existsSync(path)) throw new SlurryError(`${path}: missing (not a training checkpoint?)`);
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as TrainingState;
-  } catch (err) {
-    throw new SlurryError(`${path}: not valid JSON (${(err as Error).message})`);
-  }
+  return readJsonFile(path, trainingStateSchema);
 }
 
 /** Loads the weights of a verified checkpoint. */

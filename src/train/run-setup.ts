@@ -14,6 +14,7 @@ import { checkpointDirName, runPaths } from '../run/layout.js';
 import type { CheckpointEntry } from '../run/records.js';
 import { SlurryError } from '../util/errors.js';
 import { writeJsonAtomic } from '../util/fs.js';
+import { jsonObject, readJsonFile } from '../util/json.js';
 import { AdamW } from './adamw.js';
 import {
   checkpointEntry,
@@ -95,7 +96,7 @@ export function setupResume(raw: unknown | undefined, run: string, o: SetupOptio
   const paths = runPaths(run);
   if (!existsSync(paths.config)) throw new SlurryError(`${paths.config}: missing (is ${run} a run directory? start one without --resume)`);
   o.lock?.();
-  const stored = readJson(paths.config);
+  const stored = readJsonFile(paths.config, jsonObject);
   const parsed = parseTrainConfig(stored, paths.config);
   const data = openData(parsed.corpus, o, paths.config);
   const initModel = parsed.init_from ? readModelConfig(parsed.init_from) : undefined;
@@ -207,13 +208,5 @@ function checkSameTokenizer(checkpoint: string, data: TrainingData): void {
   if (!existsSync(path)) throw new SlurryError(`${path}: missing (init_from needs a checkpoint written by slurry train)`);
   if (readFileSync(path, 'utf8') !== data.tokenizerJson) {
     throw new SlurryError(`${path}: differs from the corpus tokenizer in ${data.dir}; continued pretraining needs the same tokenizer`);
-  }
-}
-
-function readJson(path: string): unknown {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new SlurryError(`${path}: not valid JSON (${(err as Error).message})`);
   }
 }
