@@ -13,7 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { BackendInfo } from '../engine/kernels.js';
@@ -23,7 +23,7 @@ import { encodeSafetensors, readSafetensors, type NamedTensor } from '../model/s
 import { checkpointDirName, runPaths } from '../run/layout.js';
 import type { CheckpointEntry, CheckpointIndex } from '../run/records.js';
 import { SlurryError } from '../util/errors.js';
-import { writeJsonAtomic } from '../util/fs.js';
+import { writeAllAt, writeJsonAtomic } from '../util/fs.js';
 import { readJsonFile } from '../util/json.js';
 import type { AdamW } from './adamw.js';
 import type { BanditState } from './bandit.js';
@@ -128,8 +128,15 @@ export async function writeCheckpoint(run: string, c: CheckpointContents): Promi
     }
     manifest.files[file] = { sha256: hash.digest('hex'), bytes };
   }
-  await Promise.all(writes);
-  await writeChunks(join(tmp, MANIFEST_FILE), [jsonBytes(manifest)]);
+  try {
+    await Promise.all(writes);
+    await writeChunks(join(tmp, MANIFEST_FILE), [jsonBytes(manifest)]);
+  } catch (err) {
+    // No space, an I/O error: nothing half-written stays behind (and the space comes back).
+    await Promise.allSettled(writes);
+    rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
   rmSync(final, { recursive: true, force: true });
   renameSync(tmp, final);
   return final;
@@ -144,20 +151,12 @@ async function writeChunks(path: string, chunks: Uint8Array[]): Promise<void> {
       chunks.map((chunk) => {
         const at = position;
         position += chunk.byteLength;
-        return writeAll(fh, chunk, at);
+        return writeAllAt(fh, chunk, at, path);
       }),
     );
     await fh.sync();
   } finally {
     await fh.close();
-  }
-}
-
-async function writeAll(fh: FileHandle, chunk: Uint8Array, position: number): Promise<void> {
-  let done = 0;
-  while (done < chunk.byteLength) {
-    const { bytesWritten } = await fh.write(chunk, done, chunk.byteLength - done, position + done);
-    done += bytesWritten;
   }
 }
 

@@ -4,9 +4,9 @@
  * every checkpoint the file holds every record up to that step, and a resume can cut it
  * back to exactly those lines: the file then equals an uninterrupted run's.
  */
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync } from 'node:fs';
 import type { MetricsRecord } from '../run/records.js';
-import { writeFileAtomic } from '../util/fs.js';
+import { writeAllSync, writeFileAtomic } from '../util/fs.js';
 
 const FLUSH_INTERVAL_MS = 1000;
 const FLUSH_LINES = 256;
@@ -34,7 +34,7 @@ export class MetricsLog {
   /** Writes the buffered lines; with `durable`, also fsyncs (before a checkpoint). */
   flush(durable = false): void {
     if (this.pending.length) {
-      writeSync(this.fd, this.pending.join('\n') + '\n');
+      writeAllSync(this.fd, Buffer.from(this.pending.join('\n') + '\n'), this.path);
       this.pending.length = 0;
     }
     this.lastFlush = Date.now();

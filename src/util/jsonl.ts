@@ -5,10 +5,11 @@
  * mid-write leaves one without its newline), then writes whole lines in one call and
  * fsyncs, so a later read never meets half a record.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, truncateSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, truncateSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { z } from 'zod';
 import { SlurryError } from './errors.js';
+import { writeAllSync } from './fs.js';
 import { describeIssues } from './schema.js';
 import { readUtf8File } from './text-file.js';
 
@@ -90,8 +91,7 @@ export function appendJsonl(file: string, values: readonly unknown[]): void {
   const data = Buffer.from(values.map((v) => JSON.stringify(v) + '\n').join(''));
   const fd = openSync(file, 'a');
   try {
-    let off = 0;
-    while (off < data.length) off += writeSync(fd, data, off, data.length - off);
+    writeAllSync(fd, data, file);
     fsyncSync(fd);
   } finally {
     closeSync(fd);
