@@ -134,18 +134,20 @@ for (const code of Object.keys(CODES) as (keyof typeof CODES)[]) {
     await buildCorpus({ config, out, progress: 'silent' });
     assert.ok(existsSync(join(out, 'manifest.json')));
   });
+}
 
-  test(`report: ${code} on the page stops with one line; the earlier report stays; a rerun writes it`, async () => {
-    const run = join(mkdtempSync(join(tmpdir(), 'slurry-fault-report-')), 'run');
-    mkdirSync(run);
-    writeSyntheticRun(run, { seed: 2, trainEvery: 64, suites: [{ suite: 'tokens', items: 50, midpoint: 5, width: 0.5 }] });
-    await writeReport([run], { analyze: { resamples: 10 } });
-    const page = join(run, 'report', 'index.html');
-    const before = readFileSync(page, 'utf8');
-    failAt(/report\/index\.html$/, code);
-    await failsClearly(() => writeReport([run], { analyze: { resamples: 10 } }), /index\.html/, code);
+test('report: ENOSPC, then EIO, on a chart stop with one line each; the earlier report stays; a rerun writes it', async () => {
+  const run = join(mkdtempSync(join(tmpdir(), 'slurry-fault-report-')), 'run');
+  mkdirSync(run);
+  writeSyntheticRun(run, { seed: 2, totalSteps: 64, logUntil: 8, every: 16, tokensPerStep: 1024, suites: [{ suite: 'tokens', items: 40, midpoint: 4, width: 0.5 }] });
+  await writeReport([run], { analyze: { resamples: 10 } });
+  const page = join(run, 'report', 'index.html');
+  const before = readFileSync(page, 'utf8');
+  for (const code of Object.keys(CODES) as (keyof typeof CODES)[]) {
+    failAt(/report\/charts\/[^/]+\.svg$/, code);
+    await failsClearly(() => writeReport([run], { analyze: { resamples: 10 } }), /report\/charts\/[^/]+\.svg/, code);
     assert.equal(readFileSync(page, 'utf8'), before, 'the earlier page is intact');
     assert.deepEqual(leftovers(join(run, 'report')), []);
-    await writeReport([run], { analyze: { resamples: 10 } });
-  });
-}
+  }
+  await writeReport([run], { analyze: { resamples: 10 } });
+});
