@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { encodeSafetensors, readSafetensors, type NamedTensor } from '../../src/model/safetensors.js';
-import { concat, fuzzDir, fuzzParams, loadsOrRefuses, mutatedBytes } from './support.js';
+import { concat, fuzzDir, fuzz, loadsOrRefuses, mutatedBytes } from './support.js';
 
 const dir = fuzzDir('safetensors');
 let counter = 0;
@@ -32,8 +32,9 @@ function header(json: string, data: Uint8Array = new Uint8Array(0)): Uint8Array 
   return concat(prefix, h, data);
 }
 
-test('valid files round-trip', () => {
-  fc.assert(
+test('valid files round-trip', (t) => {
+  fuzz(
+    t,
     fc.property(tensorsArb, fc.dictionary(fc.string({ maxLength: 5 }), fc.string({ maxLength: 5 }), { maxKeys: 2 }), (tensors, metadata) => {
       const bytes = concat(...encodeSafetensors(tensors, metadata));
       const { value } = loadsOrRefuses(() => readSafetensors(writeTemp(bytes)), dir, bytes.length);
@@ -41,16 +42,15 @@ test('valid files round-trip', () => {
       assert.deepEqual([...value.tensors.keys()].sort(), tensors.map((t) => t.name).sort());
       for (const t of tensors) assert.deepEqual(value.tensors.get(t.name)!.data, t.data);
     }),
-    fuzzParams(),
   );
 });
 
-test('mutated files load or are refused with a SlurryError, within memory', () => {
-  fc.assert(
+test('mutated files load or are refused with a SlurryError, within memory', (t) => {
+  fuzz(
+    t,
     fc.property(tensorsArb.chain((ts) => mutatedBytes(concat(...encodeSafetensors(ts, { format: 'pt' })))), (bytes) => {
       loadsOrRefuses(() => readSafetensors(writeTemp(bytes)), dir, bytes.length);
     }),
-    fuzzParams(),
   );
 });
 
@@ -68,8 +68,9 @@ const hostileArb = fc.tuple(
   fc.uint8Array({ maxLength: 96 }),
 );
 
-test('hostile headers load or are refused; aliases and overlaps never load', () => {
-  fc.assert(
+test('hostile headers load or are refused; aliases and overlaps never load', (t) => {
+  fuzz(
+    t,
     fc.property(hostileArb, ([entries, data]) => {
       const bytes = header(JSON.stringify(entries), data);
       const { value } = loadsOrRefuses(() => readSafetensors(writeTemp(bytes)), dir, bytes.length);
@@ -78,7 +79,6 @@ test('hostile headers load or are refused; aliases and overlaps never load', () 
       const held = [...value.tensors.values()].reduce((n, t) => n + t.data.byteLength, 0);
       assert.equal(held, data.length);
     }),
-    fuzzParams(),
   );
 });
 

@@ -17,9 +17,19 @@ export const MEMORY_ALLOWANCE = { fixed: 32 << 20, perInputByte: 4 };
 /** Every fuzz property runs this many cases at most, and stops after this many milliseconds. */
 export const FUZZ_RUNS = Number(process.env.SLURRY_FUZZ_RUNS ?? 300);
 export const FUZZ_MS = Number(process.env.SLURRY_FUZZ_MS ?? 4000);
+/** Replays a run: the seed a failure or a diagnostic printed. */
+const FUZZ_SEED = process.env.SLURRY_FUZZ_SEED === undefined ? undefined : Number(process.env.SLURRY_FUZZ_SEED);
 
-export function fuzzParams(seed?: number): fc.Parameters<unknown> {
-  return { numRuns: FUZZ_RUNS, interruptAfterTimeLimit: FUZZ_MS, seed, markInterruptAsFailure: false };
+/**
+ * Runs a property for FUZZ_RUNS cases or FUZZ_MS milliseconds, whichever ends first; a
+ * failure throws fast-check's report (the seed and the shrunk counterexample). Reports
+ * the number of cases and the time as a test diagnostic.
+ */
+export function fuzz<Ts>(t: { diagnostic(message: string): void }, property: fc.IProperty<Ts>): void {
+  const t0 = performance.now();
+  const out = fc.check(property, { numRuns: FUZZ_RUNS, interruptAfterTimeLimit: FUZZ_MS, markInterruptAsFailure: false, seed: FUZZ_SEED });
+  if (out.failed) throw new Error(fc.defaultReportMessage(out));
+  t.diagnostic(`fuzz: ${out.numRuns} cases in ${Math.round(performance.now() - t0)} ms (seed ${out.seed})`);
 }
 
 export interface Outcome<T> {
