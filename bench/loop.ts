@@ -38,7 +38,7 @@ import { parseTrainConfig, resolveTrainConfig, weightVector } from '../src/train
 import { checkpointSteps } from '../src/train/checkpoint-schedule.js';
 import { makeDataSchedule } from '../src/train/data-schedule.js';
 import { makeLrSchedule } from '../src/train/lr-schedule.js';
-import { MetricsLog } from '../src/train/metrics-log.js';
+import { MetricsLog } from '../src/run/metrics-log.js';
 import { makeOptimizer } from '../src/train/run-setup.js';
 import { byName, lossPerSource } from '../src/train/step-stats.js';
 import type { TrainingData } from '../src/train/training-data.js';

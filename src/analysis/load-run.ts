@@ -6,12 +6,18 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import type { z } from 'zod';
+import { readCheckpointIndex } from '../run/checkpoint.js';
 import { runPaths } from '../run/layout.js';
 import type { ProbeRecord, SampleRecord } from '../run/records.js';
 import { SlurryError } from '../util/errors.js';
-import { readJsonFile } from '../util/json.js';
 import { readJsonlStrict } from '../util/jsonl.js';
-import { checkpointIndexSchema, metricsRecordSchema, probeRecordSchema, sampleRecordSchema, trainRecordSchema, valRecordSchema } from './run-schemas.js';
+import {
+  metricsRecordSchema,
+  probeRecordSchema,
+  sampleRecordSchema,
+  trainRecordSchema,
+  valRecordSchema,
+} from '../run/schemas.js';
 
 export type TrainLine = z.output<typeof trainRecordSchema>;
 export type ValLine = z.output<typeof valRecordSchema>;
@@ -49,7 +55,7 @@ export function loadRun(run: string): RunData {
     ? lastPerKey(readJsonlStrict(p.probes, probeRecordSchema), (r) => `${r.suite}@${r.step}`, 'probes.jsonl (suite, step) records', warnings)
     : [];
   const samples = present.samples ? lastPerKey(readJsonlStrict(p.samples, sampleRecordSchema), (r) => String(r.step), 'samples.jsonl records', warnings) : [];
-  const checkpoints = present.checkpointIndex ? readJsonFile(p.checkpointIndex, checkpointIndexSchema).checkpoints : [];
+  const checkpoints = present.checkpointIndex ? readCheckpointIndex(run) : [];
   checkTokensAgree(probes, warnings);
   return {
     run,

@@ -109,7 +109,7 @@ export function registerGrok(program: Command): void {
         return;
       }
       if (opts.fracs) throw new SlurryError('--fracs: only with --compare');
-      trainGrok(config, opts.out);
+      await trainGrok(config, opts.out);
       printReport(await writeGrokReport(opts.out));
     });
 }

@@ -8,7 +8,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { generate } from '../model/generate.js';
 import { openCheckpoint } from '../model/load-checkpoint.js';
-import { readTrainingState, resolveCheckpointDir, STATE_FILE } from '../train/checkpoint-io.js';
+import { resolveCheckpointDir } from '../run/checkpoint.js';
+import { STATE_FILE } from '../run/layout.js';
+import { readTrainingState } from '../train/checkpoint-io.js';
 import { SlurryError } from '../util/errors.js';
 import { numberFlag } from './flags.js';
 

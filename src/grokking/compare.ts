@@ -9,6 +9,7 @@
  */
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { runPaths } from '../run/layout.js';
 import type { GrokConfig } from './config.js';
 import { writeComparisonReport, writeGrokReport, type ComparisonGroup, type GrokReport } from './report.js';
 import { trainGrok, type GrokRunOptions } from './train.js';
@@ -30,9 +31,9 @@ export async function compareGrok(base: GrokConfig, out: string, fracs: number[]
   for (const c of [...decayRuns, ...fracRuns]) all.set(runName(c), c);
   for (const c of all.values()) {
     const dir = dirOf(c);
-    if (existsSync(join(dir, 'summary.json'))) continue;
+    if (existsSync(runPaths(dir).summary)) continue;
     rmSync(dir, { recursive: true, force: true }); // an interrupted run starts again
-    trainGrok(c, dir, opts);
+    await trainGrok(c, dir, opts);
     await writeGrokReport(dir);
   }
   const groups: ComparisonGroup[] = [

@@ -36,15 +36,14 @@ const grokRecordType = z.looseObject({ type: z.enum(['grok_train', 'grok_eval', 
 /** Reads a finished run directory. */
 export function readGrokRun(run: string, name = run): GrokRunData & { config: GrokConfig } {
   const paths = runPaths(run);
-  const summaryPath = join(run, 'summary.json');
-  for (const path of [paths.config, paths.metrics, summaryPath]) {
+  for (const path of [paths.config, paths.metrics, paths.summary]) {
     if (!existsSync(path)) throw new SlurryError(`${path}: missing (is ${run} a finished grok run?)`);
   }
   const data: GrokRunData & { config: GrokConfig } = {
     name,
     config: readJsonFile(paths.config, grokConfigSchema),
     // Fields read by name below; written by trainGrok in this program.
-    summary: readJsonFile(summaryPath, jsonObject) as unknown as GrokSummary,
+    summary: readJsonFile(paths.summary, jsonObject) as unknown as GrokSummary,
     train: [],
     evals: [],
     progress: [],

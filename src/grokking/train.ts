@@ -6,22 +6,25 @@
  *
  *   RUN/config.json        the resolved GrokConfig (the model config written out in full)
  *   RUN/metrics.jsonl      grok_train (every step), grok_eval, then grok_progress records
+ *                          (run/metrics-log.ts: buffered, fsynced before each checkpoint)
  *   RUN/checkpoints/       step-N/ directories and index.json
  *   RUN/summary.json       GrokSummary: memorisation and grokking steps, their ratio, times
  */
-import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { kernels } from '../engine/backend.js';
 import { BufferPool } from '../engine/buffer-pool.js';
 import { loadModel } from '../model/checkpoint.js';
 import { countParameters, GPT } from '../model/gpt.js';
+import { writeCheckpointIndex } from '../run/checkpoint.js';
 import { runPaths } from '../run/layout.js';
+import { MetricsLog } from '../run/metrics-log.js';
 import type { CheckpointEntry } from '../run/records.js';
 import { AdamW } from '../train/adamw.js';
 import { checkpointSteps } from '../train/checkpoint-schedule.js';
 import { SlurryError } from '../util/errors.js';
 import { writeJsonAtomic } from '../util/fs.js';
-import { writeCheckpointIndex, writeGrokCheckpoint } from './checkpoint.js';
+import { writeGrokCheckpoint } from './checkpoint.js';
 import { grokModelConfig, type GrokConfig } from './config.js';
 import { accuracy, measureStep, predict } from './evaluate.js';
 import { embeddingSpectrum, keyFrequencies } from './fourier.js';
@@ -41,7 +44,7 @@ function schedule(steps: number, every: number): Set<number> {
   return new Set(checkpointSteps(steps, { logUntil: every - 1, every }));
 }
 
-export function trainGrok(config: GrokConfig, run: string, opts: GrokRunOptions = {}): GrokSummary {
+export async function trainGrok(config: GrokConfig, run: string, opts: GrokRunOptions = {}): Promise<GrokSummary> {
   const log = opts.log ?? ((line: string) => process.stderr.write(line + '\n'));
   const paths = runPaths(run);
   if (existsSync(paths.metrics)) throw new SlurryError(`--out ${run}: already holds a run (metrics.jsonl); choose a new directory`);
@@ -67,12 +70,7 @@ export function trainGrok(config: GrokConfig, run: string, opts: GrokRunOptions 
   log(`grok: ${config.op} mod ${config.p}, ${n} train / ${ds.test.size} test pairs, ${countParameters(modelConfig)} parameters, wd ${config.weight_decay}, up to ${config.steps} steps [${info.name}/${info.isa}, ${info.threads} threads]`);
 
   const pool = new BufferPool();
-  const pending: string[] = [];
-  const write = (r: GrokRecord) => pending.push(JSON.stringify(r));
-  const flush = () => {
-    if (pending.length) appendFileSync(paths.metrics, pending.join('\n') + '\n');
-    pending.length = 0;
-  };
+  const metrics = new MetricsLog<GrokRecord>(paths.metrics);
   const entries: CheckpointEntry[] = [];
   const stepTimes: number[] = [];
   const t0 = performance.now();
@@ -93,7 +91,10 @@ export function trainGrok(config: GrokConfig, run: string, opts: GrokRunOptions 
     const trainAcc = accuracy(logits.data, ds.train.labels, V);
     const forwardMs = performance.now() - ts;
     const lr = config.lr * Math.min((step + 1) / Math.max(config.warmup_steps, 1), 1);
-    write({ type: 'grok_train', step, train_loss: trainLoss, train_acc: trainAcc, lr, time: elapsed() } satisfies GrokTrainRecord);
+    const record: GrokTrainRecord = {
+      type: 'grok_train', step, train_loss: trainLoss, train_acc: trainAcc, lr, time: elapsed(),
+    };
+    metrics.append(record);
     if (!memorised && trainAcc === 1) memorised = { step, wall: elapsed() };
 
     let stop = step >= config.steps;
@@ -104,7 +105,7 @@ export function trainGrok(config: GrokConfig, run: string, opts: GrokRunOptions 
     if (evalSteps.has(step) || stop) {
       const m = measureStep(model, ds, logits.data, predict(model, ds.test, pool));
       last = { type: 'grok_eval', step, ...m, time: elapsed() };
-      write(last);
+      metrics.append(last);
       let event = '';
       if (!grokked && m.test_acc >= GROKKED_ACC) {
         grokked = { step, wall: elapsed() };
@@ -119,7 +120,6 @@ export function trainGrok(config: GrokConfig, run: string, opts: GrokRunOptions 
       } else {
         streakStart = null;
       }
-      flush();
       if (event || stop || elapsed() - lastPrint >= 5) {
         lastPrint = elapsed();
         const rate = stepTimes.length ? (1000 / median(stepTimes)).toFixed(1) : '-';
@@ -131,7 +131,9 @@ export function trainGrok(config: GrokConfig, run: string, opts: GrokRunOptions 
       }
     }
     if (ckptSteps.has(step) || stop) {
-      entries.push(writeGrokCheckpoint(run, model, opt, { step, tokens: tokensAt(step), time: elapsed(), config: resolved }));
+      metrics.flush(true);
+      const state = { step, tokens: tokensAt(step), time: elapsed(), config: resolved };
+      entries.push(await writeGrokCheckpoint(run, model, opt, state));
       writeCheckpointIndex(run, entries);
     }
     if (stop) {
@@ -149,8 +151,8 @@ export function trainGrok(config: GrokConfig, run: string, opts: GrokRunOptions 
   const wallTotal = elapsed();
 
   const finalKeys = keyFrequencies(embeddingSpectrum(model.param('transformer.wte.weight').data, config.p, modelConfig.n_embd));
-  for (const r of measureCheckpoints(run, entries, ds, finalKeys, pool)) write(r);
-  flush();
+  for (const r of measureCheckpoints(run, entries, ds, finalKeys, pool)) metrics.append(r);
+  metrics.close();
 
   const summary: GrokSummary = {
     op: config.op,
@@ -175,7 +177,7 @@ export function trainGrok(config: GrokConfig, run: string, opts: GrokRunOptions 
     final: { train_loss: last!.train_loss, train_acc: last!.train_acc, test_loss: last!.test_loss, test_acc: last!.test_acc, weight_norm: last!.weight_norm },
     final_key_frequencies: finalKeys,
   };
-  writeJsonAtomic(join(run, 'summary.json'), summary);
+  writeJsonAtomic(paths.summary, summary);
   log(
     `grok: ${stopReason} after ${summary.steps_done} steps, ${wallTotal.toFixed(1)} s; memorised at ${summary.memorised_step ?? '-'}, ` +
       `grokked at ${summary.grokked_step ?? '-'}${summary.ratio ? ` (ratio ${summary.ratio.toFixed(1)})` : ''}; final key frequencies [${finalKeys.join(', ')}]`,

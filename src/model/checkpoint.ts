@@ -7,15 +7,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tensor } from '../engine/tensor.js';
+import { CONFIG_FILE, MODEL_FILE } from '../run/layout.js';
 import { SlurryError } from '../util/errors.js';
 import { writeJsonAtomic } from '../util/fs.js';
 import { jsonObject, readJsonFile } from '../util/json.js';
 import { parseGPTConfig, type GPTConfig } from './config.js';
 import { GPT, parameterSpecs } from './gpt.js';
 import { readSafetensors, writeSafetensors } from './safetensors.js';
-
-export const MODEL_FILE = 'model.safetensors';
-export const CONFIG_FILE = 'config.json';
 
 /** config.json as GPT2Config reads it, slurry's fields included. */
 export function hfConfig(c: GPTConfig, extra: Record<string, unknown> = {}): Record<string, unknown> {

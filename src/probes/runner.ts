@@ -8,9 +8,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { z } from 'zod';
 import { openCheckpoint } from '../model/load-checkpoint.js';
 import type { GPT } from '../model/gpt.js';
+import { readCheckpointIndex } from '../run/checkpoint.js';
 import { checkpointDirName, runPaths } from '../run/layout.js';
 import { lockRun } from '../run/lock.js';
 import type { CheckpointEntry, ProbeRecord, SampleRecord } from '../run/records.js';
@@ -43,16 +43,6 @@ export interface ProbeRunResult {
   failed: { step: number; dir: string; message: string }[];
   /** Checkpoints with every requested suite already recorded. */
   upToDate: number;
-}
-
-const CheckpointIndexSchema = z.object({
-  checkpoints: z.array(z.object({ step: z.number().int().nonnegative(), tokens: z.number().nonnegative(), dir: z.string().min(1) })),
-});
-
-export function readCheckpointIndex(run: string): CheckpointEntry[] {
-  const path = runPaths(run).checkpointIndex;
-  if (!existsSync(path)) throw new SlurryError(`${path}: missing (is ${run} a run directory made by \`slurry train\`?)`);
-  return [...readJsonFile(path, CheckpointIndexSchema).checkpoints].sort((a, b) => a.step - b.step);
 }
 
 /**

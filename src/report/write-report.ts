@@ -11,7 +11,7 @@ import { analyzeRun, type AnalyzeOptions } from '../analysis/analyze-run.js';
 import { compareRuns } from '../analysis/compare.js';
 import { EXPOSURE_SUITES } from '../analysis/facts.js';
 import { readJsonlStrict } from '../util/jsonl.js';
-import { sampleRecordSchema } from '../analysis/run-schemas.js';
+import { sampleRecordSchema } from '../run/schemas.js';
 import { ANALYSIS_VERSION, type Analysis } from '../analysis/types.js';
 import { runPaths } from '../run/layout.js';
 import type { SampleRecord } from '../run/records.js';

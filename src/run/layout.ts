@@ -1,7 +1,9 @@
 /**
  * The run directory is the contract between slurry's parts (as a log directory is for
  * TensorBoard): train writes it, probe/analyze/report read it and add their own files, so
- * each part runs alone and a crash loses nothing.
+ * each part runs alone and a crash loses nothing. src/run/ owns it: these paths, the
+ * records and their schemas (records.ts, schemas.ts), the checkpoint directories
+ * (checkpoint.ts) and the metrics log (metrics-log.ts).
  *
  *   RUN/config.json                  resolved training config (every default written out)
  *   RUN/metrics.jsonl                one MetricsRecord per line (train steps and validations)
@@ -15,6 +17,7 @@
  *   RUN/probes.lock                  pid of the process probing the run (while it does)
  *   RUN/train.lock                   pid of the process training the run (while it does)
  *   RUN/analysis.json                written by `slurry analyze`
+ *   RUN/summary.json                 a grokking run's GrokSummary (written by `slurry grok`)
  *   RUN/report/index.html            written by `slurry report`
  */
 import { join } from 'node:path';
@@ -30,10 +33,24 @@ export const runPaths = (run: string) => ({
   probesLock: join(run, 'probes.lock'),
   trainLock: join(run, 'train.lock'),
   analysis: join(run, 'analysis.json'),
+  summary: join(run, 'summary.json'),
   reportDir: join(run, 'report'),
 });
+
+/** The files of a checkpoint directory. */
+export const MODEL_FILE = 'model.safetensors';
+export const CONFIG_FILE = 'config.json';
+export const TOKENIZER_FILE = 'tokenizer.json';
+export const OPTIMIZER_FILE = 'optimizer.safetensors';
+export const STATE_FILE = 'state.json';
+export const MANIFEST_FILE = 'manifest.json';
 
 /** Directory name of the checkpoint at `step`: step-0000128. */
 export function checkpointDirName(step: number): string {
   return `step-${String(step).padStart(7, '0')}`;
+}
+
+/** RUN/checkpoints/step-0000128 */
+export function checkpointDir(run: string, step: number): string {
+  return join(run, 'checkpoints', checkpointDirName(step));
 }

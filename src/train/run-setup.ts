@@ -4,30 +4,20 @@
  * resume). Every refusal (a bad key, a missing corpus, an existing run, an edited config, a
  * damaged checkpoint) is a SlurryError raised here, before any training.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { kernels } from '../engine/backend.js';
 import { readModelConfig } from '../model/checkpoint.js';
 import type { GPTConfig } from '../model/config.js';
 import { GPT } from '../model/gpt.js';
-import { checkpointDirName, runPaths } from '../run/layout.js';
+import { checkpointEntry, listCheckpointSteps, removeTornCheckpoints } from '../run/checkpoint.js';
+import { checkpointDir, checkpointDirName, runPaths, STATE_FILE, TOKENIZER_FILE } from '../run/layout.js';
 import type { CheckpointEntry } from '../run/records.js';
 import { SlurryError } from '../util/errors.js';
 import { writeJsonAtomic } from '../util/fs.js';
 import { jsonObject, readJsonFile } from '../util/json.js';
 import { AdamW } from './adamw.js';
-import {
-  checkpointEntry,
-  listCheckpointSteps,
-  newestGoodCheckpoint,
-  readCheckpointModel,
-  readTrainingState,
-  removeTornCheckpoints,
-  restoreOptimizer,
-  STATE_FILE,
-  TOKENIZER_FILE,
-  type TrainingState,
-} from './checkpoint-io.js';
+import { newestGoodCheckpoint, readCheckpointModel, readTrainingState, restoreOptimizer, type TrainingState } from './checkpoint-io.js';
 import { describeDifference, firstDifference } from './config-diff.js';
 import { parseTrainConfig, resolveTrainConfig, type ResolvedTrainConfig } from './config.js';
 import type { TrainingData } from './training-data.js';
@@ -196,9 +186,10 @@ function initFromModel(raw: unknown, where: string): GPTConfig | undefined {
   if (typeof from !== 'string') return undefined;
   const dir = resolve(from);
   if (!existsSync(dir)) throw new SlurryError(`${where}: init_from: ${from} does not exist (expected RUN/checkpoints/step-N)`);
-  if (existsSync(join(dir, 'checkpoints'))) {
-    const steps = readdirSync(join(dir, 'checkpoints')).filter((n) => /^step-\d+$/.test(n)).sort();
-    throw new SlurryError(`${where}: init_from: ${from} is a run, not a checkpoint (pick one of its checkpoints, e.g. ${join(from, 'checkpoints', steps[steps.length - 1] ?? 'step-0000000')})`);
+  if (existsSync(runPaths(dir).checkpoints)) {
+    const last = listCheckpointSteps(dir).pop() ?? 0;
+    const pick = `pick one of its checkpoints, e.g. ${checkpointDir(from, last)}`;
+    throw new SlurryError(`${where}: init_from: ${from} is a run, not a checkpoint (${pick})`);
   }
   return readModelConfig(dir);
 }

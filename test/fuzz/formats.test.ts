@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { z } from 'zod';
-import { metricsRecordSchema } from '../../src/analysis/run-schemas.js';
+import { metricsRecordSchema } from '../../src/run/schemas.js';
 import { Manifest } from '../../src/data/manifest.js';
 import { BpeTokenizer } from '../../src/data/tokenizer/tokenizer.js';
 import { readItemFile } from '../../src/probes/items.js';

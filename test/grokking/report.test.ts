@@ -23,7 +23,7 @@ const quiet = { log: () => {} };
 
 test('the run page: summary numbers, one rendered figure per chart, spec/SVG/PNG saved beside it', async () => {
   const dir = join(root, 'run');
-  const summary = trainGrok(tiny, dir, quiet);
+  const summary = await trainGrok(tiny, dir, quiet);
   const { index, warnings } = await writeGrokReport(dir);
   assert.deepEqual(warnings, []);
   const html = readFileSync(index, 'utf8');

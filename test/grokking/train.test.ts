@@ -35,9 +35,9 @@ function readRun(dir: string) {
 
 const withoutTime = <T extends { time?: number }>(rs: T[]) => rs.map(({ time: _t, ...r }) => r);
 
-test('a run records its config, every step, the evaluations, checkpoints and a summary', () => {
+test('a run records its config, every step, the evaluations, checkpoints and a summary', async () => {
   const dir = join(root, 'a');
-  const summary = trainGrok(tiny, dir, { log: () => {} });
+  const summary = await trainGrok(tiny, dir, { log: () => {} });
   const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
   assert.equal(config.seed, 0);
   assert.equal(config.model.n_embd, 16);
@@ -89,32 +89,32 @@ test('a run records its config, every step, the evaluations, checkpoints and a s
   assert.ok(Math.abs(p80.train_loss - evals[evals.length - 1].train_loss) < 1e-4, 'a checkpoint reloads to the same losses');
 });
 
-test('same seed and config, same numbers', () => {
+test('same seed and config, same numbers', async () => {
   const short = { ...tiny, steps: 12, checkpoint_every: 100 };
-  trainGrok(short, join(root, 'b1'), { log: () => {} });
-  trainGrok(short, join(root, 'b2'), { log: () => {} });
+  await trainGrok(short, join(root, 'b1'), { log: () => {} });
+  await trainGrok(short, join(root, 'b2'), { log: () => {} });
   const a = readRun(join(root, 'b1'));
   const b = readRun(join(root, 'b2'));
   assert.deepEqual(withoutTime(a.train), withoutTime(b.train));
   assert.deepEqual(withoutTime(a.evals), withoutTime(b.evals));
-  const c = trainGrok({ ...short, seed: 1 }, join(root, 'b3'), { log: () => {} });
+  const c = await trainGrok({ ...short, seed: 1 }, join(root, 'b3'), { log: () => {} });
   assert.notEqual(c.final.train_loss, a.summary.final.train_loss);
 });
 
-test('a run directory is never overwritten', () => {
-  assert.throws(() => trainGrok(tiny, join(root, 'a'), { log: () => {} }), (e: unknown) => e instanceof SlurryError && /--out .*already holds a run/.test((e as Error).message));
+test('a run directory is never overwritten', async () => {
+  await assert.rejects(() => trainGrok(tiny, join(root, 'a'), { log: () => {} }), (e: unknown) => e instanceof SlurryError && /--out .*already holds a run/.test((e as Error).message));
 });
 
-test('early stop: once test accuracy has held for stop_after steps', () => {
+test('early stop: once test accuracy has held for stop_after steps', async () => {
   // Test accuracy >= 1% holds from the start, so the run stops at the first eval 4 steps in.
-  const summary = trainGrok({ ...tiny, stop_acc: 0.01, stop_after: 4, steps: 50 }, join(root, 'c'), { log: () => {} });
+  const summary = await trainGrok({ ...tiny, stop_acc: 0.01, stop_after: 4, steps: 50 }, join(root, 'c'), { log: () => {} });
   assert.equal(summary.steps_done, 4);
   assert.match(summary.stop_reason, /test accuracy >= 0.01 for 4 steps/);
 });
 
-test('division and the polynomial train too; the Fourier logit measures are null there', () => {
+test('division and the polynomial train too; the Fourier logit measures are null there', async () => {
   for (const op of ['div', 'poly'] as const) {
-    const summary = trainGrok({ ...tiny, op, steps: 3, eval_every: 2, checkpoint_every: 2 }, join(root, op), { log: () => {} });
+    const summary = await trainGrok({ ...tiny, op, steps: 3, eval_every: 2, checkpoint_every: 2 }, join(root, op), { log: () => {} });
     const { evals, progress } = readRun(join(root, op));
     assert.equal(summary.n_train + summary.n_test, op === 'div' ? 110 : 121);
     for (const r of [...evals, ...progress]) assert.deepEqual([r.restricted_loss, r.excluded_loss], [null, null]);

@@ -1,11 +1,10 @@
 /**
- * Schemas for the run-directory records the analysis reads (src/run/records.ts). They check
- * the fields analysis and report use and drop the others, so a writer that adds
- * a field does not break reading. The type assertions at the bottom keep them in step with
- * records.ts.
+ * Schemas for the run-directory records (records.ts) and checkpoint manifests. They check
+ * the fields readers use and drop the others, so a writer that adds a field does not break
+ * reading. The type assertions at the bottom keep them in step with records.ts.
  */
 import { z } from 'zod';
-import type { CheckpointIndex, ProbeRecord, SampleRecord, TrainRecord, ValRecord } from '../run/records.js';
+import type { CheckpointIndex, ProbeRecord, SampleRecord, TrainRecord, ValRecord } from './records.js';
 
 const count = z.number().int().nonnegative();
 const lossBySource = z.record(z.string(), z.number());
@@ -56,8 +55,22 @@ export const sampleRecordSchema = z.object({
 });
 
 export const checkpointIndexSchema = z.object({
-  checkpoints: z.array(z.object({ step: count, tokens: z.number().nonnegative(), dir: z.string() })),
+  checkpoints: z.array(z.object({ step: count, tokens: z.number().nonnegative(), dir: z.string().min(1) })),
 });
+
+/**
+ * RUN/checkpoints/step-N/manifest.json: size and sha256 of every other file, each a plain
+ * file name in the directory; the weights and their config are always among them.
+ */
+export const manifestSchema = z.strictObject({
+  files: z
+    .record(
+      z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/, 'expected a file name in the checkpoint directory'),
+      z.strictObject({ sha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected a lowercase hex SHA-256'), bytes: count }),
+    )
+    .refine((files) => 'model.safetensors' in files && 'config.json' in files, 'expected model.safetensors and config.json among the files'),
+});
+export type Manifest = z.output<typeof manifestSchema>;
 
 // Compile-time checks: every record of the contract passes these schemas...
 type Accepts<Wide, Narrow extends Wide> = Narrow;

@@ -2,16 +2,17 @@
  * RUN/metrics.jsonl, appended with buffered writes: lines collect in memory and go to the
  * file about once a second, and always (with fsync) before a checkpoint is written. So at
  * every checkpoint the file holds every record up to that step, and a resume can cut it
- * back to exactly those lines: the file then equals an uninterrupted run's.
+ * back to exactly those lines: the file then equals an uninterrupted run's. Language runs
+ * log MetricsRecords, grokking runs their GrokRecords: any record with a step.
  */
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync } from 'node:fs';
-import type { MetricsRecord } from '../run/records.js';
 import { writeAllSync, writeFileAtomic } from '../util/fs.js';
+import type { MetricsRecord } from './records.js';
 
 const FLUSH_INTERVAL_MS = 1000;
 const FLUSH_LINES = 256;
 
-export class MetricsLog {
+export class MetricsLog<R extends { step: number } = MetricsRecord> {
   private fd: number;
   private pending: string[] = [];
   private lastFlush = Date.now();
@@ -26,7 +27,7 @@ export class MetricsLog {
     this.fd = openSync(path, 'a');
   }
 
-  append(record: MetricsRecord): void {
+  append(record: R): void {
     this.pending.push(JSON.stringify(record));
     if (this.pending.length >= FLUSH_LINES || Date.now() - this.lastFlush >= FLUSH_INTERVAL_MS) this.flush();
   }
