@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { gptConfigSchema, parseGPTConfig, type GPTConfig } from '../model/config.js';
 import { countParameters } from '../model/gpt.js';
 import { SlurryError } from '../util/errors.js';
-import { MAX_BATCH_TOKENS, MAX_CHECKPOINTS, MAX_STEPS, overBudget } from '../util/limits.js';
+import { MAX_BATCH_TOKENS, MAX_CHECKPOINTS, MAX_EVAL_BATCHES, MAX_STEPS, overBudget } from '../util/limits.js';
 import { parseWith } from '../util/schema.js';
 import type { SourceInfo } from './training-data.js';
 
@@ -261,6 +261,7 @@ export function resolveTrainConfig(c: TrainConfig, ctx: ResolveContext): Resolve
     fail(`batch_size ${B} x context ${T} with this model needs about ${Math.round((actFloats * 4) / 2 ** 30)} GiB of activations (limit ${MAX_ACTIVATION_BYTES / 2 ** 30} GiB); lower batch_size or context`);
   }
   if (perStep > MAX_BATCH_TOKENS) fail(`batch_size ${B} x context ${T} = ${perStep} tokens per batch, more than ${MAX_BATCH_TOKENS}`);
+  if (c.eval.batches > MAX_EVAL_BATCHES) fail(`eval.batches: ${c.eval.batches} batches per source is more than ${MAX_EVAL_BATCHES}`);
   // Weights, gradients and AdamW's two moments, the validation batches (9 bytes a token), the activations.
   const evalBytes = c.eval.batches * ctx.sources.length * perStep * 9;
   const tooBig = overBudget(evalBytes, `eval.batches: ${c.eval.batches} batches x ${ctx.sources.length} sources x ${perStep} tokens`) ??

@@ -40,6 +40,7 @@ export function systemError(err: unknown, path?: string): unknown {
   const e = err as NodeJS.ErrnoException & { dest?: string };
   if (err instanceof SlurryError || !(err instanceof Error) || typeof e.code !== 'string' || !e.syscall) return err;
   const where = e.path ?? path;
-  const meaning = SYSTEM_ERRORS[e.code] ?? e.message.replace(/^[A-Z]+: /, '').split(',')[0];
+  // mkdir of a path that exists is a file where a directory belongs.
+  const meaning = e.code === 'EEXIST' && e.syscall === 'mkdir' ? 'is a file, expected a directory' : (SYSTEM_ERRORS[e.code] ?? e.message.replace(/^[A-Z]+: /, '').split(',')[0]);
   return new SlurryError(`${where ? `${where}: ` : ''}${meaning} (${e.code} in ${e.syscall}${e.dest ? ` to ${e.dest}` : ''})`);
 }

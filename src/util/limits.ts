@@ -9,6 +9,8 @@ import { totalmem } from 'node:os';
 export const MAX_STEPS = 1_000_000_000;
 /** Checkpoints a run may keep (each is a directory of files). */
 export const MAX_CHECKPOINTS = 100_000;
+/** Validation batches per source (each a [batch_size, context] window set, evaluated every eval). */
+export const MAX_EVAL_BATCHES = 10_000;
 /** Tokens in one batch (B x T): its arrays take 9 bytes a token. */
 export const MAX_BATCH_TOKENS = 1 << 24;
 
