@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { openCorpus } from '../data/corpus.js';
 import { SlurryError } from '../util/errors.js';
-import { intFlag } from './flags.js';
+import { decimalNumber, intFlag } from './flags.js';
 
 interface BatchFlags {
   step: string;
@@ -19,7 +19,7 @@ export function parseWeightsArg(text: string, natural: Record<string, number>): 
   for (const part of text.split(',')) {
     const m = /^\s*([^=\s]+)\s*=\s*(\S+)\s*$/.exec(part);
     if (!m) throw new SlurryError(`--weights: expected "natural" or NAME=WEIGHT[,NAME=WEIGHT...], got "${part}"`);
-    const w = Number(m[2]);
+    const w = decimalNumber(m[2]!);
     if (Number.isNaN(w)) throw new SlurryError(`--weights: field "weights.${m[1]}": expected a number, got "${m[2]}"`);
     weights[m[1]!] = w;
   }

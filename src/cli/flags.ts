@@ -2,22 +2,31 @@
  * The flag vocabulary of every command, in one place: numbers, integers, fractions and
  * choices parsed with one message shape (`--steps many: expected an integer >= 1`), the
  * progress modes, and the mapping from the config fields that library errors name
- * (FieldError) to the flags that set them.
+ * (FieldError) to the flags that set them. Numbers are plain decimals: `--steps 0x10`,
+ * `--seed ''`, `--top Infinity` are refused rather than read the way Number() reads them.
  */
 import { Option } from 'commander';
 import { FieldError, SlurryError } from '../util/errors.js';
 import type { ProgressMode } from '../util/progress.js';
 
-/** A number that passes `ok`; otherwise an error naming the flag, its text and `expected`. */
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+/** The value of a decimal number text (e.g. "12", "0.5", "5e6"); NaN for anything else (hex, blank, Infinity). */
+export function decimalNumber(text: string): number {
+  return DECIMAL.test(text.trim()) ? Number(text) : NaN;
+}
+
+/** A decimal number that passes `ok`; otherwise an error naming the flag, its text and `expected`. */
 export function numberFlag(flag: string, raw: string, ok: (x: number) => boolean, expected: string): number {
-  const x = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(x) || !ok(x)) throw new SlurryError(`${flag} ${raw}: expected ${expected}`);
+  const x = decimalNumber(raw);
+  if (!Number.isFinite(x) || !ok(x)) throw new SlurryError(`${flag} ${raw}: expected ${expected}`);
   return x;
 }
 
-/** An integer >= min. */
-export function intFlag(flag: string, raw: string, min: number): number {
-  return numberFlag(flag, raw, (x) => Number.isSafeInteger(x) && x >= min, `an integer >= ${min}`);
+/** A decimal integer in [min, max]. */
+export function intFlag(flag: string, raw: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
+  return numberFlag(flag, raw, (x) => Number.isSafeInteger(x) && x >= min && x <= max, `an integer ${range}`);
 }
 
 /** A fraction strictly between 0 and 1. */

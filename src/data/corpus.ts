@@ -136,7 +136,7 @@ export function openCorpus(dir: string, opts: OpenOptions = {}): Corpus {
       const shard = shardOf(source, split);
       let t = loaded.get(shard.path);
       if (!t) {
-        t = readShard(join(dir, shard.path), shard.tokens);
+        t = readShard(join(dir, shard.path), shard.tokens, tokenizer.vocabSize);
         loaded.set(shard.path, t);
       }
       return t;

@@ -12,6 +12,7 @@
  *
  * Everything except `build` is a pure function of the config and the pinned packages.
  */
+import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { BuildConfig } from './config.js';
 import { SOURCE_KINDS } from './sources/types.js';
@@ -23,8 +24,11 @@ const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'expected a lowercase hex SHA-
 const count = z.number().int().nonnegative();
 
 export const FileEntry = z.strictObject({
-  /** Path relative to the corpus directory. */
-  path: z.string().min(1),
+  /** Path relative to the corpus directory, and inside it. */
+  path: z
+    .string()
+    .min(1)
+    .refine((p) => !isAbsolute(p) && !p.split(/[\\/]/).includes('..'), { message: 'expected a path inside the corpus directory (relative, without "..")' }),
   bytes: count,
   sha256,
 });

@@ -11,6 +11,7 @@
  * B times its weight. The window's start is uniform over the shard.
  */
 import { SlurryError } from '../util/errors.js';
+import { MAX_BATCH_TOKENS, overBudget } from '../util/limits.js';
 import { hashUniform } from './random.js';
 
 export interface BatchRequest {
@@ -56,6 +57,18 @@ function checkInt(value: number, field: string, min: number): void {
   if (!Number.isSafeInteger(value) || value < min) throw new SlurryError(`batch request: field "${field}" must be an integer >= ${min}, got ${value}`);
 }
 
+/** B x T within MAX_BATCH_TOKENS, and `batches` such batches within the memory budget, before allocating. */
+function checkBatchSize(batchSize: number, context: number, batches = 1): void {
+  checkInt(batchSize, 'batchSize', 1);
+  checkInt(context, 'context', 1);
+  const tokens = batchSize * context;
+  if (tokens > MAX_BATCH_TOKENS) {
+    throw new SlurryError(`batch request: batchSize x context = ${batchSize} x ${context} tokens, more than ${MAX_BATCH_TOKENS} per batch`);
+  }
+  const tooBig = overBudget(batches * tokens * 9, `batch request: ${batches} batches of ${tokens} tokens`);
+  if (tooBig) throw new SlurryError(tooBig);
+}
+
 /**
  * Checks mixture weights against the source names and returns each source's probability.
  * Errors name the field: an unknown source, a negative or non-finite weight, all zero, or
@@ -81,8 +94,7 @@ export function mixtureProbabilities(weights: Readonly<Record<string, number>>, 
 export function sampleBatch(shards: SamplerShards, req: BatchRequest): SampledBatch {
   checkInt(req.seed, 'seed', 0);
   checkInt(req.step, 'step', 0);
-  checkInt(req.batchSize, 'batchSize', 1);
-  checkInt(req.context, 'context', 1);
+  checkBatchSize(req.batchSize, req.context);
   const p = mixtureProbabilities(req.weights, shards);
   const B = req.batchSize;
   const T = req.context;
@@ -125,8 +137,7 @@ export function sampleBatch(shards: SamplerShards, req: BatchRequest): SampledBa
  */
 export function fixedBatches(tokens: Uint16Array, source: number, batches: number, batchSize: number, context: number): SampledBatch[] {
   checkInt(batches, 'batches', 1);
-  checkInt(batchSize, 'batchSize', 1);
-  checkInt(context, 'context', 1);
+  checkBatchSize(batchSize, context, batches);
   const n = tokens.length;
   if (n === 0) return [];
   const T = context;

@@ -51,13 +51,16 @@ export function checkFileSize(file: string, bytes: number, what: string): void {
     throw new SlurryError(`${file}: ${what} has ${actual} bytes, the manifest says ${bytes} (${actual < bytes ? 'truncated' : 'longer than recorded'}; rebuild the corpus)`);
 }
 
-/** Reads a shard of `tokens` ids, checking its length. */
-export function readShard(file: string, tokens: number): Uint16Array {
+/** Reads a shard of `tokens` ids, checking its length and that every id is below `vocabSize`. */
+export function readShard(file: string, tokens: number, vocabSize: number): Uint16Array {
   checkFileSize(file, tokens * 2, 'shard');
   const buf = readFileSync(file);
   // Copy into a fresh, aligned buffer (Buffer may share a pool at an odd offset).
   const out = new Uint16Array(tokens);
   if (LITTLE_ENDIAN_HOST) new Uint8Array(out.buffer).set(buf);
   else for (let i = 0; i < tokens; i++) out[i] = buf.readUInt16LE(i * 2);
+  for (let i = 0; i < out.length; i++) {
+    if (out[i]! >= vocabSize) throw new SlurryError(`${file}: token id ${out[i]} at position ${i} is outside the vocabulary (0..${vocabSize - 1}); rebuild the corpus`);
+  }
   return out;
 }

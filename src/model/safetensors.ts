@@ -2,21 +2,20 @@
  * The safetensors format (Hugging Face): an 8-byte little-endian header length, a JSON
  * header mapping each tensor name to {dtype, shape, data_offsets} (plus an optional
  * "__metadata__" of strings), then the raw little-endian bytes. slurry writes F32 and reads
- * F32 (and F64, for float64 tests); every inconsistency is reported with the file and the
- * tensor's name.
+ * F32 (and F64, for float64 tests); the reader validates the whole layout before it
+ * allocates, and every inconsistency is reported with the file and the tensor's name.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { z } from 'zod';
 import { SlurryError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/fs.js';
+import { parseWith } from '../util/schema.js';
 
 export interface NamedTensor {
   name: string;
   shape: readonly number[];
   data: Float32Array | Float64Array;
 }
-
-const DTYPES = { F32: 4, F64: 8 } as const;
-type DTypeName = keyof typeof DTYPES;
 
 /** Serialises tensors (in the given order) to safetensors bytes, as chunks. */
 export function encodeSafetensors(tensors: readonly NamedTensor[], metadata: Record<string, string> = {}): Uint8Array[] {
@@ -50,62 +49,128 @@ export interface SafetensorsFile {
   metadata: Record<string, string>;
 }
 
-/** Reads and validates a safetensors file; errors name the file and the tensor. */
-export function readSafetensors(path: string): SafetensorsFile {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch {
-    throw new SlurryError(`${path}: cannot open (missing file?)`);
-  }
+/** What a reader does with a tensor of a given name: read it, skip it (a known extra), or refuse the file. */
+export type TensorPolicy = (name: string) => 'read' | 'skip' | 'refuse';
+
+/** The reference implementation's bound on the JSON header (safetensors' MAX_HEADER_SIZE). */
+export const MAX_HEADER_BYTES = 100_000_000;
+
+/** Bytes per element of every safetensors dtype (slurry reads F32 and F64; the others are only laid out). */
+const DTYPE_BYTES: Record<string, number> = {
+  BOOL: 1, U8: 1, I8: 1, F8_E5M2: 1, F8_E4M3: 1, I16: 2, U16: 2, F16: 2, BF16: 2, I32: 4, U32: 4, F32: 4, I64: 8, U64: 8, F64: 8,
+};
+
+const offset = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+const TensorInfo = z.strictObject({
+  dtype: z.string().refine((d) => Object.hasOwn(DTYPE_BYTES, d), { message: `expected a safetensors dtype (${Object.keys(DTYPE_BYTES).join(', ')})` }),
+  shape: z.array(offset),
+  data_offsets: z.tuple([offset, offset]),
+});
+type TensorInfo = z.infer<typeof TensorInfo>;
+const Metadata = z.record(z.string(), z.string());
+
+/**
+ * Reads and validates a safetensors file as the reference implementation does: the header
+ * length bounded and inside the file, the header a JSON object of well-typed entries
+ * (`__metadata__` a map of strings), every tensor's size = dtype x shape, and the tensors'
+ * byte ranges contiguous from 0 to the end of the file with no gap, overlap or alias.
+ * `policy` says which names the caller expects; an unexpected one is refused before any
+ * data is read. Each tensor is read straight into its array, so memory stays at the file's
+ * size. Errors name the file and the tensor.
+ */
+export function readSafetensors(path: string, policy: TensorPolicy = () => 'read'): SafetensorsFile {
+  const fd = openForReading(path);
   try {
     const size = fstatSync(fd).size;
-    if (size < 8) throw new SlurryError(`${path}: truncated (${size} bytes; a safetensors file starts with an 8-byte header length)`);
+    const bad = (what: string) => new SlurryError(`${path}: ${what}`);
+    if (size < 8) throw bad(`truncated (${size} bytes; a safetensors file starts with an 8-byte header length)`);
     const prefix = Buffer.alloc(8);
-    readSync(fd, prefix, 0, 8, 0);
-    const headerLength = Number(prefix.readBigUInt64LE());
-    if (headerLength > size - 8 || headerLength > 100_000_000) {
-      throw new SlurryError(`${path}: header length ${headerLength} does not fit the file (${size} bytes): truncated or not safetensors`);
+    readFully(fd, prefix, 0);
+    const headerLength = prefix.readBigUInt64LE();
+    if (headerLength > BigInt(Math.min(size - 8, MAX_HEADER_BYTES))) {
+      throw bad(`header length ${headerLength} does not fit the file (${size} bytes, at most ${MAX_HEADER_BYTES}): truncated or not safetensors`);
     }
-    const headerBytes = Buffer.alloc(headerLength);
-    readSync(fd, headerBytes, 0, headerLength, 8);
-    let header: Record<string, unknown>;
-    try {
-      header = JSON.parse(headerBytes.toString('utf8'));
-    } catch (err) {
-      throw new SlurryError(`${path}: header is not valid JSON (${(err as Error).message})`);
-    }
-    const dataStart = 8 + headerLength;
-    const dataSize = size - dataStart;
+    const headerBytes = Buffer.alloc(Number(headerLength));
+    readFully(fd, headerBytes, 8);
+    const entries = parseHeader(headerBytes, path);
+    const dataStart = 8 + headerBytes.length;
+    const metadata = entries.has('__metadata__') ? parseWith(Metadata, entries.get('__metadata__'), `${path}: __metadata__`) : {};
+    entries.delete('__metadata__');
+    const infos = [...entries].map(([name, entry]) => ({ name, info: parseWith(TensorInfo, entry, `${path}: tensor ${name}`) }));
+    for (const { name } of infos) if (policy(name) === 'refuse') throw bad(`unexpected tensor ${name}`);
+    checkLayout(infos, size - dataStart, bad);
     const tensors = new Map<string, NamedTensor>();
-    let metadata: Record<string, string> = {};
-    for (const [name, entry] of Object.entries(header)) {
-      if (name === '__metadata__') {
-        metadata = entry as Record<string, string>;
-        continue;
-      }
-      const { dtype, shape, data_offsets } = entry as { dtype: string; shape: number[]; data_offsets: [number, number] };
-      if (!(dtype in DTYPES)) throw new SlurryError(`${path}: tensor ${name} has dtype ${dtype}; slurry reads F32 and F64`);
-      if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
-        throw new SlurryError(`${path}: tensor ${name} has an invalid shape ${JSON.stringify(shape)}`);
-      }
-      const [begin, end] = data_offsets ?? [];
-      const width = DTYPES[dtype as DTypeName];
-      const n = shape.reduce((a, b) => a * b, 1);
-      if (!Number.isInteger(begin) || !Number.isInteger(end) || end - begin !== n * width) {
-        throw new SlurryError(`${path}: tensor ${name} has data_offsets ${JSON.stringify(data_offsets)}, expected ${n * width} bytes for shape [${shape}]`);
-      }
-      if (end > dataSize) {
-        throw new SlurryError(`${path}: truncated: tensor ${name} ends at byte ${end} of the data but the file holds ${dataSize}`);
-      }
-      const bytes = Buffer.alloc(end - begin);
-      readSync(fd, bytes, 0, bytes.length, dataStart + begin);
-      const data = dtype === 'F32' ? new Float32Array(n) : new Float64Array(n);
-      new Uint8Array(data.buffer).set(bytes);
-      tensors.set(name, { name, shape, data });
+    for (const { name, info } of infos) {
+      if (policy(name) === 'skip') continue;
+      const n = info.data_offsets[1] - info.data_offsets[0];
+      if (info.dtype !== 'F32' && info.dtype !== 'F64') throw bad(`tensor ${name} has dtype ${info.dtype}; slurry reads F32 and F64`);
+      const data = info.dtype === 'F32' ? new Float32Array(n / 4) : new Float64Array(n / 8);
+      readFully(fd, new Uint8Array(data.buffer), dataStart + info.data_offsets[0]);
+      tensors.set(name, { name, shape: info.shape, data });
     }
     return { tensors, metadata };
   } finally {
     closeSync(fd);
+  }
+}
+
+function openForReading(path: string): number {
+  try {
+    const fd = openSync(path, 'r');
+    if (!fstatSync(fd).isFile()) {
+      closeSync(fd);
+      throw new SlurryError(`${path}: not a file`);
+    }
+    return fd;
+  } catch (err) {
+    if (err instanceof SlurryError) throw err;
+    throw new SlurryError(`${path}: cannot open (${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing file' : (err as Error).message})`);
+  }
+}
+
+/** The header's entries by name; the header must be a UTF-8 JSON object. */
+function parseHeader(bytes: Buffer, path: string): Map<string, unknown> {
+  let header: unknown;
+  try {
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch (err) {
+    throw new SlurryError(`${path}: header is not UTF-8 JSON (${(err as Error).message})`);
+  }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) {
+    throw new SlurryError(`${path}: header is not a JSON object of tensors`);
+  }
+  return new Map(Object.entries(header));
+}
+
+/**
+ * The reference implementation's layout rules: size = dtype x shape for every tensor, and
+ * the byte ranges, sorted, tile the data area exactly (start at 0, each begins where the
+ * last ended, the last ends at the end of the file).
+ */
+function checkLayout(infos: { name: string; info: TensorInfo }[], dataSize: number, bad: (what: string) => SlurryError): void {
+  const sorted = [...infos].sort((a, b) => a.info.data_offsets[0] - b.info.data_offsets[0] || a.info.data_offsets[1] - b.info.data_offsets[1]);
+  let end = 0;
+  for (const { name, info } of sorted) {
+    const [begin, stop] = info.data_offsets;
+    if (begin !== end) {
+      throw bad(`tensor ${name} starts at byte ${begin} of the data, expected ${end} (tensors must be contiguous, without gaps, overlaps or aliases)`);
+    }
+    let bytes = DTYPE_BYTES[info.dtype];
+    for (const d of info.shape) bytes = Math.min(bytes * d, Number.MAX_SAFE_INTEGER);
+    if (stop < begin || stop - begin !== bytes) {
+      throw bad(`tensor ${name} has data_offsets [${begin}, ${stop}], expected ${bytes} bytes for ${info.dtype} [${info.shape}]`);
+    }
+    if (stop > dataSize) throw bad(`truncated: tensor ${name} ends at byte ${stop} of the data but the file holds ${dataSize}`);
+    end = stop;
+  }
+  if (end !== dataSize) throw bad(`${dataSize - end} bytes after the last tensor (the header does not describe the whole file)`);
+}
+
+function readFully(fd: number, into: Uint8Array, position: number): void {
+  let done = 0;
+  while (done < into.byteLength) {
+    const n = readSync(fd, into, done, into.byteLength - done, position + done);
+    if (n === 0) throw new SlurryError(`file shrank while being read`);
+    done += n;
   }
 }

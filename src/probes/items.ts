@@ -15,7 +15,7 @@ import { basename } from 'node:path';
 import { z } from 'zod';
 import { SlurryError } from '../util/errors.js';
 import { parseJsonl, type BadRowPolicy, type BadRow } from '../util/jsonl.js';
-import { existsSync, readFileSync } from 'node:fs';
+import { readUtf8File } from '../util/text-file.js';
 
 const text = z.string().min(1);
 const meta = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
@@ -94,8 +94,7 @@ export function readItemFile(file: string, policy: BadRowPolicy): ItemFile {
 }
 
 function readItems(file: string, policy: BadRowPolicy): ItemFile {
-  if (!existsSync(file)) throw new SlurryError(`${file}: no such suite file`);
-  const content = readFileSync(file, 'utf8');
+  const content = readUtf8File(file, 'suite file');
   const first = firstJsonRow(content);
   const isPairs = first !== null && typeof first === 'object' && 'sentence_good' in first;
   const isCloze = first !== null && typeof first === 'object' && 'prompt' in first;

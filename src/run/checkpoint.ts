@@ -11,10 +11,10 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SlurryError } from '../util/errors.js';
-import { writeJsonAtomic } from '../util/fs.js';
+import { writeAllAt, writeJsonAtomic } from '../util/fs.js';
 import { readJsonFile } from '../util/json.js';
 import { checkpointDir, checkpointDirName, MANIFEST_FILE, MODEL_FILE, runPaths } from './layout.js';
 import type { CheckpointEntry, CheckpointIndex } from './records.js';
@@ -46,8 +46,15 @@ export async function writeCheckpointDir(run: string, step: number, files: reado
     }
     manifest.files[file] = { sha256: hash.digest('hex'), bytes };
   }
-  await Promise.all(writes);
-  await writeChunks(join(tmp, MANIFEST_FILE), [jsonBytes(manifest)]);
+  try {
+    await Promise.all(writes);
+    await writeChunks(join(tmp, MANIFEST_FILE), [jsonBytes(manifest)]);
+  } catch (err) {
+    // No space, an I/O error: nothing half-written stays behind (and the space comes back).
+    await Promise.allSettled(writes);
+    rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
   rmSync(final, { recursive: true, force: true });
   renameSync(tmp, final);
   return final;
@@ -67,7 +74,7 @@ async function writeChunks(path: string, chunks: readonly Uint8Array[]): Promise
       chunks.map((chunk) => {
         const at = position;
         position += chunk.byteLength;
-        return writeAll(fh, chunk, at);
+        return writeAllAt(fh, chunk, at, path);
       }),
     );
     await fh.sync();
@@ -76,19 +83,13 @@ async function writeChunks(path: string, chunks: readonly Uint8Array[]): Promise
   }
 }
 
-async function writeAll(fh: FileHandle, chunk: Uint8Array, position: number): Promise<void> {
-  let done = 0;
-  while (done < chunk.byteLength) {
-    const { bytesWritten } = await fh.write(chunk, done, chunk.byteLength - done, position + done);
-    done += bytesWritten;
-  }
-}
-
 /** Checks every file of a checkpoint against its manifest; throws naming the first bad file. */
 export function verifyCheckpoint(dir: string): void {
   const path = join(dir, MANIFEST_FILE);
   if (!existsSync(path)) throw new SlurryError(`${path}: missing (an incomplete or foreign checkpoint)`);
   const manifest = readJsonFile(path, manifestSchema);
+  const unlisted = readdirSync(dir).filter((n) => n !== MANIFEST_FILE && !Object.hasOwn(manifest.files, n));
+  if (unlisted.length) throw new SlurryError(`${path}: does not list ${unlisted.join(', ')} (a foreign or altered checkpoint)`);
   for (const [name, want] of Object.entries(manifest.files)) {
     const file = join(dir, name);
     if (!existsSync(file)) throw new SlurryError(`${file}: missing (listed in ${MANIFEST_FILE})`);

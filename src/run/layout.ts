@@ -17,6 +17,7 @@
  *                                    `slurry probe RUN` probes it again)
  *   RUN/probe-items/                 the built-in probe suites' items (SUITE.jsonl, meta.json)
  *   RUN/probes.lock                  pid of the process probing the run (while it does)
+ *   RUN/train.lock                   pid of the process training the run (while it does)
  *   RUN/analysis.json                written by `slurry analyze`
  *   RUN/summary.json                 a grokking run's GrokSummary (written by `slurry grok`)
  *   RUN/report/index.html            written by `slurry report`
@@ -33,6 +34,7 @@ export const runPaths = (run: string) => ({
   probeFailures: join(run, 'probe-failures.jsonl'),
   probeItems: join(run, 'probe-items'),
   probesLock: join(run, 'probes.lock'),
+  trainLock: join(run, 'train.lock'),
   analysis: join(run, 'analysis.json'),
   summary: join(run, 'summary.json'),
   reportDir: join(run, 'report'),

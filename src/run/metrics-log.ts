@@ -5,8 +5,8 @@
  * back to exactly those lines: the file then equals an uninterrupted run's. Language runs
  * log MetricsRecords, grokking runs their GrokRecords: any record with a step.
  */
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
-import { writeFileAtomic } from '../util/fs.js';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync } from 'node:fs';
+import { writeAllSync, writeFileAtomic } from '../util/fs.js';
 import type { MetricsRecord } from './records.js';
 
 const FLUSH_INTERVAL_MS = 1000;
@@ -35,7 +35,7 @@ export class MetricsLog<R extends { step: number } = MetricsRecord> {
   /** Writes the buffered lines; with `durable`, also fsyncs (before a checkpoint). */
   flush(durable = false): void {
     if (this.pending.length) {
-      writeSync(this.fd, this.pending.join('\n') + '\n');
+      writeAllSync(this.fd, Buffer.from(this.pending.join('\n') + '\n'), this.path);
       this.pending.length = 0;
     }
     this.lastFlush = Date.now();

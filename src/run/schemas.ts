@@ -58,9 +58,17 @@ export const checkpointIndexSchema = z.object({
   checkpoints: z.array(z.object({ step: count, tokens: z.number().nonnegative(), dir: z.string().min(1) })),
 });
 
-/** RUN/checkpoints/step-N/manifest.json: size and sha256 of every other file. */
-export const manifestSchema = z.object({
-  files: z.record(z.string(), z.object({ sha256: z.string(), bytes: count })),
+/**
+ * RUN/checkpoints/step-N/manifest.json: size and sha256 of every other file, each a plain
+ * file name in the directory; the weights and their config are always among them.
+ */
+export const manifestSchema = z.strictObject({
+  files: z
+    .record(
+      z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/, 'expected a file name in the checkpoint directory'),
+      z.strictObject({ sha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected a lowercase hex SHA-256'), bytes: count }),
+    )
+    .refine((files) => 'model.safetensors' in files && 'config.json' in files, 'expected model.safetensors and config.json among the files'),
 });
 export type Manifest = z.output<typeof manifestSchema>;
 

@@ -18,7 +18,7 @@ import { hfConfig, loadModel } from '../model/checkpoint.js';
 import type { GPT } from '../model/gpt.js';
 import { encodeSafetensors, readSafetensors } from '../model/safetensors.js';
 import { jsonBytes, verifyCheckpoint, writeCheckpointDir, type CheckpointFile } from '../run/checkpoint.js';
-import { CONFIG_FILE, MODEL_FILE, OPTIMIZER_FILE, STATE_FILE, TOKENIZER_FILE } from '../run/layout.js';
+import { checkpointDir, CONFIG_FILE, MODEL_FILE, OPTIMIZER_FILE, STATE_FILE, TOKENIZER_FILE } from '../run/layout.js';
 import { SlurryError } from '../util/errors.js';
 import { readJsonFile } from '../util/json.js';
 import type { BanditState } from './bandit.js';
@@ -126,13 +126,42 @@ export function readCheckpointModel(dir: string): GPT {
   return loadModel(dir);
 }
 
+/** A checkpoint that verified and loaded. */
+export interface GoodCheckpoint {
+  step: number;
+  dir: string;
+  model: GPT;
+}
+
+/**
+ * The newest of `steps` (checkpoints of `run`) whose files match their manifest and whose
+ * weights load and are finite, and each newer one passed over with the reason. `good` is
+ * null when none is.
+ */
+export function newestGoodCheckpoint(run: string, steps: readonly number[]): { good: GoodCheckpoint | null; skipped: { step: number; reason: string }[] } {
+  const skipped: { step: number; reason: string }[] = [];
+  for (const step of [...steps].sort((a, b) => b - a)) {
+    const dir = checkpointDir(run, step);
+    try {
+      const model = readCheckpointModel(dir);
+      readTrainingState(dir);
+      return { good: { step, dir, model }, skipped };
+    } catch (err) {
+      if (!(err instanceof SlurryError)) throw err;
+      skipped.push({ step, reason: err.message });
+    }
+  }
+  return { good: null, skipped };
+}
+
 /**
  * Restores the optimizer's state and step count from a checkpoint (the optimizer must hold
  * the same parameters). Checkpoints from before Muon carry no kind: they are AdamW's.
  */
 export function restoreOptimizer(dir: string, opt: Optimizer): void {
   const path = join(dir, OPTIMIZER_FILE);
-  const file = readSafetensors(path);
+  const expected = new Set(opt.stateTensors().map((t) => t.name));
+  const file = readSafetensors(path, (name) => (expected.has(name) ? 'read' : 'refuse'));
   const t = Number(file.metadata.step);
   if (!Number.isInteger(t) || t < 0) throw new SlurryError(`${path}: metadata step ${JSON.stringify(file.metadata.step)} is not a step count`);
   const kind = file.metadata.optimizer ?? 'adamw';

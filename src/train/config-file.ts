@@ -3,24 +3,40 @@
  * command-line flags, each overriding the one before. Paths in a file (corpus, init_from)
  * are relative to the file. Syntax errors name the file, line and column.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { SlurryError } from '../util/errors.js';
+import { readUtf8File } from '../util/text-file.js';
 import { trainPreset } from './presets.js';
 
 type Json = Record<string, unknown>;
 
-/** Reads a YAML (or JSON, which is YAML) config file into a plain object. */
-export function readConfigFile(path: string): Json {
-  if (!existsSync(path)) throw new SlurryError(`${path}: no such config file`);
-  const doc = parseDocument(readFileSync(path, 'utf8'), { prettyErrors: true, uniqueKeys: true });
+/** A config file is a page of keys; anything much larger is not one. */
+const MAX_CONFIG_BYTES = 1 << 20;
+
+/**
+ * YAML text as plain values. Syntax errors name the line and column; aliases are expanded
+ * at most MAX_ALIASES times, so a "billion laughs" document is refused, not expanded.
+ */
+export function parseYaml(text: string, path: string): unknown {
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length) {
     const e = doc.errors[0];
     const at = e.linePos?.[0] ? `:${e.linePos[0].line}:${e.linePos[0].col}` : '';
     throw new SlurryError(`${path}${at}: ${e.message.split('\n')[0]}`);
   }
-  const value = doc.toJS() ?? {};
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (err) {
+    throw new SlurryError(`${path}: ${(err as Error).message} (at most ${MAX_ALIASES} alias expansions)`);
+  }
+}
+
+const MAX_ALIASES = 100;
+
+/** Reads a YAML (or JSON, which is YAML) config file into a plain object. */
+export function readConfigFile(path: string): Json {
+  const value = (parseYaml(readUtf8File(path, 'config file', MAX_CONFIG_BYTES), path) ?? {}) as Json;
   if (typeof value !== 'object' || Array.isArray(value)) throw new SlurryError(`${path}: expected a mapping of config keys, got ${Array.isArray(value) ? 'a list' : typeof value}`);
   const base = dirname(resolve(path));
   for (const key of ['corpus', 'init_from']) {

@@ -9,7 +9,9 @@
  */
 import { z } from 'zod';
 import { gptConfigSchema, parseGPTConfig, type GPTConfig } from '../model/config.js';
+import { countParameters } from '../model/gpt.js';
 import { SlurryError } from '../util/errors.js';
+import { MAX_BATCH_TOKENS, MAX_CHECKPOINTS, MAX_EVAL_BATCHES, MAX_STEPS, overBudget } from '../util/limits.js';
 import { parseWith } from '../util/schema.js';
 import type { SourceInfo } from './training-data.js';
 
@@ -270,6 +272,12 @@ export function resolveTrainConfig(c: TrainConfig, ctx: ResolveContext): Resolve
     fail(`tokens (${c.tokens}) disagrees with steps * batch_size * context (${c.steps} * ${B} * ${T} = ${c.steps * perStep}); give one of them`);
   }
 
+  if (steps > MAX_STEPS) fail(`steps: ${steps} is more than the ${MAX_STEPS} a run may take`);
+  const checkpointCount = Math.floor(steps / c.checkpoints.every) + Math.log2(Math.min(steps, c.checkpoints.log_until) + 1);
+  if (checkpointCount > MAX_CHECKPOINTS) {
+    fail(`checkpoints.every: ${c.checkpoints.every} gives about ${Math.round(checkpointCount)} checkpoints over ${steps} steps (at most ${MAX_CHECKPOINTS}); raise it`);
+  }
+
   const model = resolveModel(c, ctx, fail);
   const lr_schedule = resolveLrSchedule(c.lr_schedule, steps, fail);
   const schedule = resolveDataSchedule(c.data.schedule, ctx.sources, steps, perStep, fail);
@@ -280,6 +288,13 @@ export function resolveTrainConfig(c: TrainConfig, ctx: ResolveContext): Resolve
   if (actFloats * 4 > MAX_ACTIVATION_BYTES) {
     fail(`batch_size ${B} x context ${T} with this model needs about ${Math.round((actFloats * 4) / 2 ** 30)} GiB of activations (limit ${MAX_ACTIVATION_BYTES / 2 ** 30} GiB); lower batch_size or context`);
   }
+  if (perStep > MAX_BATCH_TOKENS) fail(`batch_size ${B} x context ${T} = ${perStep} tokens per batch, more than ${MAX_BATCH_TOKENS}`);
+  if (c.eval.batches > MAX_EVAL_BATCHES) fail(`eval.batches: ${c.eval.batches} batches per source is more than ${MAX_EVAL_BATCHES}`);
+  // Weights, gradients and AdamW's two moments, the validation batches (9 bytes a token), the activations.
+  const evalBytes = c.eval.batches * ctx.sources.length * perStep * 9;
+  const tooBig = overBudget(evalBytes, `eval.batches: ${c.eval.batches} batches x ${ctx.sources.length} sources x ${perStep} tokens`) ??
+    overBudget(16 * countParameters(model) + evalBytes + 4 * actFloats, `this model (${countParameters(model)} parameters) with its validation batches`);
+  if (tooBig) fail(tooBig);
 
   return {
     seed: c.seed,

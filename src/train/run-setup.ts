@@ -4,19 +4,19 @@
  * resume). Every refusal (a bad key, a missing corpus, an existing run, an edited config, a
  * damaged checkpoint) is a SlurryError raised here, before any training.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { kernels } from '../engine/backend.js';
 import { readModelConfig } from '../model/checkpoint.js';
 import type { GPTConfig } from '../model/config.js';
 import { GPT } from '../model/gpt.js';
-import { checkpointEntry, listCheckpointSteps, removeTornCheckpoints, verifyCheckpoint } from '../run/checkpoint.js';
-import { checkpointDir, checkpointDirName, runPaths, TOKENIZER_FILE } from '../run/layout.js';
+import { checkpointEntry, listCheckpointSteps, removeTornCheckpoints } from '../run/checkpoint.js';
+import { checkpointDir, checkpointDirName, runPaths, STATE_FILE, TOKENIZER_FILE } from '../run/layout.js';
 import type { CheckpointEntry } from '../run/records.js';
 import { SlurryError } from '../util/errors.js';
 import { writeJsonAtomic } from '../util/fs.js';
 import { jsonObject, readJsonFile } from '../util/json.js';
-import { readCheckpointModel, readTrainingState, restoreOptimizer, type TrainingState } from './checkpoint-io.js';
+import { newestGoodCheckpoint, readCheckpointModel, readTrainingState, restoreOptimizer, type TrainingState } from './checkpoint-io.js';
 import { describeDifference, firstDifference } from './config-diff.js';
 import { parseTrainConfig, resolveTrainConfig, type ResolvedTrainConfig } from './config.js';
 import { makeOptimizer, type Optimizer } from './optimizer.js';
@@ -44,6 +44,10 @@ export interface SetupOptions {
   where?: string;
   data?: TrainingData;
   openData: DataOpener;
+  /** Takes the run's train lock (called before anything is written, or read on a resume). */
+  lock?: () => void;
+  /** One-line notices (a checkpoint skipped on resume). */
+  log?: (line: string) => void;
 }
 
 /** A new run in an empty (or absent) directory. */
@@ -58,6 +62,9 @@ export function setupFresh(raw: unknown, run: string, o: SetupOptions): RunSetup
   const config = resolveWith(raw, data, where);
   if (config.init_from) checkSameTokenizer(config.init_from, data);
   const model = config.init_from ? readCheckpointModel(config.init_from) : GPT.init(config.model, config.seed);
+  mkdirSync(run, { recursive: true });
+  o.lock?.();
+  if (existsSync(paths.config)) throw new SlurryError(`${run}: already holds a run (use --resume to continue it, or another --out)`);
   writeJsonAtomic(paths.config, config);
   return {
     run,
@@ -78,6 +85,7 @@ export function setupFresh(raw: unknown, run: string, o: SetupOptions): RunSetup
 export function setupResume(raw: unknown | undefined, run: string, o: SetupOptions): RunSetup {
   const paths = runPaths(run);
   if (!existsSync(paths.config)) throw new SlurryError(`${paths.config}: missing (is ${run} a run directory? start one without --resume)`);
+  o.lock?.();
   const stored = readJsonFile(paths.config, jsonObject);
   const parsed = parseTrainConfig(stored, paths.config);
   const data = openData(parsed.corpus, o, paths.config);
@@ -97,10 +105,15 @@ export function setupResume(raw: unknown | undefined, run: string, o: SetupOptio
     const model = config.init_from ? readCheckpointModel(config.init_from) : GPT.init(config.model, config.seed);
     return { run, config, data, model, optimizer: makeOptimizer(model, config.optimizer), state: initialState(config, data), checkpoints: [], resumed: false };
   }
-  const last = steps[steps.length - 1];
-  const dir = checkpointDir(run, last);
-  verifyCheckpoint(dir);
+  // The newest checkpoint that verifies; newer ones that do not are passed over, saying why.
+  const { good, skipped } = newestGoodCheckpoint(run, steps);
+  for (const s of skipped) o.log?.(`resume: skipping checkpoint ${checkpointDirName(s.step)}: ${s.reason}`);
+  if (!good) {
+    throw new SlurryError(`${paths.checkpoints}: none of the ${steps.length} checkpoints verifies (the newest: ${skipped[0]!.reason}); start a new run`);
+  }
+  const { dir, step: last, model } = good;
   const state = readTrainingState(dir);
+  if (state.step !== last) throw new SlurryError(`${join(dir, STATE_FILE)}: step ${state.step}, but the checkpoint is ${checkpointDirName(last)}`);
   const changed = firstDifference(state.config, config);
   if (changed) {
     throw new SlurryError(`${paths.config}: edited since the run started (checkpoint ${checkpointDirName(last)} has ${describeDifference(changed)}); a resume needs the run's config. Start a new run for a new config.`);
@@ -108,10 +121,10 @@ export function setupResume(raw: unknown | undefined, run: string, o: SetupOptio
   if (state.corpus_fingerprint !== data.fingerprint) {
     throw new SlurryError(`${data.dir}: the corpus changed since the run started (fingerprint ${state.corpus_fingerprint} at ${checkpointDirName(last)}, now ${data.fingerprint})`);
   }
-  const model = readCheckpointModel(dir);
   const optimizer = makeOptimizer(model, config.optimizer);
   restoreOptimizer(dir, optimizer);
-  const checkpoints = steps.map((s) => checkpointEntry(s, readTrainingState(checkpointDir(run, s)).tokens));
+  // Every step is batch_size x context tokens, so the older checkpoints' tokens need no reading.
+  const checkpoints = steps.filter((s) => s <= last).map((s) => checkpointEntry(s, s * config.batch_size * config.context));
   return { run, config, data, model, optimizer, state, checkpoints, resumed: true };
 }
 

@@ -11,14 +11,16 @@
 import { kernels } from '../engine/backend.js';
 import { BufferPool } from '../engine/buffer-pool.js';
 import type { BackendInfo } from '../engine/kernels.js';
+import { firstNonFinite } from '../model/checkpoint.js';
 import type { GPT } from '../model/gpt.js';
 import { checkpointEntry, writeCheckpointIndex } from '../run/checkpoint.js';
-import { checkpointDir, checkpointDirName, runPaths } from '../run/layout.js';
+import { checkpointDirName, runPaths } from '../run/layout.js';
+import { lockRun } from '../run/lock.js';
 import { MetricsLog } from '../run/metrics-log.js';
 import type { CheckpointEntry, TrainRecord, ValRecord } from '../run/records.js';
 import { SlurryError } from '../util/errors.js';
 import { checkpointSteps } from './checkpoint-schedule.js';
-import { readCheckpointModel, readTrainingState, restoreOptimizer, writeCheckpoint } from './checkpoint-io.js';
+import { newestGoodCheckpoint, readTrainingState, restoreOptimizer, writeCheckpoint } from './checkpoint-io.js';
 import { openCorpusData } from './corpus-data.js';
 import { makeDataSchedule } from './data-schedule.js';
 import { makeLrSchedule } from './lr-schedule.js';
@@ -70,15 +72,24 @@ export interface TrainResult {
 
 export async function train(config: unknown, opts: TrainOptions): Promise<TrainResult> {
   const openData = opts.openData ?? openCorpusData;
-  const setup = opts.resume
-    ? setupResume(config, opts.out, { where: opts.where, data: opts.data, openData })
-    : setupFresh(config, opts.out, { where: opts.where, data: opts.data, openData });
-  return runLoop(setup, opts);
+  const log = opts.log ?? ((line: string) => process.stderr.write(`slurry: ${line}\n`));
+  // One trainer per run directory: taken before a resume reads anything, and by a fresh
+  // run once its config is valid, before it writes anything.
+  let unlock = () => {};
+  const lock = () => {
+    unlock = lockRun(runPaths(opts.out).trainLock, opts.out, 'training');
+  };
+  try {
+    const o = { where: opts.where, data: opts.data, openData, lock, log };
+    const setup = opts.resume ? setupResume(config, opts.out, o) : setupFresh(config, opts.out, o);
+    return await runLoop(setup, opts, log);
+  } finally {
+    unlock();
+  }
 }
 
-async function runLoop(s: RunSetup, opts: TrainOptions): Promise<TrainResult> {
+async function runLoop(s: RunSetup, opts: TrainOptions, log: (line: string) => void): Promise<TrainResult> {
   const { run, config: c, data, model, optimizer } = s;
-  const log = opts.log ?? ((line: string) => process.stderr.write(`slurry: ${line}\n`));
   const B = c.batch_size;
   const T = c.context;
   const perStep = B * T;
@@ -111,6 +122,50 @@ async function runLoop(s: RunSetup, opts: TrainOptions): Promise<TrainResult> {
   const elapsed = () => (performance.now() - started) / 1000;
   let finalLoss = NaN;
 
+  /**
+   * The divergence guard: the run goes back to the newest checkpoint before `step` that is
+   * good (its weights load and are finite; a checkpoint is only written when its weights
+   * are finite and its validation loss is sane) with the learning rate lowered by
+   * divergence.lr_factor, and stops with a message when rollback is off, the rollbacks are
+   * spent, or no good checkpoint is left. Returns the step to continue after.
+   */
+  const rollBack = (step: number, reason: string): number => {
+    metrics.close();
+    const { good, skipped } = newestGoodCheckpoint(run, [...checkpoints.keys()].filter((s) => s < step));
+    for (const s of skipped) log(`skipping checkpoint ${checkpointDirName(s.step)}: ${s.reason}`);
+    const lastGood = good ? ` The last good checkpoint is ${good.dir} (step ${good.step}).` : ' No checkpoint before it is good.';
+    if (!c.divergence.rollback || state.rollbacks.length >= c.divergence.max_rollbacks || !good) {
+      const why = !c.divergence.rollback ? '' : !good ? ' (nothing to roll back to)' : ` after ${state.rollbacks.length} rollbacks (divergence.max_rollbacks)`;
+      throw new SlurryError(
+        `step ${step}: ${reason}; training stopped${why}.${lastGood}` +
+          (c.divergence.rollback ? ' Lower optimizer.lr, or raise divergence.max_rollbacks.' : ' Set divergence.rollback: true to go back to it with a lower learning rate automatically.'),
+      );
+    }
+    // Back to the checkpoint, and retry with a lower learning rate.
+    const saved = readTrainingState(good.dir);
+    copyWeights(good.model, model);
+    restoreOptimizer(good.dir, optimizer);
+    const lr_scale = state.lr_scale * c.divergence.lr_factor;
+    state = { ...saved, lr_scale, rollbacks: [...state.rollbacks, { step, to_step: good.step, reason, lr_scale }] };
+    schedule = makeDataSchedule(c.data.schedule, data.sources, c.steps, saved.schedule);
+    for (const s of [...checkpoints.keys()]) if (s > good.step) checkpoints.delete(s);
+    metrics = new MetricsLog(paths.metrics, good.step);
+    log(`step ${step}: ${reason}; rolled back to ${checkpointDirName(good.step)} with learning-rate scale ${lr_scale}`);
+    return good.step;
+  };
+
+  /** Why the run at `step` must not be checkpointed (weights not finite, validation loss absurd), or null. */
+  const unhealthy = (step: number, val: ValRecord | null): string | null => {
+    for (const { spec, tensor } of model.parameters()) {
+      const i = firstNonFinite(tensor.data);
+      if (i >= 0) return `the weights are not finite after step ${step} (${spec.name}[${i}] = ${tensor.data[i]})`;
+    }
+    if (val && !saneLoss(val.loss, data.tokenizer.vocabSize)) {
+      return `the validation loss is ${val.loss}, above ${DIVERGED_LOSS_FACTOR} x ln(vocabulary) = ${(DIVERGED_LOSS_FACTOR * Math.log(data.tokenizer.vocabSize)).toFixed(2)}`;
+    }
+    return null;
+  };
+
   const checkpoint = async (step: number) => {
     metrics.flush(true);
     state = { ...state, step, tokens: step * perStep, time: timeOffset + elapsed(), data: { ...state.data, position: step }, schedule: schedule.state(), backend: kernels().info() };
@@ -119,7 +174,11 @@ async function runLoop(s: RunSetup, opts: TrainOptions): Promise<TrainResult> {
     writeCheckpointIndex(run, [...checkpoints.values()]);
     await opts.onCheckpoint?.(step, dir);
   };
-  const validate = (step: number) => metrics.append(evaluate(model, validation, names, pool, step, step * perStep, B, T));
+  const validate = (step: number): ValRecord => {
+    const record = evaluate(model, validation, names, pool, step, step * perStep, B, T);
+    metrics.append(record);
+    return record;
+  };
 
   if (state.step === 0 && !checkpoints.has(0)) {
     if (isEvalStep(0)) validate(0);
@@ -146,28 +205,7 @@ async function runLoop(s: RunSetup, opts: TrainOptions): Promise<TrainResult> {
     g.release();
 
     if (!Number.isFinite(lossValue) || !Number.isFinite(norm)) {
-      const reason = !Number.isFinite(lossValue) ? `the loss is ${lossValue}` : `the gradient norm is ${norm}`;
-      const back = Math.max(...checkpoints.keys());
-      if (!c.divergence.rollback || state.rollbacks.length >= c.divergence.max_rollbacks) {
-        metrics.close();
-        const why = c.divergence.rollback ? ` after ${state.rollbacks.length} rollbacks (divergence.max_rollbacks)` : '';
-        throw new SlurryError(
-          `step ${step}: ${reason}; training stopped${why}. The last good checkpoint is ${paths.checkpoints}/${checkpointDirName(back)} (step ${back}).` +
-            (c.divergence.rollback ? '' : ' Set divergence.rollback: true to go back to it with a lower learning rate automatically.'),
-        );
-      }
-      // Go back to the last checkpoint and retry with a lower learning rate.
-      const dir = checkpointDir(run, back);
-      const saved = readTrainingState(dir);
-      copyWeights(readCheckpointModel(dir), model);
-      restoreOptimizer(dir, optimizer);
-      const lr_scale = state.lr_scale * c.divergence.lr_factor;
-      state = { ...saved, lr_scale, rollbacks: [...state.rollbacks, { step, to_step: back, reason, lr_scale }] };
-      schedule = makeDataSchedule(c.data.schedule, data.sources, c.steps, saved.schedule);
-      metrics.close();
-      metrics = new MetricsLog(paths.metrics, back);
-      log(`step ${step}: ${reason}; rolled back to ${checkpointDirName(back)} with learning-rate scale ${lr_scale}`);
-      step = back;
+      step = rollBack(step, !Number.isFinite(lossValue) ? `the loss is ${lossValue}` : `the gradient norm is ${norm}`);
       continue;
     }
 
@@ -189,7 +227,12 @@ async function runLoop(s: RunSetup, opts: TrainOptions): Promise<TrainResult> {
     };
     metrics.append(record);
     opts.onProgress?.({ step, steps: c.steps, tokens: record.tokens, totalTokens: c.tokens, loss: lossValue, tokensPerS: record.tokens_per_s, elapsed: elapsed() });
-    if (isEvalStep(step)) validate(step);
+    const val = isEvalStep(step) ? validate(step) : null;
+    const sick = ckptSteps.has(step) || val !== null ? unhealthy(step, val) : null;
+    if (sick) {
+      step = rollBack(step, sick);
+      continue;
+    }
     if (ckptSteps.has(step)) await checkpoint(step);
   }
   metrics.close();
@@ -219,6 +262,16 @@ function evaluate(model: GPT, validation: Batch[][], names: readonly string[], p
     count += n;
   });
   return { type: 'val', step, tokens, loss: count > 0 ? sum / count : NaN, loss_by_source: bySource };
+}
+
+/**
+ * A validation loss past this multiple of ln(vocabulary) (the loss of a uniform guess, where
+ * training starts) means the run has diverged, even while the numbers are finite.
+ */
+export const DIVERGED_LOSS_FACTOR = 2;
+
+export function saneLoss(loss: number, vocabSize: number): boolean {
+  return Number.isFinite(loss) && loss <= DIVERGED_LOSS_FACTOR * Math.log(vocabSize);
 }
 
 function backendLabel(b: BackendInfo): string {

@@ -34,3 +34,33 @@ function describeField(name: string, value: unknown, problem: string): string {
 export function check(cond: unknown, message: string | (() => string)): asserts cond {
   if (!cond) throw new SlurryError(typeof message === 'string' ? message : message());
 }
+
+/** What an operating-system error code means to a user, and what to do about it. */
+const SYSTEM_ERRORS: Record<string, string> = {
+  ENOSPC: 'no space left on the device (free some space, then rerun: the run or corpus continues where it stopped)',
+  EDQUOT: 'disk quota exceeded (free some space, then rerun)',
+  EIO: 'input/output error from the device (check the disk, then rerun)',
+  EISDIR: 'is a directory, expected a file',
+  ENOTDIR: 'a part of this path is a file, expected a directory',
+  EEXIST: 'already exists',
+  ENOENT: 'no such file or directory',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  EMFILE: 'too many open files',
+  ENAMETOOLONG: 'file name too long',
+  EFBIG: 'file too large',
+};
+
+/**
+ * An error from the operating system (a Node errno error: ENOSPC, EIO, EISDIR, ...) as a
+ * SlurryError naming the path and what happened; anything else is returned unchanged.
+ */
+export function systemError(err: unknown, path?: string): unknown {
+  const e = err as NodeJS.ErrnoException & { dest?: string };
+  if (err instanceof SlurryError || !(err instanceof Error) || typeof e.code !== 'string' || !e.syscall) return err;
+  const where = e.path ?? path;
+  // mkdir of a path that exists is a file where a directory belongs.
+  const meaning = e.code === 'EEXIST' && e.syscall === 'mkdir' ? 'is a file, expected a directory' : (SYSTEM_ERRORS[e.code] ?? e.message.replace(/^[A-Z]+: /, '').split(',')[0]);
+  return new SlurryError(`${where ? `${where}: ` : ''}${meaning} (${e.code} in ${e.syscall}${e.dest ? ` to ${e.dest}` : ''})`);
+}

@@ -1,10 +1,52 @@
 /**
+ * The one write layer: every byte slurry writes (checkpoints, metrics, probes, corpora,
+ * reports) goes through writeAllSync or writeAllAt, which loop until all is written.
  * Crash-safe file writes: write to a temporary name in the same directory, fsync, then
  * rename into place, so a reader never sees a half-written file and a crash loses nothing
- * that was there before.
+ * that was there before; a failed write (no space left, an I/O error) removes the
+ * temporary file and leaves what was there.
+ *
+ * Tests reach every write path through one hook, setWriteFault, which makes the next
+ * writes fail as the device would (ENOSPC, EIO).
  */
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+
+/** Decides, before each write to `path`, whether it fails: an error code such as 'ENOSPC', or null. */
+export type WriteFault = (path: string) => string | null;
+
+let fault: WriteFault | null = null;
+
+/** Installs (or, with null, removes) a write fault; for fault-injection tests. */
+export function setWriteFault(f: WriteFault | null): void {
+  fault = f;
+}
+
+function checkFault(path: string): void {
+  const code = fault?.(path);
+  if (!code) return;
+  const err = new Error(`${code}: injected fault, write '${path}'`) as NodeJS.ErrnoException;
+  Object.assign(err, { code, syscall: 'write', path });
+  throw err;
+}
+
+/** Writes all of `data` to `fd` (at `position`, or the file's current position); `path` names it. */
+export function writeAllSync(fd: number, data: Uint8Array, path: string, position?: number): void {
+  checkFault(path);
+  let off = 0;
+  while (off < data.byteLength) off += writeSync(fd, data, off, data.byteLength - off, position === undefined ? null : position + off);
+}
+
+/** Writes all of `chunk` at `position` of an open file handle; `path` names it. */
+export async function writeAllAt(fh: FileHandle, chunk: Uint8Array, position: number, path: string): Promise<void> {
+  checkFault(path);
+  let done = 0;
+  while (done < chunk.byteLength) {
+    const { bytesWritten } = await fh.write(chunk, done, chunk.byteLength - done, position + done);
+    done += bytesWritten;
+  }
+}
 
 let counter = 0;
 
@@ -19,10 +61,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array | readon
   try {
     const fd = openSync(tmp, 'w');
     try {
-      for (const chunk of chunks) {
-        let off = 0;
-        while (off < chunk.byteLength) off += writeSync(fd, chunk, off, chunk.byteLength - off);
-      }
+      for (const chunk of chunks) writeAllSync(fd, chunk, path);
       fsyncSync(fd);
     } finally {
       closeSync(fd);

@@ -2,10 +2,10 @@
  * JSON files in: read, parse and validate with a zod schema. Every failure is one
  * SlurryError that names the file: missing, not valid JSON, or the field that does not fit.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { SlurryError } from './errors.js';
 import { parseWith } from './schema.js';
+import { readUtf8File } from './text-file.js';
 
 /** Any JSON object, its fields unchecked (for files read field by field, or compared whole). */
 export const jsonObject = z.record(z.string(), z.unknown());
@@ -25,8 +25,7 @@ export function parseJson(text: string, where: string): unknown {
  */
 export function readJsonFile<S extends z.ZodType>(path: string, schema: S, hint?: string): z.output<S> {
   try {
-    if (!existsSync(path)) throw new SlurryError(`${path}: no such file`);
-    return parseWith(schema, parseJson(readFileSync(path, 'utf8'), path), path);
+    return parseWith(schema, parseJson(readUtf8File(path), path), path);
   } catch (err) {
     if (hint === undefined || !(err instanceof SlurryError)) throw err;
     throw new SlurryError(`${err.message}; ${hint}`);

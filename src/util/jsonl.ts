@@ -5,11 +5,13 @@
  * mid-write leaves one without its newline), then writes whole lines in one call and
  * fsyncs, so a later read never meets half a record.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, truncateSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, truncateSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { z } from 'zod';
 import { SlurryError } from './errors.js';
+import { writeAllSync } from './fs.js';
 import { describeIssues } from './schema.js';
+import { readUtf8File } from './text-file.js';
 
 /** What to do with a row that is not valid JSON or not the expected shape. */
 export type BadRowPolicy = 'refuse' | 'skip';
@@ -64,8 +66,7 @@ export function readJsonlStrict<S extends z.ZodType>(file: string, schema: S): z
 
 /** Reads and parses a JSONL file; a missing file is an error naming it. */
 export function readJsonlFile<S extends z.ZodType>(file: string, schema: S, policy: BadRowPolicy): ParsedRows<z.output<S>> {
-  if (!existsSync(file)) throw new SlurryError(`${file}: no such file`);
-  return parseJsonl(readFileSync(file, 'utf8'), schema, file, policy);
+  return parseJsonl(readUtf8File(file), schema, file, policy);
 }
 
 /**
@@ -90,8 +91,7 @@ export function appendJsonl(file: string, values: readonly unknown[]): void {
   const data = Buffer.from(values.map((v) => JSON.stringify(v) + '\n').join(''));
   const fd = openSync(file, 'a');
   try {
-    let off = 0;
-    while (off < data.length) off += writeSync(fd, data, off, data.length - off);
+    writeAllSync(fd, data, file);
     fsyncSync(fd);
   } finally {
     closeSync(fd);

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { ValRecord } from '../../src/run/records.js';
 import { train } from '../../src/train/trainer.js';
 import { SlurryError } from '../../src/util/errors.js';
-import { quiet, readMetrics, tempRun, tinyConfig } from './support/runs.js';
+import { deterministic, quiet, readMetrics, tempRun, tinyConfig } from './support/runs.js';
 import { syntheticData } from './support/synthetic-data.js';
 
 const crashAt = (at: number) => (step: number) => {
@@ -46,13 +46,40 @@ test('a resume refuses a different corpus and a different given config', async (
   await assert.rejects(train(muon, { out: run, resume: true, data: syntheticData(), log: quiet }), slurryError(/^resume of .*: the given config differs from the run's optimizer\.kind: "adamw" -> "muon"$/));
 });
 
-test('a resume refuses a damaged checkpoint, naming the file', async () => {
+test('a resume passes over a damaged checkpoint, saying which and why, and continues from the newest that verifies', async () => {
   const run = await interruptedRun();
   const file = join(run, 'checkpoints', 'step-0000004', 'model.safetensors');
   const bytes = readFileSync(file);
   bytes[bytes.length - 1] ^= 0xff;
   writeFileSync(file, bytes);
-  await assert.rejects(train(undefined, { out: run, resume: true, data: syntheticData(), log: quiet }), slurryError(/step-0000004\/model\.safetensors: sha256 does not match manifest\.json/));
+  const lines: string[] = [];
+  await train(undefined, { out: run, resume: true, data: syntheticData(), log: (l) => lines.push(l) });
+  assert.match(lines[0]!, /^resume: skipping checkpoint step-0000004: .*step-0000004\/model\.safetensors: sha256 does not match manifest\.json/);
+  assert.match(lines[1]!, /resuming .* from step-0000002/);
+  const whole = tempRun();
+  await train(tinyConfig, { out: whole, data: syntheticData(), log: quiet });
+  assert.deepEqual(deterministic(readMetrics(run)), deterministic(readMetrics(whole)));
+});
+
+test('a resume with no checkpoint that verifies is refused, naming the newest problem', async () => {
+  const run = await interruptedRun();
+  for (const step of ['step-0000000', 'step-0000001', 'step-0000002', 'step-0000004']) writeFileSync(join(run, 'checkpoints', step, 'manifest.json'), '{}');
+  await assert.rejects(train(undefined, { out: run, resume: true, data: syntheticData(), log: quiet }), slurryError(/none of the 4 checkpoints verifies \(the newest: .*step-0000004\/manifest\.json/));
+});
+
+test('two trainers on one run directory: the second is refused while the first holds train.lock', async () => {
+  const run = await interruptedRun();
+  let second: Promise<unknown> | null = null;
+  const startSecond = (step: number) => {
+    if (step === 10) second = train(undefined, { out: run, resume: true, data: syntheticData(), log: quiet });
+  };
+  await train(undefined, { out: run, resume: true, data: syntheticData(), log: quiet, onCheckpoint: startSecond });
+  assert.ok(second);
+  await assert.rejects(second, slurryError(/train\.lock: process \d+ is training .* already/));
+  assert.equal(existsSync(join(run, 'train.lock')), false, 'the lock is released when training ends');
+  // A lock left by a process that is gone is taken over.
+  writeFileSync(join(run, 'train.lock'), '999999999');
+  await train(undefined, { out: run, resume: true, data: syntheticData(), log: quiet });
 });
 
 test('a resume of a missing run, and a missing corpus, are refused before training', async () => {

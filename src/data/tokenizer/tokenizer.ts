@@ -7,7 +7,9 @@
  * well-formed string. `<|endoftext|>` is the last id; the builder places it between
  * documents, and `encode` never produces it (text is text, never control).
  */
+import { z } from 'zod';
 import { SlurryError } from '../../util/errors.js';
+import { parseWith } from '../../util/schema.js';
 import type { BpeModel } from './bpe-train.js';
 import { BYTE_TO_CHAR, bytesToSymbols, symbolsToBytes } from './byte-level.js';
 import { PRETOKENIZE_PATTERN, pretokenizer } from './pretokenize.js';
@@ -178,39 +180,62 @@ export class BpeTokenizer implements Tokenizer {
 
   /**
    * Reads a tokenizer.json written by `toHuggingFace` (the same pre-tokenizer pattern and
-   * byte-level BPE); `file` names it in errors.
+   * byte-level BPE), validated whole: the schema below, then ids 0..n-1 each used once by
+   * distinct byte strings, the 256 single bytes first, merges of known tokens, and
+   * <|endoftext|> as the last id. `file` names it in errors.
    */
   static fromHuggingFace(json: unknown, file: string): BpeTokenizer {
-    const j = json as Partial<HuggingFaceTokenizerJson>;
+    const j = parseWith(TokenizerJsonSchema, json, file);
     const bad = (what: string) => new SlurryError(`${file}: ${what}`);
-    if (j?.model?.type !== 'BPE' || typeof j.model.vocab !== 'object' || !Array.isArray(j.model.merges))
-      throw bad('field "model": expected a BPE model with "vocab" and "merges"');
-    const split = j.pre_tokenizer?.pretokenizers?.[0];
-    if (split?.type !== 'Split' || split.pattern?.Regex !== PRETOKENIZE_PATTERN)
+    const split = j.pre_tokenizer.pretokenizers[0]!;
+    if (split.type !== 'Split' || split.pattern?.Regex !== PRETOKENIZE_PATTERN)
       throw bad('field "pre_tokenizer": not the pre-tokenizer slurry writes (Split with its pattern, then ByteLevel)');
     const entries = Object.entries(j.model.vocab);
+    if (entries.length + 1 > 65536) throw bad(`field "model.vocab": ${entries.length} tokens; uint16 shards hold at most 65535 and end-of-text`);
     const vocab: Uint8Array[] = new Array(entries.length);
+    const symbolOf: string[] = new Array(entries.length);
+    const byBytes = new Map<string, string>();
     for (const [sym, id] of entries) {
       const bytes = symbolsToBytes(sym);
-      if (!bytes || !Number.isInteger(id) || id < 0 || id >= entries.length)
-        throw bad(`field "model.vocab": bad entry ${JSON.stringify(sym)}: ${id}`);
+      if (!bytes || bytes.length === 0) throw bad(`field "model.vocab": ${JSON.stringify(sym)} is not a byte-level token`);
+      if (id >= entries.length) throw bad(`field "model.vocab": id ${id} of ${JSON.stringify(sym)} is outside 0..${entries.length - 1}`);
+      if (vocab[id]) throw bad(`field "model.vocab": id ${id} is used by both ${JSON.stringify(symbolOf[id])} and ${JSON.stringify(sym)}`);
+      const key = Buffer.from(bytes).toString('latin1');
+      if (byBytes.has(key)) throw bad(`field "model.vocab": ${JSON.stringify(sym)} and ${JSON.stringify(byBytes.get(key))} are the same bytes`);
+      byBytes.set(key, sym);
       vocab[id] = bytes;
+      symbolOf[id] = sym;
     }
     for (let b = 0; b < 256; b++)
       if (vocab[b]?.length !== 1 || vocab[b]![0] !== b) throw bad(`field "model.vocab": id ${b} must be the byte ${JSON.stringify(BYTE_TO_CHAR[b])}`);
+    const idOf = (sym: string) => (Object.hasOwn(j.model.vocab, sym) ? j.model.vocab[sym] : undefined);
     const merges = j.model.merges.map((m, i): [number, number, number] => {
-      const [l, r] = typeof m === 'string' ? m.split(' ') : m;
-      const a = j.model!.vocab[l ?? ''];
-      const b = j.model!.vocab[r ?? ''];
-      const id = j.model!.vocab[(l ?? '') + (r ?? '')];
-      if (a === undefined || b === undefined || id === undefined) throw bad(`field "model.merges[${i}]": unknown token in ${JSON.stringify(m)}`);
+      const parts = typeof m === 'string' ? m.split(' ') : m;
+      const [l, r] = parts;
+      const a = parts.length === 2 ? idOf(l!) : undefined;
+      const b = parts.length === 2 ? idOf(r!) : undefined;
+      const id = parts.length === 2 ? idOf(l! + r!) : undefined;
+      if (a === undefined || b === undefined || id === undefined) throw bad(`field "model.merges[${i}]": not a pair of known tokens whose join is a token: ${JSON.stringify(m)}`);
       return [a, b, id];
     });
-    const eot = j.added_tokens?.find((t) => t.content === EOT_TEXT);
+    const eot = j.added_tokens.find((t) => t.content === EOT_TEXT);
     if (!eot || eot.id !== vocab.length) throw bad(`field "added_tokens": expected ${EOT_TEXT} with id ${vocab.length}`);
     return new BpeTokenizer({ vocab, merges });
   }
 }
+
+/** The fields of tokenizer.json that slurry reads (others pass through unchecked, as Hugging Face adds fields). */
+const TokenizerJsonSchema = z.object({
+  added_tokens: z.array(z.object({ id: z.number().int().nonnegative(), content: z.string() })),
+  pre_tokenizer: z.object({
+    pretokenizers: z.array(z.object({ type: z.string(), pattern: z.object({ Regex: z.string() }).optional() })).min(1),
+  }),
+  model: z.object({
+    type: z.literal('BPE'),
+    vocab: z.record(z.string(), z.number().int().nonnegative()),
+    merges: z.array(z.union([z.string(), z.tuple([z.string(), z.string()])])),
+  }),
+});
 
 /** The parts of Hugging Face's tokenizer.json that slurry writes and reads. */
 export interface HuggingFaceTokenizerJson {
