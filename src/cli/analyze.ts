@@ -3,7 +3,7 @@ import { analyzeRun } from '../analysis/analyze-run.js';
 import { DEFAULT_RESAMPLES } from '../analysis/definitions.js';
 import { runPaths } from '../run/layout.js';
 import { check } from '../util/errors.js';
-import { summaryParagraphs } from '../report/summary.js';
+import { summaryParagraphs, wavesAnswer } from '../report/summary.js';
 
 export interface AnalysisFlags {
   seed: string;
@@ -43,7 +43,7 @@ export function registerAnalyze(program: Command): void {
         console.log(JSON.stringify(analysis));
         return;
       }
-      for (const p of summaryParagraphs(analysis)) console.log(p + '\n');
+      for (const p of [wavesAnswer(analysis), ...summaryParagraphs(analysis)]) console.log(p + '\n');
       console.log(`wrote ${runPaths(run).analysis}`);
     });
 }

@@ -77,7 +77,9 @@ export async function writeReport(runDirs: string[], opts: ReportOptions = {}): 
     const prefix = several ? `run${i + 1}-` : '';
     const figures: ChartFigure[] = [];
     for (const c of chartList(a)) if (c.spec) figures.push(await render(prefix + c.id, c.spec, c.caption));
-    sections.push({ label: labels[i], analysis: a, samples: readSamples(runDirs[i]), config: readConfig(runDirs[i]), charts: figures });
+    const waves = wavesFigure(a);
+    const lead = waves.spec ? await render(prefix + 'waves', waves.spec, waves.caption) : null;
+    sections.push({ label: labels[i], analysis: a, samples: readSamples(runDirs[i]), config: readConfig(runDirs[i]), lead, charts: figures });
   }
 
   let comparisonModel = null;
@@ -97,10 +99,25 @@ export async function writeReport(runDirs: string[], opts: ReportOptions = {}): 
   return { index, files, analysed, warnings };
 }
 
+const step0Note = (a: Analysis) => `The step-0 checkpoint (0 tokens) is the diamond ${a.definitions.step0PlotOffsetDecades} decades left of the first checkpoint.`;
+
+/** The chart each run's section leads with. */
+function wavesFigure(a: Analysis): { spec: TopLevelSpec | null; caption: string } {
+  const metricWord = a.verdict.metric === 'd' ? 'discrete' : 'continuous';
+  const half = `${Math.round(100 * a.definitions.midpointLevel)}%`;
+  return {
+    spec: charts.wavesChart(a, a.verdict.metric),
+    caption:
+      `The waves: every capability's ${metricWord} curve normalised between chance (0) and ceiling (1) against tokens (log scale), ` +
+      `with its logistic fit. The dotted line is ${half} of the range; a triangle marks where a capability crosses it (its midpoint), ` +
+      `the bar its 95% interval. Dashed, faint curves never crossed it inside the run (their status and last level in the legend) ` +
+      `and stay out of the verdict. ${step0Note(a)}`,
+  };
+}
+
 function chartList(a: Analysis): { id: string; spec: TopLevelSpec | null; caption: string }[] {
-  const metric = a.verdict.metric;
-  const metricWord = metric === 'd' ? 'discrete' : 'continuous';
-  const step0 = `The step-0 checkpoint (0 tokens) is the diamond ${a.definitions.step0PlotOffsetDecades} decades left of the first checkpoint.`;
+  const metricWord = a.verdict.metric === 'd' ? 'discrete' : 'continuous';
+  const step0 = step0Note(a);
   const list = [
     {
       id: 'loss',
@@ -108,14 +125,9 @@ function chartList(a: Analysis): { id: string; spec: TopLevelSpec | null; captio
       caption: `Training loss averaged in bins of ${a.definitions.lossBinDecades} decades of tokens, and validation loss; dashed lines are reference losses reported by the tokens probe.`,
     },
     {
-      id: 'waves',
-      spec: charts.wavesChart(a, metric),
-      caption: `The waves: every capability's ${metricWord} curve normalised between chance (0) and ceiling (1), with its logistic fit in log(tokens). ${step0}`,
-    },
-    {
       id: 'timeline',
       spec: charts.timelineChart(a),
-      caption: `Stage timeline: each capability's learning window from onset (10% of its rise) to saturation (90%); the tick is the midpoint, the whisker its 95% bootstrap interval. Capabilities without a midpoint inside the run are left out (see the summary).`,
+      caption: `Stage timeline: each capability's learning window from onset (10% of its own rise) to saturation (90%); the tick is the midpoint (where it crosses half of its chance-to-ceiling range), the whisker its 95% bootstrap interval. Capabilities that did not cross it inside the run are left out (see the summary).`,
     },
     { id: 'sources', spec: charts.sourcesChart(a), caption: 'Loss per corpus source against tokens seen.' },
     ...a.exposure.map((e) => ({
