@@ -3,6 +3,7 @@
  * no script, nothing fetched). Pure: a model in, a string out.
  */
 import type { RunComparison } from '../analysis/compare.js';
+import type { SeedsAnalysis } from '../analysis/seeds.js';
 import { formatLog10, formatTokens } from '../analysis/format.js';
 import type { Analysis, CurveAnalysis, Estimate, Position } from '../analysis/types.js';
 import type { SampleRecord } from '../run/records.js';
@@ -30,6 +31,8 @@ export interface RunSection {
 export interface ReportModel {
   runs: RunSection[];
   comparison: { comparison: RunComparison; chart: ChartFigure | null } | null;
+  /** The runs are seeds of one config: verdicts and midpoints across seeds. */
+  seeds: SeedsAnalysis | null;
 }
 
 export function escapeHtml(s: string): string {
@@ -53,6 +56,7 @@ details pre{white-space:pre-wrap;font-size:.8em;background:#f8f8f8;padding:.6em}
 export function reportHtml(model: ReportModel): string {
   const title = model.runs.length === 1 ? `slurry report: ${model.runs[0].label}` : `slurry report: ${model.runs.map((r) => r.label).join(' vs ')}`;
   const body: string[] = [`<h1>${e(title)}</h1>`];
+  if (model.seeds) body.push(seedsSection(model.seeds));
   if (model.comparison) body.push(comparisonSection(model.comparison.comparison, model.comparison.chart));
   for (const run of model.runs) body.push(runSection(run, model.runs.length > 1));
   return `<!DOCTYPE html>
@@ -202,4 +206,25 @@ function comparisonSection(c: RunComparison, chart: ChartFigure | null): string 
 ${chart ? figure(chart) : ''}
 <table>${head}${rows.join('')}</table>
 <p class="muted">Time to target from each run's fitted ${c.metric === 'd' ? 'discrete' : 'continuous'} curve; ratios are relative to ${e(c.runs[0])} (below 1: faster). Ratio intervals pair the outer ends of both runs' 95% intervals (conservative).</p></section>`;
+}
+
+function seedsSection(s: SeedsAnalysis): string {
+  const level = `${Math.round(s.ciLevel * 100)}%`;
+  const head = `<tr><th>capability</th>${s.seeds.map((x) => `<th>${e(x.label)}</th>`).join('')}<th>across seeds</th><th>crossed in</th></tr>`;
+  const rows = s.capabilities.map((c) => {
+    const cells = c.perSeed.map((p) =>
+      p.midpoint ? `<td class="num">${pos(p.midpoint)}</td>` : `<td class="muted">${e(p.status.replace(/_/g, ' '))}${p.lastLevel === null ? '' : `, ${Math.round(100 * p.lastLevel) + 0}% at the end`}</td>`,
+    );
+    const a = c.acrossSeeds;
+    const across = a
+      ? `<td class="num">${pos(a)} <span class="muted">range ${formatLog10(a.min)} to ${formatLog10(a.max)}</span></td>`
+      : `<td class="muted">not every seed crossed</td>`;
+    return `<tr><td>${e(c.name)}</td>${cells.join('')}${across}<td class="num">${c.crossed} of ${s.seeds.length}</td></tr>`;
+  });
+  const verdicts = s.seeds.map((x) => `${x.label} (seed ${x.seed}): ${VERDICT_LABEL[x.verdict]}`).join('; ');
+  return `<section class="seeds"><h2>Across ${s.seeds.length} seeds</h2>
+<p class="verdict" id="verdict-seeds">Verdict across seeds: <strong>${e(VERDICT_LABEL[s.verdict.verdict])}</strong> <span class="muted">(${e(s.verdict.reason)})</span></p>
+<p>Per seed: ${e(verdicts)}.</p>
+<table>${head}${rows.join('')}</table>
+<p class="muted">Midpoints (where a capability crosses half of its chance-to-ceiling range, ${s.metric === 'd' ? 'discrete' : 'continuous'} metrics), in tokens. Per seed: brackets are ${level} bootstrap intervals over probe items. Across seeds: the mean of the seeds' midpoints in log tokens with a ${level} Student-t interval over seeds, and their range; given only when every seed crossed.</p></section>`;
 }

@@ -9,6 +9,7 @@ import { basename, join, resolve } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { analyzeRun, type AnalyzeOptions } from '../analysis/analyze-run.js';
 import { compareRuns } from '../analysis/compare.js';
+import type { SeedsAnalysis } from '../analysis/seeds.js';
 import { EXPOSURE_SUITES } from '../analysis/facts.js';
 import { readJsonlStrict } from '../util/jsonl.js';
 import { sampleRecordSchema } from '../analysis/run-schemas.js';
@@ -30,6 +31,11 @@ export interface ReportOptions {
   analyze?: AnalyzeOptions;
   /** Re-analyse every run even when its analysis.json is current. */
   reanalyze?: boolean;
+  /**
+   * The runs are seeds of one config: the page opens with their verdicts and midpoints
+   * side by side and across seeds (analysis/seeds.ts) instead of a time-to-target comparison.
+   */
+  seeds?: SeedsAnalysis;
 }
 
 export interface ReportResult {
@@ -57,7 +63,7 @@ export async function writeReport(runDirs: string[], opts: ReportOptions = {}): 
     return analysis;
   });
   // The comparison is computed before rendering so a bad --target fails fast.
-  const comparison = several ? compareRuns(labels.map((label, i) => ({ label, analysis: loaded[i] })), opts.target ?? 0.5) : null;
+  const comparison = several && !opts.seeds ? compareRuns(labels.map((label, i) => ({ label, analysis: loaded[i] })), opts.target ?? 0.5) : null;
 
   const render = async (id: string, spec: TopLevelSpec, caption: string): Promise<ChartFigure> => {
     const chartWarnings: string[] = [];
@@ -95,7 +101,7 @@ export async function writeReport(runDirs: string[], opts: ReportOptions = {}): 
   }
 
   const index = join(outDir, 'index.html');
-  writeFileAtomic(index, reportHtml({ runs: sections, comparison: comparisonModel }));
+  writeFileAtomic(index, reportHtml({ runs: sections, comparison: comparisonModel, seeds: opts.seeds ?? null }));
   return { index, files, analysed, warnings };
 }
 
