@@ -14,6 +14,7 @@ import { parseBuildConfig } from '../../src/data/config.js';
 import { runEpisode, type EpisodeOptions } from '../../src/episode/episode.js';
 import { runPaths } from '../../src/run/layout.js';
 import type { ProbeRecord, TrainRecord } from '../../src/run/records.js';
+import { tinyConfig } from '../train/support/runs.js';
 
 const cli = new URL('../../src/cli/main.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'slurry-episode-'));
@@ -39,14 +40,7 @@ const small: Omit<EpisodeOptions, 'out'> = {
     },
     'episode test corpus',
   ),
-  trainOverrides: {
-    model: { n_layer: 1, n_head: 2, n_embd: 16 },
-    batch_size: 4,
-    context: 32,
-    steps: 12,
-    checkpoints: { log_until: 4, every: 6 },
-    eval: { every: 6, batches: 1 },
-  },
+  trainOverrides: { ...tinyConfig, lr_schedule: { kind: 'constant' }, context: 32, steps: 12, checkpoints: { log_until: 4, every: 6 } },
   builtinSuites: ['tokens', 'icl'],
   progress: 'silent',
   log: () => {},
