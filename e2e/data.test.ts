@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { openCorpus, readProbeItems, type Corpus } from '../src/data/index.js';
+import { scanForLeaks } from '../src/data/leak-scan.js';
 
 const cli = new URL('../src/cli/main.js', import.meta.url).pathname;
 let dir: string;
@@ -49,6 +50,12 @@ test('no probe item text occurs in the training text', () => {
       assert.ok(!training.includes(p.prompt + p.answer), `${name} ${p.id}`);
       assert.ok(!corpus.sentenceSeenInTraining(p.prompt + p.answer), `${name} ${p.id}`);
     }
+});
+
+test('no held-out probe text in any decoded training shard of the quick corpus', () => {
+  const scan = scanForLeaks(corpus);
+  assert.ok(scan.texts > 1000 && scan.characters > 3_000_000, `${scan.texts} texts, ${scan.characters} characters`);
+  assert.deepEqual(scan.leaks.slice(0, 5), [], `${scan.leaks.length} held-out texts found in training`);
 });
 
 test('stats and batch run on the quick corpus', () => {

@@ -154,7 +154,7 @@ function suiteGroups(m: SuiteMatrix, primary: MetricKind, seed: number, resample
     const rng = Rng.derive(seed, 'bootstrap', m.suite, 'group', group);
     const curve = analyzeCurves(selectItems(m, cols), [primary], { resamples, rng }, `group '${group}' of suite '${m.suite}'`)[primary]!;
     out.push({ group, curve: curve.analysis });
-    if (curve.point?.status === 'fitted') mids.push({ group, midpoint: curve.point.midpoint! });
+    if (curve.point?.status === 'crossed') mids.push({ group, midpoint: curve.point.midpoint! });
   }
   return { suite: m.suite, groups: out, order: mids.sort((a, b) => a.midpoint - b.midpoint).map((g) => g.group) };
 }

@@ -7,6 +7,7 @@ import type { Rng } from '../util/rng.js';
 import {
   ARTEFACT_WIDTH_RATIO,
   CI_LEVEL,
+  MIDPOINT_LEVEL,
   MIN_CHECKPOINTS_FOR_FIT,
   POOR_FIT_R2,
   TARGETS,
@@ -132,8 +133,10 @@ function insufficient(m: SuiteMatrix, kind: MetricKind, scale: Scale, points: Cu
     fit: null,
     onset: null,
     midpoint: null,
+    shapeMidpoint: null,
     saturation: null,
     width: null,
+    lastLevel: null,
     flags: { onsetExtrapolated: false, saturationExtrapolated: false, poorFit: false, widthUnresolved: false },
     timeToTarget: TARGETS.map((target) => ({ target, status: 'not_reached', at: null })),
     bootstrap: { resamples: 0, statuses: {} },
@@ -154,7 +157,9 @@ function curveAnalysis(
   const statuses: CurveAnalysis['bootstrap']['statuses'] = {};
   for (const r of reps) statuses[r.status] = (statuses[r.status] ?? 0) + 1;
   const censored = (get: (s: CurveSummary) => number | null) => percentileInterval(reps.map((r) => get(r) ?? r.midpointCensored), CI_LEVEL);
-  const fitted = point.status === 'fitted';
+  const crossed = point.status === 'crossed';
+  const rises = point.onset !== null;
+  const shapeInRange = Number.isFinite(point.shapeMidpointCensored);
   const widthInterval = finiteInterval(reps.map((r) => r.width));
   const timeToTarget: TimeToTarget[] = TARGETS.map((target, k) => {
     const v = point.timeToTarget[k];
@@ -167,16 +172,18 @@ function curveAnalysis(
     status: point.status,
     message: statusMessage(point, frame, m, subject),
     fit: { ...p, r2: point.fit.r2, rmse: point.fit.rmse },
-    // Onset and saturation of a resample that has no midpoint in range are censored with it.
-    onset: fitted ? toPosition(point.onset!, censored((s) => s.onset)) : null,
-    midpoint: fitted ? toPosition(point.midpoint!, censored((s) => s.midpoint)) : null,
-    saturation: fitted ? toPosition(point.saturation!, censored((s) => s.saturation)) : null,
-    width: fitted && point.width !== null ? { value: point.width, ...widthInterval } : null,
+    midpoint: crossed ? toPosition(point.midpoint!, censored((s) => s.midpoint)) : null,
+    shapeMidpoint: shapeInRange ? toPosition(point.shapeMidpoint!, percentileInterval(reps.map((r) => r.shapeMidpointCensored), CI_LEVEL)) : null,
+    // Onset and saturation of a resample without a visible rise are censored with its midpoint.
+    onset: rises ? toPosition(point.onset!, censored((s) => s.onset)) : null,
+    saturation: rises ? toPosition(point.saturation!, censored((s) => s.saturation)) : null,
+    width: rises ? { value: point.width!, ...widthInterval } : null,
+    lastLevel: point.lastLevel,
     flags: {
-      onsetExtrapolated: fitted && point.onset! < frame.xFirst,
-      saturationExtrapolated: fitted && point.saturation! > frame.xLast,
-      poorFit: fitted && (point.fit.r2 === null || point.fit.r2 < POOR_FIT_R2),
-      widthUnresolved: fitted && !widthResolved(finiteSorted(frame.x), windowOfSummary(point)),
+      onsetExtrapolated: rises && point.onset! < frame.xFirst,
+      saturationExtrapolated: rises && point.saturation! > frame.xLast,
+      poorFit: rises && (point.fit.r2 === null || point.fit.r2 < POOR_FIT_R2),
+      widthUnresolved: rises && !widthResolved(finiteSorted(frame.x), shapeWindow(point)),
     },
     timeToTarget,
     bootstrap: { resamples: reps.length, statuses },
@@ -193,27 +200,37 @@ function finiteInterval(values: (number | null)[]): { lo: number | null; hi: num
 function statusMessage(s: CurveSummary, frame: CurveFrame, m: SuiteMatrix, subject: string): string | null {
   const first = formatTokens(10 ** frame.xFirst);
   const last = formatTokens(10 ** frame.xLast);
+  const level = `${Math.round(100 * s.lastLevel) + 0}% of the chance-to-ceiling range`;
+  const half = `${100 * MIDPOINT_LEVEL}%`;
   switch (s.status) {
-    case 'fitted':
+    case 'crossed':
       return null;
     case 'flat':
       return (
-        `${subject} never leaves chance: its fitted rise across the probed checkpoints is ${(100 * s.observedRise).toFixed(1)}% ` +
-        `of the chance-to-ceiling range, below the threshold; no midpoint is given. Train longer, or check that the probe ` +
-        `measures something this model can learn.`
+        `${subject} is flat: its fitted rise across the probed checkpoints is ${(100 * s.observedRise).toFixed(1)}% ` +
+        `of the chance-to-ceiling range, below the threshold, and it ends at ${level}; no midpoint is given. Train longer, or ` +
+        `check that the probe measures something this model can learn.`
       );
     case 'saturated_at_start':
       return (
-        `${subject} is already past half of its rise at the first probed checkpoint after step 0 (${first} tokens); its midpoint ` +
-        `lies before it. Probe earlier checkpoints (steps 1, 2, 4, ... of the log-spaced schedule) to see the rise` +
+        `${subject} is already past ${half} of its range at the first probed checkpoint after step 0 (${first} tokens); its ` +
+        `midpoint lies before it. Probe earlier checkpoints (steps 1, 2, 4, ... of the log-spaced schedule) to see the rise` +
         (m.steps[0] === 0 ? '.' : ', and probe step 0 to anchor chance.')
       );
-    case 'midpoint_beyond_run':
-      return `${subject} has not reached half of its rise by the last probed checkpoint (${last} tokens): train longer to see its midpoint.`;
+    case 'still_rising': {
+      const top = s.fit.params.ceiling;
+      const levelling = top < MIDPOINT_LEVEL && top - s.lastLevel < 0.05;
+      return (
+        `${subject} is still below ${half} of its chance-to-ceiling range at the last probed checkpoint (${last} tokens): ` +
+        `it ends at ${level}${levelling ? `, and its fit levels off near ${(100 * top).toFixed(0)}%` : ', still rising'}; ` +
+        `no midpoint is given: train longer to see one.`
+      );
+    }
   }
 }
 
-const windowOfSummary = (s: CurveSummary): Window => ({ onset: s.onset!, midpoint: s.midpoint!, saturation: s.saturation! });
+/** The fitted rise's window (onset, shape midpoint, saturation); only for a curve with a visible rise. */
+const shapeWindow = (s: CurveSummary): Window => ({ onset: s.onset!, midpoint: s.shapeMidpoint!, saturation: s.saturation! });
 const xsOfCurve = (r: CurveResult) => finiteSorted(r.analysis.points.map((p) => (p.tokens > 0 ? Math.log10(p.tokens) : -Infinity)));
 
 /**
@@ -222,13 +239,17 @@ const xsOfCurve = (r: CurveResult) => finiteSorted(r.analysis.points.map((p) => 
  * nothing; an unresolved discrete width counts as wide as the checkpoints around it.
  */
 export function compareMetrics(d: CurveResult, c: CurveResult): MetricComparison {
-  if (!d.point || !c.point || d.point.status !== 'fitted' || c.point.status !== 'fitted') {
+  // Widths are of each curve's own rise, so both need a rise whose middle lies in range.
+  const shaped = (r: CurveResult) => r.point !== null && Number.isFinite(r.point.shapeMidpointCensored);
+  if (!shaped(d) || !shaped(c)) {
     const why = [d, c]
-      .filter((r) => r.analysis.status !== 'fitted')
-      .map((r) => `${r.analysis.metricName} is ${r.analysis.status.replace(/_/g, ' ')}`)
+      .filter((r) => !shaped(r))
+      .map((r) => `${r.analysis.metricName} has no rise whose middle lies in the probed range (${r.analysis.status.replace(/_/g, ' ')})`)
       .join(' and ');
     return { widthRatio: null, midpointShift: null, finding: 'undetermined', explanation: `No comparison: ${why}.` };
   }
+  const dp = d.point!;
+  const cp = c.point!;
   const ratios: (number | null)[] = [];
   const shifts: (number | null)[] = [];
   for (let r = 0; r < d.replicates.length; r++) {
@@ -236,14 +257,14 @@ export function compareMetrics(d: CurveResult, c: CurveResult): MetricComparison
     const b = c.replicates[r];
     const both = a.width !== null && b.width !== null;
     ratios.push(both ? a.width! / b.width! : null);
-    shifts.push(both ? a.midpoint! - b.midpoint! : null);
+    shifts.push(both ? a.shapeMidpoint! - b.shapeMidpoint! : null);
   }
-  const widthRatio: Estimate = { value: d.point.width! / c.point.width!, ...finiteInterval(ratios) };
-  const midpointShift: Estimate = { value: d.point.midpoint! - c.point.midpoint!, ...finiteInterval(shifts) };
+  const widthRatio: Estimate = { value: dp.width! / cp.width!, ...finiteInterval(ratios) };
+  const midpointShift: Estimate = { value: dp.shapeMidpoint! - cp.shapeMidpoint!, ...finiteInterval(shifts) };
   const dn = d.analysis.metricName;
   const cn = c.analysis.metricName;
   const ratioText = `width ratio ${dn}/${cn} = ${widthRatio.value.toFixed(2)} (${intervalText(widthRatio)})`;
-  const cWindow = resolvedWindow(xsOfCurve(c), windowOfSummary(c.point));
+  const cWindow = resolvedWindow(xsOfCurve(c), shapeWindow(cp));
   if (!cWindow.resolved) {
     return {
       widthRatio,
@@ -252,10 +273,10 @@ export function compareMetrics(d: CurveResult, c: CurveResult): MetricComparison
       explanation: `${ratioText}, but under ${cn} the rise falls between probed checkpoints (${formatLog10(cWindow.onset)} to ${formatLog10(cWindow.saturation)} tokens), so its width is not resolved: probe more checkpoints there.`,
     };
   }
-  const dWindow = resolvedWindow(xsOfCurve(d), windowOfSummary(d.point));
+  const dWindow = resolvedWindow(xsOfCurve(d), shapeWindow(dp));
   if (!dWindow.resolved) {
     // The discrete width is at most the span of the checkpoints around its rise.
-    const bound = (dWindow.saturation - dWindow.onset) / c.point.width!;
+    const bound = (dWindow.saturation - dWindow.onset) / cp.width!;
     if (bound < ARTEFACT_WIDTH_RATIO) {
       return {
         widthRatio,
@@ -263,7 +284,7 @@ export function compareMetrics(d: CurveResult, c: CurveResult): MetricComparison
         finding: 'artefact',
         explanation:
           `under ${dn} the capability rises between two probed checkpoints (${formatLog10(dWindow.onset)} to ${formatLog10(dWindow.saturation)} tokens), ` +
-          `a width of at most ${(dWindow.saturation - dWindow.onset).toFixed(2)} decades against ${c.point.width!.toFixed(2)} under ${cn} on the same items ` +
+          `a width of at most ${(dWindow.saturation - dWindow.onset).toFixed(2)} decades against ${cp.width!.toFixed(2)} under ${cn} on the same items ` +
           `(ratio at most ${bound.toFixed(2)}): the abruptness is largely a metric artefact.`,
       };
     }

@@ -1,13 +1,15 @@
 /**
- * What one normalised curve says: its logistic fit, and from it a status (fitted, flat,
- * saturated at start, midpoint beyond the run), onset, midpoint, saturation, width and the
- * time to reach each target share of the ceiling. The same function summarises the
- * full-data curve and every bootstrap resample, so the intervals describe exactly the
- * estimator that produced the point values.
+ * What one normalised curve says: its logistic fit, and from it a status, the midpoint
+ * (where the curve crosses MIDPOINT_LEVEL, half of the chance-to-ceiling range), the
+ * window of its own fitted rise (onset, shape midpoint, saturation, width) and the time to
+ * reach each target share of the ceiling. The same function summarises the full-data
+ * curve and every bootstrap resample, so the intervals describe exactly the estimator that
+ * produced the point values.
  */
 import {
   FLAT_MIN_RISE,
   FLAT_NOISE_Z,
+  MIDPOINT_LEVEL,
   MIDPOINT_SHARE,
   ONSET_SHARE,
   SATURATION_SHARE,
@@ -15,24 +17,38 @@ import {
 } from './definitions.js';
 import { logisticAt, positionOf, positionOfLevel, type LogisticFit } from './logistic.js';
 
-export type CurveStatus = 'fitted' | 'flat' | 'saturated_at_start' | 'midpoint_beyond_run';
+/**
+ * crossed: the curve rises through MIDPOINT_LEVEL of its range inside the probed
+ * checkpoints; still_rising: a visible rise that is still below it at the last one; flat:
+ * no visible rise; saturated_at_start: already above it at the first checkpoint after step 0.
+ */
+export type CurveStatus = 'crossed' | 'still_rising' | 'flat' | 'saturated_at_start';
 
 export interface CurveSummary {
   status: CurveStatus;
   fit: LogisticFit;
   /** Rise of the fitted curve across the probed checkpoints (normalised units). */
   observedRise: number;
-  /** log10(tokens) positions; null unless status is 'fitted'. */
-  onset: number | null;
+  /** Fitted level at the last probed checkpoint (normalised units). */
+  lastLevel: number;
+  /** log10(tokens) where the fitted curve crosses MIDPOINT_LEVEL; null unless 'crossed'. */
   midpoint: number | null;
+  /**
+   * The fitted curve's own rise (floor to ceiling of the fit): onset at ONSET_SHARE, shape
+   * midpoint at MIDPOINT_SHARE, saturation at SATURATION_SHARE, width from onset to
+   * saturation (decades). Null without a visible rise; they may lie outside the probed range.
+   */
+  onset: number | null;
+  shapeMidpoint: number | null;
   saturation: number | null;
-  /** Decades from onset to saturation; null unless 'fitted'. */
   width: number | null;
   /**
-   * The midpoint with censoring, for ordering and intervals: -Infinity when it lies before
-   * the first probed checkpoint, +Infinity when after the last or never (flat).
+   * The midpoint with censoring, for ordering and intervals: -Infinity when the crossing lies
+   * before the first probed checkpoint, +Infinity when after the last or never.
    */
   midpointCensored: number;
+  /** The shape midpoint, -Infinity / +Infinity outside the probed range (or never). */
+  shapeMidpointCensored: number;
   /** log10(tokens) to reach each of TARGETS (share of the ceiling); +-Infinity censored. */
   timeToTarget: number[];
 }
@@ -62,28 +78,39 @@ export function summarizeCurve(y: ArrayLike<number>, frame: CurveFrame): CurveSu
     hi = Math.max(hi, v);
   }
   const observedRise = hi - lo;
-  const minRise = Math.max(frame.ceilingDefined ? FLAT_MIN_RISE : 0, FLAT_NOISE_Z * frame.noise);
+  const rises = observedRise >= Math.max(frame.ceilingDefined ? FLAT_MIN_RISE : 0, FLAT_NOISE_Z * frame.noise);
   const atFirst = logisticAt(p, frame.xFirst);
-  const timeToTarget = TARGETS.map((target) => {
-    if (atFirst >= target) return -Infinity;
-    if (observedRise < minRise) return Infinity;
-    const x = positionOfLevel(p, target);
+  const lastLevel = logisticAt(p, frame.xLast);
+  /** Where the fitted curve reaches `level`, censored to the probed range. */
+  const crossing = (level: number) => {
+    if (atFirst >= level) return -Infinity;
+    if (!rises) return Infinity;
+    const x = positionOfLevel(p, level);
     return x === null || x > frame.xLast ? Infinity : x;
-  });
-  const base = { fit, observedRise, onset: null, midpoint: null, saturation: null, width: null, timeToTarget };
+  };
+  const timeToTarget = TARGETS.map(crossing);
+  const inRange = (x: number) => (x < frame.xFirst ? -Infinity : x > frame.xLast ? Infinity : x);
+  const shape = rises
+    ? {
+        onset: positionOf(p, ONSET_SHARE),
+        shapeMidpoint: positionOf(p, MIDPOINT_SHARE),
+        saturation: positionOf(p, SATURATION_SHARE),
+        shapeMidpointCensored: inRange(positionOf(p, MIDPOINT_SHARE)),
+      }
+    : { onset: null, shapeMidpoint: null, saturation: null, shapeMidpointCensored: Infinity };
+  const width = shape.onset === null ? null : shape.saturation! - shape.onset;
+  const base = { fit, observedRise, lastLevel, ...shape, width, timeToTarget, midpoint: null };
 
-  if (observedRise < minRise) {
+  if (!rises) {
     // No visible rise: either the curve sits at chance, or (without a step-0 anchor) it was
     // already up at the first probed checkpoint.
-    const saturated = frame.ceilingDefined && atFirst >= 0.5;
+    const saturated = frame.ceilingDefined && atFirst >= MIDPOINT_LEVEL;
     return { ...base, status: saturated ? 'saturated_at_start' : 'flat', midpointCensored: saturated ? -Infinity : Infinity };
   }
-  const midpoint = positionOf(p, MIDPOINT_SHARE);
-  if (midpoint < frame.xFirst) return { ...base, status: 'saturated_at_start', midpointCensored: -Infinity };
-  if (midpoint > frame.xLast) return { ...base, status: 'midpoint_beyond_run', midpointCensored: Infinity };
-  const onset = positionOf(p, ONSET_SHARE);
-  const saturation = positionOf(p, SATURATION_SHARE);
-  return { ...base, status: 'fitted', onset, midpoint, saturation, width: saturation - onset, midpointCensored: midpoint };
+  const midpoint = crossing(MIDPOINT_LEVEL);
+  if (midpoint === -Infinity) return { ...base, status: 'saturated_at_start', midpointCensored: -Infinity };
+  if (midpoint === Infinity) return { ...base, status: 'still_rising', midpointCensored: Infinity };
+  return { ...base, status: 'crossed', midpoint, midpointCensored: midpoint };
 }
 
 /** Median of the finite values (0 when none). */

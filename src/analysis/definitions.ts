@@ -4,14 +4,59 @@
  * reader can check each verdict by hand.
  *
  * Positions are in log10(tokens seen); widths and separations are in decades (a factor of
- * 10 in tokens). A capability's "learning window" runs from its onset (10% of its own
- * fitted rise) to its saturation (90%); its midpoint is at 50%.
+ * 10 in tokens). Every curve is normalised between its chance level (0) and its ceiling
+ * (1). A capability's midpoint is where its fitted curve crosses MIDPOINT_LEVEL (half) of
+ * that range inside the probed checkpoints; a curve that has not crossed it by the last
+ * checkpoint has no midpoint (it is "still rising" or "flat") and never enters the verdict.
+ * Its "learning window" is the span of its own fitted rise, from onset (10% of the rise)
+ * to saturation (90%); the middle of that rise is the shape midpoint, a secondary figure.
  */
 
-/** Shares of a capability's own fitted rise that define onset, midpoint and saturation. */
+/**
+ * Level of the chance-to-ceiling range whose crossing is a capability's midpoint. Half of
+ * the range, not half of the curve's own rise: a curve that rises 15% of the way and
+ * levels off has made no midpoint, however clean its sigmoid.
+ */
+export const MIDPOINT_LEVEL = 0.5;
+
+/** Shares of a capability's own fitted rise that define onset, shape midpoint and saturation. */
 export const ONSET_SHARE = 0.1;
 export const MIDPOINT_SHARE = 0.5;
 export const SATURATION_SHARE = 0.9;
+
+/**
+ * Each built-in suite's ceiling (a perfect model's score) and why; the probe records carry
+ * the values, these sentences restate them in the report. A metric without a defined
+ * ceiling (a margin, a loss gain) is scaled by the best value the run reached, so half of
+ * its range is half of what this run achieved, not half of the capability: such a curve is
+ * charted with its shape midpoint but kept out of the verdict.
+ */
+export const SUITE_CEILINGS: Record<string, { d: string; c: string }> = {
+  tokens: {
+    d: '1: every held-out window is predicted better than by the bigram model counted on the training split',
+    c: '0 nats per token: certainty on every held-out token; natural text has entropy, so no model gets there and the continuous curve stays well below 1',
+  },
+  syntax: {
+    d: '1: the grammatical sentence of every minimal pair is the more probable one',
+    c: 'none: a log-probability margin has no upper bound',
+  },
+  recall: {
+    d: '1: the answer ranks first among every value of its relation, in a training phrasing',
+    c: '1: all the probability over the candidates on the answer',
+  },
+  facts: {
+    d: '1: the answer ranks first among every value of its relation, in a phrasing held out of training',
+    c: '1: all the probability over the candidates on the answer',
+  },
+  reasoning: {
+    d: '1: greedy decoding writes every answer exactly',
+    c: '0 nats per token: the answer is certain',
+  },
+  icl: {
+    d: '1: every induction copy predicted top-1 and every late context window better than the early one',
+    c: 'none: a loss gain has no defined maximum',
+  },
+};
 
 /**
  * Probed checkpoints a fit needs: the logistic has 4 parameters, and 2 more points leave
@@ -37,8 +82,10 @@ export const FLAT_NOISE_Z = 4;
 export const POOR_FIT_R2 = 0.8;
 
 /**
- * Verdict rules, applied to capabilities whose midpoint lies inside the probed range,
- * sorted by midpoint, looking at each adjacent pair (earlier i, later j):
+ * Verdict rules, applied to the capabilities that rise through MIDPOINT_LEVEL of a defined
+ * chance-to-ceiling range inside the probed range (with the upper end of the midpoint's
+ * bootstrap interval inside it too), sorted by midpoint, looking at each adjacent pair
+ * (earlier i, later j):
  *
  * - sequential: the windows overlap by at most STAGE_MAX_OVERLAP of the shorter window,
  *   the midpoints are at least MIN_SEPARATION_DECADES apart, at least one probed checkpoint
@@ -47,7 +94,7 @@ export const POOR_FIT_R2 = 0.8;
  * - stages: every adjacent pair is sequential.
  * - slurry: all midpoints lie within SLURRY_MAX_SPREAD_DECADES of each other.
  * - overlapping waves: anything else (ordered midpoints whose windows overlap).
- * - undetermined: fewer than two capabilities have a midpoint inside the probed range.
+ * - undetermined: fewer than two capabilities qualify.
  *
  * Why these values:
  * - STAGE_MAX_OVERLAP = 0.2. For two logistic windows of equal width w, overlap 0.2 means
@@ -118,6 +165,7 @@ export const STEP0_PLOT_OFFSET_DECADES = 0.5;
 /** The thresholds as a record, written into analysis.json. */
 export function definitionsRecord() {
   return {
+    midpointLevel: MIDPOINT_LEVEL,
     onsetShare: ONSET_SHARE,
     midpointShare: MIDPOINT_SHARE,
     saturationShare: SATURATION_SHARE,
@@ -141,6 +189,7 @@ export function definitionsRecord() {
     lossSlopeChangeMin: LOSS_SLOPE_CHANGE_MIN,
     targets: [...TARGETS],
     step0PlotOffsetDecades: STEP0_PLOT_OFFSET_DECADES,
+    suiteCeilings: SUITE_CEILINGS,
   };
 }
 

@@ -41,7 +41,7 @@ export function factsByExposure(g: SuiteGroups): FactsByExposure | null {
   }
   for (const b of buckets) {
     if (b.curve.status === 'saturated_at_start') parts.push(`${b.bucket} was already learned at the first probed checkpoint`);
-    if (b.curve.status === 'midpoint_beyond_run') parts.push(`${b.bucket} had not reached half of its rise by the end of the run`);
+    if (b.curve.status === 'still_rising') parts.push(`${b.bucket} was still below half of its range at the end of the run`);
     if (b.curve.status === 'insufficient') parts.push(`${b.bucket} could not be fitted (${b.curve.message})`);
   }
   if (neverLearned.length) parts.push(`${neverLearned.join(' and ')} never left chance`);

@@ -10,7 +10,7 @@
 import type { Definitions } from './definitions.js';
 import type { CurveStatus } from './curve-summary.js';
 
-export const ANALYSIS_VERSION = 2;
+export const ANALYSIS_VERSION = 3;
 
 export interface Analysis {
   version: typeof ANALYSIS_VERSION;
@@ -93,11 +93,23 @@ export interface CurveAnalysis {
   /** Plain words on the status: why there is no midpoint, what to do. */
   message: string | null;
   fit: { floor: number; ceiling: number; midpoint: number; slope: number; r2: number | null; rmse: number } | null;
-  onset: Position | null;
+  /**
+   * Where the curve crosses half of its chance-to-ceiling range (definitions.MIDPOINT_LEVEL);
+   * null unless it does so inside the probed checkpoints (status 'crossed').
+   */
   midpoint: Position | null;
+  /**
+   * Secondary: the middle of the curve's own fitted rise (floor to ceiling of the fit),
+   * whatever level that is; null unless it lies inside the probed range.
+   */
+  shapeMidpoint: Position | null;
+  /** 10% and 90% of the curve's own fitted rise (null without a visible rise; may be extrapolated). */
+  onset: Position | null;
   saturation: Position | null;
   /** Onset to saturation, decades. */
   width: Estimate | null;
+  /** Fitted level at the last probed checkpoint (normalised); null when not fitted. */
+  lastLevel: number | null;
   /**
    * widthUnresolved: fewer than two probed checkpoints inside the window, so the width is
    * only bounded by the checkpoints around it (the verdict then widens the window to them).
@@ -149,10 +161,13 @@ export interface PairRelation {
 export interface Verdict {
   metric: 'd' | 'c';
   verdict: 'stages' | 'overlapping_waves' | 'slurry' | 'undetermined';
-  /** Capabilities in midpoint order (those with a midpoint inside the probed range). */
+  /** Capabilities in midpoint order (those that cross half of a defined range inside the probed checkpoints). */
   order: { name: string; midpoint: Position; onset: Position; saturation: Position }[];
-  /** Capabilities left out, and why. */
-  excluded: { name: string; status: string; reason: string }[];
+  /**
+   * Capabilities left out, and why, with their last measured level (normalised mean at the
+   * last probed checkpoint) and its tokens.
+   */
+  excluded: { name: string; status: string; reason: string; last: { tokens: number; normalized: number } | null }[];
   /** Max - min midpoint, decades. */
   spread: number | null;
   adjacent: PairRelation[];

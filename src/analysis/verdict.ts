@@ -43,15 +43,52 @@ function label(spread: number, relations: PairRelation['relation'][]): Label {
   return relations.every((r) => r === 'sequential') ? 'stages' : 'overlapping_waves';
 }
 
+/**
+ * Why a capability stays out of the verdict, or null when it enters: it must cross half of
+ * a defined chance-to-ceiling range inside the probed checkpoints, with the upper end of
+ * its midpoint's bootstrap interval inside them too (its resamples cross by the end).
+ */
+export function verdictExclusion(name: string, curve: CurveResult): { status: string; reason: string } | null {
+  const a = curve.analysis;
+  if (curve.point?.status !== 'crossed') return { status: a.status, reason: a.message ?? a.status };
+  if (a.ceilingKind !== 'defined') {
+    return {
+      status: 'no_defined_ceiling',
+      reason:
+        `${name}'s ${a.metricName} has no defined ceiling, so half of its range is half of the best this run reached, not ` +
+        `half of the capability; its shape midpoint is charted, but it stays out of the verdict.`,
+    };
+  }
+  if (a.midpoint!.hi === null) {
+    return {
+      status: 'crossing_unresolved',
+      reason:
+        `${name} crosses half of its range at ${formatLog10(a.midpoint!.value)} tokens, but the ${Math.round(CI_LEVEL * 100)}% ` +
+        `interval of that crossing reaches past the last probed checkpoint: train longer to pin it down.`,
+    };
+  }
+  return null;
+}
+
+/** The capability's normalised mean at its last probed checkpoint. */
+function lastPoint(curve: CurveResult): { tokens: number; normalized: number } | null {
+  const p = curve.analysis.points.at(-1);
+  return p ? { tokens: p.tokens, normalized: p.normalized } : null;
+}
+
 const xsOf = (c: CurveResult) => finiteSorted(c.analysis.points.map((p) => (p.tokens > 0 ? Math.log10(p.tokens) : -Infinity)));
-/** A capability's learning window as its checkpoints resolve it (see resolution.ts). */
+/**
+ * A capability's learning window (its own fitted rise, as its checkpoints resolve it: see
+ * resolution.ts), centred for separations on its midpoint (the crossing of half its range).
+ */
 const windowOf = (s: CurveSummary, c: CurveResult): Window => resolvedWindow(xsOf(c), { onset: s.onset!, midpoint: s.midpoint!, saturation: s.saturation! });
 
 export function decideVerdict(inputs: VerdictInput[], metric: 'd' | 'c'): Verdict {
-  const included = inputs.filter((i) => i.curve.point?.status === 'fitted');
-  const excluded = inputs
-    .filter((i) => i.curve.point?.status !== 'fitted')
-    .map((i) => ({ name: i.name, status: i.curve.analysis.status, reason: i.curve.analysis.message ?? i.curve.analysis.status }));
+  const included = inputs.filter((i) => verdictExclusion(i.name, i.curve) === null);
+  const excluded = inputs.flatMap((i) => {
+    const why = verdictExclusion(i.name, i.curve);
+    return why ? [{ name: i.name, ...why, last: lastPoint(i.curve) }] : [];
+  });
   included.sort((a, b) => a.curve.point!.midpoint! - b.curve.point!.midpoint!);
   const order = included.map((i) => ({
     name: i.name,
@@ -71,7 +108,7 @@ export function decideVerdict(inputs: VerdictInput[], metric: 'd' | 'c'): Verdic
       overlaps: [],
       bootstrapShares: { ...shares, undetermined: 1 },
       reason:
-        `undetermined: ${included.length} capabilit${included.length === 1 ? 'y has' : 'ies have'} a midpoint inside the probed range; ` +
+        `undetermined: ${included.length} capabilit${included.length === 1 ? 'y crosses half of its' : 'ies cross half of their'} chance-to-ceiling range inside the probed checkpoints; ` +
         `a verdict needs at least 2` + (excluded.length ? ` (${excluded.map((e) => `${e.name}: ${e.status.replace(/_/g, ' ')}`).join('; ')})` : '') + '.',
     };
   }
@@ -119,7 +156,7 @@ export function decideVerdict(inputs: VerdictInput[], metric: 'd' | 'c'): Verdic
 /** The verdict of one resample, by the point criteria (its own midpoints and windows). */
 function resampleVerdict(included: VerdictInput[], b: number): Label {
   const reps = included.map((i) => ({ input: i, s: i.curve.replicates[b] }));
-  if (reps.some((r) => r.s.status !== 'fitted')) return 'undetermined';
+  if (reps.some((r) => r.s.status !== 'crossed')) return 'undetermined';
   reps.sort((p, q) => p.s.midpoint! - q.s.midpoint!);
   const relations: PairRelation['relation'][] = [];
   for (let k = 0; k + 1 < reps.length; k++) {

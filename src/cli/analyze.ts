@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { analyzeRun } from '../analysis/analyze-run.js';
 import { DEFAULT_RESAMPLES } from '../analysis/definitions.js';
 import { runPaths } from '../run/layout.js';
-import { summaryParagraphs } from '../report/summary.js';
+import { summaryParagraphs, wavesAnswer } from '../report/summary.js';
 import { choiceFlag, intFlag } from './flags.js';
 
 export interface AnalysisFlags {
@@ -41,7 +41,7 @@ export function registerAnalyze(program: Command): void {
         console.log(JSON.stringify(analysis));
         return;
       }
-      for (const p of summaryParagraphs(analysis)) console.log(p + '\n');
+      for (const p of [wavesAnswer(analysis), ...summaryParagraphs(analysis)]) console.log(p + '\n');
       console.log(`wrote ${runPaths(run).analysis}`);
     });
 }

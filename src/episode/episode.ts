@@ -7,21 +7,32 @@
  *   EPISODE/corpus/          `slurry data build` output
  *   EPISODE/run/             the training run (probes, analysis, report inside)
  *   EPISODE/runs/<schedule>/ with --compare: one run per data schedule at equal tokens
- *   EPISODE/report/          with --compare: the comparison report
+ *   EPISODE/report/          with --compare or --seeds: the report over every run
+ *   EPISODE/seeds/seed-<s>/  with --seeds N: one run per seed (initialisation and data order)
+ *   EPISODE/seeds.json       with --seeds N: verdicts and midpoints side by side and across seeds
+ *
+ * Bad input (a seed count, a suite file that is missing, malformed, or has items longer
+ * than the model's context) is refused before anything is trained: rows before the corpus
+ * is built, lengths (which need its tokenizer) right after.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { analyzeRun } from '../analysis/analyze-run.js';
+import { aggregateSeeds, type SeedsAnalysis } from '../analysis/seeds.js';
 import type { Analysis } from '../analysis/types.js';
 import { buildCorpus } from '../data/build.js';
-import { presetConfig, type PresetName } from '../data/config.js';
-import { resolveSuites } from '../probes/registry.js';
+import { presetConfig, type BuildConfig, type PresetName } from '../data/config.js';
+import { openCorpus } from '../data/corpus.js';
+import { readItemFile } from '../probes/items.js';
+import { BUILTIN_SUITES, prepareFileSuite, resolveSuites, type SuiteSpec } from '../probes/registry.js';
 import { probeRun } from '../probes/runner.js';
 import { writeReport } from '../report/write-report.js';
 import { runPaths } from '../run/layout.js';
 import { layeredConfig } from '../train/config-file.js';
+import { parseTrainConfig } from '../train/config.js';
 import { train, type TrainOptions } from '../train/trainer.js';
 import { SlurryError } from '../util/errors.js';
+import { writeJsonAtomic } from '../util/fs.js';
 import { startProgress, type ProgressMode } from '../util/progress.js';
 
 /** The data schedules `--compare` trains at equal tokens (the compare-* training presets). */
@@ -33,7 +44,18 @@ export interface EpisodeOptions {
   out: string;
   /** Train one run per data schedule and compare them instead of one run. */
   compare?: boolean;
+  /** Seed of the (first) run: initialisation and data order. */
   seed?: number;
+  /** Runs of the same config with seeds seed, seed + 1, ... (default 1: one run in EPISODE/run). */
+  seeds?: number;
+  /** External suite files (BLiMP minimal pairs or cloze items), probed at every checkpoint beside the built-ins. */
+  suiteFiles?: readonly string[];
+  /** Built-in suites to probe (default: every one). */
+  builtinSuites?: readonly string[];
+  /** The corpus to build (default: the preset's). */
+  corpusConfig?: BuildConfig;
+  /** Training config keys over the preset's (a smaller model, fewer steps). */
+  trainOverrides?: Record<string, unknown>;
   progress?: ProgressMode;
   /** One line per stage (default: stderr). */
   log?: (line: string) => void;
@@ -44,8 +66,55 @@ export interface EpisodeOptions {
 export interface EpisodeResult {
   corpus: string;
   runs: { label: string; dir: string; analysis: Analysis }[];
+  /** With more than one seed: the runs side by side and across seeds (also EPISODE/seeds.json). */
+  seeds: SeedsAnalysis | null;
   report: string;
   seconds: number;
+}
+
+interface Plan {
+  label: string;
+  preset: string;
+  dir: string;
+  /** The seed this run must use (initialisation and data order); undefined: the preset's. */
+  seed?: number;
+}
+
+/** The runs an episode trains. */
+function plans(opts: EpisodeOptions, out: string, seeds: number): Plan[] {
+  if (opts.compare) return COMPARE_SCHEDULES.map((s) => ({ label: s, preset: `compare-${s}`, dir: join(out, 'runs', s), seed: opts.seed }));
+  if (seeds === 1) return [{ label: opts.preset, preset: opts.preset, dir: join(out, 'run'), seed: opts.seed }];
+  const first = opts.seed ?? 0;
+  return Array.from({ length: seeds }, (_, k) => {
+    const seed = first + k;
+    return { label: `seed-${seed}`, preset: opts.preset, dir: join(out, 'seeds', `seed-${seed}`), seed };
+  });
+}
+
+/** Checks what can be checked before anything is written; returns the suites to probe. */
+function checkInput(opts: EpisodeOptions): { seeds: number; suites: SuiteSpec[] } {
+  const seeds = opts.seeds ?? 1;
+  if (!Number.isSafeInteger(seeds) || seeds < 1) throw new SlurryError(`--seeds ${opts.seeds}: expected an integer >= 1`);
+  if (opts.compare && opts.preset !== 'quick') {
+    throw new SlurryError(`--compare trains the quick model under each schedule; use it with --preset quick (got ${opts.preset})`);
+  }
+  if (opts.compare && seeds > 1) throw new SlurryError('--seeds with --compare: give one of them (seeds of one config, or one run per schedule)');
+  const files = opts.suiteFiles ?? [];
+  for (const f of files) if (!f.endsWith('.jsonl')) throw new SlurryError(`--suite ${f}: expected a .jsonl file of BLiMP pairs or cloze items`);
+  const suites = resolveSuites([...(opts.builtinSuites ?? BUILTIN_SUITES.map((s) => s.name)), ...files]);
+  // Every row must parse now, before the corpus is built.
+  for (const s of suites) if (s.kind === 'file') readItemFile(s.path, 'refuse');
+  return { seeds, suites };
+}
+
+/** The context of the model a plan trains (what probe items must fit). */
+function modelContext(plan: Plan, config: Record<string, unknown> | undefined): number {
+  if (config) {
+    const c = parseTrainConfig(config, `--preset ${plan.preset}`);
+    return c.model.n_positions ?? c.context;
+  }
+  const saved = JSON.parse(readFileSync(runPaths(plan.dir).config, 'utf8')) as { model: { n_positions: number } };
+  return saved.model.n_positions;
 }
 
 export async function runEpisode(opts: EpisodeOptions): Promise<EpisodeResult> {
@@ -53,37 +122,43 @@ export async function runEpisode(opts: EpisodeOptions): Promise<EpisodeResult> {
   const out = resolve(opts.out);
   const log = opts.log ?? ((line: string) => process.stderr.write(`slurry: ${line}\n`));
   const progress = opts.progress ?? 'auto';
-  if (opts.compare && opts.preset !== 'quick') {
-    throw new SlurryError(`--compare trains the quick model under each schedule; use it with --preset quick (got ${opts.preset})`);
-  }
+  const { seeds, suites } = checkInput(opts);
 
   const corpus = join(out, 'corpus');
   if (existsSync(join(corpus, 'manifest.json'))) {
     log(`corpus: reusing ${corpus}`);
   } else {
     log(`corpus: building the ${opts.preset} corpus into ${corpus}`);
-    await buildCorpus({ config: presetConfig(opts.preset), out: corpus, progress, log });
+    await buildCorpus({ config: opts.corpusConfig ?? presetConfig(opts.preset), out: corpus, progress, log });
   }
 
-  const plans = opts.compare
-    ? COMPARE_SCHEDULES.map((s) => ({ label: s, preset: `compare-${s}`, dir: join(out, 'runs', s) }))
-    : [{ label: opts.preset, preset: opts.preset, dir: join(out, 'run') }];
+  const runPlans = plans(opts, out, seeds).map((plan) => {
+    const overrides: Record<string, unknown> = { corpus, ...opts.trainOverrides };
+    // A seed sets both the initialisation and the data order, both recorded in config.json.
+    if (plan.seed !== undefined) Object.assign(overrides, { seed: plan.seed, data: { seed: plan.seed } });
+    const resume = existsSync(runPaths(plan.dir).config);
+    return { ...plan, resume, config: resume ? undefined : layeredConfig({ preset: plan.preset, overrides }) };
+  });
+  const files = suites.filter((s) => s.kind === 'file');
+  if (files.length) {
+    // Item lengths need the tokenizer: checked before any training.
+    const { tokenizer } = openCorpus(corpus);
+    for (const context of new Set(runPlans.map((p) => modelContext(p, p.config)))) {
+      for (const f of files) prepareFileSuite(f.name, f.path, tokenizer, context, 'refuse', log);
+    }
+  }
 
   const runs: EpisodeResult['runs'] = [];
-  for (const plan of plans) {
-    const resume = existsSync(runPaths(plan.dir).config);
-    log(`train ${plan.label}: ${resume ? 'continuing' : 'starting'} ${plan.dir}`);
-    const overrides: Record<string, unknown> = { corpus };
-    if (opts.seed !== undefined) overrides.seed = opts.seed;
-    const config = resume ? undefined : layeredConfig({ preset: plan.preset, overrides });
+  for (const plan of runPlans) {
+    log(`train ${plan.label}: ${plan.resume ? 'continuing' : 'starting'} ${plan.dir}`);
     const { onDone, ...hooks } = opts.trainHooks ?? {};
-    const trained = await train(config, { out: plan.dir, resume, where: `--preset ${plan.preset}`, ...hooks });
+    const trained = await train(plan.config, { out: plan.dir, resume: plan.resume, where: `--preset ${plan.preset}`, ...hooks });
     onDone?.(trained.finalLoss);
 
     log(`probe ${plan.label}: every checkpoint`);
     let bar: ReturnType<typeof startProgress> | null = null;
     const probed = probeRun(plan.dir, {
-      suites: resolveSuites([]),
+      suites,
       badRows: 'refuse',
       corpus,
       log,
@@ -99,9 +174,14 @@ export async function runEpisode(opts: EpisodeOptions): Promise<EpisodeResult> {
     runs.push({ label: plan.label, dir: plan.dir, analysis: analyzeRun(plan.dir) });
   }
 
-  const reportDir = opts.compare ? join(out, 'report') : runPaths(plans[0].dir).reportDir;
+  let seedsAnalysis: SeedsAnalysis | null = null;
+  if (seeds > 1) {
+    seedsAnalysis = aggregateSeeds(runs.map((r, k) => ({ label: r.label, seed: runPlans[k].seed!, analysis: r.analysis })));
+    writeJsonAtomic(join(out, 'seeds.json'), seedsAnalysis);
+  }
+  const reportDir = runs.length > 1 ? join(out, 'report') : runPaths(runs[0].dir).reportDir;
   log(`report: writing ${reportDir}`);
-  const report = await writeReport(runs.map((r) => r.dir), { outDir: reportDir });
+  const report = await writeReport(runs.map((r) => r.dir), { outDir: reportDir, seeds: seedsAnalysis ?? undefined });
   for (const w of report.warnings) log(`report: ${w}`);
-  return { corpus, runs, report: report.index, seconds: (performance.now() - t0) / 1000 };
+  return { corpus, runs, seeds: seedsAnalysis, report: report.index, seconds: (performance.now() - t0) / 1000 };
 }

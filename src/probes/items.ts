@@ -71,9 +71,10 @@ export function pairId(item: PairItem, line: number): string {
   return item.id ?? `${item.UID ?? 'pair'}:${item.pairID ?? line}`;
 }
 
+/** An item file's usable rows; `lines[i]` is item i's line in the file (1-based). */
 export type ItemFile =
-  | { kind: 'pairs'; items: PairItem[]; ids: string[]; skipped: BadRow[] }
-  | { kind: 'cloze'; items: ClozeItem[]; skipped: BadRow[] };
+  | { kind: 'pairs'; items: PairItem[]; ids: string[]; lines: number[]; skipped: BadRow[] }
+  | { kind: 'cloze'; items: ClozeItem[]; lines: number[]; skipped: BadRow[] };
 
 /**
  * Reads an item file of minimal pairs or cloze items (the kind is read off the first row
@@ -104,10 +105,11 @@ function readItems(file: string, policy: BadRowPolicy): ItemFile {
   let result: ItemFile;
   if (isPairs) {
     const parsed = parseJsonl(content, PairItem, file, policy);
-    result = { kind: 'pairs', items: parsed.rows.map((r) => r.value), ids: parsed.rows.map((r) => pairId(r.value, r.line)), skipped: parsed.skipped };
+    const ids = parsed.rows.map((r) => pairId(r.value, r.line));
+    result = { kind: 'pairs', items: parsed.rows.map((r) => r.value), ids, lines: parsed.rows.map((r) => r.line), skipped: parsed.skipped };
   } else {
     const parsed = parseJsonl(content, ClozeItem, file, policy);
-    result = { kind: 'cloze', items: parsed.rows.map((r) => r.value), skipped: parsed.skipped };
+    result = { kind: 'cloze', items: parsed.rows.map((r) => r.value), lines: parsed.rows.map((r) => r.line), skipped: parsed.skipped };
   }
   const ids = result.kind === 'pairs' ? result.ids : result.items.map((i) => i.id);
   const seen = new Set<string>();

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SlurryError } from '../util/errors.js';
-import { generatedItems, prepareCloze, rankedItems, scoreCloze } from './cloze.js';
+import { clozeFits, generatedItems, prepareCloze, rankedItems, scoreCloze } from './cloze.js';
 import { readItemFile, suiteNameOf } from './items.js';
 import type { BadRowPolicy } from '../util/jsonl.js';
 import { pairSuite, preparePairs } from './pairs.js';
@@ -63,12 +63,30 @@ export function resolveSuites(args: readonly string[]): SuiteSpec[] {
 /**
  * An external suite, ready to run. Minimal pairs score like `syntax`; cloze items with
  * candidates everywhere like `facts` (top-1, p(answer)), otherwise like `reasoning`
- * (exact match, log-probability per token). Bad rows are reported by line through `warn`.
+ * (exact match, log-probability per token). Bad rows are reported by line through `warn`;
+ * an item that does not fit a context of `context` tokens is refused, naming its line.
  */
-export function prepareFileSuite(name: string, path: string, tokenizer: Tokenizer, policy: BadRowPolicy, warn: (line: string) => void): PreparedSuite {
+export function prepareFileSuite(
+  name: string, path: string, tokenizer: Tokenizer, context: number, policy: BadRowPolicy, warn: (line: string) => void,
+): PreparedSuite {
   const file = readItemFile(path, policy);
   for (const bad of file.skipped) warn(`${path}:${bad.line}: skipped (${bad.message})`);
-  if (file.kind === 'pairs') return pairSuite(name, preparePairs(file.items, file.ids, tokenizer));
+  if (file.kind === 'pairs') {
+    const pairs = preparePairs(file.items, file.ids, tokenizer);
+    pairs.forEach((p, i) => {
+      // The start token and the sentence: the last token is only scored, never run.
+      const n = Math.max(p.good.length, p.bad.length) - 1;
+      if (n > context) {
+        throw new SlurryError(`${path}:${file.lines[i]}: pair ${p.id}: a sentence of ${n} tokens does not fit the model's context of ${context} tokens`);
+      }
+    });
+    return pairSuite(name, pairs);
+  }
+  file.items.forEach((item, i) => {
+    if (!clozeFits(tokenizer, context, item)) {
+      throw new SlurryError(`${path}:${file.lines[i]}: item ${item.id}: its prompt and longest answer do not fit the model's context of ${context} tokens`);
+    }
+  });
   const items = prepareCloze(file.items, tokenizer);
   const ranked = file.items.every((i) => i.candidates);
   return {

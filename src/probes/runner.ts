@@ -125,7 +125,7 @@ export function prepareSuites(
   const files = ensureItemFiles(itemsDir, builtins, () => ({ corpus: corpus(), context }), opts.log);
   // Built-in item files are this program's own output: a bad row there is refused.
   return specs.map((s) =>
-    s.kind === 'builtin' ? s.def.prepare(files.get(s.name)!, tokenizer, 'refuse') : prepareFileSuite(s.name, s.path, tokenizer, opts.badRows, opts.log),
+    s.kind === 'builtin' ? s.def.prepare(files.get(s.name)!, tokenizer, 'refuse') : prepareFileSuite(s.name, s.path, tokenizer, context, opts.badRows, opts.log),
   );
 }
 

@@ -51,7 +51,7 @@ function curveRows(series: string, c: CurveAnalysis, x0: number, offset: number,
     .filter((p) => Number.isFinite(p.normalized))
     .map((p) => ({ series, tokens: plotTokens(p.tokens, x0, offset), share: p.normalized, step0: p.tokens === 0, ...extra }));
   const fit: CurveRow[] = [];
-  if (c.fit && (c.status === 'fitted' || c.status === 'midpoint_beyond_run')) {
+  if (c.fit && c.onset !== null) {
     const finite = c.points.filter((p) => p.tokens > 0).map((p) => Math.log10(p.tokens));
     const lo = Math.log10(x0) - (c.points.some((p) => p.tokens === 0) ? offset : 0);
     const hi = Math.max(...finite);
@@ -97,21 +97,78 @@ function yDomainOf(rows: CurveRow[]): [number, number] {
   return [Math.max(lo, -0.5), Math.min(hi, 1.5)];
 }
 
-/** All capability curves, normalised, on one chart: the waves. */
+/**
+ * The waves, the report's lead chart: every capability's curve under one metric, normalised,
+ * against log tokens, with its logistic fit, the line at half of the chance-to-ceiling range
+ * and each verdict capability's midpoint (where it crosses that line) with its interval.
+ * Capabilities outside the verdict (still rising, flat...) are drawn dashed and faint, their
+ * status and last level in the legend.
+ */
 export function wavesChart(a: Analysis, metric: 'd' | 'c'): TopLevelSpec | null {
   const x0 = firstNonzeroTokens(a);
   const off = a.definitions.step0PlotOffsetDecades;
-  const caps = a.capabilities.filter((c) => c[metric === 'd' ? 'discrete' : 'continuous'].points.length > 0);
+  const curveOf = (c: Analysis['capabilities'][number]) => (metric === 'd' ? c.discrete : c.continuous);
+  const caps = a.capabilities.filter((c) => curveOf(c).points.length > 0);
   if (caps.length === 0) return null;
-  const rows = caps.map((c) => curveRows(c.name, metric === 'd' ? c.discrete : c.continuous, x0, off));
+  const verdict = a.verdict.metric === metric ? a.verdict : a.verdictOtherMetric;
+  const label = (name: string) => {
+    const out = verdict.excluded.find((x) => x.name === name);
+    if (!out) return name;
+    const last = out.last ? `, ${Math.round(100 * out.last.normalized) + 0}% at the end` : '';
+    return `${name} (${out.status.replace(/_/g, ' ')}${last})`;
+  };
+  const inVerdict = new Set(verdict.order.map((o) => o.name));
+  const rows = caps.map((c) => curveRows(label(c.name), curveOf(c), x0, off, { placed: inVerdict.has(c.name) ? 'midpoint in the run' : 'no midpoint' }));
   const points = rows.flatMap((r) => r.points);
   const fit = rows.flatMap((r) => r.fit);
+  const level = a.definitions.midpointLevel;
+  const finite = a.checkpoints.filter((c) => c.tokens > 0).map((c) => c.tokens);
+  const [first, last] = [Math.min(...finite), Math.max(...finite)];
+  const mids = verdict.order.map((o) => ({
+    series: o.name,
+    tokens: o.midpoint.tokens,
+    lo: o.midpoint.lo === null ? first : 10 ** o.midpoint.lo,
+    hi: o.midpoint.hi === null ? last : 10 ** o.midpoint.hi,
+    share: level,
+  }));
+  const x = { field: 'tokens', type: 'quantitative' as const, scale: { type: 'log' as const }, axis: tokensAxis() };
+  const y = { field: 'share', type: 'quantitative' as const, scale: { domain: yDomainOf(points), clamp: true }, axis: shareAxis };
+  const domain = caps.map((c) => label(c.name));
+  const color = { field: 'series', type: 'nominal' as const, title: 'capability', scale: { domain }, legend: { labelLimit: 400 } };
+  const dash = {
+    field: 'placed',
+    type: 'nominal' as const,
+    title: 'verdict',
+    scale: { domain: ['midpoint in the run', 'no midpoint'], range: [[1, 0], [5, 4]] },
+  };
+  const layer: object[] = [
+    { data: { values: [{ share: level }] }, mark: { type: 'rule', color: '#888', strokeDash: [2, 3] }, encoding: { y: { field: 'share', type: 'quantitative' } } },
+  ];
+  if (fit.length) layer.push({ data: { values: fit }, mark: { type: 'line', strokeWidth: 2 }, encoding: { x, y, color, strokeDash: dash } });
+  const shape = {
+    field: 'step0',
+    type: 'nominal',
+    title: 'checkpoint',
+    scale: { domain: [false, true], range: ['circle', 'diamond'] },
+    legend: { labelExpr: "datum.value ? 'step 0 (0 tokens)' : 'probed'" },
+  };
+  for (const [placed, opacity] of [['midpoint in the run', 0.85], ['no midpoint', 0.35]] as const) {
+    const values = points.filter((p) => p.placed === placed);
+    if (values.length) layer.push({ data: { values }, mark: { type: 'point', filled: true, size: 28, opacity }, encoding: { x, y, color, shape } });
+  }
+  if (mids.length) {
+    // The midpoints' series are the verdict capabilities' own names, which the domain holds.
+    layer.push(
+      { data: { values: mids }, mark: { type: 'rule', strokeWidth: 2 }, encoding: { x: { ...x, field: 'lo' }, x2: { field: 'hi' }, y, color } },
+      { data: { values: mids }, mark: { type: 'point', shape: 'triangle-up', filled: true, size: 90, stroke: 'black', strokeWidth: 0.5 }, encoding: { x, y, color } },
+    );
+  }
   return {
     ...base,
-    title: `Capability curves (${metric === 'd' ? 'discrete' : 'continuous'} metrics): points are probes, lines logistic fits`,
+    title: `The waves (${metric === 'd' ? 'discrete' : 'continuous'} metrics): capability against tokens, lines logistic fits, triangles midpoints`,
     width: WIDTH,
-    height: HEIGHT,
-    layer: curvesLayers(points, fit, { title: 'capability', domain: caps.map((c) => c.name) }, yDomainOf(points)),
+    height: HEIGHT + 60,
+    layer,
   } as TopLevelSpec;
 }
 

@@ -3,10 +3,11 @@
  * no script, nothing fetched). Pure: a model in, a string out.
  */
 import type { RunComparison } from '../analysis/compare.js';
+import type { SeedsAnalysis } from '../analysis/seeds.js';
 import { formatLog10, formatTokens } from '../analysis/format.js';
 import type { Analysis, CurveAnalysis, Estimate, Position } from '../analysis/types.js';
 import type { SampleRecord } from '../run/records.js';
-import { definitionsList, summaryParagraphs, VERDICT_LABEL } from './summary.js';
+import { definitionsList, summaryParagraphs, VERDICT_LABEL, wavesAnswer } from './summary.js';
 
 export interface ChartFigure {
   id: string;
@@ -22,12 +23,16 @@ export interface RunSection {
   analysis: Analysis;
   samples: SampleRecord[];
   config: Record<string, unknown> | null;
+  /** The chart the run's section leads with (the waves), before the summary. */
+  lead: ChartFigure | null;
   charts: ChartFigure[];
 }
 
 export interface ReportModel {
   runs: RunSection[];
   comparison: { comparison: RunComparison; chart: ChartFigure | null } | null;
+  /** The runs are seeds of one config: verdicts and midpoints across seeds. */
+  seeds: SeedsAnalysis | null;
 }
 
 export function escapeHtml(s: string): string {
@@ -40,7 +45,7 @@ const e = escapeHtml;
 export const STYLE = `
 body{font-family:'DejaVu Sans',Helvetica,Arial,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
 h1{font-size:1.6em;margin-bottom:.2em}h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:2em}
-.verdict{font-size:1.25em;padding:.6em .9em;background:#f4f6fa;border-left:5px solid #4c78a8}
+.verdict{font-size:1.25em;padding:.6em .9em;background:#f4f6fa;border-left:5px solid #4c78a8}.answer{font-size:1.05em}
 figure{margin:1.5em 0}figure img{max-width:100%;height:auto;border:1px solid #eee}
 figcaption{font-size:.9em;color:#555}table{border-collapse:collapse;font-size:.88em;margin:1em 0}
 td,th{border:1px solid #ddd;padding:.25em .5em;vertical-align:top;text-align:left}th{background:#f4f4f4}
@@ -51,6 +56,7 @@ details pre{white-space:pre-wrap;font-size:.8em;background:#f8f8f8;padding:.6em}
 export function reportHtml(model: ReportModel): string {
   const title = model.runs.length === 1 ? `slurry report: ${model.runs[0].label}` : `slurry report: ${model.runs.map((r) => r.label).join(' vs ')}`;
   const body: string[] = [`<h1>${e(title)}</h1>`];
+  if (model.seeds) body.push(seedsSection(model.seeds));
   if (model.comparison) body.push(comparisonSection(model.comparison.comparison, model.comparison.chart));
   for (const run of model.runs) body.push(runSection(run, model.runs.length > 1));
   return `<!DOCTYPE html>
@@ -74,6 +80,8 @@ function runSection(run: RunSection, several: boolean): string {
   const h = several ? `<h2>Run ${e(run.label)}</h2>` : '';
   const parts: string[] = [h];
   parts.push(`<p class="verdict" id="${several ? `verdict-${e(run.label)}` : 'verdict'}">Verdict: <strong>${e(VERDICT_LABEL[a.verdict.verdict])}</strong> <span class="muted">(${a.verdict.metric === 'd' ? 'discrete' : 'continuous'} metrics; ${a.capabilities.length} capabilities probed at ${a.checkpoints.length} checkpoints)</span></p>`);
+  if (run.lead) parts.push(figure(run.lead));
+  parts.push(`<p class="answer">${e(wavesAnswer(a))}</p>`);
   parts.push(`<section class="summary"><h2>Summary</h2>${summaryParagraphs(a).map((p) => `<p>${e(p)}</p>`).join('\n')}</section>`);
   parts.push(`<h2>Charts</h2>`, ...run.charts.map(figure));
   parts.push(`<h2>Capabilities</h2>`, capabilityTable(a), `<h3>Adjacent pairs in midpoint order</h3>`, pairsTable(a), `<h3>Time to a share of the ceiling</h3>`, timeToTargetTable(a));
@@ -106,10 +114,19 @@ function curveCells(c: CurveAnalysis): string {
     `<td title="${e(c.message ?? '')}">${e(c.status.replace(/_/g, ' '))}${c.flags.poorFit ? ' (poor fit)' : ''}</td>`,
     `<td class="num">${pos(c.onset)}</td>`,
     `<td class="num">${pos(c.midpoint)}</td>`,
+    `<td class="num">${pos(c.shapeMidpoint)}</td>`,
     `<td class="num">${pos(c.saturation)}</td>`,
     `<td class="num">${dec(c.width)}</td>`,
     `<td class="num">${c.fit?.r2 === null || c.fit === null ? '' : c.fit.r2.toFixed(3)}</td>`,
+    `<td class="num">${c.lastLevel === null ? '' : c.lastLevel.toFixed(2)}</td>`,
+    `<td class="num">${ceilingText(c)}</td>`,
   ].join('');
+}
+
+/** The metric's ceiling, or "best" when none is defined (scaled to the run's best mean). */
+function ceilingText(c: CurveAnalysis): string {
+  const v = Math.abs(c.ceiling) >= 100 ? c.ceiling.toFixed(0) : String(Number(c.ceiling.toPrecision(3)));
+  return c.ceilingKind === 'defined' ? e(v) : `<span class="muted">none (best ${e(v)})</span>`;
 }
 
 function capabilityTable(a: Analysis): string {
@@ -117,12 +134,12 @@ function capabilityTable(a: Analysis): string {
     `<tr><td rowspan="2">${e(c.name)}</td><td rowspan="2" class="num">${c.items}</td>${curveCells(c.discrete)}<td rowspan="2" class="num">${dec(c.metricComparison.widthRatio)}</td><td rowspan="2">${e(c.metricComparison.finding.replace(/_/g, ' '))}</td></tr>`,
     `<tr>${curveCells(c.continuous)}</tr>`,
   ]);
-  return `<table><tr><th>capability</th><th>items</th><th>metric</th><th>status</th><th>onset (tokens)</th><th>midpoint</th><th>saturation</th><th>width (decades)</th><th>R²</th><th>width ratio d/c</th><th>metric check</th></tr>${rows.join('')}</table>
-<p class="muted">Brackets: ${Math.round(a.definitions.ciLevel * 100)}% bootstrap intervals; open = beyond the probed checkpoints.</p>`;
+  return `<table><tr><th>capability</th><th>items</th><th>metric</th><th>status</th><th>onset (tokens)</th><th>midpoint (50% of range)</th><th>shape midpoint</th><th>saturation</th><th>width (decades)</th><th>R²</th><th>last level</th><th>ceiling</th><th>width ratio d/c</th><th>metric check</th></tr>${rows.join('')}</table>
+<p class="muted">Brackets: ${Math.round(a.definitions.ciLevel * 100)}% bootstrap intervals; open = beyond the probed checkpoints. Midpoint: where the curve crosses half of its chance-to-ceiling range; shape midpoint: the middle of its own fitted rise (secondary). Last level: the fitted curve at the last checkpoint, 0 = chance, 1 = ceiling.</p>`;
 }
 
 function pairsTable(a: Analysis): string {
-  if (a.verdict.adjacent.length === 0) return `<p class="muted">Fewer than two capabilities have a midpoint inside the probed range.</p>`;
+  if (a.verdict.adjacent.length === 0) return `<p class="muted">Fewer than two capabilities enter the verdict.</p>`;
   const rows = a.verdict.adjacent.map(
     (p) =>
       `<tr><td>${e(p.earlier)} → ${e(p.later)}</td><td class="num">${dec(p.separation)}</td><td class="num">${p.overlap.toFixed(2)}</td><td>${p.checkpointBetween ? 'yes' : 'no'}</td><td>${p.orderResolved ? 'yes' : 'no'}</td><td>${e(p.relation)}</td></tr>`,
@@ -145,7 +162,7 @@ function groupsTable(a: Analysis): string {
   const rows = a.groups.flatMap((g) =>
     g.groups.map((x) => `<tr><td>${e(g.suite)}</td><td>${e(x.group)}</td><td class="num">${x.curve.items}</td>${curveCells(x.curve)}</tr>`),
   );
-  return `<table><tr><th>suite</th><th>group</th><th>items</th><th>metric</th><th>status</th><th>onset</th><th>midpoint</th><th>saturation</th><th>width</th><th>R²</th></tr>${rows.join('')}</table>`;
+  return `<table><tr><th>suite</th><th>group</th><th>items</th><th>metric</th><th>status</th><th>onset</th><th>midpoint</th><th>shape midpoint</th><th>saturation</th><th>width</th><th>R²</th><th>last level</th><th>ceiling</th></tr>${rows.join('')}</table>`;
 }
 
 function transitionsTable(a: Analysis): string {
@@ -189,4 +206,25 @@ function comparisonSection(c: RunComparison, chart: ChartFigure | null): string 
 ${chart ? figure(chart) : ''}
 <table>${head}${rows.join('')}</table>
 <p class="muted">Time to target from each run's fitted ${c.metric === 'd' ? 'discrete' : 'continuous'} curve; ratios are relative to ${e(c.runs[0])} (below 1: faster). Ratio intervals pair the outer ends of both runs' 95% intervals (conservative).</p></section>`;
+}
+
+function seedsSection(s: SeedsAnalysis): string {
+  const level = `${Math.round(s.ciLevel * 100)}%`;
+  const head = `<tr><th>capability</th>${s.seeds.map((x) => `<th>${e(x.label)}</th>`).join('')}<th>across seeds</th><th>crossed in</th></tr>`;
+  const rows = s.capabilities.map((c) => {
+    const cells = c.perSeed.map((p) =>
+      p.midpoint ? `<td class="num">${pos(p.midpoint)}</td>` : `<td class="muted">${e(p.status.replace(/_/g, ' '))}${p.lastLevel === null ? '' : `, ${Math.round(100 * p.lastLevel) + 0}% at the end`}</td>`,
+    );
+    const a = c.acrossSeeds;
+    const across = a
+      ? `<td class="num">${pos(a)} <span class="muted">range ${formatLog10(a.min)} to ${formatLog10(a.max)}</span></td>`
+      : `<td class="muted">not every seed crossed</td>`;
+    return `<tr><td>${e(c.name)}</td>${cells.join('')}${across}<td class="num">${c.crossed} of ${s.seeds.length}</td></tr>`;
+  });
+  const verdicts = s.seeds.map((x) => `${x.label} (seed ${x.seed}): ${VERDICT_LABEL[x.verdict]}`).join('; ');
+  return `<section class="seeds"><h2>Across ${s.seeds.length} seeds</h2>
+<p class="verdict" id="verdict-seeds">Verdict across seeds: <strong>${e(VERDICT_LABEL[s.verdict.verdict])}</strong> <span class="muted">(${e(s.verdict.reason)})</span></p>
+<p>Per seed: ${e(verdicts)}.</p>
+<table>${head}${rows.join('')}</table>
+<p class="muted">Midpoints (where a capability crosses half of its chance-to-ceiling range, ${s.metric === 'd' ? 'discrete' : 'continuous'} metrics), in tokens. Per seed: brackets are ${level} bootstrap intervals over probe items. Across seeds: the mean of the seeds' midpoints in log tokens with a ${level} Student-t interval over seeds, and their range; given only when every seed crossed.</p></section>`;
 }

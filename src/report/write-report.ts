@@ -9,6 +9,7 @@ import { basename, join, resolve } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { analyzeRun, type AnalyzeOptions } from '../analysis/analyze-run.js';
 import { compareRuns } from '../analysis/compare.js';
+import type { SeedsAnalysis } from '../analysis/seeds.js';
 import { readJsonlStrict } from '../util/jsonl.js';
 import { sampleRecordSchema } from '../run/schemas.js';
 import { ANALYSIS_VERSION, type Analysis } from '../analysis/types.js';
@@ -31,6 +32,11 @@ export interface ReportOptions {
   analyze?: AnalyzeOptions;
   /** Re-analyse every run even when its analysis.json is current. */
   reanalyze?: boolean;
+  /**
+   * The runs are seeds of one config: the page opens with their verdicts and midpoints
+   * side by side and across seeds (analysis/seeds.ts) instead of a time-to-target comparison.
+   */
+  seeds?: SeedsAnalysis;
 }
 
 export interface ReportResult {
@@ -58,7 +64,7 @@ export async function writeReport(runDirs: string[], opts: ReportOptions = {}): 
     return analysis;
   });
   // The comparison is computed before rendering so a bad --target fails fast.
-  const comparison = several ? compareRuns(labels.map((label, i) => ({ label, analysis: loaded[i] })), opts.target ?? 0.5) : null;
+  const comparison = several && !opts.seeds ? compareRuns(labels.map((label, i) => ({ label, analysis: loaded[i] })), opts.target ?? 0.5) : null;
 
   const render = chartWriter(outDir, { files, warnings });
 
@@ -68,7 +74,9 @@ export async function writeReport(runDirs: string[], opts: ReportOptions = {}): 
     const prefix = several ? `run${i + 1}-` : '';
     const figures: ChartFigure[] = [];
     for (const c of chartList(a)) if (c.spec) figures.push(await render(prefix + c.id, c.spec, c.caption));
-    sections.push({ label: labels[i], analysis: a, samples: readSamples(runDirs[i]), config: readConfig(runDirs[i]), charts: figures });
+    const waves = wavesFigure(a);
+    const lead = waves.spec ? await render(prefix + 'waves', waves.spec, waves.caption) : null;
+    sections.push({ label: labels[i], analysis: a, samples: readSamples(runDirs[i]), config: readConfig(runDirs[i]), lead, charts: figures });
   }
 
   let comparisonModel = null;
@@ -84,14 +92,29 @@ export async function writeReport(runDirs: string[], opts: ReportOptions = {}): 
   }
 
   const index = join(outDir, 'index.html');
-  writeFileAtomic(index, reportHtml({ runs: sections, comparison: comparisonModel }));
+  writeFileAtomic(index, reportHtml({ runs: sections, comparison: comparisonModel, seeds: opts.seeds ?? null }));
   return { index, files, analysed, warnings };
 }
 
+const step0Note = (a: Analysis) => `The step-0 checkpoint (0 tokens) is the diamond ${a.definitions.step0PlotOffsetDecades} decades left of the first checkpoint.`;
+
+/** The chart each run's section leads with. */
+function wavesFigure(a: Analysis): { spec: TopLevelSpec | null; caption: string } {
+  const metricWord = a.verdict.metric === 'd' ? 'discrete' : 'continuous';
+  const half = `${Math.round(100 * a.definitions.midpointLevel)}%`;
+  return {
+    spec: charts.wavesChart(a, a.verdict.metric),
+    caption:
+      `The waves: every capability's ${metricWord} curve normalised between chance (0) and ceiling (1) against tokens (log scale), ` +
+      `with its logistic fit. The dotted line is ${half} of the range; a triangle marks where a capability crosses it (its midpoint), ` +
+      `the bar its 95% interval. Dashed, faint curves never crossed it inside the run (their status and last level in the legend) ` +
+      `and stay out of the verdict. ${step0Note(a)}`,
+  };
+}
+
 function chartList(a: Analysis): { id: string; spec: TopLevelSpec | null; caption: string }[] {
-  const metric = a.verdict.metric;
-  const metricWord = metric === 'd' ? 'discrete' : 'continuous';
-  const step0 = `The step-0 checkpoint (0 tokens) is the diamond ${a.definitions.step0PlotOffsetDecades} decades left of the first checkpoint.`;
+  const metricWord = a.verdict.metric === 'd' ? 'discrete' : 'continuous';
+  const step0 = step0Note(a);
   const list = [
     {
       id: 'loss',
@@ -99,14 +122,9 @@ function chartList(a: Analysis): { id: string; spec: TopLevelSpec | null; captio
       caption: `Training loss averaged in bins of ${a.definitions.lossBinDecades} decades of tokens, and validation loss; dashed lines are reference losses reported by the tokens probe.`,
     },
     {
-      id: 'waves',
-      spec: charts.wavesChart(a, metric),
-      caption: `The waves: every capability's ${metricWord} curve normalised between chance (0) and ceiling (1), with its logistic fit in log(tokens). ${step0}`,
-    },
-    {
       id: 'timeline',
       spec: charts.timelineChart(a),
-      caption: `Stage timeline: each capability's learning window from onset (10% of its rise) to saturation (90%); the tick is the midpoint, the whisker its 95% bootstrap interval. Capabilities without a midpoint inside the run are left out (see the summary).`,
+      caption: `Stage timeline: each capability's learning window from onset (10% of its own rise) to saturation (90%); the tick is the midpoint (where it crosses half of its chance-to-ceiling range), the whisker its 95% bootstrap interval. Capabilities that did not cross it inside the run are left out (see the summary).`,
     },
     { id: 'sources', spec: charts.sourcesChart(a), caption: 'Loss per corpus source against tokens seen.' },
     ...a.exposure.map((e) => ({

@@ -118,13 +118,13 @@ test('a discrete step between two sparse checkpoints: its width is bounded by th
   assert.match(r.metricComparison.explanation, /rises between two probed checkpoints/);
 });
 
-test('capabilities without a midpoint in range are excluded from the verdict, with the reason', () => {
+test('capabilities that do not cross half of their range in the run are excluded from the verdict, with the reason', () => {
   const dir = run({ suites: [S('tokens', 3, 0.5), S('syntax', 6, 0.5), S('facts', 7, 0.5), S('reasoning', 8.9, 1), S('icl', 6, 0.5, { groups: [{ name: 'never', share: 1, shift: null }] })] });
   const a = analyzeRunData(loadRun(dir), { resamples: 50 });
   const status = Object.fromEntries(a.capabilities.map((c) => [c.name, c.discrete.status]));
-  assert.deepEqual(status, { tokens: 'saturated_at_start', syntax: 'fitted', facts: 'fitted', reasoning: 'midpoint_beyond_run', icl: 'flat' });
+  assert.deepEqual(status, { tokens: 'saturated_at_start', syntax: 'crossed', facts: 'crossed', reasoning: 'still_rising', icl: 'flat' });
   assert.deepEqual(a.verdict.excluded.map((e) => e.name).sort(), ['icl', 'reasoning', 'tokens']);
-  assert.match(byName(a, 'icl').discrete.message!, /never leaves chance/);
+  assert.match(byName(a, 'icl').discrete.message!, /is flat: .* ends at -?\d+% of the chance-to-ceiling range/);
   assert.match(byName(a, 'reasoning').discrete.message!, /train longer/);
   assert.match(byName(a, 'tokens').discrete.message!, /Probe earlier checkpoints/);
   assert.equal(byName(a, 'icl').discrete.midpoint, null);
@@ -184,4 +184,28 @@ test('a directory without metrics or probes is not a run', () => {
   const empty = mkdtempSync(join(root, 'empty-'));
   assert.throws(() => loadRun(empty), /neither metrics\.jsonl nor probes\.jsonl/);
   assert.throws(() => loadRun(join(root, 'no-such-dir')), /not a directory/);
+});
+
+test('a rise that levels off below half of the range is censored: no midpoint, out of the verdict; its shape midpoint stays', () => {
+  // syntax rises cleanly but only to 15% of the way (issue 11's quick run); facts rises to 70%.
+  const dir = run({ suites: [S('tokens', 5, 0.5), S('syntax', 6, 0.5, { top: 0.15 }), S('facts', 7, 0.5, { top: 0.7 })] });
+  const a = analyzeRunData(loadRun(dir), { resamples: 100 });
+  const syntax = byName(a, 'syntax').discrete;
+  assert.equal(syntax.status, 'still_rising');
+  assert.equal(syntax.midpoint, null);
+  assert.ok(Math.abs(syntax.shapeMidpoint!.value - 6) < 0.15, `shape midpoint ${syntax.shapeMidpoint!.value}`);
+  assert.ok(Math.abs(syntax.lastLevel! - 0.15) < 0.05, `last level ${syntax.lastLevel}`);
+  assert.match(syntax.message!, /still below 50% .* ends at 1\d% of the chance-to-ceiling range, and its fit levels off near 1\d%/);
+  const out = a.verdict.excluded.find((e) => e.name === 'syntax')!;
+  assert.equal(out.status, 'still_rising');
+  assert.ok(Math.abs(out.last!.normalized - 0.15) < 0.06, JSON.stringify(out.last));
+  // facts crosses 50% of its range where its 70% rise is 5/7 done: later than its shape midpoint
+  const facts = byName(a, 'facts').discrete;
+  const expected = 7 + Math.log(0.5 / 0.7 / (1 - 0.5 / 0.7)) / ((2 * Math.log(9)) / 0.5);
+  assert.equal(facts.status, 'crossed');
+  assert.ok(Math.abs(facts.midpoint!.value - expected) < 0.06, `midpoint ${facts.midpoint!.value}, expected ${expected.toFixed(3)}`);
+  assert.ok(Math.abs(facts.shapeMidpoint!.value - 7) < 0.06, `shape midpoint ${facts.shapeMidpoint!.value}`);
+  assert.ok(facts.midpoint!.value - facts.shapeMidpoint!.value > 0.05);
+  assert.deepEqual(a.verdict.order.map((o) => o.name), ['tokens', 'facts']);
+  assert.equal(a.verdict.verdict, 'stages', a.verdict.reason);
 });

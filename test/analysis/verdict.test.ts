@@ -15,14 +15,17 @@ const denseTokens = Array.from({ length: 51 }, (_, i) => 10 ** (4 + i * 0.1));
 
 function summary(midpoint: number, width: number): CurveSummary {
   return {
-    status: 'fitted',
+    status: 'crossed',
     fit: { params: { floor: 0, ceiling: 1, midpoint, slope: (2 * Math.log(9)) / width }, sse: 0, r2: 1, rmse: 0 },
     observedRise: 1,
+    lastLevel: 1,
     onset: midpoint - width / 2,
     midpoint,
+    shapeMidpoint: midpoint,
     saturation: midpoint + width / 2,
     width,
     midpointCensored: midpoint,
+    shapeMidpointCensored: midpoint,
     timeToTarget: [],
   };
 }
@@ -36,7 +39,9 @@ function capability(name: string, midpoint: number, width: number, jitter = 0.02
   const replicates = Array.from({ length: 41 }, (_, k) => summary(midpoint + jitter * ((reverse ? 40 - k : k) / 20 - 1), width));
   const pos = (v: number) => ({ value: v, tokens: 10 ** v, lo: v - jitter, hi: v + jitter });
   const analysis = {
-    status: 'fitted',
+    status: 'crossed',
+    metricName: 'accuracy',
+    ceilingKind: 'defined',
     message: null,
     points: tokens.map((t, i) => ({ step: i, tokens: t, mean: 0, normalized: 0, se: 0 })),
     onset: pos(point.onset!),
@@ -93,4 +98,19 @@ test('capabilities are ordered by midpoint, not by input order; one fitted capab
   const one = decideVerdict([capability('only', 6, 0.5)], 'd');
   assert.equal(one.verdict, 'undetermined');
   assert.match(one.reason, /needs at least 2/);
+});
+
+test('a crossing without a defined ceiling, or whose interval reaches past the run, stays out of the verdict', () => {
+  const a = capability('a', 5, 0.3);
+  const b = capability('b', 6, 0.3);
+  const c = capability('c', 7, 0.3);
+  (b.curve.analysis as { ceilingKind: string }).ceilingKind = 'empirical';
+  c.curve.analysis.midpoint = { ...c.curve.analysis.midpoint!, hi: null };
+  const v = decideVerdict([a, b, c], 'd');
+  assert.deepEqual(v.order.map((o) => o.name), ['a']);
+  assert.deepEqual(v.excluded.map((e) => [e.name, e.status]), [['b', 'no_defined_ceiling'], ['c', 'crossing_unresolved']]);
+  assert.match(v.excluded[0].reason, /no defined ceiling/);
+  assert.match(v.excluded[1].reason, /interval of that crossing reaches past the last probed checkpoint/);
+  assert.deepEqual(v.excluded[1].last, { tokens: denseTokens.at(-1), normalized: 0 });
+  assert.equal(v.verdict, 'undetermined');
 });

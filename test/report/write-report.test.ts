@@ -54,6 +54,13 @@ test('report for two runs: self-contained page, charts as SVG and PNG, opens cle
   assert.doesNotMatch(html, /(src|href)="https?:/, 'the page must not reference the network');
   const a = JSON.parse(readFileSync(runPaths(mix).analysis, 'utf8')) as Analysis;
   for (const o of a.verdict.order) assert.ok(html.includes(`${o.name} at ${formatTokens(o.midpoint.tokens)} tokens`), `summary lacks ${o.name}'s midpoint`);
+  // Each run leads with the waves chart and the plain answer naming the overlapping pairs.
+  const lead = html.indexOf('<figure id="run1-waves"');
+  assert.ok(lead > 0 && lead < html.indexOf('<p class="answer">') && html.indexOf('<p class="answer">') < html.indexOf('class="summary"'));
+  const answer = html.slice(html.indexOf('<p class="answer">')).split('</p>')[0];
+  const pair = a.verdict.overlaps.find((o) => o.overlap > 0)!;
+  assert.ok(answer.includes(`${pair.a} and ${pair.b} by ${Math.round(100 * pair.overlap)}%`), answer);
+  assert.match(answer, /Answer under the discrete metrics: (overlapping waves|stages|slurry)\.$/);
 
   const seen = await withChromium(async (ctx) => {
     const page = await ctx.newPage();
