@@ -6,12 +6,13 @@
  * is missing or damaged is reported by name and the others are still probed. One process
  * probes a run at a time (RUN/probes.lock).
  */
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { openCheckpoint } from '../model/load-checkpoint.js';
 import type { GPT } from '../model/gpt.js';
 import { checkpointDirName, runPaths } from '../run/layout.js';
+import { acquireLock } from '../run/lock.js';
 import type { CheckpointEntry, ProbeRecord, SampleRecord } from '../run/records.js';
 import { SlurryError } from '../util/errors.js';
 import { parseWith } from '../util/schema.js';
@@ -130,34 +131,9 @@ export function probeRun(run: string, opts: ProbeOptions): ProbeRunResult {
   }
 }
 
-/**
- * One prober per run at a time (say `slurry probe RUN` while training probes inline): the
- * lock file holds the prober's pid, and a lock whose process is gone is taken over.
- */
+/** One prober per run at a time (say `slurry probe RUN` while training probes inline). */
 function lockRun(run: string): () => void {
-  const file = runPaths(run).probesLock;
-  for (;;) {
-    try {
-      writeFileSync(file, String(process.pid), { flag: 'wx' });
-      return () => rmSync(file, { force: true });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-    const pid = Number(readFileSync(file, 'utf8'));
-    if (Number.isInteger(pid) && pid > 0 && processAlive(pid)) {
-      throw new SlurryError(`${file}: process ${pid} is probing ${run} already; wait for it (or delete the file if that process is not slurry)`);
-    }
-    rmSync(file, { force: true });
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return acquireLock(runPaths(run).probesLock, `probing ${run}`);
 }
 
 function probeCheckpoints(run: string, index: readonly CheckpointEntry[], opts: ProbeOptions): ProbeRunResult {

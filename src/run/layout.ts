@@ -13,6 +13,8 @@
  *   RUN/samples.jsonl                one SampleRecord per checkpoint
  *   RUN/probe-items/                 the built-in probe suites' items (SUITE.jsonl, meta.json)
  *   RUN/probes.lock                  pid of the process probing the run (while it does)
+ *   RUN/interp.jsonl                 one InterpRecord per checkpoint (`slurry interp`; interp-records.ts)
+ *   RUN/interp/                      sample.json, across.json, acts/ and sae/ per checkpoint, interp.lock
  *   RUN/analysis.json                written by `slurry analyze`
  *   RUN/report/index.html            written by `slurry report`
  */
@@ -27,6 +29,13 @@ export const runPaths = (run: string) => ({
   samples: join(run, 'samples.jsonl'),
   probeItems: join(run, 'probe-items'),
   probesLock: join(run, 'probes.lock'),
+  interp: join(run, 'interp.jsonl'),
+  interpDir: join(run, 'interp'),
+  interpSample: join(run, 'interp', 'sample.json'),
+  interpAcross: join(run, 'interp', 'across.json'),
+  interpActs: join(run, 'interp', 'acts'),
+  interpSae: join(run, 'interp', 'sae'),
+  interpLock: join(run, 'interp', 'interp.lock'),
   analysis: join(run, 'analysis.json'),
   reportDir: join(run, 'report'),
 });
