@@ -7,6 +7,7 @@ import { benchData } from './data.js';
 import { benchFused } from './fused.js';
 import { benchGemm } from './gemm.js';
 import { benchGrok } from './grok.js';
+import { benchInterp } from './interp.js';
 import { benchProbes } from './probes.js';
 import { benchTraining } from './train.js';
 
@@ -18,6 +19,7 @@ const sections: Record<string, () => void | Promise<void>> = {
   probes: () => benchProbes(),
   analysis: () => benchAnalysis(),
   grok: () => benchGrok(),
+  interp: () => benchInterp(),
 };
 
 const wanted = process.argv.slice(2);

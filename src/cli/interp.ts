@@ -142,7 +142,7 @@ function formatSummary(s: ReturnType<typeof measureOne>): string {
     lines.push(`  ${name.padEnd(16)} best L${h.best.layer}H${h.best.head} ${h.best.score.toFixed(3)} (chance ${h.chance.toFixed(3)})`);
   }
   lines.push(`  icl score ${s.icl_score.toFixed(3)} nats; neuron selectivity (source) ${f(s.neurons.source)}`);
-  lines.push(`  SAE ${s.sae.site} ${s.sae.latents}x k=${s.sae.k}: L0 ${s.sae.l0.toFixed(1)}, dead ${(100 * s.sae.dead).toFixed(1)}%, FVU ${s.sae.fvu.toFixed(3)}, loss recovered ${s.sae.loss_recovered.toFixed(3)}`);
+  lines.push(`  SAE ${s.sae.site} ${s.sae.latents}x k=${s.sae.k}: L0 ${s.sae.l0.toFixed(1)}, dead ${(100 * s.sae.dead).toFixed(1)}%, FVU ${s.sae.fvu.toFixed(3)}, loss recovered ${s.sae.loss_recovered?.toFixed(3) ?? 'n/a (ablation costs too little)'}`);
   lines.push(`  seconds: ${Object.entries(s.seconds).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`);
   return lines.join('\n');
 }

@@ -104,9 +104,9 @@ export function measureCheckpoint(
     return { data: out, width: a.width };
   };
 
-  const probe = (f: LabelledRows): InterpProbe =>
-    timed('probes', () => probeFamily(f, sample, T, layers.map((name) => rowsOf(name, f).data), C));
-  const probes = { source: probe(sample.source), pos: sample.pos.rows.length ? probe(sample.pos) : null };
+  const probe = (f: LabelledRows, basis: InterpProbe['selectivity_basis']): InterpProbe =>
+    timed('probes', () => probeFamily(f, sample, T, layers.map((name) => rowsOf(name, f).data), C, basis));
+  const probes = { source: probe(sample.source, 'embedding'), pos: sample.pos.rows.length ? probe(sample.pos, 'control') : null };
 
   const ckaIdx = ckaRowIndices(sample, opts.ckaRows);
   const ckaActs = layers.map((name) => {
@@ -151,7 +151,9 @@ export function measureCheckpoint(
   return { record, ckaActs, ckaWidth: C, sae, deadLatents };
 }
 
-function probeFamily(f: LabelledRows, sample: InterpSample, T: number, perLayer: Float32Array[], d: number): InterpProbe {
+function probeFamily(
+  f: LabelledRows, sample: InterpSample, T: number, perLayer: Float32Array[], d: number, basis: InterpProbe['selectivity_basis'],
+): InterpProbe {
   const windowOf = (row: number) => Math.floor(row / T);
   const idx = f.rows.map((_, i) => i);
   const train = Int32Array.from(idx.filter((i) => !isHeldOut(windowOf(f.rows[i]))));
@@ -176,7 +178,8 @@ function probeFamily(f: LabelledRows, sample: InterpSample, T: number, perLayer:
     majority: { task: majorityBaseline(labels, K, train, test), control: majorityBaseline(control, K, train, test) },
     accuracy,
     control_accuracy: controlAccuracy,
-    selectivity: accuracy.map((a, l) => a - controlAccuracy[l]),
+    selectivity_basis: basis,
+    selectivity: accuracy.map((a, l) => a - (basis === 'control' ? controlAccuracy[l] : accuracy[0])),
     items: [...byWindow.entries()].map(([w, js]) => ({
       id: sample.windows[w].id,
       n: js.length,
@@ -229,6 +232,9 @@ function iclScore(sample: InterpSample, losses: Float32Array, T: number): Interp
   const items = sample.windows.flatMap((win, w) => (NATURAL_KINDS.has(win.kind) ? [{ id: win.id, c: mean(w, early) - mean(w, late) }] : []));
   return { score: items.reduce((a, i) => a + i.c, 0) / Math.max(1, items.length), early, late, items };
 }
+
+/** Nats the mean ablation must cost before loss recovered is a ratio worth reporting. */
+export const LOSS_RECOVERED_MIN_GAP = 0.05;
 
 const DENSITY_EDGES = [-6, -5, -4, -3, -2, -1, 0];
 
@@ -284,7 +290,7 @@ function measureSae(model: GPT, tokenizer: Tokenizer, sample: InterpSample, site
       dead: dead / sae.m,
       fvu: fvu(heldX, recon, heldN, width),
       loss: { clean: lossClean, sae: lossSae, mean_ablated: lossAblated },
-      loss_recovered: lossAblated !== lossClean ? (lossAblated - lossSae) / (lossAblated - lossClean) : 0,
+      loss_recovered: lossAblated - lossClean >= LOSS_RECOVERED_MIN_GAP ? (lossAblated - lossSae) / (lossAblated - lossClean) : null,
       density: { edges: DENSITY_EDGES, counts },
       top_features: topFeatures(codes, dens, sample, tokenizer, 6, 4),
     },

@@ -7,10 +7,13 @@
  * - windows: `perSource` windows of context + 1 tokens from each source's validation split
  *   (Brown gets `posWindows`, for enough tagged words), evenly spaced;
  * - source rows: positions >= SOURCE_MIN_POSITION at stride SOURCE_STRIDE of every window,
- *   labelled with the window's source; control label per token id;
+ *   labelled with the window's source; control label per token id (Hewitt and Liang). A
+ *   source depends on context, not on the token, so its selectivity is read against the
+ *   embedding layer instead (see measure.ts);
  * - POS rows: the last token of every word of a Brown window whose coarse tag is clear: the
  *   word's most frequent Brown tag, mapped to a coarse class (COARSE_TAGS), holds at least
- *   POS_MIN_SHARE of its occurrences in the Brown Corpus; control label per word;
+ *   POS_MIN_SHARE of its occurrences in the Brown Corpus; control label per word (Hewitt
+ *   and Liang: a random label per type from the tags' overall distribution);
  * - windows with index % 4 == 3 are held out: probes are fitted on the others and scored
  *   on these, and their per-window scores are the items that bootstrap intervals resample.
  */

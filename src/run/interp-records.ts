@@ -28,7 +28,14 @@ export const interpProbeSchema = z.object({
   majority: z.object({ task: num, control: num }),
   accuracy: perLayer,
   control_accuracy: perLayer,
-  /** accuracy - control_accuracy (Hewitt and Liang 2019). */
+  /**
+   * 'control': accuracy - control_accuracy (Hewitt and Liang 2019; POS, whose labels are a
+   * function of the word). 'embedding': accuracy - accuracy at layer 0 (sources, which
+   * depend on context: what a layer knows beyond the token's embedding; a control task per
+   * type is memorised from the embedding better than a contextual label and would read
+   * negative for a fresh model).
+   */
+  selectivity_basis: z.enum(['control', 'embedding']),
   selectivity: perLayer,
   /** Per held-out window: rows, and hits of the task and control probes per layer (bootstrap items). */
   items: z.array(z.object({ id: z.string(), n: count, hits: z.array(count), control_hits: z.array(count) })),
@@ -85,8 +92,11 @@ export const interpRecordSchema = z.object({
     dead: num,
     fvu: num,
     loss: z.object({ clean: num, sae: num, mean_ablated: num }),
-    /** (mean_ablated - sae) / (mean_ablated - clean). */
-    loss_recovered: num,
+    /**
+     * (mean_ablated - sae) / (mean_ablated - clean); null while ablating the site costs under
+     * LOSS_RECOVERED_MIN_GAP nats (the ratio would divide noise by noise).
+     */
+    loss_recovered: num.nullable(),
     /** Latents per bin of log10(firing frequency) on held-out tokens; dead latents counted apart. */
     density: z.object({ edges: z.array(num), counts: z.array(count) }),
     top_features: z.array(
