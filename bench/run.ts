@@ -8,6 +8,7 @@ import { benchFused } from './fused.js';
 import { benchGemm } from './gemm.js';
 import { benchGrok } from './grok.js';
 import { benchMuon } from './muon.js';
+import { benchInterp } from './interp.js';
 import { benchProbes } from './probes.js';
 import { benchServe } from './serve.js';
 import { benchSweep } from './sweep.js';
@@ -24,6 +25,7 @@ const sections: Record<string, () => void | Promise<void>> = {
   muon: () => benchMuon(),
   serve: () => benchServe(),
   sweep: () => benchSweep(),
+  interp: () => benchInterp(),
 };
 
 const wanted = process.argv.slice(2);

@@ -5,6 +5,8 @@
  */
 import { CAPABILITY_SUITES, EXPOSURE_SUITES } from '../run/capabilities.js';
 import { runPaths } from '../run/layout.js';
+import type { InterpAcross, InterpRecord } from '../run/interp-records.js';
+import { analyzeInterp, loadInterp } from './interp.js';
 import type { ProbeRecord } from '../run/records.js';
 import { writeJsonAtomic } from '../util/fs.js';
 import { Rng } from '../util/rng.js';
@@ -25,6 +27,8 @@ export interface AnalyzeOptions {
   resamples?: number;
   /** Metric for the verdict and groups: 'd' discrete (default) or 'c' continuous. */
   primaryMetric?: MetricKind;
+  /** The run's interp records (RUN/interp.jsonl, RUN/interp/across.json), to fit on the same timeline. */
+  interp?: { records: InterpRecord[]; across: InterpAcross | null };
 }
 
 /** The built-in suites in the order of the claimed stages; others follow by name. */
@@ -41,7 +45,7 @@ function bySuiteOrder(a: string, b: string): number {
 
 /** Analyses a run directory and writes RUN/analysis.json; returns what it wrote. */
 export function analyzeRun(run: string, opts: AnalyzeOptions = {}): Analysis {
-  const analysis = analyzeRunData(loadRun(run), opts);
+  const analysis = analyzeRunData(loadRun(run), { interp: loadInterp(run) ?? undefined, ...opts });
   writeJsonAtomic(runPaths(run).analysis, analysis);
   return analysis;
 }
@@ -83,7 +87,12 @@ export function analyzeRunData(data: RunData, opts: AnalyzeOptions = {}): Analys
 
   const inputs = (kind: MetricKind) => suites.map((name) => ({ name, curve: results.get(name)![kind] }));
   const { losses, transitions: lossTransitions } = analyzeLosses(data.train, data.val, data.probes);
+  const behaviour = new Map([...results.entries()].map(([name, r]) => [name, r[primary]]));
+  const interp = opts.interp?.records.length
+    ? analyzeInterp(opts.interp.records, opts.interp.across, behaviour, lossTransitions, seed)
+    : undefined;
   return {
+    ...(interp ? { interp } : {}),
     version: ANALYSIS_VERSION,
     run: data.run,
     settings: { seed, resamples, primaryMetric: primary },

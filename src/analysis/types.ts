@@ -9,6 +9,7 @@
  */
 import type { Definitions } from './definitions.js';
 import type { CurveStatus } from './curve-summary.js';
+import type { InterpAnalysis } from './interp.js';
 
 export const ANALYSIS_VERSION = 3;
 
@@ -35,6 +36,8 @@ export interface Analysis {
   /** Facts by exposure bucket, one entry per suite whose items carry buckets (facts, recall). */
   exposure: FactsByExposure[];
   losses: LossAnalysis;
+  /** The internal view (slurry interp) on the same timeline; absent when the run has no interp records. */
+  interp?: InterpAnalysis;
 }
 
 export interface Problem {

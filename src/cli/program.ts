@@ -9,6 +9,7 @@ import { registerData } from './data.js';
 import { registerDoctor } from './doctor.js';
 import { registerEpisode } from './episode.js';
 import { registerGrok } from './grok.js';
+import { registerInterp } from './interp.js';
 import { registerProbe } from './probe.js';
 import { registerReport } from './report.js';
 import { registerSample } from './sample.js';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerTrain(program);
   registerSample(program);
   registerProbe(program);
+  registerInterp(program);
   registerAnalyze(program);
   registerReport(program);
   registerSweep(program);

@@ -14,6 +14,7 @@ import type { Buf, Kernels } from '../engine/kernels.js';
 import { Tensor, type DType } from '../engine/tensor.js';
 import { Rng } from '../util/rng.js';
 import type { GPTConfig } from './config.js';
+import type { Hooks } from './hooks.js';
 import type { KVCache } from './kv-cache.js';
 
 type Init = { kind: 'normal'; std: number } | { kind: 'zeros' } | { kind: 'ones' };
@@ -66,19 +67,156 @@ export function countParameters(c: GPTConfig): number {
   return parameterSpecs(c).reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0);
 }
 
-/** Called with each named activation during a forward pass (TransformerLens-style names). */
-export type ActivationHook = (name: string, value: Buf, shape: readonly number[]) => void;
+/**
+ * The attention of one layer: packed q|k|v rows [N, 3C] -> the heads' outputs [N, C]. The
+ * model's own passes attend causally over a batch or over a KV cache; the prefix scorer
+ * attends over a trie (tree attention). Everything else in a block is the same for all.
+ */
+export type Attend = (qkv: Tensor, layer: number) => Tensor;
+
+/** Emits `x` under `name` when the hooks ask for it. */
+function emit(hooks: Hooks | undefined, name: string, x: Tensor): void {
+  if (hooks?.names.has(name)) hooks.emit(name, x.data, x.shape);
+}
+
+/** LayerNorm, or the identity in models without one (the grokking variant). */
+class LayerNorm {
+  readonly weight: Tensor | null;
+  readonly bias: Tensor | null;
+  readonly eps: number;
+
+  /** `prefix`: the parameters' name (transformer.h.0.ln_1); `hook`: the output's hook name. */
+  constructor(c: GPTConfig, p: (name: string) => Tensor, prefix: string, readonly hook: string) {
+    this.weight = c.layer_norm ? p(`${prefix}.weight`) : null;
+    this.bias = c.layer_norm ? p(`${prefix}.bias`) : null;
+    this.eps = c.layer_norm_epsilon;
+  }
+
+  forward(g: Graph, x: Tensor, hooks?: Hooks): Tensor {
+    if (!this.weight || !this.bias) return x;
+    const y = g.layerNorm(x, this.weight, this.bias, this.eps);
+    emit(hooks, this.hook, y);
+    return y;
+  }
+}
+
+/** Multi-head self-attention: q, k, v = x W_attn; heads = attend(q, k, v); out = heads W_proj. */
+class Attention {
+  readonly hookZ: string;
+
+  constructor(
+    readonly layer: number,
+    readonly c_attn: { weight: Tensor; bias: Tensor },
+    readonly c_proj: { weight: Tensor; bias: Tensor },
+  ) {
+    this.hookZ = `blocks.${layer}.attn.hook_z`;
+  }
+
+  /** `rows`: keep only these rows after attention (the positions a loss reads). */
+  forward(g: Graph, x: Tensor, attend: Attend, hooks?: Hooks, rows?: Int32Array): Tensor {
+    const qkv = g.linear(x, this.c_attn.weight, this.c_attn.bias);
+    let z = attend(qkv, this.layer);
+    if (rows) z = g.gatherRows(z, rows);
+    emit(hooks, this.hookZ, z);
+    return g.linear(z, this.c_proj.weight, this.c_proj.bias);
+  }
+}
+
+/** The feed-forward network: act(x W_fc) W_proj, with GELU (GPT-2) or ReLU. */
+class MLP {
+  readonly hookPre: string;
+  readonly hookPost: string;
+
+  constructor(
+    layer: number,
+    readonly c_fc: { weight: Tensor; bias: Tensor },
+    readonly c_proj: { weight: Tensor; bias: Tensor },
+    readonly relu: boolean,
+  ) {
+    this.hookPre = `blocks.${layer}.mlp.hook_pre`;
+    this.hookPost = `blocks.${layer}.mlp.hook_post`;
+  }
+
+  forward(g: Graph, x: Tensor, hooks?: Hooks): Tensor {
+    const pre = g.linear(x, this.c_fc.weight, this.c_fc.bias);
+    emit(hooks, this.hookPre, pre);
+    const post = this.relu ? g.relu(pre) : g.gelu(pre);
+    emit(hooks, this.hookPost, post);
+    return g.linear(post, this.c_proj.weight, this.c_proj.bias);
+  }
+}
+
+/** One pre-LayerNorm transformer block: x = x + attn(ln_1(x)); x = x + mlp(ln_2(x)). */
+export class Block {
+  readonly ln_1: LayerNorm;
+  readonly attn: Attention;
+  readonly ln_2: LayerNorm;
+  readonly mlp: MLP;
+  private readonly hook: Record<'residPre' | 'attnOut' | 'residMid' | 'mlpOut' | 'residPost', string>;
+
+  constructor(c: GPTConfig, layer: number, p: (name: string) => Tensor) {
+    const h = `transformer.h.${layer}`;
+    const b = `blocks.${layer}`;
+    const linear = (name: string) => ({ weight: p(`${h}.${name}.weight`), bias: p(`${h}.${name}.bias`) });
+    this.ln_1 = new LayerNorm(c, p, `${h}.ln_1`, `${b}.ln1.hook_normalized`);
+    this.attn = new Attention(layer, linear('attn.c_attn'), linear('attn.c_proj'));
+    this.ln_2 = new LayerNorm(c, p, `${h}.ln_2`, `${b}.ln2.hook_normalized`);
+    this.mlp = new MLP(layer, linear('mlp.c_fc'), linear('mlp.c_proj'), c.activation_function === 'relu');
+    this.hook = {
+      residPre: `${b}.hook_resid_pre`,
+      attnOut: `${b}.hook_attn_out`,
+      residMid: `${b}.hook_resid_mid`,
+      mlpOut: `${b}.hook_mlp_out`,
+      residPost: `${b}.hook_resid_post`,
+    };
+  }
+
+  /**
+   * The block on rows x [N, C]. `attend` is how this pass attends; `rows` cuts the stream to
+   * those rows after attention (the last block of a lastPosition pass).
+   */
+  forward(g: Graph, x: Tensor, attend: Attend, opts: { hooks?: Hooks; rows?: Int32Array } = {}): Tensor {
+    const { hooks, rows } = opts;
+    emit(hooks, this.hook.residPre, x);
+    const attnOut = this.attn.forward(g, this.ln_1.forward(g, x, hooks), attend, hooks, rows);
+    emit(hooks, this.hook.attnOut, attnOut);
+    if (rows) x = g.gatherRows(x, rows);
+    x = g.add(x, attnOut);
+    emit(hooks, this.hook.residMid, x);
+    const mlpOut = this.mlp.forward(g, this.ln_2.forward(g, x, hooks), hooks);
+    emit(hooks, this.hook.mlpOut, mlpOut);
+    x = g.add(x, mlpOut);
+    emit(hooks, this.hook.residPost, x);
+    return x;
+  }
+}
+
+export interface ForwardOptions {
+  /** Activations to emit, by hook name (see hooks.ts). */
+  hooks?: Hooks;
+  /** Continue the sequence held in this cache (inference, B = 1); it grows by T. */
+  cache?: KVCache;
+  /** Logits of each sequence's last position only, [B, V]. */
+  lastPosition?: boolean;
+}
 
 export class GPT {
   readonly params: Map<string, Tensor>;
+  readonly blocks: readonly Block[];
+  private readonly ln_f: LayerNorm;
 
   constructor(readonly config: GPTConfig, params: Map<string, Tensor>) {
     for (const spec of parameterSpecs(config)) {
       const t = params.get(spec.name);
       if (!t) throw new Error(`GPT: missing parameter ${spec.name}`);
-      if (t.shape.join() !== spec.shape.join()) throw new Error(`GPT: ${spec.name} has shape [${t.shape}], expected [${spec.shape}]`);
+      if (t.shape.join() !== spec.shape.join()) {
+        throw new Error(`GPT: ${spec.name} has shape [${t.shape}], expected [${spec.shape}]`);
+      }
     }
     this.params = params;
+    const p = (name: string) => this.param(name);
+    this.blocks = Array.from({ length: config.n_layer }, (_, l) => new Block(config, l, p));
+    this.ln_f = new LayerNorm(config, p, 'transformer.ln_f', 'ln_final.hook_normalized');
   }
 
   /** A freshly initialised model (GPT-2 initialisation), fully determined by the seed. */
@@ -129,61 +267,96 @@ export class GPT {
    * cut to the last position after it, so the output projection, the MLP and the
    * unembedding run on B rows instead of B*T. Hooks after that point see [B, ...] shapes.
    */
-  forward(
-    g: Graph, ids: Int32Array, B: number, T: number,
-    opts: { hook?: ActivationHook; cache?: KVCache; lastPosition?: boolean } = {},
-  ): Tensor {
+  forward(g: Graph, ids: Int32Array, B: number, T: number, opts: ForwardOptions = {}): Tensor {
     const c = this.config;
-    const { hook, cache, lastPosition } = opts;
+    const { hooks, cache, lastPosition } = opts;
     const start = cache ? cache.length : 0;
     if (cache && B !== 1) throw new Error('GPT: a KV cache holds one sequence (B = 1)');
     if (cache && lastPosition) throw new Error('GPT: lastPosition is for full sequences, not a KV cache');
-    if (start + T > c.n_positions) throw new Error(`GPT: positions up to ${start + T} exceed the context ${c.n_positions}`);
-    for (let i = 0; i < ids.length; i++) {
-      if (!(ids[i] >= 0 && ids[i] < c.vocab_size)) throw new Error(`GPT: token id ${ids[i]} at ${i} outside [0, ${c.vocab_size})`);
-    }
-    const p = (name: string) => this.param(name);
-    const emit = (name: string, t: Tensor) => hook?.(name, t.data, t.shape);
-    const norm = (x: Tensor, name: string) =>
-      c.layer_norm ? g.layerNorm(x, p(`${name}.weight`), p(`${name}.bias`), c.layer_norm_epsilon) : x;
-    const act = (x: Tensor) => (c.activation_function === 'relu' ? g.relu(x) : g.gelu(x));
-
-    // With a cache, position t of this call is position start + t of the sequence.
-    const wpe = p('transformer.wpe.weight');
-    const positions = start ? new Tensor(wpe.data.subarray(start * c.n_embd, (start + T) * c.n_embd), [T, c.n_embd]) : wpe;
-    let x = g.embedding(ids, p('transformer.wte.weight'), positions, B, T);
-    emit('hook_embed', x);
-    for (let l = 0; l < c.n_layer; l++) {
-      const h = `transformer.h.${l}`;
-      const qkv = g.linear(norm(x, `${h}.ln_1`), p(`${h}.attn.c_attn.weight`), p(`${h}.attn.c_attn.bias`));
-      const pattern = hook && ((att: Buf) => hook(`blocks.${l}.attn.hook_pattern`, att, [B, c.n_head, T, T]));
-      let attn = cache
-        ? g.attentionCached(qkv, cache.keys[l], cache.values[l], start, c.n_head)
-        : g.attention(qkv, B, T, c.n_head, pattern);
-      if (lastPosition && l === c.n_layer - 1) {
-        const rows = Int32Array.from({ length: B }, (_, b) => b * T + T - 1);
-        attn = g.gatherRows(attn, rows);
-        x = g.gatherRows(x, rows);
-      }
-      x = g.add(x, g.linear(attn, p(`${h}.attn.c_proj.weight`), p(`${h}.attn.c_proj.bias`)));
-      emit(`blocks.${l}.hook_resid_mid`, x);
-      const hidden = act(g.linear(norm(x, `${h}.ln_2`), p(`${h}.mlp.c_fc.weight`), p(`${h}.mlp.c_fc.bias`)));
-      emit(`blocks.${l}.mlp.hook_post`, hidden);
-      x = g.add(x, g.linear(hidden, p(`${h}.mlp.c_proj.weight`), p(`${h}.mlp.c_proj.bias`)));
-      emit(`blocks.${l}.hook_resid_post`, x);
-    }
-    x = norm(x, 'transformer.ln_f');
-    const unembed = c.tie_word_embeddings ? p('transformer.wte.weight') : p('lm_head.weight');
+    let x = this.embed(g, ids, B, T, start, hooks);
+    const attend: Attend = cache
+      ? (qkv, l) => g.attentionCached(qkv, cache.keys[l], cache.values[l], start, c.n_head)
+      : (qkv, l) => {
+          const name = `blocks.${l}.attn.hook_pattern`;
+          const wanted = hooks?.names.has(name);
+          const onPattern = wanted ? (att: Buf) => hooks!.emit(name, att, [B, c.n_head, T, T]) : undefined;
+          return g.attention(qkv, B, T, c.n_head, onPattern);
+        };
+    const lastRows = lastPosition ? Int32Array.from({ length: B }, (_, b) => b * T + T - 1) : undefined;
+    this.blocks.forEach((block, l) => {
+      x = block.forward(g, x, attend, { hooks, rows: l === c.n_layer - 1 ? lastRows : undefined });
+    });
     if (cache) cache.length += T;
-    return g.linear(x, unembed, null, 'out_in');
+    return this.head(g, x, hooks);
+  }
+
+  /**
+   * Token plus position embeddings of ids [B*T] at positions start .. start+T-1 -> [B*T, C]
+   * (the residual stream entering block 0).
+   */
+  embed(g: Graph, ids: Int32Array, B: number, T: number, start = 0, hooks?: Hooks): Tensor {
+    const c = this.config;
+    if (start + T > c.n_positions) {
+      throw new Error(`GPT: positions up to ${start + T} exceed the context ${c.n_positions}`);
+    }
+    for (let i = 0; i < ids.length; i++) {
+      if (!(ids[i] >= 0 && ids[i] < c.vocab_size)) {
+        throw new Error(`GPT: token id ${ids[i]} at ${i} outside [0, ${c.vocab_size})`);
+      }
+    }
+    const C = c.n_embd;
+    const wte = this.param('transformer.wte.weight');
+    const wpe = this.param('transformer.wpe.weight');
+    // With a cache, position t of this call is position start + t of the sequence.
+    const positions = start ? new Tensor(wpe.data.subarray(start * C, (start + T) * C), [T, C]) : wpe;
+    if (hooks?.names.has('hook_embed')) {
+      const e = new Float32Array(ids.length * C);
+      ids.forEach((id, i) => e.set(wte.data.subarray(id * C, (id + 1) * C), i * C));
+      hooks.emit('hook_embed', e, [ids.length, C]);
+    }
+    if (hooks?.names.has('hook_pos_embed')) {
+      const e = new Float32Array(ids.length * C);
+      for (let i = 0; i < ids.length; i++) e.set(positions.data.subarray((i % T) * C, ((i % T) + 1) * C), i * C);
+      hooks.emit('hook_pos_embed', e, [ids.length, C]);
+    }
+    return g.embedding(ids, wte, positions, B, T);
+  }
+
+  /**
+   * Token plus position embeddings of rows given by (id, position) pairs -> [N, C], for
+   * passes whose rows are not a [B, T] grid (the prefix scorer's trie nodes). Inference only.
+   */
+  embedAt(ids: Int32Array, positions: Int32Array, out: Buf): void {
+    const c = this.config;
+    const C = c.n_embd;
+    const wte = this.param('transformer.wte.weight').data;
+    const wpe = this.param('transformer.wpe.weight').data;
+    for (let r = 0; r < ids.length; r++) {
+      const tok = ids[r];
+      const pos = positions[r];
+      if (!(tok >= 0 && tok < c.vocab_size)) {
+        throw new Error(`GPT: token id ${tok} at row ${r} outside [0, ${c.vocab_size})`);
+      }
+      if (!(pos >= 0 && pos < c.n_positions)) {
+        throw new Error(`GPT: position ${pos} at row ${r} outside the context ${c.n_positions}`);
+      }
+      for (let e = 0; e < C; e++) out[r * C + e] = wte[tok * C + e] + wpe[pos * C + e];
+    }
+  }
+
+  /** The final LayerNorm and the unembedding: residual rows [N, C] -> logits [N, V]. */
+  head(g: Graph, x: Tensor, hooks?: Hooks): Tensor {
+    const c = this.config;
+    const unembed = c.tie_word_embeddings ? this.param('transformer.wte.weight') : this.param('lm_head.weight');
+    return g.linear(this.ln_f.forward(g, x, hooks), unembed, null, 'out_in');
   }
 
   /**
    * Mean next-token cross-entropy of inputs [B*T] against targets [B*T] (ignoreIndex rows
    * skipped), with each row's loss (minus the log-probability of its target).
    */
-  loss(g: Graph, inputs: Int32Array, targets: Int32Array, B: number, T: number, ignoreIndex = -1) {
-    const logits = this.forward(g, inputs, B, T);
+  loss(g: Graph, inputs: Int32Array, targets: Int32Array, B: number, T: number, ignoreIndex = -1, hooks?: Hooks) {
+    const logits = this.forward(g, inputs, B, T, { hooks });
     return g.crossEntropy(logits, targets, ignoreIndex);
   }
 }

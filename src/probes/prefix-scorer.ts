@@ -13,12 +13,12 @@
  * the model (a leaf's probability comes from its parent), and only the rows whose next
  * token is scored go through the unembedding.
  *
- * The layer stack mirrors GPT.forward (same parameters, same ops); the test compares the
- * two on every config variant.
+ * The layers are the model's own blocks (GPT.blocks), given tree attention as their way of
+ * attending; the test compares the scores with full forward passes on every config variant.
  */
 import { BufferPool } from '../engine/buffer-pool.js';
 import { Tensor } from '../engine/tensor.js';
-import type { GPT } from '../model/gpt.js';
+import type { Attend, GPT } from '../model/gpt.js';
 
 export interface ScoreRequest {
   /** At least one token (a sentence's first token is scored after a start token). */
@@ -164,42 +164,39 @@ function scoreBatch(model: GPT, batch: Prepared[], pool: BufferPool, withArgmax:
 
   const g = model.graph(false, { pool });
   const dtype = model.dtype;
-  const p = (name: string) => model.param(name);
 
   // Embeddings: the contexts as a right-padded causal batch (padding never reaches a real
-  // token), each node as its token plus the position it would have in a flat sequence.
-  const ids = new Int32Array(ctxRows);
-  batch.forEach((pr, b) => ids.set(pr.req.context, b * T));
-  const x0 = new Tensor(pool.takeZeroed(R * C, dtype), [R, C]);
-  const wte = p('transformer.wte.weight').data;
-  const wpe = p('transformer.wpe.weight').data;
-  g.k.embeddingForward(x0.data, ids, wte, wpe, ctxRows, T, C);
+  // token), each node as its token at the position it would have in a flat sequence.
+  // Rows past the last node are padding: zeros, and nothing reads their results.
+  const ids = new Int32Array(ctxRows + N);
+  const positions = new Int32Array(ctxRows + N);
   batch.forEach((pr, b) => {
+    ids.set(pr.req.context, b * T);
+    for (let t = 0; t < T; t++) positions[b * T + t] = t;
     const P = pr.req.context.length;
     for (const i of pr.forwarded) {
-      const o = rowOf[b][i] * C;
-      const tok = pr.trie.token[i] * C;
-      const pos = (P - 1 + pr.trie.depth[i]) * C;
-      for (let e = 0; e < C; e++) x0.data[o + e] = wte[tok + e] + wpe[pos + e];
+      ids[rowOf[b][i]] = pr.trie.token[i];
+      positions[rowOf[b][i]] = P - 1 + pr.trie.depth[i];
     }
   });
+  const x0 = new Tensor(pool.takeZeroed(R * C, dtype), [R, C]);
+  model.embedAt(ids, positions, x0.data);
 
-  const norm = (x: Tensor, name: string) => (c.layer_norm ? g.layerNorm(x, p(`${name}.weight`), p(`${name}.bias`), c.layer_norm_epsilon) : x);
-  const act = (x: Tensor) => (c.activation_function === 'relu' ? g.relu(x) : g.gelu(x));
+  // Attention: the contexts with the causal kernel, the trie nodes with the tree kernel,
+  // into one buffer that every layer reuses (c_proj reads it before the next layer writes).
   const attOut = new Tensor(pool.take(R * C, dtype), [R, C]);
   // One size for every pass (B T <= maxRows), so the pool hands the same buffer back.
   const attScratch = pool.take(Math.max(B * H * T * T, maxRows * H * model.config.n_positions), dtype);
   const keys = treeKeys(batch, rowOf, T);
+  const attend: Attend = (qkv) => {
+    const contexts = qkv.data.subarray(0, ctxRows * 3 * C);
+    g.k.attentionForward(attOut.data.subarray(0, ctxRows * C), attScratch, contexts, B, T, C, H);
+    const { rows, spanStart, spanLen, extraStart, extra } = keys;
+    g.k.treeAttentionForward(attOut.data, qkv.data, rows, spanStart, spanLen, extraStart, extra, N, C, H);
+    return attOut;
+  };
   let x = x0;
-  for (let l = 0; l < c.n_layer; l++) {
-    const h = `transformer.h.${l}`;
-    const qkv = g.linear(norm(x, `${h}.ln_1`), p(`${h}.attn.c_attn.weight`), p(`${h}.attn.c_attn.bias`));
-    g.k.attentionForward(attOut.data.subarray(0, ctxRows * C), attScratch, qkv.data.subarray(0, ctxRows * 3 * C), B, T, C, H);
-    g.k.treeAttentionForward(attOut.data, qkv.data, keys.rows, keys.spanStart, keys.spanLen, keys.extraStart, keys.extra, N, C, H);
-    x = g.add(x, g.linear(attOut, p(`${h}.attn.c_proj.weight`), p(`${h}.attn.c_proj.bias`)));
-    const hidden = act(g.linear(norm(x, `${h}.ln_2`), p(`${h}.mlp.c_fc.weight`), p(`${h}.mlp.c_fc.bias`)));
-    x = g.add(x, g.linear(hidden, p(`${h}.mlp.c_proj.weight`), p(`${h}.mlp.c_proj.bias`)));
-  }
+  for (const block of model.blocks) x = block.forward(g, x, attend);
 
   // Unembed only the rows whose next token is scored: each context's last position and
   // every forwarded node.
@@ -214,8 +211,7 @@ function scoreBatch(model: GPT, batch: Prepared[], pool: BufferPool, withArgmax:
   const M = 2 ** Math.ceil(Math.log2(Math.max(256, headRows.length)));
   const gathered = new Tensor(pool.takeZeroed(M * C, dtype), [M, C]);
   headRows.forEach((row, m) => gathered.data.set(x.data.subarray(row * C, (row + 1) * C), m * C));
-  const unembed = c.tie_word_embeddings ? p('transformer.wte.weight') : p('lm_head.weight');
-  const logits = g.linear(norm(gathered, 'transformer.ln_f'), unembed, null, 'out_in').data;
+  const logits = model.head(g, gathered).data;
   const V = c.vocab_size;
   const lse = pool.take(M, dtype);
   const unused = pool.take(M, dtype);

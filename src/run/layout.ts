@@ -18,6 +18,8 @@
  *   RUN/probe-items/                 the built-in probe suites' items (SUITE.jsonl, meta.json)
  *   RUN/probes.lock                  pid of the process probing the run (while it does)
  *   RUN/train.lock                   pid of the process training the run (while it does)
+ *   RUN/interp.jsonl                 one InterpRecord per checkpoint (`slurry interp`; interp-records.ts)
+ *   RUN/interp/                      sample.json, across.json, acts/ and sae/ per checkpoint, interp.lock
  *   RUN/analysis.json                written by `slurry analyze`
  *   RUN/summary.json                 a grokking run's GrokSummary (written by `slurry grok`)
  *   RUN/report/index.html            written by `slurry report`
@@ -35,6 +37,13 @@ export const runPaths = (run: string) => ({
   probeItems: join(run, 'probe-items'),
   probesLock: join(run, 'probes.lock'),
   trainLock: join(run, 'train.lock'),
+  interp: join(run, 'interp.jsonl'),
+  interpDir: join(run, 'interp'),
+  interpSample: join(run, 'interp', 'sample.json'),
+  interpAcross: join(run, 'interp', 'across.json'),
+  interpActs: join(run, 'interp', 'acts'),
+  interpSae: join(run, 'interp', 'sae'),
+  interpLock: join(run, 'interp', 'interp.lock'),
   analysis: join(run, 'analysis.json'),
   summary: join(run, 'summary.json'),
   reportDir: join(run, 'report'),

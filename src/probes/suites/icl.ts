@@ -17,6 +17,7 @@
  * 0.5 and 0). `icl_score` is the mean of c over these windows.
  */
 import type { GPT } from '../../model/gpt.js';
+import type { Hooks } from '../../model/hooks.js';
 import { tokenLogprobs } from '../../model/logprobs.js';
 import { Rng } from '../../util/rng.js';
 import { SequenceItem } from '../items.js';
@@ -72,11 +73,11 @@ export function scoreInduction(model: GPT, items: readonly SequenceItem[]): Indu
   const queries = Array.from({ length: L - 1 }, (_, i) => ({ q: L + 1 + i, k: i + 2 }));
   const prefixMatching = Array.from({ length: c.n_layer }, () => new Array<number>(c.n_head).fill(0));
   const g = model.graph(false);
-  const logits = model.forward(g, ids, B, T, {
-    hook(name, att) {
-      const m = /^blocks\.(\d+)\.attn\.hook_pattern$/.exec(name);
-      if (!m) return;
-      const l = Number(m[1]);
+  const names = new Set(Array.from({ length: c.n_layer }, (_, l) => `blocks.${l}.attn.hook_pattern`));
+  const hooks: Hooks = {
+    names,
+    emit(name, att) {
+      const l = Number(name.split('.')[1]);
       for (let b = 0; b < B; b++)
         for (let h = 0; h < c.n_head; h++) {
           let sum = 0;
@@ -84,7 +85,8 @@ export function scoreInduction(model: GPT, items: readonly SequenceItem[]): Indu
           prefixMatching[l][h] += sum / queries.length / B;
         }
     },
-  }).data;
+  };
+  const logits = model.forward(g, ids, B, T, { hooks }).data;
   const V = c.vocab_size;
   const scored = items.map((item, b): ScoredItem => {
     // Loss and argmax at input position t (predicting tokens[t + 1]).
