@@ -4,6 +4,7 @@
  */
 import { kernels } from '../engine/backend.js';
 import { BufferPool } from '../engine/buffer-pool.js';
+import type { Precision } from '../engine/precision.js';
 import { parseGPTConfig } from '../model/config.js';
 import { GPT } from '../model/gpt.js';
 import { AdamW } from '../train/adamw.js';
@@ -19,11 +20,15 @@ export interface TrainBenchResult {
   backend: string;
   isa: string;
   threads: number;
+  precision: Precision;
   loss_first: number;
   loss_last: number;
 }
 
-export function benchTrainStep(p: BenchPreset, opts: { steps?: number; warmup?: number; seed?: number } = {}): TrainBenchResult {
+export function benchTrainStep(
+  p: BenchPreset, opts: { steps?: number; warmup?: number; seed?: number; precision?: Precision } = {},
+): TrainBenchResult {
+  const precision = opts.precision ?? 'fp32';
   const steps = opts.steps ?? 20;
   const warmup = opts.warmup ?? 3;
   const config = parseGPTConfig({ vocab_size: p.vocab, n_layer: p.n_layer, n_head: p.n_head, n_embd: p.d_model, n_positions: p.T });
@@ -43,7 +48,7 @@ export function benchTrainStep(p: BenchPreset, opts: { steps?: number; warmup?: 
   for (let i = 0; i < warmup + steps; i++) {
     const { x, y } = batches[i % batches.length];
     const t0 = performance.now();
-    const g = model.graph(true, { pool });
+    const g = model.graph(true, { pool, precision });
     const { loss } = model.loss(g, x, y, p.B, p.T);
     model.zeroGrad();
     g.backward(loss);
@@ -66,6 +71,7 @@ export function benchTrainStep(p: BenchPreset, opts: { steps?: number; warmup?: 
     backend: info.name,
     isa: info.isa,
     threads: info.threads,
+    precision,
     loss_first: losses[0],
     loss_last: losses[losses.length - 1],
   };

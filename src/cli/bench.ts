@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { BENCH_PRESETS } from '../bench/presets.js';
+import { kernels } from '../engine/backend.js';
+import { parsePrecision, precisionUnavailable, PRECISIONS } from '../engine/precision.js';
 import { benchTrainStep } from '../bench/train-step.js';
 import { SlurryError } from '../util/errors.js';
 
@@ -12,19 +14,23 @@ export function registerBench(program: Command): void {
     .requiredOption('--preset <name>', 'A, B, C or grok (../shared/bench/README.md)')
     .option('--steps <n>', 'measured steps', '20')
     .option('--warmup <n>', 'warm-up steps', '3')
+    .option('--precision <p>', `arithmetic of the matrix products: ${PRECISIONS.join(' or ')}`, 'fp32')
     .option('--json', 'print one JSON object')
-    .action((opts: { preset: string; steps: string; warmup: string; json?: boolean }) => {
+    .action((opts: { preset: string; steps: string; warmup: string; precision: string; json?: boolean }) => {
       const preset = BENCH_PRESETS[opts.preset];
       if (!preset) throw new SlurryError(`--preset ${opts.preset}: expected one of ${Object.keys(BENCH_PRESETS).join(', ')}`);
       const steps = Number(opts.steps);
       const warmup = Number(opts.warmup);
       if (!Number.isInteger(steps) || steps < 1) throw new SlurryError(`--steps ${opts.steps}: expected a positive integer`);
       if (!Number.isInteger(warmup) || warmup < 0) throw new SlurryError(`--warmup ${opts.warmup}: expected a non-negative integer`);
-      const r = benchTrainStep(preset, { steps, warmup });
+      const precision = parsePrecision(opts.precision, '--precision');
+      const unavailable = precisionUnavailable(precision, kernels());
+      if (unavailable) throw new SlurryError(`--precision ${precision}: ${unavailable}`);
+      const r = benchTrainStep(preset, { steps, warmup, precision });
       if (opts.json) {
         console.log(JSON.stringify(r));
         return;
       }
-      console.log(`preset ${opts.preset}: ${r.tokens_per_s} tokens/s, step ${r.step_ms_median} ms (median of ${r.steps}), ${r.gflops} GFLOP/s, peak RSS ${r.peak_rss_mib} MiB [${r.backend}/${r.isa}, ${r.threads} threads]`);
+      console.log(`preset ${opts.preset}: ${r.tokens_per_s} tokens/s, step ${r.step_ms_median} ms (median of ${r.steps}), ${r.gflops} GFLOP/s, peak RSS ${r.peak_rss_mib} MiB [${r.backend}/${r.isa}, ${r.precision}, ${r.threads} threads]`);
     });
 }
