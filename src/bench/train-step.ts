@@ -10,6 +10,7 @@ import { GPT } from '../model/gpt.js';
 import { AdamW } from '../train/adamw.js';
 import { Rng } from '../util/rng.js';
 import { flopsPerToken, type BenchPreset } from './presets.js';
+import { profileKernels, type OpStat } from './profile.js';
 
 export interface TrainBenchResult {
   tokens_per_s: number;
@@ -23,12 +24,25 @@ export interface TrainBenchResult {
   precision: Precision;
   loss_first: number;
   loss_last: number;
+  /** With `profile`: per op, its mean milliseconds per measured step (GEMMs with GFLOP/s). */
+  profile?: ProfileRow[];
+}
+
+export interface ProfileRow {
+  op: string;
+  ms_per_step: number;
+  share: number;
+  calls_per_step: number;
+  /** GEMMs only. */
+  gflops?: number;
 }
 
 export function benchTrainStep(
-  p: BenchPreset, opts: { steps?: number; warmup?: number; seed?: number; precision?: Precision } = {},
+  p: BenchPreset, opts: { steps?: number; warmup?: number; seed?: number; precision?: Precision; profile?: boolean } = {},
 ): TrainBenchResult {
   const precision = opts.precision ?? 'fp32';
+  const profiler = opts.profile ? profileKernels(kernels()) : null;
+  const k = profiler?.kernels ?? kernels();
   const steps = opts.steps ?? 20;
   const warmup = opts.warmup ?? 3;
   const config = parseGPTConfig({ vocab_size: p.vocab, n_layer: p.n_layer, n_head: p.n_head, n_embd: p.d_model, n_positions: p.T });
@@ -36,6 +50,7 @@ export function benchTrainStep(
   const opt = new AdamW(
     model.parameters().map(({ spec, tensor }) => ({ name: spec.name, tensor, decay: spec.decay })),
     { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.1 },
+    k,
   );
   const rng = new Rng(opts.seed ?? 0);
   const batches = Array.from({ length: 4 }, () => ({
@@ -47,8 +62,9 @@ export function benchTrainStep(
   const losses: number[] = [];
   for (let i = 0; i < warmup + steps; i++) {
     const { x, y } = batches[i % batches.length];
+    if (i === warmup) profiler?.reset();
     const t0 = performance.now();
-    const g = model.graph(true, { pool, precision });
+    const g = model.graph(true, { pool, precision, kernels: k });
     const { loss } = model.loss(g, x, y, p.B, p.T);
     model.zeroGrad();
     g.backward(loss);
@@ -74,5 +90,32 @@ export function benchTrainStep(
     precision,
     loss_first: losses[0],
     loss_last: losses[losses.length - 1],
+    ...(profiler ? { profile: profileRows(profiler.stats(), times) } : {}),
   };
+}
+
+/** Per-step means of the kernel times, and the rest of the step as `other`. */
+function profileRows(stats: OpStat[], times: number[]): ProfileRow[] {
+  const steps = times.length;
+  const stepMs = times.reduce((a, b) => a + b, 0) / steps;
+  const rows: ProfileRow[] = stats.map((s) => ({
+    op: s.op,
+    ms_per_step: s.ms / steps,
+    share: s.ms / steps / stepMs,
+    calls_per_step: s.calls / steps,
+    ...(s.flops > 0 ? { gflops: s.flops / (s.ms / 1000) / 1e9 } : {}),
+  }));
+  const kernelMs = rows.reduce((a, r) => a + r.ms_per_step, 0);
+  rows.push({ op: 'other (JavaScript, zeroing, allocation)', ms_per_step: stepMs - kernelMs, share: 1 - kernelMs / stepMs, calls_per_step: 0 });
+  return rows;
+}
+
+/** The profile as a Markdown table. */
+export function formatProfile(rows: ProfileRow[]): string {
+  const lines = ['| op | ms/step | share | calls/step | GFLOP/s |', '| --- | --- | --- | --- | --- |'];
+  for (const r of rows) {
+    const gf = r.gflops === undefined ? '' : r.gflops.toFixed(0);
+    lines.push(`| ${r.op} | ${r.ms_per_step.toFixed(2)} | ${(100 * r.share).toFixed(1)}% | ${r.calls_per_step} | ${gf} |`);
+  }
+  return lines.join('\n');
 }

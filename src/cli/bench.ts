@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { BENCH_PRESETS } from '../bench/presets.js';
 import { kernels } from '../engine/backend.js';
 import { parsePrecision, precisionUnavailable, PRECISIONS } from '../engine/precision.js';
-import { benchTrainStep } from '../bench/train-step.js';
+import { benchTrainStep, formatProfile } from '../bench/train-step.js';
 import { SlurryError } from '../util/errors.js';
 
 /** `slurry bench train --preset A --json`: training tokens/s on a reference configuration. */
@@ -15,8 +15,9 @@ export function registerBench(program: Command): void {
     .option('--steps <n>', 'measured steps', '20')
     .option('--warmup <n>', 'warm-up steps', '3')
     .option('--precision <p>', `arithmetic of the matrix products: ${PRECISIONS.join(' or ')}`, 'fp32')
+    .option('--profile', 'time every kernel: where a step goes')
     .option('--json', 'print one JSON object')
-    .action((opts: { preset: string; steps: string; warmup: string; precision: string; json?: boolean }) => {
+    .action((opts: { preset: string; steps: string; warmup: string; precision: string; profile?: boolean; json?: boolean }) => {
       const preset = BENCH_PRESETS[opts.preset];
       if (!preset) throw new SlurryError(`--preset ${opts.preset}: expected one of ${Object.keys(BENCH_PRESETS).join(', ')}`);
       const steps = Number(opts.steps);
@@ -26,11 +27,12 @@ export function registerBench(program: Command): void {
       const precision = parsePrecision(opts.precision, '--precision');
       const unavailable = precisionUnavailable(precision, kernels());
       if (unavailable) throw new SlurryError(`--precision ${precision}: ${unavailable}`);
-      const r = benchTrainStep(preset, { steps, warmup, precision });
+      const r = benchTrainStep(preset, { steps, warmup, precision, profile: opts.profile });
       if (opts.json) {
         console.log(JSON.stringify(r));
         return;
       }
       console.log(`preset ${opts.preset}: ${r.tokens_per_s} tokens/s, step ${r.step_ms_median} ms (median of ${r.steps}), ${r.gflops} GFLOP/s, peak RSS ${r.peak_rss_mib} MiB [${r.backend}/${r.isa}, ${r.precision}, ${r.threads} threads]`);
+      if (r.profile) console.log(formatProfile(r.profile));
     });
 }
