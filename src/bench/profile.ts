@@ -9,6 +9,8 @@ import type { Kernels } from '../engine/kernels.js';
 export interface OpStat {
   op: string;
   ms: number;
+  /** CPU time of the whole process during the op (all threads): robust to a busy machine. */
+  cpuMs: number;
   calls: number;
   /** Floating-point operations of the GEMMs (2 M N K per call); 0 for other kernels. */
   flops: number;
@@ -26,10 +28,11 @@ const GEMMS = new Set(['gemm', 'gemmBf16']);
 
 export function profileKernels(k: Kernels): KernelProfiler {
   const stats = new Map<string, OpStat>();
-  const record = (op: string, ms: number, flops: number) => {
+  const record = (op: string, ms: number, cpuMs: number, flops: number) => {
     let s = stats.get(op);
-    if (!s) stats.set(op, (s = { op, ms: 0, calls: 0, flops: 0 }));
+    if (!s) stats.set(op, (s = { op, ms: 0, cpuMs: 0, calls: 0, flops: 0 }));
     s.ms += ms;
+    s.cpuMs += cpuMs;
     s.calls += 1;
     s.flops += flops;
   };
@@ -39,14 +42,17 @@ export function profileKernels(k: Kernels): KernelProfiler {
     if (typeof fn !== 'function') continue;
     const call = (fn as (...a: unknown[]) => unknown).bind(k);
     wrapped[name] = (...args: unknown[]) => {
+      const c0 = process.cpuUsage();
       const t0 = performance.now();
       const out = call(...args);
       const ms = performance.now() - t0;
+      const c = process.cpuUsage(c0);
+      const cpuMs = (c.user + c.system) / 1000;
       if (GEMMS.has(name)) {
         const [ta, tb, M, N, K] = args as [boolean, boolean, number, number, number];
-        record(`${name} ${ta ? 'T' : 'N'}${tb ? 'T' : 'N'}`, ms, 2 * M * N * K);
+        record(`${name} ${ta ? 'T' : 'N'}${tb ? 'T' : 'N'}`, ms, cpuMs, 2 * M * N * K);
       } else {
-        record(name, ms, 0);
+        record(name, ms, cpuMs, 0);
       }
       return out;
     };

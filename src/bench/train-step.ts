@@ -15,6 +15,12 @@ import { profileKernels, type OpStat } from './profile.js';
 export interface TrainBenchResult {
   tokens_per_s: number;
   step_ms_median: number;
+  /**
+   * Mean CPU time (user + system, every thread) per measured step: on a busy machine less
+   * sensitive to other processes than wall time (idle pool threads spin briefly, so with
+   * more than one thread it slightly exceeds the work).
+   */
+  cpu_ms_per_step: number;
   gflops: number;
   peak_rss_mib: number;
   steps: number;
@@ -32,6 +38,8 @@ export interface ProfileRow {
   op: string;
   ms_per_step: number;
   share: number;
+  /** CPU milliseconds (all threads) per step. */
+  cpu_ms_per_step: number;
   calls_per_step: number;
   /** GEMMs only. */
   gflops?: number;
@@ -60,9 +68,13 @@ export function benchTrainStep(
   const pool = new BufferPool();
   const times: number[] = [];
   const losses: number[] = [];
+  let cpuStart = process.cpuUsage();
   for (let i = 0; i < warmup + steps; i++) {
     const { x, y } = batches[i % batches.length];
-    if (i === warmup) profiler?.reset();
+    if (i === warmup) {
+      profiler?.reset();
+      cpuStart = process.cpuUsage();
+    }
     const t0 = performance.now();
     const g = model.graph(true, { pool, precision, kernels: k });
     const { loss } = model.loss(g, x, y, p.B, p.T);
@@ -74,6 +86,7 @@ export function benchTrainStep(
     const dt = performance.now() - t0;
     if (i >= warmup) times.push(dt);
   }
+  const cpu = process.cpuUsage(cpuStart);
   const sorted = [...times].sort((a, b) => a - b);
   const median = sorted[sorted.length >> 1];
   const tokensPerS = (p.B * p.T) / (median / 1000);
@@ -81,6 +94,7 @@ export function benchTrainStep(
   return {
     tokens_per_s: Math.round(tokensPerS),
     step_ms_median: Number(median.toFixed(2)),
+    cpu_ms_per_step: Number(((cpu.user + cpu.system) / 1000 / steps).toFixed(2)),
     gflops: Number(((flopsPerToken(p) * tokensPerS) / 1e9).toFixed(2)),
     peak_rss_mib: Math.round(process.resourceUsage().maxRSS / 1024),
     steps,
@@ -90,32 +104,37 @@ export function benchTrainStep(
     precision,
     loss_first: losses[0],
     loss_last: losses[losses.length - 1],
-    ...(profiler ? { profile: profileRows(profiler.stats(), times) } : {}),
+    ...(profiler ? { profile: profileRows(profiler.stats(), times, (cpu.user + cpu.system) / 1000) } : {}),
   };
 }
 
 /** Per-step means of the kernel times, and the rest of the step as `other`. */
-function profileRows(stats: OpStat[], times: number[]): ProfileRow[] {
+function profileRows(stats: OpStat[], times: number[], cpuMs: number): ProfileRow[] {
   const steps = times.length;
   const stepMs = times.reduce((a, b) => a + b, 0) / steps;
   const rows: ProfileRow[] = stats.map((s) => ({
     op: s.op,
     ms_per_step: s.ms / steps,
     share: s.ms / steps / stepMs,
+    cpu_ms_per_step: s.cpuMs / steps,
     calls_per_step: s.calls / steps,
     ...(s.flops > 0 ? { gflops: s.flops / (s.ms / 1000) / 1e9 } : {}),
   }));
   const kernelMs = rows.reduce((a, r) => a + r.ms_per_step, 0);
-  rows.push({ op: 'other (JavaScript, zeroing, allocation)', ms_per_step: stepMs - kernelMs, share: 1 - kernelMs / stepMs, calls_per_step: 0 });
+  const kernelCpu = rows.reduce((a, r) => a + r.cpu_ms_per_step, 0);
+  rows.push({
+    op: 'other (JavaScript, zeroing, allocation)', ms_per_step: stepMs - kernelMs, share: 1 - kernelMs / stepMs,
+    cpu_ms_per_step: cpuMs / steps - kernelCpu, calls_per_step: 0,
+  });
   return rows;
 }
 
 /** The profile as a Markdown table. */
 export function formatProfile(rows: ProfileRow[]): string {
-  const lines = ['| op | ms/step | share | calls/step | GFLOP/s |', '| --- | --- | --- | --- | --- |'];
+  const lines = ['| op | ms/step | share | CPU-ms/step | calls/step | GFLOP/s |', '| --- | --- | --- | --- | --- | --- |'];
   for (const r of rows) {
     const gf = r.gflops === undefined ? '' : r.gflops.toFixed(0);
-    lines.push(`| ${r.op} | ${r.ms_per_step.toFixed(2)} | ${(100 * r.share).toFixed(1)}% | ${r.calls_per_step} | ${gf} |`);
+    lines.push(`| ${r.op} | ${r.ms_per_step.toFixed(2)} | ${(100 * r.share).toFixed(1)}% | ${r.cpu_ms_per_step.toFixed(2)} | ${r.calls_per_step} | ${gf} |`);
   }
   return lines.join('\n');
 }

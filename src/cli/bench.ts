@@ -32,7 +32,7 @@ export function registerBench(program: Command): void {
         console.log(JSON.stringify(r));
         return;
       }
-      console.log(`preset ${opts.preset}: ${r.tokens_per_s} tokens/s, step ${r.step_ms_median} ms (median of ${r.steps}), ${r.gflops} GFLOP/s, peak RSS ${r.peak_rss_mib} MiB [${r.backend}/${r.isa}, ${r.precision}, ${r.threads} threads]`);
+      console.log(`preset ${opts.preset}: ${r.tokens_per_s} tokens/s, step ${r.step_ms_median} ms (median of ${r.steps}; ${r.cpu_ms_per_step} CPU-ms), ${r.gflops} GFLOP/s, peak RSS ${r.peak_rss_mib} MiB [${r.backend}/${r.isa}, ${r.precision}, ${r.threads} threads]`);
       if (r.profile) console.log(formatProfile(r.profile));
     });
 }
