@@ -1,6 +1,6 @@
 // AVX-512 helpers shared by the units compiled with AVX-512 flags (isa_avx512.cc and
-// isa_avx512_bf16.cc): lane masks and the in-register 16 x 16 transpose of 32-bit lanes
-// that packs GEMM panels. Internal linkage: each unit keeps its own copy.
+// isa_avx512_bf16.cc): lane masks, the in-register 16 x 16 transpose of 32-bit lanes that
+// packs GEMM panels, and the micro-kernels' store of a C tile. Internal linkage: each unit keeps its own copy.
 #pragma once
 
 #include <immintrin.h>
@@ -56,6 +56,27 @@ inline void transpose_block(const float* src, int64_t ld, int nrows, int ncols, 
   const __mmask16 cm = lanes(ncols);
   for (int i = 0; i < 16; i++) r[i] = i < nrows ? _mm512_maskz_loadu_ps(cm, src + i * ld) : _mm512_setzero_ps();
   transpose_store(r, ncols, dst, dst_stride, nout);
+}
+
+// The epilogue of a 12 x 32 micro-kernel: C[0..m, 0..n) = alpha * (c0 | c1) + beta * C, rows
+// r < m (c0[r] columns 0..15, c1[r] columns 16..31); beta == 0: C is not read.
+template <int kRows>
+inline void store_tile(const __m512 (&c0)[kRows], const __m512 (&c1)[kRows], float* c, int64_t ldc, float alpha,
+                       float beta, int m, int n) {
+  const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
+  const __mmask16 m0 = lanes(n), m1 = lanes(n - 16);
+#pragma GCC unroll 12
+  for (int r = 0; r < kRows; r++) {
+    if (r >= m) break;
+    float* cr = c + r * ldc;
+    __m512 x0 = _mm512_mul_ps(c0[r], va), x1 = _mm512_mul_ps(c1[r], va);
+    if (beta != 0.0f) {
+      x0 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m0, cr), x0);
+      x1 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m1, cr + 16), x1);
+    }
+    _mm512_mask_storeu_ps(cr, m0, x0);
+    _mm512_mask_storeu_ps(cr + 16, m1, x1);
+  }
 }
 
 }  // namespace

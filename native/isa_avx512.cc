@@ -65,20 +65,7 @@ void micro_impl(int64_t kc, const float* a, const float* b, float* c, int64_t ld
     a += kMR;
     b += kNR;
   }
-  const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
-  const __mmask16 m0 = lanes(n), m1 = lanes(n - 16);
-#pragma GCC unroll 12
-  for (int r = 0; r < kMR; r++) {
-    if (r >= m) break;
-    float* cr = c + r * ldc;
-    __m512 x0 = _mm512_mul_ps(c0[r], va), x1 = _mm512_mul_ps(c1[r], va);
-    if (beta != 0.0f) {
-      x0 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m0, cr), x0);
-      x1 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m1, cr + 16), x1);
-    }
-    _mm512_mask_storeu_ps(cr, m0, x0);
-    _mm512_mask_storeu_ps(cr + 16, m1, x1);
-  }
+  store_tile(c0, c1, c, ldc, alpha, beta, m, n);
 }
 
 using Avx512 = IsaTraits<V512, kMR, kNR, pack_a_impl, pack_b_impl, micro_impl>;
