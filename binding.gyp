@@ -19,7 +19,7 @@
       "cflags_cc": ["<@(slurry_common_cflags)"],
       "ldflags": ["-pthread"],
       "conditions": [
-        ["target_arch=='x64'", {"dependencies": ["slurry_avx512", "slurry_avx2"]}],
+        ["target_arch=='x64'", {"dependencies": ["slurry_avx512", "slurry_avx512_bf16", "slurry_avx2"]}],
       ],
     },
   ],
@@ -31,6 +31,13 @@
           "type": "static_library",
           "sources": ["native/isa_avx512.cc"],
           "cflags_cc": ["<@(slurry_common_cflags)", "-mavx512f", "-mavx512vl", "-mavx512bw", "-mfma",
+                        "-Wno-uninitialized", "-Wno-maybe-uninitialized"],
+        },
+        {
+          "target_name": "slurry_avx512_bf16",
+          "type": "static_library",
+          "sources": ["native/isa_avx512_bf16.cc"],
+          "cflags_cc": ["<@(slurry_common_cflags)", "-mavx512f", "-mavx512vl", "-mavx512bw", "-mavx512bf16", "-mfma",
                         "-Wno-uninitialized", "-Wno-maybe-uninitialized"],
         },
         {

@@ -13,7 +13,7 @@
 import { fileURLToPath } from 'node:url';
 import { loadNativeKernels, type NativeAddon } from '../src/engine/native/load.js';
 import { openblasRunner } from './openblas.js';
-import { median } from './util.js';
+import { loadLine, median } from './util.js';
 
 export interface GemmShape {
   label: string;
@@ -48,8 +48,8 @@ export function gptShapes(name: string, rows: number, d: number, V: number): Gem
   ];
 }
 
-/** Median GFLOP/s of `reps` native calls after two warm-up calls. */
-export function timeNativeGemm(addon: NativeAddon, s: GemmShape, reps: number): number {
+/** Median GFLOP/s of `reps` native calls (gemm, or gemmBf16) after two warm-up calls. */
+export function timeNativeGemm(addon: NativeAddon, s: GemmShape, reps: number, fn: 'gemm' | 'gemmBf16' = 'gemm'): number {
   const { M, N, K, transA = false, transB = false } = s;
   const A = new Float32Array(M * K).map((_, i) => ((i * 7919) % 1000) / 1000 - 0.5);
   const B = new Float32Array(K * N).map((_, i) => ((i * 104729) % 1000) / 1000 - 0.5);
@@ -57,7 +57,7 @@ export function timeNativeGemm(addon: NativeAddon, s: GemmShape, reps: number): 
   const gflops: number[] = [];
   for (let r = -2; r < reps; r++) {
     const t0 = performance.now();
-    addon.gemm(transA, transB, M, N, K, 1, A, transA ? M : K, B, transB ? K : N, 0, C, N);
+    addon[fn](transA, transB, M, N, K, 1, A, transA ? M : K, B, transB ? K : N, 0, C, N);
     const s = (performance.now() - t0) / 1000;
     if (r >= 0) gflops.push((2 * M * N * K) / s / 1e9);
   }
@@ -122,8 +122,34 @@ export function benchGemm(opts: { rounds?: number; reps?: number; threads?: numb
   if (opts.gpt ?? true) {
     console.log('\n### GPT training-step shapes (presets A and B: rows = B*T)');
     table([...gptShapes('A', 4096, 128, 256), ...gptShapes('B', 4096, 384, 4096)], [threadCounts[threadCounts.length - 1]]);
+    bf16Table(addon, [...gptShapes('A', 4096, 128, 256), ...gptShapes('B', 4096, 384, 4096)], threadCounts[threadCounts.length - 1], rounds, reps);
   }
   addon.setThreads(startThreads);
+}
+
+/** bf16 (VDPBF16PS) against fp32 at the training shapes, alternated in each round. */
+function bf16Table(addon: NativeAddon, shapes: GemmShape[], threads: number, rounds: number, reps: number): void {
+  const why = addon.bf16Unavailable();
+  console.log(`\n### bf16 GEMM at the training-step shapes (${threads} threads)`);
+  if (why) {
+    console.log(`skipped: ${why}`);
+    return;
+  }
+  addon.setThreads(threads);
+  const peak = Math.max(...Array.from({ length: 7 }, () => addon.bf16Peak(5_000_000)));
+  const fp32Peak = Math.max(...Array.from({ length: 7 }, () => addon.fmaPeak(5_000_000)));
+  console.log(`peaks on ${threads} threads: bf16 ${fmt(peak)} GFLOP/s (VDPBF16PS), fp32 ${fmt(fp32Peak)} GFLOP/s (FMA); ${loadLine()}`);
+  console.log('| shape | fp32 | bf16 | bf16 / fp32 | bf16 % of bf16 peak |');
+  console.log('| --- | --- | --- | --- | --- |');
+  for (const s of shapes) {
+    const f: number[] = [], b: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      f.push(timeNativeGemm(addon, s, reps));
+      b.push(timeNativeGemm(addon, s, reps, 'gemmBf16'));
+    }
+    const [mf, mb] = [median(f), median(b)];
+    console.log(`| ${s.label} (${dims(s)}) | ${fmt(mf)} | ${fmt(mb)} | ${fmt(mb / mf, 2)}x | ${fmt((100 * mb) / peak, 0)}% |`);
+  }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

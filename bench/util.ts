@@ -1,5 +1,6 @@
 /** Small helpers shared by the benchmarks. */
 import { spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
 
 /** Debian's interpreter, where python3-torch is installed (override: SLURRY_TORCH_PYTHON). */
 export const TORCH_PYTHON = process.env.SLURRY_TORCH_PYTHON ?? '/usr/bin/python3';
@@ -18,3 +19,6 @@ export function torchAvailable(): boolean {
   }
   return torchChecked;
 }
+
+/** The machine's load averages (1, 5, 15 min), printed beside every figure: the machine is shared. */
+export const loadLine = (): string => `load average ${loadavg().map((x) => x.toFixed(2)).join(', ')}`;

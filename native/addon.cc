@@ -34,6 +34,10 @@ bool has_avx512() {
   return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
          __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("fma");
 }
+bool has_avx512_bf16() {
+  __builtin_cpu_init();
+  return has_avx512() && __builtin_cpu_supports("avx512bf16");
+}
 bool has_avx2() {
   __builtin_cpu_init();
   return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
@@ -64,6 +68,25 @@ std::string select_isa(const std::string& name, const char* source) {
     return "";
   }
   return std::string(source) + "=" + name + ": expected one of " + isa_names();
+}
+
+// The bf16 kernels, or null with the reason in `why`: they need AVX512_BF16 and run only
+// beside the avx512 path (SLURRY_ISA=avx2 or portable stands for an older CPU).
+const Bf16Table* bf16_table(std::string* why) {
+#if defined(__x86_64__)
+  if (!has_avx512_bf16()) {
+    if (why) *why = "bf16 needs a CPU with AVX512_BF16 (VDPBF16PS), which this one lacks";
+    return nullptr;
+  }
+  if (kt().isa != std::string("avx512")) {
+    if (why) *why = std::string("bf16 runs beside the avx512 path, and the ") + kt().isa + " path is active (SLURRY_ISA)";
+    return nullptr;
+  }
+  return table_avx512_bf16();
+#else
+  if (why) *why = "bf16 needs an x86-64 CPU with AVX512_BF16 (VDPBF16PS)";
+  return nullptr;
+#endif
 }
 
 // ---- argument checking --------------------------------------------------------------
@@ -189,8 +212,15 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
   return o;
 }
 
-Napi::Value Gemm(const Napi::CallbackInfo& info) {
-  Args a(info, "gemm");
+const Bf16Table& require_bf16(const Napi::CallbackInfo& info, const char* fn) {
+  std::string why;
+  const Bf16Table* t = bf16_table(&why);
+  if (!t) throw Napi::Error::New(info.Env(), std::string(fn) + ": " + why);
+  return *t;
+}
+
+void gemm_with(const Napi::CallbackInfo& info, const char* fn, const GemmKit& kit) {
+  Args a(info, fn);
   const bool ta = a.flag(0, "transA"), tb = a.flag(1, "transB");
   const int64_t M = a.dim(2, "M"), N = a.dim(3, "N"), K = a.dim(4, "K");
   const double alpha = a.number(5, "alpha");
@@ -203,7 +233,16 @@ Napi::Value Gemm(const Napi::CallbackInfo& info) {
   const float* A = a.f32(6, "A", span(arows, acols, lda));
   const float* B = a.f32(8, "B", span(brows, bcols, ldb));
   float* C = a.f32(11, "C", span(M, N, ldc));
-  sgemm(kt().kit, ta, tb, M, N, K, (float)alpha, A, lda, B, ldb, (float)beta, C, ldc);
+  sgemm(kit, ta, tb, M, N, K, (float)alpha, A, lda, B, ldb, (float)beta, C, ldc);
+}
+
+Napi::Value Gemm(const Napi::CallbackInfo& info) {
+  gemm_with(info, "gemm", kt().kit);
+  return info.Env().Undefined();
+}
+
+Napi::Value GemmBf16(const Napi::CallbackInfo& info) {
+  gemm_with(info, "gemmBf16", require_bf16(info, "gemmBf16").kit);
   return info.Env().Undefined();
 }
 
@@ -292,14 +331,26 @@ void check_heads(Args& a, int64_t C, int64_t H) {
   a.require(C % H == 0, "C = " + std::to_string(C) + " is not a multiple of H = " + std::to_string(H));
 }
 
-Napi::Value AttentionForward(const Napi::CallbackInfo& info) {
-  Args a(info, "attentionForward");
+using AttentionForwardFn = decltype(KernelTable::attention_forward);
+using AttentionBackwardFn = decltype(KernelTable::attention_backward);
+
+void attention_forward_with(const Napi::CallbackInfo& info, const char* fn, AttentionForwardFn kernel) {
+  Args a(info, fn);
   const int64_t B = a.dim(3, "B"), T = a.dim(4, "T"), C = a.dim(5, "C"), H = a.dim(6, "H");
   check_heads(a, C, H);
   float* out = a.f32(0, "out", B * T * C);
   float* att = a.f32(1, "att", B * H * T * T);
   const float* qkv = a.f32(2, "qkv", B * T * 3 * C);
-  if (B * T * C > 0) kt().attention_forward(out, att, qkv, B, T, C, H);
+  if (B * T * C > 0) kernel(out, att, qkv, B, T, C, H);
+}
+
+Napi::Value AttentionForward(const Napi::CallbackInfo& info) {
+  attention_forward_with(info, "attentionForward", kt().attention_forward);
+  return info.Env().Undefined();
+}
+
+Napi::Value AttentionForwardBf16(const Napi::CallbackInfo& info) {
+  attention_forward_with(info, "attentionForwardBf16", require_bf16(info, "attentionForwardBf16").attention_forward);
   return info.Env().Undefined();
 }
 
@@ -335,15 +386,24 @@ Napi::Value TreeAttentionForward(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-Napi::Value AttentionBackward(const Napi::CallbackInfo& info) {
-  Args a(info, "attentionBackward");
+void attention_backward_with(const Napi::CallbackInfo& info, const char* fn, AttentionBackwardFn kernel) {
+  Args a(info, fn);
   const int64_t B = a.dim(4, "B"), T = a.dim(5, "T"), C = a.dim(6, "C"), H = a.dim(7, "H");
   check_heads(a, C, H);
   float* dqkv = a.f32(0, "dqkv", B * T * 3 * C);
   const float* dout = a.f32(1, "dout", B * T * C);
   const float* qkv = a.f32(2, "qkv", B * T * 3 * C);
   const float* att = a.f32(3, "att", B * H * T * T);
-  if (B * T * C > 0) kt().attention_backward(dqkv, dout, qkv, att, B, T, C, H);
+  if (B * T * C > 0) kernel(dqkv, dout, qkv, att, B, T, C, H);
+}
+
+Napi::Value AttentionBackward(const Napi::CallbackInfo& info) {
+  attention_backward_with(info, "attentionBackward", kt().attention_backward);
+  return info.Env().Undefined();
+}
+
+Napi::Value AttentionBackwardBf16(const Napi::CallbackInfo& info) {
+  attention_backward_with(info, "attentionBackwardBf16", require_bf16(info, "attentionBackwardBf16").attention_backward);
   return info.Env().Undefined();
 }
 
@@ -483,22 +543,39 @@ Napi::Value SupportedIsas(const Napi::CallbackInfo& info) {
   return out;
 }
 
-// Measured FMA throughput of the active ISA on every pool thread at once, in GFLOP/s:
-// each thread runs `iters` rounds of independent FMA chains.
-Napi::Value FmaPeak(const Napi::CallbackInfo& info) {
-  Args a(info, "fmaPeak");
-  const int64_t iters = a.dim(0, "iters");
+// Throughput of `loop` on every pool thread at once, in GFLOP/s: each thread runs `iters`
+// rounds of independent chains.
+double peak_of(double (*loop)(int64_t), int64_t iters) {
   const int threads = pool_threads();
   std::vector<double> flops(threads, 0.0);
   const auto t0 = std::chrono::steady_clock::now();
-  double (*loop)(int64_t) = kt().fma_loop;
   parallel_for(threads, 1, [&](int64_t b, int64_t e) {
     for (int64_t t = b; t < e; t++) flops[t] = loop(iters);
   });
   const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   double total = 0;
   for (double f : flops) total += f;
-  return Napi::Number::New(info.Env(), total / s / 1e9);
+  return total / s / 1e9;
+}
+
+// Measured FMA throughput of the active ISA (GFLOP/s).
+Napi::Value FmaPeak(const Napi::CallbackInfo& info) {
+  Args a(info, "fmaPeak");
+  return Napi::Number::New(info.Env(), peak_of(kt().fma_loop, a.dim(0, "iters")));
+}
+
+// Measured VDPBF16PS throughput (GFLOP/s); throws where bf16 is unavailable.
+Napi::Value Bf16Peak(const Napi::CallbackInfo& info) {
+  Args a(info, "bf16Peak");
+  const int64_t iters = a.dim(0, "iters");
+  return Napi::Number::New(info.Env(), peak_of(require_bf16(info, "bf16Peak").dot_loop, iters));
+}
+
+// Why the bf16 kernels cannot run here, or null when they can.
+Napi::Value Bf16Unavailable(const Napi::CallbackInfo& info) {
+  std::string why;
+  if (bf16_table(&why)) return info.Env().Null();
+  return Napi::String::New(info.Env(), why);
 }
 
 std::once_flag init_once;
@@ -520,6 +597,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   const std::pair<const char*, Napi::Function::Callback> fns[] = {
       {"info", Info},
       {"gemm", Gemm},
+      {"gemmBf16", GemmBf16},
       {"addBias", AddBias},
       {"biasBackward", BiasBackward},
       {"embeddingForward", EmbeddingForward},
@@ -528,6 +606,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"layerNormBackward", LayerNormBackward},
       {"attentionForward", AttentionForward},
       {"attentionBackward", AttentionBackward},
+      {"attentionForwardBf16", AttentionForwardBf16},
+      {"attentionBackwardBf16", AttentionBackwardBf16},
       {"treeAttentionForward", TreeAttentionForward},
       {"geluForward", GeluForward},
       {"geluBackward", GeluBackward},
@@ -544,6 +624,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"setIsa", SetIsa},
       {"supportedIsas", SupportedIsas},
       {"fmaPeak", FmaPeak},
+      {"bf16Peak", Bf16Peak},
+      {"bf16Unavailable", Bf16Unavailable},
   };
   for (const auto& f : fns) exports.Set(f.first, Napi::Function::New(env, f.second, f.first));
   return exports;

@@ -20,10 +20,10 @@ namespace slurry {
 // The traits of one ISA unit: its vector wrapper and its GEMM pieces as compile-time
 // functions, so the attention kernels below inline them. Each unit names its own with
 //   using Avx2 = IsaTraits<V256, kMR, kNR, pack_a_impl, pack_b_impl, micro_impl>;
-template <class Vec, int kMr, int kNr, auto PackA, auto PackB, auto Micro>
+template <class Vec, int kMr, int kNr, auto PackA, auto PackB, auto Micro, int kKp = 1>
 struct IsaTraits {
   using V = Vec;
-  static constexpr int MR = kMr, NR = kNr;
+  static constexpr int MR = kMr, NR = kNr, KP = kKp;
   static constexpr auto pack_a = PackA;
   static constexpr auto pack_b = PackB;
   static constexpr auto micro = Micro;
@@ -454,18 +454,22 @@ struct Fused {
   enum class Tiles { kLowerFullK, kKBelowRowEnd, kKFromRowStart };
 
   // C[M, N] (ldc) = alpha * A B + beta * C over packed operands of depth Kd, restricted as
-  // `mode` says. A panels are Kd*MR floats each, B panels Kd*NR.
+  // `mode` says. A panels are ceil(Kd/KP)*MR elements each, B panels ceil(Kd/KP)*NR. Every k
+  // range starts at a multiple of MR, so at a whole packed element.
+  static constexpr int KP = Isa::KP;
+  static_assert(MR % KP == 0, "row tiles must start at whole packed elements of k");
   static void tiles(Tiles mode, int64_t M, int64_t N, int64_t Kd, const float* ap, const float* bp, float* c,
                     int64_t ldc, float alpha, float beta) {
+    const int64_t kdu = (Kd + KP - 1) / KP;
     for (int64_t i0 = 0; i0 < M; i0 += MR) {
       const int m = (int)imin(MR, M - i0);
       int64_t k0 = 0, k1 = Kd, n_end = N;
       if (mode == Tiles::kLowerFullK) n_end = imin(N, i0 + MR);
       if (mode == Tiles::kKBelowRowEnd) k1 = imin(Kd, i0 + MR);
       if (mode == Tiles::kKFromRowStart) k0 = i0;
-      const float* a = ap + (i0 / MR) * Kd * MR + k0 * MR;
+      const float* a = ap + (i0 / MR) * kdu * MR + k0 / KP * MR;
       for (int64_t j0 = 0; j0 < n_end; j0 += NR) {
-        const float* b = bp + (j0 / NR) * Kd * NR + k0 * NR;
+        const float* b = bp + (j0 / NR) * kdu * NR + k0 / KP * NR;
         Isa::micro(k1 - k0, a, b, c + i0 * ldc + j0, ldc, alpha, beta, m, (int)imin(NR, N - j0));
       }
     }
@@ -611,7 +615,7 @@ KernelTable make_table(const char* isa, Blocking blocks) {
   using F = Fused<Isa>;
   KernelTable t{};
   t.isa = isa;
-  t.kit = GemmKit{Isa::MR, Isa::NR, blocks.KC, blocks.MC, blocks.NC, Isa::pack_a, Isa::pack_b, Isa::micro, F::gemm_small_m};
+  t.kit = GemmKit{Isa::MR, Isa::NR, Isa::KP, blocks.KC, blocks.MC, blocks.NC, Isa::pack_a, Isa::pack_b, Isa::micro, F::gemm_small_m};
   t.add_bias = F::add_bias;
   t.bias_backward = F::bias_backward;
   t.embedding_forward = F::embedding_forward;

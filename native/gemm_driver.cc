@@ -48,16 +48,17 @@ void gemm_block(const GemmJob& g, int64_t m0, int64_t m1, int64_t n0, int64_t n1
       const int64_t pc = g.K * kb / kblocks;
       const int64_t kc = g.K * (kb + 1) / kblocks - pc;
       const float beta = kb == 0 ? g.beta : 1.0f;
+      const int64_t kcu = (kc + k.KP - 1) / k.KP;  // packed elements per row or column of a panel
       k.pack_b(g.transB, kc, nc, b_at(g, pc, jc), g.ldb, bpack);
       for (int64_t ic = m0; ic < m1; ic += k.MC) {
         const int64_t mc = std::min<int64_t>(k.MC, m1 - ic);
         k.pack_a(g.transA, mc, kc, a_at(g, ic, pc), g.lda, apack);
         for (int64_t jr = 0; jr < nc; jr += NR) {
           const int n = (int)std::min<int64_t>(NR, nc - jr);
-          const float* bp = bpack + jr * kc;
+          const float* bp = bpack + jr * kcu;
           for (int64_t ir = 0; ir < mc; ir += MR) {
             const int m = (int)std::min<int64_t>(MR, mc - ir);
-            k.micro(kc, apack + ir * kc, bp, g.C + (ic + ir) * g.ldc + jc + jr, g.ldc, g.alpha, beta, m, n);
+            k.micro(kc, apack + ir * kcu, bp, g.C + (ic + ir) * g.ldc + jc + jr, g.ldc, g.alpha, beta, m, n);
           }
         }
       }
@@ -99,7 +100,7 @@ void sgemm(const GemmKit& kit, bool transA, bool transB, int64_t M, int64_t N, i
     scale_c(M, N, beta, C, ldc);
     return;
   }
-  if (M <= kSmallM) {  // column chunks, each computed whole by one thread
+  if (M <= kSmallM && kit.small_m) {  // column chunks, each computed whole by one thread
     constexpr int64_t kCols = 128;
     const int64_t chunks = (N + kCols - 1) / kCols;
     parallel_for(chunks, std::max<int64_t>(1, kParallelMacs / (M * K * kCols)), [&](int64_t b, int64_t e) {

@@ -48,10 +48,23 @@ struct KernelTable {
   double (*fma_loop)(int64_t iters);
 };
 
+// The bf16 kernels (AVX512_BF16): products whose operands are rounded to bf16 (round to
+// nearest even) and accumulated in fp32 with VDPBF16PS. Same semantics as the entries of
+// KernelTable of the same name otherwise.
+struct Bf16Table {
+  GemmKit kit;
+  void (*attention_forward)(float* out, float* att, const float* qkv, int64_t B, int64_t T, int64_t C, int64_t H);
+  void (*attention_backward)(float* dqkv, const float* dout, const float* qkv, const float* att, int64_t B, int64_t T,
+                             int64_t C, int64_t H);
+  // VDPBF16PS-throughput probe: runs `iters` rounds, returns the flops done.
+  double (*dot_loop)(int64_t iters);
+};
+
 const KernelTable* table_portable();
 #if defined(__x86_64__)
 const KernelTable* table_avx2();
 const KernelTable* table_avx512();
+const Bf16Table* table_avx512_bf16();
 #endif
 
 }  // namespace slurry

@@ -4,8 +4,11 @@
  */
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { parsePrecision, PRECISIONS, type Precision } from '../engine/precision.js';
 import { probeOnCheckpoint } from '../probes/inline.js';
 import { resolveSuites } from '../probes/registry.js';
+import { runPaths } from '../run/layout.js';
 import { layeredConfig } from '../train/config-file.js';
 import { TRAIN_PRESETS } from '../train/presets.js';
 import { train } from '../train/trainer.js';
@@ -22,8 +25,23 @@ interface TrainFlags {
   from?: string;
   out?: string;
   resume?: string;
+  precision?: string;
   progress: string;
   probe?: boolean;
+}
+
+/** A resume keeps the run's precision: --precision may only repeat it. */
+function checkResumePrecision(run: string, precision: Precision): void {
+  const path = runPaths(run).config;
+  let stored: unknown;
+  try {
+    stored = (JSON.parse(readFileSync(path, 'utf8')) as { precision?: unknown }).precision ?? 'fp32';
+  } catch {
+    return; // the resume itself reports a missing or damaged config
+  }
+  if (stored !== precision) {
+    throw new SlurryError(`--precision ${precision}: ${run} trains with precision ${String(stored)} (precision in ${path}); a resume keeps the run's precision`);
+  }
 }
 
 export function registerTrain(program: Command): void {
@@ -39,6 +57,7 @@ export function registerTrain(program: Command): void {
     .option('--from <checkpoint>', 'continued pretraining: start from RUN/checkpoints/step-N')
     .option('--out <run>', 'run directory to create')
     .option('--resume <run>', 'continue the run in this directory from its last checkpoint')
+    .option('--precision <p>', `arithmetic of the matrix products: ${PRECISIONS.join(' or ')} (replaces the config's precision)`)
     .addOption(progressOption())
     .option('--probe', 'probe each checkpoint as it is written (every built-in suite; as `slurry probe RUN`)')
     .action(async (configFile: string | undefined, flags: TrainFlags) => {
@@ -54,6 +73,7 @@ export function registerTrain(program: Command): void {
         if (configFile !== undefined || extra.length) {
           throw new SlurryError(`--resume continues ${flags.resume} with the config it started with; drop ${[...(configFile ? [configFile] : []), ...extra.map((k) => `--${k}`)].join(', ')}`);
         }
+        if (flags.precision !== undefined) checkResumePrecision(flags.resume, parsePrecision(flags.precision, '--precision'));
         const r = await train(undefined, { out: flags.resume, resume: true, onStart: progress.start, onProgress: progress.step, onCheckpoint, log: progress.note });
         progress.done(r.finalLoss);
         return;
@@ -64,6 +84,7 @@ export function registerTrain(program: Command): void {
       if (flags.tokens !== undefined) overrides.tokens = intFlag('--tokens', flags.tokens, 1);
       if (flags.seed !== undefined) overrides.seed = intFlag('--seed', flags.seed, 0);
       if (flags.corpus !== undefined) overrides.corpus = resolve(flags.corpus);
+      if (flags.precision !== undefined) overrides.precision = parsePrecision(flags.precision, '--precision');
       if (flags.from !== undefined) overrides.init_from = resolve(flags.from);
       if (!configFile && !flags.preset) throw new SlurryError('give a config file or --preset (one of ' + Object.keys(TRAIN_PRESETS).join(', ') + ')');
       const layers = { preset: flags.preset, file: configFile, overrides };

@@ -9,6 +9,7 @@
  */
 import { BufferPool } from './buffer-pool.js';
 import type { Buf, Kernels } from './kernels.js';
+import { precisionUnavailable, type Precision } from './precision.js';
 import { Tensor, type DType } from './tensor.js';
 
 export interface GraphOptions {
@@ -16,6 +17,11 @@ export interface GraphOptions {
   grad: boolean;
   dtype?: DType;
   pool?: BufferPool;
+  /**
+   * Arithmetic of the matrix products (linear layers, attention): fp32 (default) or bf16
+   * operands with float32 accumulation. Everything else stays in dtype.
+   */
+  precision?: Precision;
 }
 
 /** Weight layout of a linear layer: HF Conv1D stores [in, out]; nn.Linear (and a tied
@@ -29,11 +35,19 @@ export class Graph {
   private readonly backwards: (() => void)[] = [];
   private readonly activations = new Set<Tensor>();
   private readonly scratch: Buf[] = [];
+  /** The kernels of the products, in the graph's precision. */
+  private readonly mm: Pick<Required<Kernels>, 'gemm' | 'attentionForward' | 'attentionBackward'>;
 
   constructor(readonly k: Kernels, opts: GraphOptions) {
     this.grad = opts.grad;
     this.dtype = opts.dtype ?? 'f32';
     this.pool = opts.pool ?? new BufferPool();
+    const precision = opts.precision ?? 'fp32';
+    const why = precisionUnavailable(precision, k);
+    if (why) throw new Error(`precision ${precision}: ${why}`);
+    this.mm = precision === 'bf16'
+      ? { gemm: k.gemmBf16!.bind(k), attentionForward: k.attentionForwardBf16!.bind(k), attentionBackward: k.attentionBackwardBf16!.bind(k) }
+      : { gemm: k.gemm.bind(k), attentionForward: k.attentionForward.bind(k), attentionBackward: k.attentionBackward.bind(k) };
   }
 
   // ---- ops --------------------------------------------------------------------------
@@ -58,22 +72,22 @@ export class Graph {
     const wIn = layout === 'in_out' ? w.shape[0] : w.shape[1];
     if (wIn !== I) throw new Error(`linear: input has ${I} features, weight [${w.shape}] (${layout}) expects ${wIn}`);
     const out = this.activation([N, O], b ? [x, w, b] : [x, w]);
-    const k = this.k;
-    if (layout === 'in_out') k.gemm(false, false, N, O, I, 1, x.data, I, w.data, O, 0, out.data, O);
-    else k.gemm(false, true, N, O, I, 1, x.data, I, w.data, I, 0, out.data, O);
-    if (b) k.addBias(out.data, b.data, N, O);
+    const { gemm } = this.mm;
+    if (layout === 'in_out') gemm(false, false, N, O, I, 1, x.data, I, w.data, O, 0, out.data, O);
+    else gemm(false, true, N, O, I, 1, x.data, I, w.data, I, 0, out.data, O);
+    if (b) this.k.addBias(out.data, b.data, N, O);
     this.onBackward(out, (dy) => {
       if (x.requiresGrad) {
         const dx = this.gradOf(x);
-        if (layout === 'in_out') k.gemm(false, true, N, I, O, 1, dy, O, w.data, O, 1, dx, I);
-        else k.gemm(false, false, N, I, O, 1, dy, O, w.data, I, 1, dx, I);
+        if (layout === 'in_out') gemm(false, true, N, I, O, 1, dy, O, w.data, O, 1, dx, I);
+        else gemm(false, false, N, I, O, 1, dy, O, w.data, I, 1, dx, I);
       }
       if (w.requiresGrad) {
         const dw = this.gradOf(w);
-        if (layout === 'in_out') k.gemm(true, false, I, O, N, 1, x.data, I, dy, O, 1, dw, O);
-        else k.gemm(true, false, O, I, N, 1, dy, O, x.data, I, 1, dw, I);
+        if (layout === 'in_out') gemm(true, false, I, O, N, 1, x.data, I, dy, O, 1, dw, O);
+        else gemm(true, false, O, I, N, 1, dy, O, x.data, I, 1, dw, I);
       }
-      if (b && b.requiresGrad) k.biasBackward(this.gradOf(b), dy, N, O);
+      if (b && b.requiresGrad) this.k.biasBackward(this.gradOf(b), dy, N, O);
     });
     return out;
   }
@@ -99,10 +113,10 @@ export class Graph {
     const C = qkv.shape[1] / 3;
     const out = this.activation([B * T, C], [qkv]);
     const att = this.scratchBuffer(B * H * T * T);
-    this.k.attentionForward(out.data, att, qkv.data, B, T, C, H);
+    this.mm.attentionForward(out.data, att, qkv.data, B, T, C, H);
     onPattern?.(att);
     this.onBackward(out, (dout) => {
-      this.k.attentionBackward(this.gradOf(qkv), dout, qkv.data, att, B, T, C, H);
+      this.mm.attentionBackward(this.gradOf(qkv), dout, qkv.data, att, B, T, C, H);
     });
     return out;
   }

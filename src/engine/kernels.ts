@@ -43,6 +43,24 @@ export interface Kernels {
     A: Buf, lda: number, B: Buf, ldb: number, beta: number, C: Buf, ldc: number,
   ): void;
 
+  /**
+   * Why the bf16 kernels below cannot run here (no AVX512_BF16, or a lower instruction-set
+   * path forced), or null when they can. Backends without bf16 kernels leave all four out.
+   */
+  bf16Unavailable?(): string | null;
+  /**
+   * gemm with op(A) and op(B) rounded to bf16 (round to nearest even; subnormals flush to
+   * zero) and the products accumulated in float32 (VDPBF16PS).
+   */
+  gemmBf16?(
+    transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
+    A: Buf, lda: number, B: Buf, ldb: number, beta: number, C: Buf, ldc: number,
+  ): void;
+  /** attentionForward with its two products (Q K^T, P V) taking bf16 operands, accumulating in float32. */
+  attentionForwardBf16?(out: Buf, att: Buf, qkv: Buf, B: number, T: number, C: number, H: number): void;
+  /** attentionBackward with its four products taking bf16 operands, accumulating in float32. */
+  attentionBackwardBf16?(dqkv: Buf, dout: Buf, qkv: Buf, att: Buf, B: number, T: number, C: number, H: number): void;
+
   /** out[n, o] += bias[o] for n < N, o < O. */
   addBias(out: Buf, bias: Buf, N: number, O: number): void;
   /** dbias[o] += sum_n dout[n, o]. */

@@ -11,6 +11,7 @@ import { kernels } from '../engine/backend.js';
 import type { BufferPool } from '../engine/buffer-pool.js';
 import { Graph } from '../engine/graph.js';
 import type { Buf, Kernels } from '../engine/kernels.js';
+import type { Precision } from '../engine/precision.js';
 import { Tensor, type DType } from '../engine/tensor.js';
 import { Rng } from '../util/rng.js';
 import type { GPTConfig } from './config.js';
@@ -252,8 +253,8 @@ export class GPT {
   }
 
   /** A graph on the active backend (or the given kernels) in the model's dtype. */
-  graph(grad: boolean, opts: { kernels?: Kernels; pool?: BufferPool } = {}): Graph {
-    return new Graph(opts.kernels ?? kernels(), { grad, dtype: this.dtype, pool: opts.pool });
+  graph(grad: boolean, opts: { kernels?: Kernels; pool?: BufferPool; precision?: Precision } = {}): Graph {
+    return new Graph(opts.kernels ?? kernels(), { grad, dtype: this.dtype, pool: opts.pool, precision: opts.precision });
   }
 
   /**

@@ -8,6 +8,8 @@
  * lets a resume check that nothing was edited.
  */
 import { z } from 'zod';
+import { kernels } from '../engine/backend.js';
+import { PRECISIONS, precisionUnavailable } from '../engine/precision.js';
 import { gptConfigSchema, parseGPTConfig, type GPTConfig } from '../model/config.js';
 import { countParameters } from '../model/gpt.js';
 import { SlurryError } from '../util/errors.js';
@@ -161,6 +163,12 @@ export const trainConfigSchema = z
     /** Start from another run's checkpoint directory (continued pretraining); null: from scratch. */
     init_from: z.string().min(1).nullable().default(null),
     model: modelSchema.prefault({ n_layer: 4, n_head: 4, n_embd: 128 }),
+    /**
+     * Arithmetic of the matrix products: fp32, or bf16 mixed precision (bf16 operands,
+     * float32 accumulation; weights, AdamW, LayerNorm, softmax and the loss in float32).
+     * bf16 needs a CPU with AVX512_BF16.
+     */
+    precision: z.enum(PRECISIONS, { error: `expected one of ${PRECISIONS.join(', ')}` }).default('fp32'),
     /** Sequences per batch. */
     batch_size: positiveInt.default(32),
     /** Tokens per sequence (T). */
@@ -278,6 +286,8 @@ export function resolveTrainConfig(c: TrainConfig, ctx: ResolveContext): Resolve
     fail(`checkpoints.every: ${c.checkpoints.every} gives about ${Math.round(checkpointCount)} checkpoints over ${steps} steps (at most ${MAX_CHECKPOINTS}); raise it`);
   }
 
+  const unavailable = precisionUnavailable(c.precision, kernels());
+  if (unavailable) fail(`precision: ${c.precision}: ${unavailable} (use precision: fp32)`);
   const model = resolveModel(c, ctx, fail);
   const lr_schedule = resolveLrSchedule(c.lr_schedule, steps, fail);
   const schedule = resolveDataSchedule(c.data.schedule, ctx.sources, steps, perStep, fail);
@@ -301,6 +311,7 @@ export function resolveTrainConfig(c: TrainConfig, ctx: ResolveContext): Resolve
     corpus: c.corpus!,
     init_from: c.init_from,
     model,
+    precision: c.precision,
     batch_size: B,
     context: T,
     steps,

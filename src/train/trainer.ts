@@ -12,6 +12,7 @@ import { kernels } from '../engine/backend.js';
 import { BufferPool } from '../engine/buffer-pool.js';
 import type { BackendInfo } from '../engine/kernels.js';
 import { firstNonFinite } from '../model/checkpoint.js';
+import type { Precision } from '../engine/precision.js';
 import type { GPT } from '../model/gpt.js';
 import { checkpointEntry, writeCheckpointIndex } from '../run/checkpoint.js';
 import { checkpointDirName, runPaths } from '../run/layout.js';
@@ -175,7 +176,7 @@ async function runLoop(s: RunSetup, opts: TrainOptions, log: (line: string) => v
     await opts.onCheckpoint?.(step, dir);
   };
   const validate = (step: number): ValRecord => {
-    const record = evaluate(model, validation, names, pool, step, step * perStep, B, T);
+    const record = evaluate(model, validation, names, pool, step, step * perStep, B, T, c.precision);
     metrics.append(record);
     return record;
   };
@@ -192,7 +193,7 @@ async function runLoop(s: RunSetup, opts: TrainOptions, log: (line: string) => v
     const batch = data.batch(c.data.seed, step - 1, weights, B, T);
     const lr = lrAt(step) * state.lr_scale;
 
-    const g = model.graph(true, { pool });
+    const g = model.graph(true, { pool, precision: c.precision });
     const { loss, rowLosses } = model.loss(g, batch.inputs, batch.targets, B, T);
     const lossValue = loss.data[0];
     let norm = NaN;
@@ -240,7 +241,10 @@ async function runLoop(s: RunSetup, opts: TrainOptions, log: (line: string) => v
 }
 
 /** Validation loss per source on the fixed validation batches. */
-function evaluate(model: GPT, validation: Batch[][], names: readonly string[], pool: BufferPool, step: number, tokens: number, B: number, T: number): ValRecord {
+function evaluate(
+  model: GPT, validation: Batch[][], names: readonly string[], pool: BufferPool, step: number, tokens: number, B: number, T: number,
+  precision: Precision,
+): ValRecord {
   const bySource: Record<string, number> = {};
   let sum = 0;
   let count = 0;
@@ -248,7 +252,7 @@ function evaluate(model: GPT, validation: Batch[][], names: readonly string[], p
     let s = 0;
     let n = 0;
     for (const batch of batches) {
-      const g = model.graph(false, { pool });
+      const g = model.graph(false, { pool, precision });
       const { rowLosses } = model.loss(g, batch.inputs, batch.targets, B, T);
       for (let i = 0; i < batch.targets.length; i++) {
         if (batch.targets[i] < 0) continue;

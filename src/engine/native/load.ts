@@ -17,7 +17,8 @@ import type { Kernels } from '../kernels.js';
 /** Instruction-set paths of the native GEMM and fused kernels, best first. */
 export type NativeIsa = 'avx512' | 'avx2' | 'portable';
 
-export interface NativeAddon extends Kernels {
+/** The native addon has every kernel, the bf16 ones included (they throw where bf16 is unavailable). */
+export interface NativeAddon extends Required<Kernels> {
   setThreads(n: number): void;
   /** Switches every kernel to another instruction-set path; throws if the CPU lacks it. */
   setIsa(isa: NativeIsa): void;
@@ -26,6 +27,8 @@ export interface NativeAddon extends Kernels {
   /** FMA throughput of the active path on all pool threads at once (GFLOP/s), measured by
    * `iters` rounds of independent FMA chains per thread. */
   fmaPeak(iters: number): number;
+  /** VDPBF16PS throughput on all pool threads at once (GFLOP/s); throws where bf16 is unavailable. */
+  bf16Peak(iters: number): number;
 }
 
 /** The package root, found from this file whether it runs from src/ or dist/src/. */
