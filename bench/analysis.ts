@@ -15,7 +15,13 @@ import { writeReport } from '../src/report/write-report.js';
 import { writeSyntheticRun, type SyntheticSuite } from '../test/fixtures/synthetic-run.js';
 import { median } from './util.js';
 
-const S = (suite: string, midpoint: number, width: number, more: Partial<SyntheticSuite> = {}): SyntheticSuite => ({ suite, items: 1000, midpoint, width, ...more });
+const S = (suite: string, midpoint: number, width: number, more: Partial<SyntheticSuite> = {}): SyntheticSuite => ({
+  suite,
+  items: 1000,
+  midpoint,
+  width,
+  ...more,
+});
 
 export async function benchAnalysis(rounds = 5): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'slurry-bench-analysis-'));
@@ -25,7 +31,13 @@ export async function benchAnalysis(rounds = 5): Promise<void> {
       suites: [
         S('tokens', 5, 0.6),
         S('syntax', 6, 0.8, { chanceD: 0.5, ceilingC: null }),
-        S('facts', 6.8, 1, { groups: ['head', 'torso', 'tail', 'unseen'].map((name, i) => ({ name, share: 0.25, shift: i === 3 ? null : (i - 1) * 0.5 })) }),
+        S('facts', 6.8, 1, {
+          groups: ['head', 'torso', 'tail', 'unseen'].map((name, i) => ({
+            name,
+            share: 0.25,
+            shift: i === 3 ? null : (i - 1) * 0.5,
+          })),
+        }),
         S('reasoning', 7.5, 2, { mode: 'threshold' }),
         S('icl', 7, 0.4),
         S('external', 6.5, 1),
@@ -54,10 +66,14 @@ export async function benchAnalysis(rounds = 5): Promise<void> {
       await writeReport([dir], { outDir: join(dir, `report-${r}`) });
       report.push(performance.now() - t0);
     }
-    console.log(`\n## Analysis (6 suites x 1000 items x ${checkpoints} checkpoints, 32768 train records; ms, median of ${rounds})`);
+    console.log(
+      `\n## Analysis (6 suites x 1000 items x ${checkpoints} checkpoints, 32768 train records; ms, median of ${rounds})`,
+    );
     console.log('| read run | analysis, point fits only | analysis, 200 resamples | report (analysis.json reused) |');
     console.log('| --- | --- | --- | --- |');
-    console.log(`| ${median(load).toFixed(0)} | ${median(point).toFixed(0)} | ${median(full).toFixed(0)} | ${median(report).toFixed(0)} |`);
+    console.log(
+      `| ${median(load).toFixed(0)} | ${median(point).toFixed(0)} | ${median(full).toFixed(0)} | ${median(report).toFixed(0)} |`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

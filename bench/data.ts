@@ -52,8 +52,22 @@ export function benchBuild(preset: 'quick' | 'full'): BuildFigures & { dir: stri
     console.log(JSON.stringify({ wall, cpu: (cpu.user + cpu.system) / 1e6, bytes: m.totals.bytes, tokens: m.totals.train_tokens, stages: m.build.stages }));`;
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`build of ${preset} failed: ${r.stderr}`);
-  const f = JSON.parse(r.stdout.trim().split('\n').pop()!) as { wall: number; cpu: number; bytes: number; tokens: number; stages: Record<string, number> };
-  return { dir, preset, wallSeconds: f.wall, cpuSeconds: f.cpu, textMB: f.bytes / 1e6, trainTokens: f.tokens, stages: f.stages };
+  const f = JSON.parse(r.stdout.trim().split('\n').pop()!) as {
+    wall: number;
+    cpu: number;
+    bytes: number;
+    tokens: number;
+    stages: Record<string, number>;
+  };
+  return {
+    dir,
+    preset,
+    wallSeconds: f.wall,
+    cpuSeconds: f.cpu,
+    textMB: f.bytes / 1e6,
+    trainTokens: f.tokens,
+    stages: f.stages,
+  };
 }
 
 /** Training documents of every source, as the encoder sees them. */
@@ -111,7 +125,12 @@ export async function benchEncode(corpus: Corpus, runs = 3): Promise<EncodeFigur
 }
 
 /** Milliseconds per batch (median over `steps` consecutive steps) at the natural mixture. */
-export function benchSampler(corpus: Corpus, batchSize = 16, context = 256, steps = 500): { msPerBatch: number; p99: number } {
+export function benchSampler(
+  corpus: Corpus,
+  batchSize = 16,
+  context = 256,
+  steps = 500,
+): { msPerBatch: number; p99: number } {
   const weights = corpus.naturalWeights();
   corpus.batch({ seed: 0, step: 0, weights, batchSize, context }); // loads the shards
   const times: number[] = [];
@@ -125,8 +144,12 @@ export function benchSampler(corpus: Corpus, batchSize = 16, context = 256, step
 }
 
 function printBuild(f: BuildFigures): void {
-  const stages = Object.entries(f.stages).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ');
-  console.log(`data build ${f.preset}: ${f.wallSeconds.toFixed(1)} s wall, ${f.cpuSeconds.toFixed(1)} s CPU, ${f.textMB.toFixed(2)} MB text, ${f.trainTokens.toLocaleString('en-US')} train tokens (stages, s: ${stages})`);
+  const stages = Object.entries(f.stages)
+    .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+    .join(', ');
+  console.log(
+    `data build ${f.preset}: ${f.wallSeconds.toFixed(1)} s wall, ${f.cpuSeconds.toFixed(1)} s CPU, ${f.textMB.toFixed(2)} MB text, ${f.trainTokens.toLocaleString('en-US')} train tokens (stages, s: ${stages})`,
+  );
 }
 
 export async function benchData(sections: readonly string[] = []): Promise<void> {
@@ -139,11 +162,15 @@ export async function benchData(sections: readonly string[] = []): Promise<void>
     if (want('encode')) {
       const e = await benchEncode(corpus);
       const hf = e.hfMBps === null ? 'HF tokenizers not installed' : `HF tokenizers ${e.hfMBps.toFixed(1)} MB/s`;
-      console.log(`data encode (quick corpus, ${e.megabytes.toFixed(1)} MB, one core, MB per CPU-second): cold ${e.coldMBps.toFixed(1)} MB/s, warm ${e.warmMBps.toFixed(1)} MB/s; ${hf} (medians of 3)`);
+      console.log(
+        `data encode (quick corpus, ${e.megabytes.toFixed(1)} MB, one core, MB per CPU-second): cold ${e.coldMBps.toFixed(1)} MB/s, warm ${e.warmMBps.toFixed(1)} MB/s; ${hf} (medians of 3)`,
+      );
     }
     if (want('sampler')) {
       const s = benchSampler(corpus);
-      console.log(`data sampler (B=16, T=256, natural mixture): ${s.msPerBatch.toFixed(3)} ms/batch median, p99 ${s.p99.toFixed(3)} ms`);
+      console.log(
+        `data sampler (B=16, T=256, natural mixture): ${s.msPerBatch.toFixed(3)} ms/batch median, p99 ${s.p99.toFixed(3)} ms`,
+      );
     }
   } finally {
     rmSync(quick.dir, { recursive: true, force: true });

@@ -87,7 +87,9 @@ for spec in sys.argv[3:]:
 /** PyTorch times (ms) per spec: [forward, backward] (cross-entropy: [forward+backward, 0]). */
 function torchTimes(specs: string[], threads: number, reps: number): Map<string, [number, number]> | null {
   if (!torchAvailable()) return null;
-  const r = spawnSync(TORCH_PYTHON, ['-c', TORCH_SCRIPT, String(threads), String(reps), ...specs], { encoding: 'utf8' });
+  const r = spawnSync(TORCH_PYTHON, ['-c', TORCH_SCRIPT, String(threads), String(reps), ...specs], {
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`torch fused-kernel timing failed: ${r.stderr.slice(-800)}`);
   const out = new Map<string, [number, number]>();
   for (const line of r.stdout.trim().split('\n')) {
@@ -122,8 +124,11 @@ function filled(n: number, seed: number): Float32Array {
 /** Attention forward and backward closures over fresh buffers for one config. */
 function attentionCalls(k: Kernels, c: AttnConfig) {
   const { B, T, C, H } = c;
-  const qkv = filled(B * T * 3 * C, 1), dout = filled(B * T * C, 2);
-  const out = new Float32Array(B * T * C), att = new Float32Array(B * H * T * T), dqkv = new Float32Array(B * T * 3 * C);
+  const qkv = filled(B * T * 3 * C, 1),
+    dout = filled(B * T * C, 2);
+  const out = new Float32Array(B * T * C),
+    att = new Float32Array(B * H * T * T),
+    dqkv = new Float32Array(B * T * 3 * C);
   const fwd = () => k.attentionForward(out, att, qkv, B, T, C, H);
   fwd();
   return { fwd, bwd: () => k.attentionBackward(dqkv, dout, qkv, att, B, T, C, H) };
@@ -132,7 +137,9 @@ function attentionCalls(k: Kernels, c: AttnConfig) {
 function crossEntropyCall(k: Kernels, N: number, V: number) {
   const logits = filled(N * V, 3);
   const targets = Int32Array.from({ length: N }, (_, i) => (i * 7919) % V);
-  const losses = new Float32Array(N), lse = new Float32Array(N), dlogits = new Float32Array(N * V);
+  const losses = new Float32Array(N),
+    lse = new Float32Array(N),
+    dlogits = new Float32Array(N * V);
   const dlosses = new Float32Array(N).fill(1 / N);
   return () => {
     k.crossEntropyForward(losses, lse, logits, targets, N, V, -1);
@@ -140,7 +147,8 @@ function crossEntropyCall(k: Kernels, N: number, V: number) {
   };
 }
 
-const fmt = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '-' : x < 10 ? x.toFixed(2) : x.toFixed(1));
+const fmt = (x: number | undefined) =>
+  x === undefined || !Number.isFinite(x) ? '-' : x < 10 ? x.toFixed(2) : x.toFixed(1);
 
 export function benchFused(opts: { rounds?: number; reps?: number; reference?: boolean } = {}): void {
   const rounds = opts.rounds ?? 3;
@@ -153,7 +161,10 @@ export function benchFused(opts: { rounds?: number; reps?: number; reference?: b
   }
   const addon: NativeAddon = load.kernels;
   const threads0 = addon.info().threads;
-  const specs = [...ATTENTION_CONFIGS.map((c) => `attn:${c.B}:${c.T}:${c.C}:${c.H}`), ...CE_CONFIGS.map((c) => `ce:${c.N}:${c.V}`)];
+  const specs = [
+    ...ATTENTION_CONFIGS.map((c) => `attn:${c.B}:${c.T}:${c.C}:${c.H}`),
+    ...CE_CONFIGS.map((c) => `ce:${c.N}:${c.V}`),
+  ];
   // rounds alternate slurry (1 and 2 threads) and torch (2 threads); medians over rounds
   const ours = new Map<string, number[][]>(); // key -> [1-thread samples, 2-thread samples]
   const theirs = new Map<string, number[]>();
@@ -162,7 +173,10 @@ export function benchFused(opts: { rounds?: number; reps?: number; reference?: b
     m.get(key)![t - 1].push(v);
   };
   let torch = torchAvailable();
-  if (!torch) console.log(`PyTorch comparison skipped: ${TORCH_PYTHON} cannot import torch (apt-get install python3-torch python3-numpy libopenblas0-pthread)`);
+  if (!torch)
+    console.log(
+      `PyTorch comparison skipped: ${TORCH_PYTHON} cannot import torch (apt-get install python3-torch python3-numpy libopenblas0-pthread)`,
+    );
   for (let r = 0; r < rounds; r++) {
     for (const t of [1, 2]) {
       addon.setThreads(t);
@@ -182,7 +196,12 @@ export function benchFused(opts: { rounds?: number; reps?: number; reference?: b
           theirs.set(`attn-fwd:${c.name}`, [...(theirs.get(`attn-fwd:${c.name}`) ?? []), f]);
           theirs.set(`attn-bwd:${c.name}`, [...(theirs.get(`attn-bwd:${c.name}`) ?? []), b]);
         });
-        CE_CONFIGS.forEach((c, i) => theirs.set(`ce:${c.name}`, [...(theirs.get(`ce:${c.name}`) ?? []), tt.get(specs[ATTENTION_CONFIGS.length + i])![0]]));
+        CE_CONFIGS.forEach((c, i) =>
+          theirs.set(`ce:${c.name}`, [
+            ...(theirs.get(`ce:${c.name}`) ?? []),
+            tt.get(specs[ATTENTION_CONFIGS.length + i])![0],
+          ]),
+        );
       }
     }
   }
@@ -199,18 +218,26 @@ export function benchFused(opts: { rounds?: number; reps?: number; reference?: b
     return timeMs(kind === 'attn-fwd' ? calls.fwd : calls.bwd, 1);
   };
 
-  console.log(`slurry: ${rounds} rounds of ${reps} calls each at 1 and 2 threads (isa ${addon.info().isa}); torch: 2 threads, alternated with slurry; reference: TypeScript, one call.`);
-  console.log('| kernel | preset shape | slurry 1 thread | slurry 2 threads | torch 2 threads | torch / slurry (2 threads) | TS reference |');
+  console.log(
+    `slurry: ${rounds} rounds of ${reps} calls each at 1 and 2 threads (isa ${addon.info().isa}); torch: 2 threads, alternated with slurry; reference: TypeScript, one call.`,
+  );
+  console.log(
+    '| kernel | preset shape | slurry 1 thread | slurry 2 threads | torch 2 threads | torch / slurry (2 threads) | TS reference |',
+  );
   console.log('| --- | --- | --- | --- | --- | --- | --- |');
   for (const [key, [one, two]] of ours) {
     const [kind, name] = key.split(':');
-    const shape = kind === 'ce'
-      ? (({ N, V }) => `N=${N} V=${V}`)(CE_CONFIGS.find((x) => x.name === name)!)
-      : (({ B, T, C, H }) => `B=${B} T=${T} C=${C} H=${H}`)(ATTENTION_CONFIGS.find((x) => x.name === name)!);
-    const label = kind === 'attn-fwd' ? 'attention forward' : kind === 'attn-bwd' ? 'attention backward' : 'cross-entropy fwd+bwd';
+    const shape =
+      kind === 'ce'
+        ? (({ N, V }) => `N=${N} V=${V}`)(CE_CONFIGS.find((x) => x.name === name)!)
+        : (({ B, T, C, H }) => `B=${B} T=${T} C=${C} H=${H}`)(ATTENTION_CONFIGS.find((x) => x.name === name)!);
+    const label =
+      kind === 'attn-fwd' ? 'attention forward' : kind === 'attn-bwd' ? 'attention backward' : 'cross-entropy fwd+bwd';
     const o2 = median(two);
     const th = theirs.has(key) ? median(theirs.get(key)!) : undefined;
-    console.log(`| ${label} | ${name}: ${shape} | ${fmt(median(one))} | ${fmt(o2)} | ${fmt(th)} | ${th === undefined ? '-' : (th / o2).toFixed(2) + 'x'} | ${fmt(refTime(key))} |`);
+    console.log(
+      `| ${label} | ${name}: ${shape} | ${fmt(median(one))} | ${fmt(o2)} | ${fmt(th)} | ${th === undefined ? '-' : (th / o2).toFixed(2) + 'x'} | ${fmt(refTime(key))} |`,
+    );
   }
 }
 

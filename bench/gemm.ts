@@ -49,7 +49,12 @@ export function gptShapes(name: string, rows: number, d: number, V: number): Gem
 }
 
 /** Median GFLOP/s of `reps` native calls (gemm, or gemmBf16) after two warm-up calls. */
-export function timeNativeGemm(addon: NativeAddon, s: GemmShape, reps: number, fn: 'gemm' | 'gemmBf16' = 'gemm'): number {
+export function timeNativeGemm(
+  addon: NativeAddon,
+  s: GemmShape,
+  reps: number,
+  fn: 'gemm' | 'gemmBf16' = 'gemm',
+): number {
   const { M, N, K, transA = false, transB = false } = s;
   const A = new Float32Array(M * K).map((_, i) => ((i * 7919) % 1000) / 1000 - 0.5);
   const B = new Float32Array(K * N).map((_, i) => ((i * 104729) % 1000) / 1000 - 0.5);
@@ -90,18 +95,25 @@ export function benchGemm(opts: { rounds?: number; reps?: number; threads?: numb
     peak.set(t, Math.max(...Array.from({ length: 7 }, () => addon.fmaPeak(5_000_000))));
   }
   const isa = addon.info().isa;
-  console.log(`isa ${isa}; peak = measured FMA throughput of the ${isa} path: ` + threadCounts.map((t) => `${fmt(peak.get(t)!)} GFLOP/s on ${t} thread${t > 1 ? 's' : ''}`).join(', '));
+  console.log(
+    `isa ${isa}; peak = measured FMA throughput of the ${isa} path: ` +
+      threadCounts.map((t) => `${fmt(peak.get(t)!)} GFLOP/s on ${t} thread${t > 1 ? 's' : ''}`).join(', '),
+  );
   console.log(`GFLOP/s: median over ${rounds} alternated rounds of each round's median of ${reps} calls.`);
 
   const table = (shapes: GemmShape[], counts: number[]) => {
     const openblas = !('skipped' in blas);
     let core = '?';
-    console.log('| shape | threads | slurry | % peak | OpenBLAS auto | slurry / auto | OpenBLAS SkylakeX | slurry / SkylakeX |');
+    console.log(
+      '| shape | threads | slurry | % peak | OpenBLAS auto | slurry / auto | OpenBLAS SkylakeX | slurry / SkylakeX |',
+    );
     console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const s of shapes) {
       for (const t of counts) {
         addon.setThreads(t);
-        const ours: number[] = [], auto: number[] = [], skx: number[] = [];
+        const ours: number[] = [],
+          auto: number[] = [],
+          skx: number[] = [];
         for (let r = 0; r < rounds; r++) {
           ours.push(timeNativeGemm(addon, s, reps));
           if (openblas) {
@@ -111,18 +123,32 @@ export function benchGemm(opts: { rounds?: number; reps?: number; threads?: numb
             skx.push(blas.run(s, t, reps, 'SkylakeX').gflops);
           }
         }
-        const o = median(ours), a = openblas ? median(auto) : NaN, k = openblas ? median(skx) : NaN;
-        console.log(`| ${s.label} (${dims(s)}) | ${t} | ${fmt(o)} | ${fmt((100 * o) / peak.get(t)!, 0)}% | ${fmt(a)} | ${fmt(o / a, 2)}x | ${fmt(k)} | ${fmt(o / k, 2)}x |`);
+        const o = median(ours),
+          a = openblas ? median(auto) : NaN,
+          k = openblas ? median(skx) : NaN;
+        console.log(
+          `| ${s.label} (${dims(s)}) | ${t} | ${fmt(o)} | ${fmt((100 * o) / peak.get(t)!, 0)}% | ${fmt(a)} | ${fmt(o / a, 2)}x | ${fmt(k)} | ${fmt(o / k, 2)}x |`,
+        );
       }
     }
-    if (openblas) console.log(`(OpenBLAS auto picked its ${core} kernels on this CPU; SkylakeX = its AVX-512 kernels, forced.)`);
+    if (openblas)
+      console.log(`(OpenBLAS auto picked its ${core} kernels on this CPU; SkylakeX = its AVX-512 kernels, forced.)`);
   };
   console.log('\n### Reference shapes');
   table(SQUARE_SHAPES, threadCounts);
   if (opts.gpt ?? true) {
     console.log('\n### GPT training-step shapes (presets A and B: rows = B*T)');
-    table([...gptShapes('A', 4096, 128, 256), ...gptShapes('B', 4096, 384, 4096)], [threadCounts[threadCounts.length - 1]]);
-    bf16Table(addon, [...gptShapes('A', 4096, 128, 256), ...gptShapes('B', 4096, 384, 4096)], threadCounts[threadCounts.length - 1], rounds, reps);
+    table(
+      [...gptShapes('A', 4096, 128, 256), ...gptShapes('B', 4096, 384, 4096)],
+      [threadCounts[threadCounts.length - 1]],
+    );
+    bf16Table(
+      addon,
+      [...gptShapes('A', 4096, 128, 256), ...gptShapes('B', 4096, 384, 4096)],
+      threadCounts[threadCounts.length - 1],
+      rounds,
+      reps,
+    );
   }
   addon.setThreads(startThreads);
 }
@@ -138,17 +164,22 @@ function bf16Table(addon: NativeAddon, shapes: GemmShape[], threads: number, rou
   addon.setThreads(threads);
   const peak = Math.max(...Array.from({ length: 7 }, () => addon.bf16Peak(5_000_000)));
   const fp32Peak = Math.max(...Array.from({ length: 7 }, () => addon.fmaPeak(5_000_000)));
-  console.log(`peaks on ${threads} threads: bf16 ${fmt(peak)} GFLOP/s (VDPBF16PS), fp32 ${fmt(fp32Peak)} GFLOP/s (FMA); ${loadLine()}`);
+  console.log(
+    `peaks on ${threads} threads: bf16 ${fmt(peak)} GFLOP/s (VDPBF16PS), fp32 ${fmt(fp32Peak)} GFLOP/s (FMA); ${loadLine()}`,
+  );
   console.log('| shape | fp32 | bf16 | bf16 / fp32 | bf16 % of bf16 peak |');
   console.log('| --- | --- | --- | --- | --- |');
   for (const s of shapes) {
-    const f: number[] = [], b: number[] = [];
+    const f: number[] = [],
+      b: number[] = [];
     for (let r = 0; r < rounds; r++) {
       f.push(timeNativeGemm(addon, s, reps));
       b.push(timeNativeGemm(addon, s, reps, 'gemmBf16'));
     }
     const [mf, mb] = [median(f), median(b)];
-    console.log(`| ${s.label} (${dims(s)}) | ${fmt(mf)} | ${fmt(mb)} | ${fmt(mb / mf, 2)}x | ${fmt((100 * mb) / peak, 0)}% |`);
+    console.log(
+      `| ${s.label} (${dims(s)}) | ${fmt(mf)} | ${fmt(mb)} | ${fmt(mb / mf, 2)}x | ${fmt((100 * mb) / peak, 0)}% |`,
+    );
   }
 }
 

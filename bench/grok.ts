@@ -48,12 +48,19 @@ function runSlurry(preset: string, opts: { steps?: number; evalEvery?: number } 
   const out = mkdtempSync(join(tmpdir(), 'slurry-bench-grok-'));
   try {
     const args = [CLI, 'grok', '--preset', preset, '--out', join(out, 'run')];
-    if (opts.steps !== undefined) args.push('--steps', String(opts.steps), '--stop-after', '0', '--checkpoint-every', String(opts.steps + 1));
+    if (opts.steps !== undefined)
+      args.push('--steps', String(opts.steps), '--stop-after', '0', '--checkpoint-every', String(opts.steps + 1));
     if (opts.evalEvery !== undefined) args.push('--eval-every', String(opts.evalEvery));
     const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`slurry grok --preset ${preset} failed: ${r.stderr.slice(-1000)}`);
     const s = JSON.parse(readFileSync(join(out, 'run', 'summary.json'), 'utf8')) as GrokSummary;
-    return { step_s: s.step_s_median ?? NaN, memorised: s.memorised_step, grokked: s.grokked_step, wall_to_grok: s.wall_s_to_grok, steps_done: s.steps_done };
+    return {
+      step_s: s.step_s_median ?? NaN,
+      memorised: s.memorised_step,
+      grokked: s.grokked_step,
+      wall_to_grok: s.wall_s_to_grok,
+      steps_done: s.steps_done,
+    };
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
@@ -66,10 +73,35 @@ function runTorch(c: GrokConfig, opts: { steps?: number; maxMinutes?: number } =
     const json = join(out, 'summary.json');
     const steps = opts.steps ?? c.steps;
     const args = [
-      TORCH_GROK, '--p', c.p, '--frac', c.train_frac, '--wd', c.optimizer.weight_decay, '--lr', c.optimizer.lr, '--warmup', c.lr_schedule.warmup_steps,
-      '--steps', steps, '--seed', c.seed, '--log-every', opts.steps !== undefined ? steps : c.eval_every,
-      '--stop-acc', c.stop_acc, '--stop-after', opts.steps !== undefined ? 0 : c.stop_after,
-      '--max-minutes', opts.maxMinutes ?? 60, '--threads', 2, '--impl', 'last', '--json', json,
+      TORCH_GROK,
+      '--p',
+      c.p,
+      '--frac',
+      c.train_frac,
+      '--wd',
+      c.optimizer.weight_decay,
+      '--lr',
+      c.optimizer.lr,
+      '--warmup',
+      c.lr_schedule.warmup_steps,
+      '--steps',
+      steps,
+      '--seed',
+      c.seed,
+      '--log-every',
+      opts.steps !== undefined ? steps : c.eval_every,
+      '--stop-acc',
+      c.stop_acc,
+      '--stop-after',
+      opts.steps !== undefined ? 0 : c.stop_after,
+      '--max-minutes',
+      opts.maxMinutes ?? 60,
+      '--threads',
+      2,
+      '--impl',
+      'last',
+      '--json',
+      json,
     ].map(String);
     const r = spawnSync(TORCH_PYTHON, args, { encoding: 'utf8' });
     if (r.status !== 0 || !existsSync(json)) throw new Error(`torch_grok.py failed: ${r.stderr.slice(-1000)}`);
@@ -86,7 +118,8 @@ function runTorch(c: GrokConfig, opts: { steps?: number; maxMinutes?: number } =
   }
 }
 
-const fmt = (x: number | null | undefined, digits = 3) => (x === null || x === undefined || Number.isNaN(x) ? '-' : Number(x.toPrecision(digits)).toString());
+const fmt = (x: number | null | undefined, digits = 3) =>
+  x === null || x === undefined || Number.isNaN(x) ? '-' : Number(x.toPrecision(digits)).toString();
 const ratio = (a: number | null | undefined, b: number | null | undefined) => (a && b ? `${(a / b).toFixed(2)}x` : '-');
 
 export function benchGrok(opts: { presets?: string[]; rounds?: number; stepSamples?: number } = {}): void {
@@ -95,7 +128,10 @@ export function benchGrok(opts: { presets?: string[]; rounds?: number; stepSampl
   const stepSamples = opts.stepSamples ?? 30;
   const torch = existsSync(TORCH_GROK) && torchAvailable();
   console.log(`\n## Grokking: full-batch step time (median of ${rounds} alternated runs of ${stepSamples} steps)`);
-  if (!torch) console.log(`PyTorch reference skipped: needs ${TORCH_GROK} and ${TORCH_PYTHON} with torch (apt-get install python3-torch python3-numpy libopenblas0-pthread)`);
+  if (!torch)
+    console.log(
+      `PyTorch reference skipped: needs ${TORCH_GROK} and ${TORCH_PYTHON} with torch (apt-get install python3-torch python3-numpy libopenblas0-pthread)`,
+    );
   console.log('| setup | slurry ms/step | torch ms/step | slurry / torch time |');
   console.log('| --- | --- | --- | --- |');
   for (const name of ['quick', 'default']) {
@@ -119,9 +155,14 @@ export function benchGrok(opts: { presets?: string[]; rounds?: number; stepSampl
     const rows: [string, RunResult][] = [['slurry', runSlurry(name)]];
     if (torch) rows.push(['torch', runTorch(c)]);
     for (const [side, r] of rows) {
-      console.log(`| ${name} (p=${c.p}, frac=${c.train_frac}) | ${side} | ${fmt(r.memorised, 6)} | ${fmt(r.grokked, 6)} | ${r.grokked && r.memorised ? (r.grokked / r.memorised).toFixed(1) : '-'} | ${fmt(r.wall_to_grok)} | ${fmt(r.step_s)} |`);
+      console.log(
+        `| ${name} (p=${c.p}, frac=${c.train_frac}) | ${side} | ${fmt(r.memorised, 6)} | ${fmt(r.grokked, 6)} | ${r.grokked && r.memorised ? (r.grokked / r.memorised).toFixed(1) : '-'} | ${fmt(r.wall_to_grok)} | ${fmt(r.step_s)} |`,
+      );
     }
-    if (rows.length === 2) console.log(`| ${name} | slurry / torch wall to grok | | | | ${ratio(rows[0][1].wall_to_grok, rows[1][1].wall_to_grok)} | ${ratio(rows[0][1].step_s, rows[1][1].step_s)} |`);
+    if (rows.length === 2)
+      console.log(
+        `| ${name} | slurry / torch wall to grok | | | | ${ratio(rows[0][1].wall_to_grok, rows[1][1].wall_to_grok)} | ${ratio(rows[0][1].step_s, rows[1][1].step_s)} |`,
+      );
   }
 }
 

@@ -49,7 +49,9 @@ export async function benchInterp(rounds = 3): Promise<void> {
   }
   const info = kernels().info();
   console.log(`\n## interp: one checkpoint, every family (${given ?? 'fresh quick-preset model'})`);
-  console.log(`backend ${info.name} (${info.isa}), ${info.threads} threads, ${cpus().length} cores, load ${loadavg()[0].toFixed(1)}`);
+  console.log(
+    `backend ${info.name} (${info.isa}), ${info.threads} threads, ${cpus().length} cores, load ${loadavg()[0].toFixed(1)}`,
+  );
   const sample = sampleFromCorpus(corpusDir, 128, 0);
   const opts = { sae: { ...DEFAULT_SAE }, memoryLimit: totalmem() / 4, headSequences: 16, ckaRows: 512, seed: 0 };
   const prev = measureCheckpoint(model, tokenizer, sample, { step: 0, tokens: 0 }, null, opts);
@@ -59,14 +61,23 @@ export async function benchInterp(rounds = 3): Promise<void> {
   for (let r = 0; r < rounds; r++) {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
-    const m = measureCheckpoint(model, tokenizer, sample, { step: 1, tokens: 1 }, { step: 0, acts: prev.ckaActs }, opts);
+    const m = measureCheckpoint(
+      model,
+      tokenizer,
+      sample,
+      { step: 1, tokens: 1 },
+      { step: 0, acts: prev.ckaActs },
+      opts,
+    );
     totals.push((performance.now() - t0) / 1000);
     const c = process.cpuUsage(c0);
     cpu.push((c.user + c.system) / 1e6);
     for (const [family, s] of Object.entries(m.record.seconds)) (wall[family] ??= []).push(s);
   }
   const total = median(totals);
-  console.log(`sample: ${sample.windows.length} held-out windows, ${sample.source.rows.length} source rows, ${sample.pos.rows.length} POS rows; SAE ${sample.saeWindows.length * 128} tokens`);
+  console.log(
+    `sample: ${sample.windows.length} held-out windows, ${sample.source.rows.length} source rows, ${sample.pos.rows.length} POS rows; SAE ${sample.saeWindows.length * 128} tokens`,
+  );
   console.log('| family | median s | share |');
   console.log('| --- | --- | --- |');
   for (const [family, xs] of Object.entries(wall)) {

@@ -26,26 +26,55 @@ export async function benchCheckpointWrite(presetName: string, rounds = 5): Prom
   const p = BENCH_PRESETS[presetName];
   const sources = [{ name: 'all', kind: 'books', tokens: 1 }];
   const config = resolveTrainConfig(
-    parseTrainConfig({ corpus: '/bench', steps: 1, batch_size: p.batch_size, context: p.context, model: { n_layer: p.n_layer, n_head: p.n_head, n_embd: p.n_embd } }, 'bench'),
+    parseTrainConfig(
+      {
+        corpus: '/bench',
+        steps: 1,
+        batch_size: p.batch_size,
+        context: p.context,
+        model: { n_layer: p.n_layer, n_head: p.n_head, n_embd: p.n_embd },
+      },
+      'bench',
+    ),
     { sources, vocabSize: p.vocab_size, where: 'bench' },
   );
   const model = GPT.init(config.model, 0);
   const optimizer = makeOptimizer(model, config.optimizer);
   // Moments as after some training (also faults their pages in, as training would have).
   optimizer.t = 1;
-  for (const { data: buf } of optimizer.stateTensors()) for (let i = 0; i < buf.length; i++) buf[i] = 1e-3 * Math.sin(i);
+  for (const { data: buf } of optimizer.stateTensors())
+    for (let i = 0; i < buf.length; i++) buf[i] = 1e-3 * Math.sin(i);
   const state: TrainingState = {
-    step: 1, tokens: p.batch_size * p.context, time: 0, data: { seed: 0, position: 1 }, schedule: null, lr_scale: 1, rollbacks: [],
-    corpus_fingerprint: 'bench', config, backend: kernels().info(),
+    step: 1,
+    tokens: p.batch_size * p.context,
+    time: 0,
+    data: { seed: 0, position: 1 },
+    schedule: null,
+    lr_scale: 1,
+    rollbacks: [],
+    corpus_fingerprint: 'bench',
+    config,
+    backend: kernels().info(),
   };
   // A tokenizer.json of realistic size (a 4096-token BPE vocabulary with merges is ~150 kB).
-  const tokenizerJson = JSON.stringify({ model: { vocab: Object.fromEntries(Array.from({ length: p.vocab_size }, (_, i) => [`tok${i}`, i])), merges: Array.from({ length: p.vocab_size }, (_, i) => `a${i} b${i}`) } });
+  const tokenizerJson = JSON.stringify({
+    model: {
+      vocab: Object.fromEntries(Array.from({ length: p.vocab_size }, (_, i) => [`tok${i}`, i])),
+      merges: Array.from({ length: p.vocab_size }, (_, i) => `a${i} b${i}`),
+    },
+  });
   const run = mkdtempSync(join(tmpdir(), 'slurry-bench-ckpt-'));
   const times: number[] = [];
   try {
     for (let r = 0; r < rounds; r++) {
       const t0 = performance.now();
-      await writeCheckpoint(run, { model, optimizer, state: { ...state, step: r + 1 }, tokenizerJson, eotId: p.vocab_size - 1 });
+      await writeCheckpoint(run, {
+        model,
+        optimizer,
+        state: { ...state, step: r + 1 },
+        tokenizerJson,
+        eotId: p.vocab_size - 1,
+      });
       times.push(performance.now() - t0);
     }
   } finally {

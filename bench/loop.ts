@@ -50,7 +50,12 @@ import { median } from './util.js';
 async function byteCorpus(): Promise<string> {
   const dir = join(tmpdir(), 'slurry-bench-corpus-quick-byte');
   if (!existsSync(join(dir, 'manifest.json'))) {
-    await buildCorpus({ config: presetConfig('quick', { vocabSize: 'byte' }), out: dir, force: true, progress: 'silent' });
+    await buildCorpus({
+      config: presetConfig('quick', { vocabSize: 'byte' }),
+      out: dir,
+      force: true,
+      progress: 'silent',
+    });
   }
   return dir;
 }
@@ -78,14 +83,17 @@ interface Sample {
 const now = (): Sample => ({ wall: performance.now(), cpu: cpuMs() });
 const since = (a: Sample, b: Sample): Sample => ({ wall: b.wall - a.wall, cpu: b.cpu - a.cpu });
 
-export async function benchLoop(opts: { model?: 'A' | 'small'; steps?: number; rounds?: number } = {}): Promise<LoopBench> {
+export async function benchLoop(
+  opts: { model?: 'A' | 'small'; steps?: number; rounds?: number } = {},
+): Promise<LoopBench> {
   const info = kernels().info();
   const which = opts.model ?? (info.name === 'native' ? 'A' : 'small');
   const steps = opts.steps ?? (which === 'A' ? 12 : 20);
   const rounds = opts.rounds ?? 3;
   const p = BENCH_PRESETS.A;
   const data = openCorpusData(await byteCorpus());
-  const modelSpec = which === 'A' ? { n_layer: p.n_layer, n_head: p.n_head, n_embd: p.n_embd } : { n_layer: 1, n_head: 2, n_embd: 32 };
+  const modelSpec =
+    which === 'A' ? { n_layer: p.n_layer, n_head: p.n_head, n_embd: p.n_embd } : { n_layer: 1, n_head: 2, n_embd: 32 };
   const raw = {
     corpus: data.dir,
     model: modelSpec,
@@ -96,7 +104,11 @@ export async function benchLoop(opts: { model?: 'A' | 'small'; steps?: number; r
     checkpoints: { log_until: 0, every: 1_000_000 },
     eval: { every: 0, at_checkpoints: false },
   };
-  const config = resolveTrainConfig(parseTrainConfig(raw, 'bench'), { sources: data.sources, vocabSize: data.tokenizer.vocabSize, where: 'bench' });
+  const config = resolveTrainConfig(parseTrainConfig(raw, 'bench'), {
+    sources: data.sources,
+    vocabSize: data.tokenizer.vocabSize,
+    where: 'bench',
+  });
 
   const bare: Sample[] = [];
   const loop: Sample[] = [];
@@ -109,7 +121,12 @@ export async function benchLoop(opts: { model?: 'A' | 'small'; steps?: number; r
   const times = (clock: keyof Sample): StepTimes => {
     const b = median(bare.map((x) => x[clock]));
     const l = median(loop.map((x) => x[clock]));
-    return { bare_ms: round(b), loop_ms: round(l), overhead_ms: round(l - b), overhead_pct: round((100 * (l - b)) / b) };
+    return {
+      bare_ms: round(b),
+      loop_ms: round(l),
+      overhead_ms: round(l - b),
+      overhead_pct: round((100 * (l - b)) / b),
+    };
   };
   return {
     model: which === 'A' ? 'A (L4 H4 d128)' : 'small (L1 H2 d32; B, T, V of A)',
@@ -127,11 +144,23 @@ export async function benchLoop(opts: { model?: 'A' | 'small'; steps?: number; r
 export async function benchBookkeeping(steps = 500): Promise<number> {
   const p = BENCH_PRESETS.A;
   const data = openCorpusData(await byteCorpus());
-  const raw = { corpus: data.dir, batch_size: p.batch_size, context: p.context, steps, data: { schedule: { kind: 'adaptive' } } };
-  const c = resolveTrainConfig(parseTrainConfig(raw, 'bench'), { sources: data.sources, vocabSize: data.tokenizer.vocabSize, where: 'bench' });
+  const raw = {
+    corpus: data.dir,
+    batch_size: p.batch_size,
+    context: p.context,
+    steps,
+    data: { schedule: { kind: 'adaptive' } },
+  };
+  const c = resolveTrainConfig(parseTrainConfig(raw, 'bench'), {
+    sources: data.sources,
+    vocabSize: data.tokenizer.vocabSize,
+    where: 'bench',
+  });
   const schedule = makeDataSchedule(c.data.schedule, data.sources, c.steps);
   const lrAt = makeLrSchedule({ lr: c.optimizer.lr, steps: c.steps, schedule: c.lr_schedule });
-  const ckptSteps = new Set(checkpointSteps(c.steps, { logUntil: c.checkpoints.log_until, every: c.checkpoints.every }));
+  const ckptSteps = new Set(
+    checkpointSteps(c.steps, { logUntil: c.checkpoints.log_until, every: c.checkpoints.every }),
+  );
   const names = data.sources.map((s) => s.name);
   const K = names.length;
   const [sum, count, bySource] = [new Float64Array(K), new Float64Array(K), new Float64Array(K)];
@@ -148,8 +177,16 @@ export async function benchBookkeeping(steps = 500): Promise<number> {
     lossPerSource(rowLosses, batch, sum, count, bySource);
     schedule.observe(bySource);
     metrics.append({
-      type: 'train', step, tokens: step * p.batch_size * p.context, loss: 3.25, loss_by_source: byName(names, bySource), lr, grad_norm: 0.5,
-      tokens_per_s: 1000, weights: byName(names, weights), time: performance.now() / 1000,
+      type: 'train',
+      step,
+      tokens: step * p.batch_size * p.context,
+      loss: 3.25,
+      loss_by_source: byName(names, bySource),
+      lr,
+      grad_norm: 0.5,
+      tokens_per_s: 1000,
+      weights: byName(names, weights),
+      time: performance.now() / 1000,
     });
     sink += Number((c.eval.every > 0 && step % c.eval.every === 0) || ckptSteps.has(step));
     if (step % 50 === 0) {
@@ -168,7 +205,9 @@ function bareSteps(config: ReturnType<typeof resolveTrainConfig>, data: Training
   const model = GPT.init(config.model, config.seed);
   const optimizer = makeOptimizer(model, config.optimizer);
   const weights = weightVector(config.data.schedule.kind === 'mix' ? config.data.schedule.weights : {}, data.sources);
-  const batches = Array.from({ length: steps }, (_, k) => data.batch(config.data.seed, k, weights, config.batch_size, config.context));
+  const batches = Array.from({ length: steps }, (_, k) =>
+    data.batch(config.data.seed, k, weights, config.batch_size, config.context),
+  );
   const pool = new BufferPool();
   const times: Sample[] = [];
   for (const batch of batches) {
@@ -194,7 +233,10 @@ async function loopSteps(raw: object, data: TrainingData): Promise<Sample[]> {
     rmSync(join(out, '..'), { recursive: true, force: true });
   }
   // Interval i is step i+1 entire; the first step (after checkpoint 0) warms the pool.
-  return stamps.slice(1).map((t, i) => since(stamps[i], t)).slice(1);
+  return stamps
+    .slice(1)
+    .map((t, i) => since(stamps[i], t))
+    .slice(1);
 }
 
 /** CPU time of this process (all threads), in milliseconds. */
@@ -213,7 +255,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     return i > 0 ? process.argv[i + 1] : undefined;
   };
   const model = arg('model') as 'A' | 'small' | undefined;
-  if (model !== undefined && model !== 'A' && model !== 'small') throw new Error(`--model ${model}: expected A or small`);
+  if (model !== undefined && model !== 'A' && model !== 'small')
+    throw new Error(`--model ${model}: expected A or small`);
   const steps = arg('steps') ? Number(arg('steps')) : undefined;
   const rounds = arg('rounds') ? Number(arg('rounds')) : undefined;
   console.log('## Training loop overhead (median step, ms)');
@@ -222,15 +265,21 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const r = await benchLoop({ model, steps, rounds });
   for (const clock of ['wall', 'cpu'] as const) {
     const t = r[clock];
-    console.log(`| ${r.model} | ${r.backend} | ${clock} | ${t.bare_ms} | ${t.loop_ms} | ${t.overhead_ms} | ${t.overhead_pct}% |`);
+    console.log(
+      `| ${r.model} | ${r.backend} | ${clock} | ${t.bare_ms} | ${t.loop_ms} | ${t.overhead_ms} | ${t.overhead_pct}% |`,
+    );
   }
   const bookkeeping = await benchBookkeeping();
-  console.log(`\nBookkeeping alone (no model; adaptive schedule, A's batch shape): ${bookkeeping.toFixed(3)} ms per step, median of 50-step blocks.`);
+  console.log(
+    `\nBookkeeping alone (no model; adaptive schedule, A's batch shape): ${bookkeeping.toFixed(3)} ms per step, median of 50-step blocks.`,
+  );
   console.log('\n## Checkpoint write (median of 5, ms)');
   console.log('| config | parameters | MB (weights + AdamW) | write ms | all |');
   console.log('| --- | --- | --- | --- | --- |');
   for (const name of ['A', 'B']) {
     const c = await benchCheckpointWrite(name);
-    console.log(`| ${name} | ${c.parameters.toLocaleString('en-US')} | ${c.megabytes} | ${c.write_ms_median} | ${c.write_ms_all.join(', ')} |`);
+    console.log(
+      `| ${name} | ${c.parameters.toLocaleString('en-US')} | ${c.megabytes} | ${c.write_ms_median} | ${c.write_ms_all.join(', ')} |`,
+    );
   }
 }

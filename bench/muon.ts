@@ -61,14 +61,18 @@ export function benchMuon(opts: { rounds?: number; steps?: number } = {}): void 
     }
   }
   const info = kernels().info();
-  console.log(`\n## Muon on the quick model (${info.name}/${info.isa}, ${info.threads} threads; medians of ${rounds * steps} steps, ms)`);
+  console.log(
+    `\n## Muon on the quick model (${info.name}/${info.isa}, ${info.threads} threads; medians of ${rounds * steps} steps, ms)`,
+  );
   console.log('| optimizer | step ms | optimizer ms | optimizer share | tokens/s |');
   console.log('| --- | --- | --- | --- | --- |');
   const med = setups.map((s) => ({ step: median(s.times.step), optimizer: median(s.times.optimizer) }));
   setups.forEach((s, i) => {
     const { step, optimizer } = med[i];
     const share = ((100 * optimizer) / step).toFixed(1);
-    console.log(`| ${s.kind} | ${step.toFixed(1)} | ${optimizer.toFixed(2)} | ${share}% | ${Math.round((B * T) / (step / 1000))} |`);
+    console.log(
+      `| ${s.kind} | ${step.toFixed(1)} | ${optimizer.toFixed(2)} | ${share}% | ${Math.round((B * T) / (step / 1000))} |`,
+    );
   });
   const extra = med[1].optimizer - med[0].optimizer;
   const pct = ((100 * extra) / med[0].step).toFixed(1);

@@ -51,7 +51,12 @@ int main(int argc, char** argv) {
 
 export interface OpenBlasRunner {
   /** Median GFLOP/s of `reps` calls (after two warm-up calls), and the kernel set OpenBLAS picked. */
-  run(shape: { M: number; N: number; K: number; transA?: boolean; transB?: boolean }, threads: number, reps: number, coretype?: string): { gflops: number; core: string };
+  run(
+    shape: { M: number; N: number; K: number; transA?: boolean; transB?: boolean },
+    threads: number,
+    reps: number,
+    coretype?: string,
+  ): { gflops: number; core: string };
 }
 
 /** Compiles the timing program (cached in the temp directory by source hash). */
@@ -64,12 +69,17 @@ export function openblasRunner(): OpenBlasRunner | { skipped: string } {
     const src = `${exe}.c`;
     writeFileSync(src, SOURCE);
     const cc = spawnSync(process.env.CC ?? 'cc', ['-O2', '-o', exe, src, '-ldl'], { encoding: 'utf8' });
-    if (cc.status !== 0) return { skipped: `OpenBLAS comparison skipped: cannot compile the timing program (${(cc.stderr || String(cc.error)).trim().split('\n')[0]})` };
+    if (cc.status !== 0)
+      return {
+        skipped: `OpenBLAS comparison skipped: cannot compile the timing program (${(cc.stderr || String(cc.error)).trim().split('\n')[0]})`,
+      };
   }
   const probe = spawnSync(exe, ['8', '8', '8', '1', '1', '0', '0'], { encoding: 'utf8' });
   if (probe.status !== 0) {
     const why = probe.stdout.startsWith('ERROR') ? probe.stdout.slice(6).trim() : probe.stderr.trim();
-    return { skipped: `OpenBLAS comparison skipped: libopenblas.so.0 not loadable (${why}); install it with apt-get install -y libopenblas-dev` };
+    return {
+      skipped: `OpenBLAS comparison skipped: libopenblas.so.0 not loadable (${why}); install it with apt-get install -y libopenblas-dev`,
+    };
   }
   return {
     run({ M, N, K, transA = false, transB = false }, threads, reps, coretype) {

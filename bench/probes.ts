@@ -39,7 +39,12 @@ async function benchCorpus(): Promise<string> {
   const dir = join(tmpdir(), 'slurry-bench-corpus-quick-byte');
   if (!cachedCorpusOpens(dir)) {
     console.log(`building the quick corpus with a byte vocabulary into ${dir} (once)...`);
-    await buildCorpus({ config: presetConfig('quick', { vocabSize: 'byte' }), out: dir, progress: 'silent', force: true });
+    await buildCorpus({
+      config: presetConfig('quick', { vocabSize: 'byte' }),
+      out: dir,
+      progress: 'silent',
+      force: true,
+    });
   }
   return dir;
 }
@@ -62,16 +67,28 @@ export async function benchProbes(rounds = 3): Promise<void> {
   const corpus = openCorpus(corpusDir, { verify: 'size' });
   const info = kernels().info();
   const V = corpus.tokenizer.vocabSize;
-  console.log(`\n## Probes: default suite on one checkpoint of V=${V}, L=4, H=4, d=128, T=${CONTEXT} (${info.name}/${info.isa}, ${info.threads} threads, median of ${rounds})`);
+  console.log(
+    `\n## Probes: default suite on one checkpoint of V=${V}, L=4, H=4, d=128, T=${CONTEXT} (${info.name}/${info.isa}, ${info.threads} threads, median of ${rounds})`,
+  );
   const itemsDir = mkdtempSync(join(tmpdir(), 'slurry-bench-items-'));
   let t = performance.now();
-  const files = ensureItemFiles(itemsDir, BUILTIN_SUITES, () => ({ corpus: corpusDir, context: CONTEXT }), () => {});
+  const files = ensureItemFiles(
+    itemsDir,
+    BUILTIN_SUITES,
+    () => ({ corpus: corpusDir, context: CONTEXT }),
+    () => {},
+  );
   const buildSeconds = (performance.now() - t) / 1000;
   t = performance.now();
   const suites = BUILTIN_SUITES.map((def) => def.prepare(files.get(def.name)!, corpus.tokenizer, 'refuse'));
   const prepareSeconds = (performance.now() - t) / 1000;
-  console.log(`items built once per run in ${buildSeconds.toFixed(1)} s, tokenised once in ${prepareSeconds.toFixed(2)} s`);
-  const model = GPT.init(parseGPTConfig({ vocab_size: V, n_layer: 4, n_head: 4, n_embd: 128, n_positions: CONTEXT }), 1);
+  console.log(
+    `items built once per run in ${buildSeconds.toFixed(1)} s, tokenised once in ${prepareSeconds.toFixed(2)} s`,
+  );
+  const model = GPT.init(
+    parseGPTConfig({ vocab_size: V, n_layer: 4, n_head: 4, n_embd: 128, n_positions: CONTEXT }),
+    1,
+  );
   const wall = new Map<string, number[]>(suites.map((s) => [s.name, []]));
   const cpu = new Map<string, number[]>(suites.map((s) => [s.name, []]));
   const items = new Map<string, number>();
@@ -104,8 +121,16 @@ export async function benchProbes(rounds = 3): Promise<void> {
 }
 
 /** Trie scoring against whole sequences (tokenLogprobs) on the first facts items. */
-function compareWithWholeSequences(model: GPT, factsFile: string, tokenizer: Tokenizer, rounds: number, count = 8): void {
-  const items = readJsonlFile(factsFile, ClozeItem, 'refuse').rows.slice(0, count).map((r) => r.value);
+function compareWithWholeSequences(
+  model: GPT,
+  factsFile: string,
+  tokenizer: Tokenizer,
+  rounds: number,
+  count = 8,
+): void {
+  const items = readJsonlFile(factsFile, ClozeItem, 'refuse')
+    .rows.slice(0, count)
+    .map((r) => r.value);
   const prepared = prepareCloze(items, tokenizer);
   const requests = prepared.map((p) => ({ context: p.context, continuations: p.options }));
   const whole = prepared.flatMap((p) => p.options.map((o) => [...p.context, ...o]));

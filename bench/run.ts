@@ -29,6 +29,8 @@ const sections: Record<string, () => void | Promise<void>> = {
 };
 
 const wanted = process.argv.slice(2);
-for (const name of wanted) if (!(name in sections)) throw new Error(`unknown benchmark section ${name}; expected ${Object.keys(sections).join(', ')}`);
+for (const name of wanted)
+  if (!(name in sections))
+    throw new Error(`unknown benchmark section ${name}; expected ${Object.keys(sections).join(', ')}`);
 console.log(`# slurry benchmarks (${new Date().toISOString()})`);
 for (const [name, run] of Object.entries(sections)) if (!wanted.length || wanted.includes(name)) await run();

@@ -29,7 +29,10 @@ async function sweepFile(dir: string, cells: number, offset: number): Promise<st
   const file = join(dir, 'sweep.json');
   const base = { preset: 'tiny', corpus, steps: 40, checkpoints: { log_until: 8, every: 8 } };
   // Distinct seeds per sweep, so no run finds another's cells done.
-  writeFileSync(file, JSON.stringify({ base, axes: { seed: Array.from({ length: cells }, (_, i) => offset + i) }, suites: ['tokens'] }));
+  writeFileSync(
+    file,
+    JSON.stringify({ base, axes: { seed: Array.from({ length: cells }, (_, i) => offset + i) }, suites: ['tokens'] }),
+  );
   return file;
 }
 
@@ -39,23 +42,35 @@ async function runSweep(cells: number, workers: number, offset: number): Promise
     const file = await sweepFile(dir, cells, offset);
     const out = join(dir, 'out');
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, [CLI, 'sweep', file, '--out', out, '--workers', String(workers), '--threads', '1', '--progress', 'silent'], { encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [CLI, 'sweep', file, '--out', out, '--workers', String(workers), '--threads', '1', '--progress', 'silent'],
+      { encoding: 'utf8' },
+    );
     const wall = (performance.now() - t0) / 1000;
     if (r.status !== 0) throw new Error(`slurry sweep failed: ${r.stderr}`);
     const manifest = JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8')) as { cells: { dir: string }[] };
-    const cellSeconds = manifest.cells.reduce((s, c) => s + (JSON.parse(readFileSync(join(out, c.dir, 'cell.json'), 'utf8')) as { seconds: number }).seconds, 0);
+    const cellSeconds = manifest.cells.reduce(
+      (s, c) => s + (JSON.parse(readFileSync(join(out, c.dir, 'cell.json'), 'utf8')) as { seconds: number }).seconds,
+      0,
+    );
     return { wall, cellSeconds, cells };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
 
 export async function benchSweep(opts: { cells?: number; repeats?: number } = {}): Promise<void> {
   const cells = opts.cells ?? 6;
   const repeats = opts.repeats ?? 3;
-  console.log(`\n## sweep (tiny cells: 40 steps, tokens suite; ${cells} cells per sweep, ${repeats} repeats; load average ${load()})`);
+  console.log(
+    `\n## sweep (tiny cells: 40 steps, tokens suite; ${cells} cells per sweep, ${repeats} repeats; load average ${load()})`,
+  );
   let offset = 0;
   const one: SweepRun[] = [];
   const two: SweepRun[] = [];
@@ -66,9 +81,15 @@ export async function benchSweep(opts: { cells?: number; repeats?: number } = {}
   const overhead = one.map((r) => (r.wall - r.cellSeconds) / r.cells);
   const perHour = (runs: SweepRun[]) => runs.map((r) => (3600 * r.cells) / r.wall);
   const [h1, h2] = [median(perHour(one)), median(perHour(two))];
-  console.log(`scheduling overhead per cell (1 worker): median ${median(overhead).toFixed(2)} s  [runs: ${overhead.map((x) => x.toFixed(2)).join(', ')}]`);
-  console.log(`1 worker x 1 thread:  median ${h1.toFixed(0)} cells/hour  [sweep wall s: ${one.map((r) => r.wall.toFixed(1)).join(', ')}]`);
-  console.log(`2 workers x 1 thread: median ${h2.toFixed(0)} cells/hour  [sweep wall s: ${two.map((r) => r.wall.toFixed(1)).join(', ')}]`);
+  console.log(
+    `scheduling overhead per cell (1 worker): median ${median(overhead).toFixed(2)} s  [runs: ${overhead.map((x) => x.toFixed(2)).join(', ')}]`,
+  );
+  console.log(
+    `1 worker x 1 thread:  median ${h1.toFixed(0)} cells/hour  [sweep wall s: ${one.map((r) => r.wall.toFixed(1)).join(', ')}]`,
+  );
+  console.log(
+    `2 workers x 1 thread: median ${h2.toFixed(0)} cells/hour  [sweep wall s: ${two.map((r) => r.wall.toFixed(1)).join(', ')}]`,
+  );
   console.log(`ratio 2 workers / 1 worker: ${(h2 / h1).toFixed(2)}x (target >= 1.8x); load average after: ${load()}`);
 }
 

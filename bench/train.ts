@@ -17,7 +17,8 @@ import type { Precision } from '../src/engine/precision.js';
 import { loadLine, median, torchAvailable, TORCH_PYTHON } from './util.js';
 
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
-const TORCH_GPT = process.env.SLURRY_TORCH_GPT ?? fileURLToPath(new URL('../../../shared/bench/torch_gpt.py', import.meta.url));
+const TORCH_GPT =
+  process.env.SLURRY_TORCH_GPT ?? fileURLToPath(new URL('../../../shared/bench/torch_gpt.py', import.meta.url));
 
 interface Sample {
   tokens_per_s: number;
@@ -27,12 +28,32 @@ interface Sample {
 function runSlurry(name: string, steps: number, precision: Precision, profile = false): TrainBenchResult {
   const args = [CLI, 'bench', 'train', '--preset', name, '--steps', String(steps), '--precision', precision, '--json'];
   const r = spawnSync(process.execPath, profile ? [...args, '--profile'] : args, { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`slurry bench train --preset ${name} --precision ${precision} failed: ${r.stderr}`);
+  if (r.status !== 0)
+    throw new Error(`slurry bench train --preset ${name} --precision ${precision} failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }
 
 function runTorch(p: BenchPreset, steps: number, threads: number): Sample {
-  const args = [TORCH_GPT, '--vocab', p.vocab_size, '--n_layer', p.n_layer, '--n_head', p.n_head, '--d_model', p.n_embd, '--T', p.context, '--B', p.batch_size, '--threads', threads, '--steps', steps, '--omp_passive'].map(String);
+  const args = [
+    TORCH_GPT,
+    '--vocab',
+    p.vocab_size,
+    '--n_layer',
+    p.n_layer,
+    '--n_head',
+    p.n_head,
+    '--d_model',
+    p.n_embd,
+    '--T',
+    p.context,
+    '--B',
+    p.batch_size,
+    '--threads',
+    threads,
+    '--steps',
+    steps,
+    '--omp_passive',
+  ].map(String);
   const r = spawnSync(TORCH_PYTHON, args, { encoding: 'utf8' });
   const line = r.stdout.split('\n').find((l) => l.startsWith('RESULT'));
   if (r.status !== 0 || !line) throw new Error(`torch_gpt.py failed: ${r.stderr.slice(-500)}`);
@@ -49,7 +70,9 @@ export function measuredPeaks(): { fp32: number; bf16: number | null } | null {
   return { fp32: best(a.fmaPeak), bf16: a.bf16Unavailable() === null ? best(a.bf16Peak) : null };
 }
 
-export function benchTraining(opts: { presets?: string[]; rounds?: number; threads?: number; profile?: string[] } = {}): void {
+export function benchTraining(
+  opts: { presets?: string[]; rounds?: number; threads?: number; profile?: string[] } = {},
+): void {
   const presets = opts.presets ?? Object.keys(BENCH_PRESETS);
   const rounds = opts.rounds ?? 3;
   const threads = opts.threads ?? 2;
@@ -57,10 +80,21 @@ export function benchTraining(opts: { presets?: string[]; rounds?: number; threa
   const torch = existsSync(TORCH_GPT) && torchAvailable();
   const peaks = measuredPeaks();
   const bf16 = peaks?.bf16 != null;
-  console.log(`\n## Training throughput (tokens/s, median of ${rounds} alternated runs, ${threads} threads; ${loadLine()})`);
-  if (peaks) console.log(`measured peaks: fp32 ${peaks.fp32.toFixed(0)} GFLOP/s (FMA)` + (bf16 ? `, bf16 ${peaks.bf16!.toFixed(0)} GFLOP/s (VDPBF16PS)` : ', bf16 unavailable'));
-  if (!torch) console.log(`PyTorch reference skipped: needs ${TORCH_GPT} and ${TORCH_PYTHON} with torch (apt-get install python3-torch python3-numpy libopenblas0-pthread)`);
-  console.log('| preset | fp32 tok/s | fp32 model GFLOP/s (% fp32 peak) | bf16 tok/s | bf16 / fp32 | bf16 model GFLOP/s (% bf16 peak) | torch tok/s | fp32 / torch | bf16 / torch | fp32 / bf16 / torch peak MiB |');
+  console.log(
+    `\n## Training throughput (tokens/s, median of ${rounds} alternated runs, ${threads} threads; ${loadLine()})`,
+  );
+  if (peaks)
+    console.log(
+      `measured peaks: fp32 ${peaks.fp32.toFixed(0)} GFLOP/s (FMA)` +
+        (bf16 ? `, bf16 ${peaks.bf16!.toFixed(0)} GFLOP/s (VDPBF16PS)` : ', bf16 unavailable'),
+    );
+  if (!torch)
+    console.log(
+      `PyTorch reference skipped: needs ${TORCH_GPT} and ${TORCH_PYTHON} with torch (apt-get install python3-torch python3-numpy libopenblas0-pthread)`,
+    );
+  console.log(
+    '| preset | fp32 tok/s | fp32 model GFLOP/s (% fp32 peak) | bf16 tok/s | bf16 / fp32 | bf16 model GFLOP/s (% bf16 peak) | torch tok/s | fp32 / torch | bf16 / torch | fp32 / bf16 / torch peak MiB |',
+  );
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   const fmt = (x: number, d = 0) => (Number.isNaN(x) ? '-' : x.toFixed(d));
   const pct = (x: number, peak: number | null | undefined) => (peak ? ` (${fmt((100 * x) / peak)}%)` : '');
@@ -79,12 +113,16 @@ export function benchTraining(opts: { presets?: string[]; rounds?: number; threa
     const g = (xs: TrainBenchResult[]) => (xs.length ? median(xs.map((s) => s.gflops)) : NaN);
     const rss = (xs: { peak_rss_mib: number }[]) => (xs.length ? fmt(median(xs.map((s) => s.peak_rss_mib))) : '-');
     const [a, b, t] = [m(f32), m(b16), m(theirs)];
-    console.log(`| ${name} | ${fmt(a)} | ${fmt(g(f32), 1)}${pct(g(f32), peaks?.fp32)} | ${fmt(b)} | ${fmt(b / a, 2)}x | ${fmt(g(b16), 1)}${pct(g(b16), peaks?.bf16)} | ${fmt(t)} | ${fmt(a / t, 2)}x | ${fmt(b / t, 2)}x | ${rss(f32)} / ${rss(b16)} / ${rss(theirs)} |`);
+    console.log(
+      `| ${name} | ${fmt(a)} | ${fmt(g(f32), 1)}${pct(g(f32), peaks?.fp32)} | ${fmt(b)} | ${fmt(b / a, 2)}x | ${fmt(g(b16), 1)}${pct(g(b16), peaks?.bf16)} | ${fmt(t)} | ${fmt(a / t, 2)}x | ${fmt(b / t, 2)}x | ${rss(f32)} / ${rss(b16)} / ${rss(theirs)} |`,
+    );
   }
   for (const name of presets.filter((n) => profiled.includes(n))) {
     for (const precision of bf16 ? (['fp32', 'bf16'] as const) : (['fp32'] as const)) {
       const r = runSlurry(name, name === 'B' ? 5 : 10, precision, true);
-      console.log(`\n### Where a training step goes: preset ${name}, ${precision} (${r.step_ms_median} ms/step median, ${loadLine()})`);
+      console.log(
+        `\n### Where a training step goes: preset ${name}, ${precision} (${r.step_ms_median} ms/step median, ${loadLine()})`,
+      );
       console.log(formatProfile(r.profile!));
     }
   }

@@ -21,4 +21,7 @@ export function torchAvailable(): boolean {
 }
 
 /** The machine's load averages (1, 5, 15 min), printed beside every figure: the machine is shared. */
-export const loadLine = (): string => `load average ${loadavg().map((x) => x.toFixed(2)).join(', ')}`;
+export const loadLine = (): string =>
+  `load average ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(', ')}`;

@@ -19,7 +19,10 @@ let corpus: Corpus;
 
 before(() => {
   dir = join(mkdtempSync(join(tmpdir(), 'slurry-e2e-')), 'quick');
-  const r = spawnSync(process.execPath, [cli, 'data', 'build', '--preset', 'quick', '--out', dir], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+  const r = spawnSync(process.execPath, [cli, 'data', 'build', '--preset', 'quick', '--out', dir], {
+    encoding: 'utf8',
+    env: { ...process.env, CI: 'true' },
+  });
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, /encode: .* MB in/);
   corpus = openCorpus(dir);
@@ -39,7 +42,12 @@ test("Hugging Face's tokenizers gives the same ids on every source's text", asyn
   const hf = Tokenizer.fromFile(join(dir, 'tokenizer.json'));
   for (const s of corpus.sources) {
     const docs = [...corpus.documents(s.name, 'train')].slice(0, 15);
-    for (const d of docs) assert.deepEqual(Array.from((await hf.encode(d)).getIds()), corpus.tokenizer.encode(d), `${s.name}: ${d.slice(0, 50)}`);
+    for (const d of docs)
+      assert.deepEqual(
+        Array.from((await hf.encode(d)).getIds()),
+        corpus.tokenizer.encode(d),
+        `${s.name}: ${d.slice(0, 50)}`,
+      );
   }
 });
 
@@ -62,7 +70,11 @@ test('stats and batch run on the quick corpus', () => {
   const stats = spawnSync(process.execPath, [cli, 'data', 'stats', dir], { encoding: 'utf8' });
   assert.equal(stats.status, 0, stats.stderr);
   assert.match(stats.stdout, /top 20 tokens/);
-  const batch = spawnSync(process.execPath, [cli, 'data', 'batch', dir, '--step', '1000', '--batch', '16', '--context', '256'], { encoding: 'utf8' });
+  const batch = spawnSync(
+    process.execPath,
+    [cli, 'data', 'batch', dir, '--step', '1000', '--batch', '16', '--context', '256'],
+    { encoding: 'utf8' },
+  );
   assert.equal(batch.status, 0, batch.stderr);
   assert.equal((batch.stdout.match(/^=== row/gm) ?? []).length, 16);
 });

@@ -19,19 +19,52 @@ const script = fileURLToPath(new URL('../../e2e/grok_parity.py', import.meta.url
 const python = process.env.SLURRY_TORCH_PYTHON ?? '/usr/bin/python3';
 const torch = spawnSync(python, ['-c', 'import torch, numpy'], { encoding: 'utf8' }).status === 0;
 
-test('training losses match PyTorch from the same initial weights', { skip: torch ? false : `needs ${python} with torch and numpy` }, () => {
+test('training losses match PyTorch from the same initial weights', {
+  skip: torch ? false : `needs ${python} with torch and numpy`,
+}, () => {
   const out = mkdtempSync(join(tmpdir(), 'slurry-e2e-parity-'));
   try {
     const steps = 40;
     const run = join(out, 'run');
-    const r = spawnSync(process.execPath, [cli, 'grok', '--p', '23', '--train-frac', '0.5', '--steps', String(steps), '--eval-every', '1000', '--checkpoint-every', '1000', '--out', run], { encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [
+        cli,
+        'grok',
+        '--p',
+        '23',
+        '--train-frac',
+        '0.5',
+        '--steps',
+        String(steps),
+        '--eval-every',
+        '1000',
+        '--checkpoint-every',
+        '1000',
+        '--out',
+        run,
+      ],
+      { encoding: 'utf8' },
+    );
     assert.equal(r.status, 0, r.stderr);
     const ds = makeDataset('add', 23, 0.5, 0);
-    writeFileSync(join(out, 'split.json'), JSON.stringify({ tokens: [...ds.train.tokens], labels: [...ds.train.labels] }));
-    const t = spawnSync(python, [script, join(run, 'checkpoints', 'step-0000000'), join(out, 'split.json'), String(steps), '4', '1.0'], { encoding: 'utf8' });
+    writeFileSync(
+      join(out, 'split.json'),
+      JSON.stringify({ tokens: [...ds.train.tokens], labels: [...ds.train.labels] }),
+    );
+    const t = spawnSync(
+      python,
+      [script, join(run, 'checkpoints', 'step-0000000'), join(out, 'split.json'), String(steps), '4', '1.0'],
+      { encoding: 'utf8' },
+    );
     assert.equal(t.status, 0, t.stderr);
     const theirs = JSON.parse(t.stdout) as number[];
-    const ours = readFileSync(join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((x): x is GrokTrainRecord => x.type === 'grok_train').map((x) => x.train_loss);
+    const ours = readFileSync(join(run, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .filter((x): x is GrokTrainRecord => x.type === 'grok_train')
+      .map((x) => x.train_loss);
     assert.equal(ours.length, steps + 1);
     ours.forEach((loss, step) => {
       const rel = Math.abs(loss - theirs[step]) / theirs[step];

@@ -23,21 +23,38 @@ function slurry(args: string[]): string {
   return r.stdout;
 }
 
-test('slurry score matches an independent PyTorch GPT-2 on a trained checkpoint', { skip: torch ? false : `needs ${python} with torch and numpy` }, () => {
+test('slurry score matches an independent PyTorch GPT-2 on a trained checkpoint', {
+  skip: torch ? false : `needs ${python} with torch and numpy`,
+}, () => {
   const dir = mkdtempSync(join(tmpdir(), 'slurry-e2e-score-'));
   try {
     slurry(['data', 'build', '--preset', 'quick', '--out', join(dir, 'corpus'), '--quiet']);
-    slurry(['train', '--preset', 'tiny', '--corpus', join(dir, 'corpus'), '--out', join(dir, 'run'), '--progress', 'silent']);
+    slurry([
+      'train',
+      '--preset',
+      'tiny',
+      '--corpus',
+      join(dir, 'corpus'),
+      '--out',
+      join(dir, 'run'),
+      '--progress',
+      'silent',
+    ]);
     const ckpt = join(dir, 'run', 'checkpoints', 'step-0000040');
     const text = 'The capital of France is Paris. 12 + 35 = 47';
-    const ours = JSON.parse(slurry(['score', ckpt, '--text', text, '--json'])) as { tokens: { id: number; logprob: number | null }[] };
+    const ours = JSON.parse(slurry(['score', ckpt, '--text', text, '--json'])) as {
+      tokens: { id: number; logprob: number | null }[];
+    };
     const ids = ours.tokens.map((t) => t.id);
     const t = spawnSync(python, [script, ckpt, JSON.stringify(ids)], { encoding: 'utf8' });
     assert.equal(t.status, 0, t.stderr);
     const theirs = JSON.parse(t.stdout) as number[];
     assert.equal(theirs.length, ids.length - 1);
     ours.tokens.slice(1).forEach((tok, i) => {
-      assert.ok(Math.abs(tok.logprob! - theirs[i]) < 1e-4, `token ${i + 1} (${tok.id}): slurry ${tok.logprob} vs torch ${theirs[i]}`);
+      assert.ok(
+        Math.abs(tok.logprob! - theirs[i]) < 1e-4,
+        `token ${i + 1} (${tok.id}): slurry ${tok.logprob} vs torch ${theirs[i]}`,
+      );
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });

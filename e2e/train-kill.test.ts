@@ -24,7 +24,9 @@ function runToEnd(args: string[]): void {
 async function killWhen(args: string[], when: () => boolean): Promise<boolean> {
   const child = spawn(process.execPath, [cli, 'train', ...args, '--progress', 'silent'], { stdio: 'ignore' });
   let exited = false;
-  const done = new Promise<string | null>((resolve) => child.on('exit', (_c, signal) => ((exited = true), resolve(signal))));
+  const done = new Promise<string | null>((resolve) =>
+    child.on('exit', (_c, signal) => ((exited = true), resolve(signal))),
+  );
   while (!exited && !when()) await new Promise((r) => setTimeout(r, 2));
   if (!exited) child.kill('SIGKILL');
   return (await done) === 'SIGKILL';
@@ -39,12 +41,20 @@ function config(dir: string, body: object): string {
 test('killed while writing a checkpoint: the torn checkpoint is discarded and the run resumes exactly', async () => {
   const corpus = await miniCorpus();
   // 65536 learned positions make each checkpoint ~50 MB (slow to write) while steps stay cheap.
-  const body = { preset: 'tiny', corpus, steps: 24, model: { n_layer: 1, n_head: 2, n_embd: 64, n_positions: 65536 }, checkpoints: { log_until: 4, every: 8 } };
+  const body = {
+    preset: 'tiny',
+    corpus,
+    steps: 24,
+    model: { n_layer: 1, n_head: 2, n_embd: 64, n_positions: 65536 },
+    checkpoints: { log_until: 4, every: 8 },
+  };
   const whole = tempRun();
   runToEnd([config(whole, body), '--out', whole]);
   const run = tempRun();
   const file = config(run, body);
-  const torn = () => existsSync(join(run, 'checkpoints')) && readdirSync(join(run, 'checkpoints')).some((n) => n.startsWith('.tmp-step-0000008'));
+  const torn = () =>
+    existsSync(join(run, 'checkpoints')) &&
+    readdirSync(join(run, 'checkpoints')).some((n) => n.startsWith('.tmp-step-0000008'));
   assert.ok(await killWhen([file, '--out', run], torn), 'killed');
   assert.ok(torn(), 'the kill left a torn checkpoint');
   runToEnd(['--resume', run]);
@@ -52,7 +62,11 @@ test('killed while writing a checkpoint: the torn checkpoint is discarded and th
   assert.deepEqual(deterministic(readMetrics(run)), deterministic(readMetrics(whole)));
 });
 
-for (const schedule of [{ kind: 'mix', weights: 'natural' }, { kind: 'adaptive' }, { kind: 'anneal', anneal_weights: { reasoning: 1 } }]) {
+for (const schedule of [
+  { kind: 'mix', weights: 'natural' },
+  { kind: 'adaptive' },
+  { kind: 'anneal', anneal_weights: { reasoning: 1 } },
+]) {
   test(`${schedule.kind}: killed at random moments five times, resumed each time, bit-identical to an uninterrupted run`, async () => {
     const corpus = await miniCorpus();
     const body = { preset: 'tiny', corpus, steps: 48, data: { schedule }, checkpoints: { log_until: 8, every: 6 } };

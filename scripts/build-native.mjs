@@ -24,5 +24,7 @@ const nodedir = existsSync(join(localHeaders, 'include', 'node', 'node_api.h')) 
 const jobs = ['--jobs', 'max'];
 const result = spawnSync(cmd, [...args, 'rebuild', ...nodedir, ...jobs], { cwd: root, stdio: 'inherit' });
 if (result.status !== 0) {
-  console.warn('slurry: WARNING native kernels failed to build; falling back to the (slow) reference backend. Run `npx slurry doctor` for details.');
+  console.warn(
+    'slurry: WARNING native kernels failed to build; falling back to the (slow) reference backend. Run `npx slurry doctor` for details.',
+  );
 }

@@ -17,12 +17,18 @@ const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 /** Commands of every code block whose info string is `sh test`, comments stripped. */
 function exampleCommands(markdown: string): string[] {
   const blocks = [...markdown.matchAll(/```sh test\n([\s\S]*?)```/g)].map((m) => m[1]);
-  return blocks.flatMap((b) => b.split('\n')).map((line) => line.replace(/\s+#.*$/, '').trim()).filter(Boolean);
+  return blocks
+    .flatMap((b) => b.split('\n'))
+    .map((line) => line.replace(/\s+#.*$/, '').trim())
+    .filter(Boolean);
 }
 
 test('the quick start is the two documented commands', () => {
   const quick = /## Quick start\n\n```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
-  const commands = quick.split('\n').map((l) => l.replace(/\s+#.*$/, '').trim()).filter(Boolean);
+  const commands = quick
+    .split('\n')
+    .map((l) => l.replace(/\s+#.*$/, '').trim())
+    .filter(Boolean);
   assert.deepEqual(commands, ['npm install && npm start', 'npm install && npm test']);
 });
 

@@ -12,12 +12,26 @@ import { writeJsonAtomic } from '../util/fs.js';
 import { Rng } from '../util/rng.js';
 import { analyzeCurves, compareMetrics, insufficiency, type CurveResult } from './capability.js';
 import { capabilityItems, selectItems, suiteMatrix, type MetricKind, type SuiteMatrix } from './curves.js';
-import { DEFAULT_RESAMPLES, definitionsRecord, MIN_GROUP_ITEMS, MIN_ITEMS_FOR_BOOTSTRAP, SLOPE_CHANGE_MIN, SLOPE_CHANGE_Z } from './definitions.js';
+import {
+  DEFAULT_RESAMPLES,
+  definitionsRecord,
+  MIN_GROUP_ITEMS,
+  MIN_ITEMS_FOR_BOOTSTRAP,
+  SLOPE_CHANGE_MIN,
+  SLOPE_CHANGE_Z,
+} from './definitions.js';
 import { factsByExposure, groupKeyOf, groupOrder } from './facts.js';
 import { loadRun, type RunData } from './load-run.js';
 import { analyzeLosses, finiteOrNull } from './losses.js';
 import { slopeChanges } from './transitions.js';
-import { ANALYSIS_VERSION, type Analysis, type CapabilityAnalysis, type Problem, type SlopeChange, type SuiteGroups } from './types.js';
+import {
+  ANALYSIS_VERSION,
+  type Analysis,
+  type CapabilityAnalysis,
+  type Problem,
+  type SlopeChange,
+  type SuiteGroups,
+} from './types.js';
 import { decideVerdict } from './verdict.js';
 
 export interface AnalyzeOptions {
@@ -75,11 +89,20 @@ export function analyzeRunData(data: RunData, opts: AnalyzeOptions = {}): Analys
       warnings.push(`suite ${suite}: only ${m.ids.length} items; bootstrap intervals over so few items are coarse`);
     }
     const rng = Rng.derive(seed, 'bootstrap', suite);
-    const r = analyzeCurves(m, ['d', 'c'], { resamples, rng }, `suite '${suite}'`, data.checkpoints.length) as Record<MetricKind, CurveResult>;
+    const r = analyzeCurves(m, ['d', 'c'], { resamples, rng }, `suite '${suite}'`, data.checkpoints.length) as Record<
+      MetricKind,
+      CurveResult
+    >;
     results.set(suite, r);
     const lacking = insufficiency(m, `suite '${suite}'`, data.checkpoints.length);
     if (lacking) problems.push({ subject: suite, ...lacking });
-    capabilities.push({ name: suite, items: m.ids.length, discrete: r.d.analysis, continuous: r.c.analysis, metricComparison: compareMetrics(r.d, r.c) });
+    capabilities.push({
+      name: suite,
+      items: m.ids.length,
+      discrete: r.d.analysis,
+      continuous: r.c.analysis,
+      metricComparison: compareMetrics(r.d, r.c),
+    });
     slopes.push(...curveSlopeChanges(suite, r.d), ...curveSlopeChanges(suite, r.c));
     const g = suiteGroups(all, primary, seed, resamples);
     if (g.groups.length > 0) groups.push(g);
@@ -112,12 +135,38 @@ export function analyzeRunData(data: RunData, opts: AnalyzeOptions = {}): Analys
 
 function inputProblems(data: RunData): Problem[] {
   const out: Problem[] = [];
-  if (!data.present.probes) out.push({ subject: 'probes', what: 'no probes.jsonl in the run, so no capability curves', fix: 'run `slurry probe RUN`' });
-  else if (data.probes.length === 0) out.push({ subject: 'probes', what: 'probes.jsonl is empty', fix: 'run `slurry probe RUN`' });
-  if (!data.present.metrics) out.push({ subject: 'metrics', what: 'no metrics.jsonl in the run, so no loss curves', fix: 'metrics.jsonl is written by `slurry train`' });
-  else if (data.train.length === 0) out.push({ subject: 'metrics', what: 'metrics.jsonl has no training records', fix: 'train the run (`slurry train`)' });
-  else if (data.val.length === 0) out.push({ subject: 'metrics', what: 'metrics.jsonl has no validation records, so no per-source validation curves', fix: 'train with validation enabled' });
-  if (!data.present.samples) out.push({ subject: 'samples', what: 'no samples.jsonl in the run, so no sample table', fix: 'run `slurry probe RUN`' });
+  if (!data.present.probes)
+    out.push({
+      subject: 'probes',
+      what: 'no probes.jsonl in the run, so no capability curves',
+      fix: 'run `slurry probe RUN`',
+    });
+  else if (data.probes.length === 0)
+    out.push({ subject: 'probes', what: 'probes.jsonl is empty', fix: 'run `slurry probe RUN`' });
+  if (!data.present.metrics)
+    out.push({
+      subject: 'metrics',
+      what: 'no metrics.jsonl in the run, so no loss curves',
+      fix: 'metrics.jsonl is written by `slurry train`',
+    });
+  else if (data.train.length === 0)
+    out.push({
+      subject: 'metrics',
+      what: 'metrics.jsonl has no training records',
+      fix: 'train the run (`slurry train`)',
+    });
+  else if (data.val.length === 0)
+    out.push({
+      subject: 'metrics',
+      what: 'metrics.jsonl has no validation records, so no per-source validation curves',
+      fix: 'train with validation enabled',
+    });
+  if (!data.present.samples)
+    out.push({
+      subject: 'samples',
+      what: 'no samples.jsonl in the run, so no sample table',
+      fix: 'run `slurry probe RUN`',
+    });
   return out;
 }
 
@@ -161,7 +210,12 @@ function suiteGroups(m: SuiteMatrix, primary: MetricKind, seed: number, resample
   for (const [group, cols] of [...columns.entries()].sort((a, b) => groupOrder(m.suite, a[0], b[0]))) {
     if (cols.length < MIN_GROUP_ITEMS) continue;
     const rng = Rng.derive(seed, 'bootstrap', m.suite, 'group', group);
-    const curve = analyzeCurves(selectItems(m, cols), [primary], { resamples, rng }, `group '${group}' of suite '${m.suite}'`)[primary]!;
+    const curve = analyzeCurves(
+      selectItems(m, cols),
+      [primary],
+      { resamples, rng },
+      `group '${group}' of suite '${m.suite}'`,
+    )[primary]!;
     out.push({ group, curve: curve.analysis });
     if (curve.point?.status === 'crossed') mids.push({ group, midpoint: curve.point.midpoint! });
   }

@@ -12,7 +12,15 @@ import {
   POOR_FIT_R2,
   TARGETS,
 } from './definitions.js';
-import { meanCurve, normalise, resampleCounts, scaleOf, type MetricKind, type Scale, type SuiteMatrix } from './curves.js';
+import {
+  meanCurve,
+  normalise,
+  resampleCounts,
+  scaleOf,
+  type MetricKind,
+  type Scale,
+  type SuiteMatrix,
+} from './curves.js';
 import { logisticFitter } from './logistic.js';
 import { median, percentileInterval, summarizeCurve, type CurveFrame, type CurveSummary } from './curve-summary.js';
 import { formatLog10, formatTokens } from './format.js';
@@ -39,21 +47,34 @@ export function toPosition(value: number, interval: { lo: number | null; hi: num
  * Fits the curves of `kinds` on `m`, with a bootstrap over its items. The same resample of
  * items serves every kind.
  */
-export function analyzeCurves(m: SuiteMatrix, kinds: MetricKind[], boot: BootstrapOptions, subject: string, savedCheckpoints = 0): Record<MetricKind, CurveResult | undefined> {
+export function analyzeCurves(
+  m: SuiteMatrix,
+  kinds: MetricKind[],
+  boot: BootstrapOptions,
+  subject: string,
+  savedCheckpoints = 0,
+): Record<MetricKind, CurveResult | undefined> {
   const out: Record<MetricKind, CurveResult | undefined> = { d: undefined, c: undefined };
   const setups = kinds.map((kind) => {
     const full = meanCurve(m, kind);
     const scale = scaleOf(m, kind, full.mean);
     const y = normalise(full.mean, scale);
     const se = full.se.map((v) => v / Math.abs(scale.ceiling - scale.chance));
-    const points: CurvePoint[] = m.steps.map((step, t) => ({ step, tokens: m.tokens[t], mean: full.mean[t], normalized: y[t], se: se[t] }));
+    const points: CurvePoint[] = m.steps.map((step, t) => ({
+      step,
+      tokens: m.tokens[t],
+      mean: full.mean[t],
+      normalized: y[t],
+      se: se[t],
+    }));
     return { kind, scale, y, se, points };
   });
 
   const lacking = insufficiency(m, subject, savedCheckpoints);
   if (lacking) {
     const message = `${lacking.what}: ${lacking.fix}`;
-    for (const s of setups) out[s.kind] = { analysis: insufficient(m, s.kind, s.scale, s.points, message), point: null, replicates: [] };
+    for (const s of setups)
+      out[s.kind] = { analysis: insufficient(m, s.kind, s.scale, s.points, message), point: null, replicates: [] };
     return out;
   }
   const fit = logisticFitter(m.x);
@@ -86,7 +107,11 @@ export function analyzeCurves(m: SuiteMatrix, kinds: MetricKind[], boot: Bootstr
  * `savedCheckpoints` (from checkpoints/index.json) tells "probe the checkpoints you have"
  * from "train longer".
  */
-export function insufficiency(m: SuiteMatrix, subject: string, savedCheckpoints = 0): { what: string; fix: string } | null {
+export function insufficiency(
+  m: SuiteMatrix,
+  subject: string,
+  savedCheckpoints = 0,
+): { what: string; fix: string } | null {
   const probed = m.x.length;
   const finite = m.x.filter(Number.isFinite).length;
   if (probed >= MIN_CHECKPOINTS_FOR_FIT && finite >= 2) return null;
@@ -125,7 +150,13 @@ function baseAnalysis(m: SuiteMatrix, kind: MetricKind, scale: Scale, points: Cu
   };
 }
 
-function insufficient(m: SuiteMatrix, kind: MetricKind, scale: Scale, points: CurvePoint[], message: string): CurveAnalysis {
+function insufficient(
+  m: SuiteMatrix,
+  kind: MetricKind,
+  scale: Scale,
+  points: CurvePoint[],
+  message: string,
+): CurveAnalysis {
   return {
     ...baseAnalysis(m, kind, scale, points),
     status: 'insufficient',
@@ -156,7 +187,11 @@ function curveAnalysis(
   const p = point.fit.params;
   const statuses: CurveAnalysis['bootstrap']['statuses'] = {};
   for (const r of reps) statuses[r.status] = (statuses[r.status] ?? 0) + 1;
-  const censored = (get: (s: CurveSummary) => number | null) => percentileInterval(reps.map((r) => get(r) ?? r.midpointCensored), CI_LEVEL);
+  const censored = (get: (s: CurveSummary) => number | null) =>
+    percentileInterval(
+      reps.map((r) => get(r) ?? r.midpointCensored),
+      CI_LEVEL,
+    );
   const crossed = point.status === 'crossed';
   const rises = point.onset !== null;
   const shapeInRange = Number.isFinite(point.shapeMidpointCensored);
@@ -165,18 +200,51 @@ function curveAnalysis(
     const v = point.timeToTarget[k];
     if (v === -Infinity) return { target, status: 'before_first', at: null };
     if (v === Infinity) return { target, status: 'not_reached', at: null };
-    return { target, status: 'reached', at: toPosition(v, percentileInterval(reps.map((r) => r.timeToTarget[k]), CI_LEVEL)) };
+    return {
+      target,
+      status: 'reached',
+      at: toPosition(
+        v,
+        percentileInterval(
+          reps.map((r) => r.timeToTarget[k]),
+          CI_LEVEL,
+        ),
+      ),
+    };
   });
   return {
     ...baseAnalysis(m, kind, scale, points),
     status: point.status,
     message: statusMessage(point, frame, m, subject),
     fit: { ...p, r2: point.fit.r2, rmse: point.fit.rmse },
-    midpoint: crossed ? toPosition(point.midpoint!, censored((s) => s.midpoint)) : null,
-    shapeMidpoint: shapeInRange ? toPosition(point.shapeMidpoint!, percentileInterval(reps.map((r) => r.shapeMidpointCensored), CI_LEVEL)) : null,
+    midpoint: crossed
+      ? toPosition(
+          point.midpoint!,
+          censored((s) => s.midpoint),
+        )
+      : null,
+    shapeMidpoint: shapeInRange
+      ? toPosition(
+          point.shapeMidpoint!,
+          percentileInterval(
+            reps.map((r) => r.shapeMidpointCensored),
+            CI_LEVEL,
+          ),
+        )
+      : null,
     // Onset and saturation of a resample without a visible rise are censored with its midpoint.
-    onset: rises ? toPosition(point.onset!, censored((s) => s.onset)) : null,
-    saturation: rises ? toPosition(point.saturation!, censored((s) => s.saturation)) : null,
+    onset: rises
+      ? toPosition(
+          point.onset!,
+          censored((s) => s.onset),
+        )
+      : null,
+    saturation: rises
+      ? toPosition(
+          point.saturation!,
+          censored((s) => s.saturation),
+        )
+      : null,
     width: rises ? { value: point.width!, ...widthInterval } : null,
     lastLevel: point.lastLevel,
     flags: {
@@ -230,8 +298,13 @@ function statusMessage(s: CurveSummary, frame: CurveFrame, m: SuiteMatrix, subje
 }
 
 /** The fitted rise's window (onset, shape midpoint, saturation); only for a curve with a visible rise. */
-const shapeWindow = (s: CurveSummary): Window => ({ onset: s.onset!, midpoint: s.shapeMidpoint!, saturation: s.saturation! });
-const xsOfCurve = (r: CurveResult) => finiteSorted(r.analysis.points.map((p) => (p.tokens > 0 ? Math.log10(p.tokens) : -Infinity)));
+const shapeWindow = (s: CurveSummary): Window => ({
+  onset: s.onset!,
+  midpoint: s.shapeMidpoint!,
+  saturation: s.saturation!,
+});
+const xsOfCurve = (r: CurveResult) =>
+  finiteSorted(r.analysis.points.map((p) => (p.tokens > 0 ? Math.log10(p.tokens) : -Infinity)));
 
 /**
  * Discrete against continuous on the same items and resamples. Widths the checkpoints do
@@ -244,7 +317,10 @@ export function compareMetrics(d: CurveResult, c: CurveResult): MetricComparison
   if (!shaped(d) || !shaped(c)) {
     const why = [d, c]
       .filter((r) => !shaped(r))
-      .map((r) => `${r.analysis.metricName} has no rise whose middle lies in the probed range (${r.analysis.status.replace(/_/g, ' ')})`)
+      .map(
+        (r) =>
+          `${r.analysis.metricName} has no rise whose middle lies in the probed range (${r.analysis.status.replace(/_/g, ' ')})`,
+      )
       .join(' and ');
     return { widthRatio: null, midpointShift: null, finding: 'undetermined', explanation: `No comparison: ${why}.` };
   }

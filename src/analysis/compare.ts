@@ -30,7 +30,11 @@ export interface RunComparison {
   }[];
 }
 
-export function compareRuns(runs: { label: string; analysis: Analysis }[], target: number, metric: 'd' | 'c' = 'd'): RunComparison {
+export function compareRuns(
+  runs: { label: string; analysis: Analysis }[],
+  target: number,
+  metric: 'd' | 'c' = 'd',
+): RunComparison {
   const k = (TARGETS as readonly number[]).indexOf(target);
   if (k < 0) {
     const expected = `expected one of ${TARGETS.join(', ')} (the shares of the ceiling the analysis computes)`;
@@ -43,8 +47,14 @@ export function compareRuns(runs: { label: string; analysis: Analysis }[], targe
       const cap = r.analysis.capabilities.find((c) => c.name === name);
       if (!cap) return { status: 'missing', tokens: null, lo: null, hi: null };
       const t = (metric === 'd' ? cap.discrete : cap.continuous).timeToTarget.find((x) => x.target === target);
-      if (!t || t.status !== 'reached' || !t.at) return { status: t?.status ?? 'missing', tokens: null, lo: null, hi: null };
-      return { status: 'reached', tokens: t.at.tokens, lo: t.at.lo === null ? null : 10 ** t.at.lo, hi: t.at.hi === null ? null : 10 ** t.at.hi };
+      if (!t || t.status !== 'reached' || !t.at)
+        return { status: t?.status ?? 'missing', tokens: null, lo: null, hi: null };
+      return {
+        status: 'reached',
+        tokens: t.at.tokens,
+        lo: t.at.lo === null ? null : 10 ** t.at.lo,
+        hi: t.at.hi === null ? null : 10 ** t.at.hi,
+      };
     });
     const ref = times[0];
     const ratios = times.map((t, i) => {

@@ -105,7 +105,11 @@ export function summarizeCurve(y: ArrayLike<number>, frame: CurveFrame): CurveSu
     // No visible rise: either the curve sits at chance, or (without a step-0 anchor) it was
     // already up at the first probed checkpoint.
     const saturated = frame.ceilingDefined && atFirst >= MIDPOINT_LEVEL;
-    return { ...base, status: saturated ? 'saturated_at_start' : 'flat', midpointCensored: saturated ? -Infinity : Infinity };
+    return {
+      ...base,
+      status: saturated ? 'saturated_at_start' : 'flat',
+      midpointCensored: saturated ? -Infinity : Infinity,
+    };
   }
   const midpoint = crossing(MIDPOINT_LEVEL);
   if (midpoint === -Infinity) return { ...base, status: 'saturated_at_start', midpointCensored: -Infinity };
@@ -115,7 +119,9 @@ export function summarizeCurve(y: ArrayLike<number>, frame: CurveFrame): CurveSu
 
 /** Median of the finite values (0 when none). */
 export function median(values: ArrayLike<number>): number {
-  const v = Array.from(values).filter(Number.isFinite).sort((a, b) => a - b);
+  const v = Array.from(values)
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
   if (v.length === 0) return 0;
   const h = v.length >> 1;
   return v.length % 2 ? v[h] : (v[h - 1] + v[h]) / 2;
@@ -135,7 +141,8 @@ export function percentileInterval(values: number[], level: number): { lo: numbe
     const frac = pos - i;
     const a = v[i];
     const b = v[Math.min(i + 1, v.length - 1)];
-    if (!Number.isFinite(a) || !Number.isFinite(b)) return frac === 0 || a === b ? a : a === -Infinity ? -Infinity : Infinity;
+    if (!Number.isFinite(a) || !Number.isFinite(b))
+      return frac === 0 || a === b ? a : a === -Infinity ? -Infinity : Infinity;
     return a + frac * (b - a);
   };
   const lo = q((1 - level) / 2);

@@ -70,15 +70,26 @@ export function suiteMatrix(records: ProbeRecord[]): SuiteMatrix {
       c[i * T + t] = it.c;
     }
     missing += N - r.items.length;
-    if (r.chance.d !== first.chance.d || r.chance.c !== first.chance.c || r.ceiling.d !== first.ceiling.d || r.ceiling.c !== first.ceiling.c) {
-      warnings.push(`suite ${first.suite}: chance/ceiling at step ${r.step} differ from step ${first.step}; the values of step ${first.step} are used`);
+    if (
+      r.chance.d !== first.chance.d ||
+      r.chance.c !== first.chance.c ||
+      r.ceiling.d !== first.ceiling.d ||
+      r.ceiling.c !== first.ceiling.c
+    ) {
+      warnings.push(
+        `suite ${first.suite}: chance/ceiling at step ${r.step} differ from step ${first.step}; the values of step ${first.step} are used`,
+      );
     }
   });
   if (first.ceiling.d === first.chance.d) {
-    warnings.push(`suite ${first.suite}: the discrete metric's ceiling equals its chance (${first.chance.d}); it is scaled to its best checkpoint instead`);
+    warnings.push(
+      `suite ${first.suite}: the discrete metric's ceiling equals its chance (${first.chance.d}); it is scaled to its best checkpoint instead`,
+    );
   }
   if (missing > 0) {
-    warnings.push(`suite ${first.suite}: ${missing} (checkpoint, item) results are missing (items differ between checkpoints); each checkpoint's mean is over the items it has`);
+    warnings.push(
+      `suite ${first.suite}: ${missing} (checkpoint, item) results are missing (items differ between checkpoints); each checkpoint's mean is over the items it has`,
+    );
   }
   return {
     suite: first.suite,
@@ -110,7 +121,17 @@ export function selectItems(m: SuiteMatrix, columns: number[]): SuiteMatrix {
   });
   const complete = m.complete || !d.some(Number.isNaN);
   const groups = columns.map((i) => m.groups[i]);
-  return { ...m, ids: columns.map((i) => m.ids[i]), groups, control: columns.map((i) => m.control[i]), d, c, complete, chance: subsetChance(m, groups), warnings: [] };
+  return {
+    ...m,
+    ids: columns.map((i) => m.ids[i]),
+    groups,
+    control: columns.map((i) => m.control[i]),
+    d,
+    c,
+    complete,
+    chance: subsetChance(m, groups),
+    warnings: [],
+  };
 }
 
 /** Chance of a subset of items: the mean of their groups' chance where groups differ. */
@@ -128,7 +149,10 @@ function subsetChance(m: SuiteMatrix, groups: (string | undefined)[]): { d: numb
 /** The items a capability is judged on: all but the controls. */
 export function capabilityItems(m: SuiteMatrix): SuiteMatrix {
   if (!m.control.some(Boolean)) return m;
-  return selectItems(m, m.control.flatMap((isControl, i) => (isControl ? [] : [i])));
+  return selectItems(
+    m,
+    m.control.flatMap((isControl, i) => (isControl ? [] : [i])),
+  );
 }
 
 export interface MeanCurve {

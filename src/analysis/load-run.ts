@@ -36,7 +36,8 @@ export interface RunData {
 }
 
 export function loadRun(run: string): RunData {
-  if (!existsSync(run) || !statSync(run).isDirectory()) throw new SlurryError(`${run}: not a directory (expected a run directory written by \`slurry train\`)`);
+  if (!existsSync(run) || !statSync(run).isDirectory())
+    throw new SlurryError(`${run}: not a directory (expected a run directory written by \`slurry train\`)`);
   const p = runPaths(run);
   const present = {
     metrics: existsSync(p.metrics),
@@ -45,16 +46,40 @@ export function loadRun(run: string): RunData {
     checkpointIndex: existsSync(p.checkpointIndex),
   };
   if (!present.metrics && !present.probes) {
-    throw new SlurryError(`${run}: neither metrics.jsonl nor probes.jsonl found; is this a run directory? (\`slurry train\` writes one)`);
+    throw new SlurryError(
+      `${run}: neither metrics.jsonl nor probes.jsonl found; is this a run directory? (\`slurry train\` writes one)`,
+    );
   }
   const warnings: string[] = [];
   const metrics = present.metrics ? readJsonlStrict(p.metrics, metricsRecordSchema) : [];
-  const train = lastPerKey(metrics.filter((r): r is TrainLine => r.type === 'train'), (r) => String(r.step), 'metrics.jsonl train records', warnings);
-  const val = lastPerKey(metrics.filter((r): r is ValLine => r.type === 'val'), (r) => String(r.step), 'metrics.jsonl validation records', warnings);
+  const train = lastPerKey(
+    metrics.filter((r): r is TrainLine => r.type === 'train'),
+    (r) => String(r.step),
+    'metrics.jsonl train records',
+    warnings,
+  );
+  const val = lastPerKey(
+    metrics.filter((r): r is ValLine => r.type === 'val'),
+    (r) => String(r.step),
+    'metrics.jsonl validation records',
+    warnings,
+  );
   const probes = present.probes
-    ? lastPerKey(readJsonlStrict(p.probes, probeRecordSchema), (r) => `${r.suite}@${r.step}`, 'probes.jsonl (suite, step) records', warnings)
+    ? lastPerKey(
+        readJsonlStrict(p.probes, probeRecordSchema),
+        (r) => `${r.suite}@${r.step}`,
+        'probes.jsonl (suite, step) records',
+        warnings,
+      )
     : [];
-  const samples = present.samples ? lastPerKey(readJsonlStrict(p.samples, sampleRecordSchema), (r) => String(r.step), 'samples.jsonl records', warnings) : [];
+  const samples = present.samples
+    ? lastPerKey(
+        readJsonlStrict(p.samples, sampleRecordSchema),
+        (r) => String(r.step),
+        'samples.jsonl records',
+        warnings,
+      )
+    : [];
   const checkpoints = present.checkpointIndex ? readCheckpointIndex(run) : [];
   checkTokensAgree(probes, warnings);
   return {
@@ -83,6 +108,7 @@ function checkTokensAgree(probes: ProbeRecord[], warnings: string[]): void {
   for (const r of probes) {
     const seen = tokensAt.get(r.step);
     if (seen === undefined) tokensAt.set(r.step, r.tokens);
-    else if (seen !== r.tokens) warnings.push(`probes.jsonl: step ${r.step} has tokens ${seen} and ${r.tokens} in different suites`);
+    else if (seen !== r.tokens)
+      warnings.push(`probes.jsonl: step ${r.step} has tokens ${seen} and ${r.tokens} in different suites`);
   }
 }

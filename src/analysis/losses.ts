@@ -65,7 +65,13 @@ export function lossTransitions(binned: Binned[]): LossTransition[] {
   // On -loss, so that "speed_up" means the loss starts falling faster.
   const negated = pts.map((p) => ({ ...p, y: -p.y }));
   for (const k of slopeChanges(negated, LOSS_SLOPE_CHANGE_MIN, SLOPE_CHANGE_Z)) {
-    out.push({ kind: k.kind, tokens: binned[k.index].tokens, peakTokens: null, size: k.slopeBefore - k.slopeAfter, z: finiteOrNull(k.z) });
+    out.push({
+      kind: k.kind,
+      tokens: binned[k.index].tokens,
+      peakTokens: null,
+      size: k.slopeBefore - k.slopeAfter,
+      z: finiteOrNull(k.z),
+    });
   }
   return out.sort((a, b) => a.tokens - b.tokens);
 }
@@ -95,8 +101,14 @@ export function sourceLosses(train: TrainLine[], val: ValLine[]): SourceLoss[] {
   for (const r of val) for (const s of Object.keys(r.loss_by_source)) names.add(s);
   for (const r of train) for (const s of Object.keys(r.loss_by_source)) names.add(s);
   return [...names].sort().map((source) => {
-    const v = val.filter((r) => Number.isFinite(r.loss_by_source[source])).map((r) => ({ tokens: r.tokens, loss: r.loss_by_source[source] }));
-    const t = binLoss(train.filter((r) => source in r.loss_by_source).map((r) => ({ tokens: r.tokens, loss: r.loss_by_source[source] })));
+    const v = val
+      .filter((r) => Number.isFinite(r.loss_by_source[source]))
+      .map((r) => ({ tokens: r.tokens, loss: r.loss_by_source[source] }));
+    const t = binLoss(
+      train
+        .filter((r) => source in r.loss_by_source)
+        .map((r) => ({ tokens: r.tokens, loss: r.loss_by_source[source] })),
+    );
     return {
       source,
       val: v,
@@ -118,7 +130,11 @@ export function referenceLosses(probes: ProbeRecord[]): { name: string; loss: nu
     .map(([name, loss]) => ({ name, loss }));
 }
 
-export function analyzeLosses(train: TrainLine[], val: ValLine[], probes: ProbeRecord[]): { losses: LossAnalysis; transitions: LossTransition[] } {
+export function analyzeLosses(
+  train: TrainLine[],
+  val: ValLine[],
+  probes: ProbeRecord[],
+): { losses: LossAnalysis; transitions: LossTransition[] } {
   const binned = binLoss(train);
   return {
     losses: {

@@ -54,8 +54,8 @@ export interface SeedsAnalysis {
 
 /** Two-sided 95% Student-t quantiles by degrees of freedom (1..30); beyond, the normal 1.96. */
 const T95 = [
-  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101,
-  2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11,
+  2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
 ];
 
 export function tQuantile95(df: number): number {
@@ -87,7 +87,8 @@ const LABELS: VerdictLabel[] = ['stages', 'overlapping_waves', 'slurry', 'undete
 export function aggregateSeeds(runs: readonly SeedRun[]): SeedsAnalysis {
   if (runs.length === 0) throw new Error('aggregateSeeds: no runs');
   const metric = runs[0].analysis.verdict.metric;
-  if (runs.some((r) => r.analysis.verdict.metric !== metric)) throw new Error('aggregateSeeds: the runs were analysed under different metrics');
+  if (runs.some((r) => r.analysis.verdict.metric !== metric))
+    throw new Error('aggregateSeeds: the runs were analysed under different metrics');
   const counts = Object.fromEntries(LABELS.map((l) => [l, 0])) as Record<VerdictLabel, number>;
   for (const r of runs) counts[r.analysis.verdict.verdict]++;
   const top = Math.max(...Object.values(counts));
@@ -97,7 +98,8 @@ export function aggregateSeeds(runs: readonly SeedRun[]): SeedsAnalysis {
   const spelled = LABELS.filter((l) => counts[l] > 0).map((l) => `${l.replace(/_/g, ' ')} in ${counts[l]}`);
   const reason = unanimous
     ? `every one of the ${runs.length} seeds gives ${verdict.replace(/_/g, ' ')}`
-    : `the seeds disagree: ${spelled.join(', ')} of ${runs.length}` + (leaders.length > 1 ? ' (a tie: undetermined)' : '');
+    : `the seeds disagree: ${spelled.join(', ')} of ${runs.length}` +
+      (leaders.length > 1 ? ' (a tie: undetermined)' : '');
 
   const names: string[] = [];
   for (const r of runs) for (const c of r.analysis.capabilities) if (!names.includes(c.name)) names.push(c.name);
@@ -120,7 +122,12 @@ export function aggregateSeeds(runs: readonly SeedRun[]): SeedsAnalysis {
   return {
     metric,
     ciLevel: CI_LEVEL,
-    seeds: runs.map((r) => ({ label: r.label, seed: r.seed, run: r.analysis.run, verdict: r.analysis.verdict.verdict })),
+    seeds: runs.map((r) => ({
+      label: r.label,
+      seed: r.seed,
+      run: r.analysis.run,
+      verdict: r.analysis.verdict.verdict,
+    })),
     verdict: { verdict, unanimous, counts, reason },
     capabilities,
   };

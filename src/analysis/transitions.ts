@@ -55,9 +55,11 @@ function strongestOfRuns(found: Kink[], points: NoisyPoint[]): Kink[] {
   const kept: Kink[] = [];
   for (const k of found) {
     const prev = kept[kept.length - 1];
-    const sameRun = prev && prev.kind === k.kind && points[k.index].x - points[prev.index].x < 2 * SLOPE_SEGMENT_MIN_DECADES;
+    const sameRun =
+      prev && prev.kind === k.kind && points[k.index].x - points[prev.index].x < 2 * SLOPE_SEGMENT_MIN_DECADES;
     if (!sameRun) kept.push(k);
-    else if (Math.abs(k.slopeAfter - k.slopeBefore) > Math.abs(prev.slopeAfter - prev.slopeBefore)) kept[kept.length - 1] = k;
+    else if (Math.abs(k.slopeAfter - k.slopeBefore) > Math.abs(prev.slopeAfter - prev.slopeBefore))
+      kept[kept.length - 1] = k;
   }
   return kept;
 }
@@ -86,7 +88,12 @@ export function bumps(points: NoisyPoint[], minHeight: number, minZ: number): Bu
       let peak = k;
       while (peak + 1 < points.length && points[peak + 1].y >= points[peak].y) peak++;
       const height = points[peak].y - points[minIdx].y;
-      out.push({ start: minIdx, peak, height, z: se > 0 ? height / Math.hypot(points[peak].se, points[minIdx].se) : Infinity });
+      out.push({
+        start: minIdx,
+        peak,
+        height,
+        z: se > 0 ? height / Math.hypot(points[peak].se, points[minIdx].se) : Infinity,
+      });
       minIdx = peak + 1;
       k = peak + 2;
       continue;

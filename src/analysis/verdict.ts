@@ -30,7 +30,12 @@ function checkpointBetween(xsA: number[], xsB: number[], lo: number, hi: number)
 type Label = Verdict['verdict'];
 
 /** The per-pair rule without its statistical clause (which needs the resamples). */
-function pairRelation(e: Window, l: Window, between: boolean, resolved: boolean): { relation: PairRelation['relation']; overlap: number } {
+function pairRelation(
+  e: Window,
+  l: Window,
+  between: boolean,
+  resolved: boolean,
+): { relation: PairRelation['relation']; overlap: number } {
   const overlap = windowOverlap(e, l);
   const sep = l.midpoint - e.midpoint;
   if (sep < MIN_SEPARATION_DECADES) return { relation: 'simultaneous', overlap };
@@ -76,12 +81,14 @@ function lastPoint(curve: CurveResult): { tokens: number; normalized: number } |
   return p ? { tokens: p.tokens, normalized: p.normalized } : null;
 }
 
-const xsOf = (c: CurveResult) => finiteSorted(c.analysis.points.map((p) => (p.tokens > 0 ? Math.log10(p.tokens) : -Infinity)));
+const xsOf = (c: CurveResult) =>
+  finiteSorted(c.analysis.points.map((p) => (p.tokens > 0 ? Math.log10(p.tokens) : -Infinity)));
 /**
  * A capability's learning window (its own fitted rise, as its checkpoints resolve it: see
  * resolution.ts), centred for separations on its midpoint (the crossing of half its range).
  */
-const windowOf = (s: CurveSummary, c: CurveResult): Window => resolvedWindow(xsOf(c), { onset: s.onset!, midpoint: s.midpoint!, saturation: s.saturation! });
+const windowOf = (s: CurveSummary, c: CurveResult): Window =>
+  resolvedWindow(xsOf(c), { onset: s.onset!, midpoint: s.midpoint!, saturation: s.saturation! });
 
 export function decideVerdict(inputs: VerdictInput[], metric: 'd' | 'c'): Verdict {
   const included = inputs.filter((i) => verdictExclusion(i.name, i.curve) === null);
@@ -109,7 +116,9 @@ export function decideVerdict(inputs: VerdictInput[], metric: 'd' | 'c'): Verdic
       bootstrapShares: { ...shares, undetermined: 1 },
       reason:
         `undetermined: ${included.length} capabilit${included.length === 1 ? 'y crosses half of its' : 'ies cross half of their'} chance-to-ceiling range inside the probed checkpoints; ` +
-        `a verdict needs at least 2` + (excluded.length ? ` (${excluded.map((e) => `${e.name}: ${e.status.replace(/_/g, ' ')}`).join('; ')})` : '') + '.',
+        `a verdict needs at least 2` +
+        (excluded.length ? ` (${excluded.map((e) => `${e.name}: ${e.status.replace(/_/g, ' ')}`).join('; ')})` : '') +
+        '.',
     };
   }
 
@@ -140,17 +149,37 @@ export function decideVerdict(inputs: VerdictInput[], metric: 'd' | 'c'): Verdic
   const overlaps: Verdict['overlaps'] = [];
   for (let a = 0; a < included.length; a++) {
     for (let b = a + 1; b < included.length; b++) {
-      overlaps.push({ a: included[a].name, b: included[b].name, overlap: windowOverlap(windowOf(included[a].curve.point!, included[a].curve), windowOf(included[b].curve.point!, included[b].curve)) });
+      overlaps.push({
+        a: included[a].name,
+        b: included[b].name,
+        overlap: windowOverlap(
+          windowOf(included[a].curve.point!, included[a].curve),
+          windowOf(included[b].curve.point!, included[b].curve),
+        ),
+      });
     }
   }
   const spread = order[order.length - 1].midpoint.value - order[0].midpoint.value;
-  const verdict = label(spread, adjacent.map((p) => p.relation));
+  const verdict = label(
+    spread,
+    adjacent.map((p) => p.relation),
+  );
 
   const resamples = included[0].curve.replicates.length;
   for (let b = 0; b < resamples; b++) shares[resampleVerdict(included, b)]++;
   for (const key of Object.keys(shares) as Label[]) shares[key] = resamples ? shares[key] / resamples : 0;
 
-  return { metric, verdict, order, excluded, spread, adjacent, overlaps, bootstrapShares: shares, reason: reasonFor(verdict, spread, adjacent, order) };
+  return {
+    metric,
+    verdict,
+    order,
+    excluded,
+    spread,
+    adjacent,
+    overlaps,
+    bootstrapShares: shares,
+    reason: reasonFor(verdict, spread, adjacent, order),
+  };
 }
 
 /** The verdict of one resample, by the point criteria (its own midpoints and windows). */
@@ -174,7 +203,8 @@ function reasonFor(verdict: Label, spread: number, adjacent: PairRelation[], ord
     const ci = `${Math.round(CI_LEVEL * 100)}% CI ${p.separation.lo === null ? 'open' : p.separation.lo.toFixed(2)} to ${p.separation.hi === null ? 'open' : p.separation.hi.toFixed(2)}`;
     const why: string[] = [];
     if (p.overlap > STAGE_MAX_OVERLAP) why.push(`windows overlap ${p.overlap.toFixed(2)} > ${STAGE_MAX_OVERLAP}`);
-    if (p.separation.value < MIN_SEPARATION_DECADES) why.push(`midpoints ${p.separation.value.toFixed(2)} < ${MIN_SEPARATION_DECADES.toFixed(2)} decades apart`);
+    if (p.separation.value < MIN_SEPARATION_DECADES)
+      why.push(`midpoints ${p.separation.value.toFixed(2)} < ${MIN_SEPARATION_DECADES.toFixed(2)} decades apart`);
     if (!p.checkpointBetween) why.push('no probed checkpoint between the midpoints');
     if (!p.orderResolved) why.push('order not resolved by the bootstrap');
     const verdictPart = p.relation === 'sequential' ? 'sequential' : `${p.relation} (${why.join('; ')})`;
@@ -190,4 +220,3 @@ function reasonFor(verdict: Label, spread: number, adjacent: PairRelation[], ord
       return `overlapping waves: midpoints spread over ${spread.toFixed(2)} decades (> ${S}) but not every adjacent pair is sequential: ${adjacent.map(pair).join('; ')}.`;
   }
 }
-

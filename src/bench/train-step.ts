@@ -46,14 +46,21 @@ export interface ProfileRow {
 }
 
 export function benchTrainStep(
-  p: BenchPreset, opts: { steps?: number; warmup?: number; seed?: number; precision?: Precision; profile?: boolean } = {},
+  p: BenchPreset,
+  opts: { steps?: number; warmup?: number; seed?: number; precision?: Precision; profile?: boolean } = {},
 ): TrainBenchResult {
   const precision = opts.precision ?? 'fp32';
   const profiler = opts.profile ? profileKernels(kernels()) : null;
   const k = profiler?.kernels ?? kernels();
   const steps = opts.steps ?? 20;
   const warmup = opts.warmup ?? 3;
-  const config = parseGPTConfig({ vocab_size: p.vocab_size, n_layer: p.n_layer, n_head: p.n_head, n_embd: p.n_embd, n_positions: p.context });
+  const config = parseGPTConfig({
+    vocab_size: p.vocab_size,
+    n_layer: p.n_layer,
+    n_head: p.n_head,
+    n_embd: p.n_embd,
+    n_positions: p.context,
+  });
   const model = GPT.init(config, opts.seed ?? 0);
   const opt = new AdamW(
     model.parameters().map(({ spec, tensor }) => ({ name: spec.name, tensor, decay: spec.decay })),
@@ -123,18 +130,26 @@ function profileRows(stats: OpStat[], times: number[], cpuMs: number): ProfileRo
   const kernelMs = rows.reduce((a, r) => a + r.ms_per_step, 0);
   const kernelCpu = rows.reduce((a, r) => a + r.cpu_ms_per_step, 0);
   rows.push({
-    op: 'other (JavaScript, zeroing, allocation)', ms_per_step: stepMs - kernelMs, share: 1 - kernelMs / stepMs,
-    cpu_ms_per_step: cpuMs / steps - kernelCpu, calls_per_step: 0,
+    op: 'other (JavaScript, zeroing, allocation)',
+    ms_per_step: stepMs - kernelMs,
+    share: 1 - kernelMs / stepMs,
+    cpu_ms_per_step: cpuMs / steps - kernelCpu,
+    calls_per_step: 0,
   });
   return rows;
 }
 
 /** The profile as a Markdown table. */
 export function formatProfile(rows: ProfileRow[]): string {
-  const lines = ['| op | ms/step | share | CPU-ms/step | calls/step | GFLOP/s |', '| --- | --- | --- | --- | --- | --- |'];
+  const lines = [
+    '| op | ms/step | share | CPU-ms/step | calls/step | GFLOP/s |',
+    '| --- | --- | --- | --- | --- | --- |',
+  ];
   for (const r of rows) {
     const gf = r.gflops === undefined ? '' : r.gflops.toFixed(0);
-    lines.push(`| ${r.op} | ${r.ms_per_step.toFixed(2)} | ${(100 * r.share).toFixed(1)}% | ${r.cpu_ms_per_step.toFixed(2)} | ${r.calls_per_step} | ${gf} |`);
+    lines.push(
+      `| ${r.op} | ${r.ms_per_step.toFixed(2)} | ${(100 * r.share).toFixed(1)}% | ${r.cpu_ms_per_step.toFixed(2)} | ${r.calls_per_step} | ${gf} |`,
+    );
   }
   return lines.join('\n');
 }

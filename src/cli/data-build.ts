@@ -22,7 +22,10 @@ export function registerDataBuild(data: Command): void {
     .requiredOption('--out <dir>', 'corpus directory to create')
     .option('--seed <n>', 'build seed (sampling, splits, generated data)')
     .option('--vocab <size>', 'vocabulary size (ids, end-of-text included) or "byte"')
-    .option('--dedup-threshold <j>', 'near-duplicate threshold: estimated Jaccard similarity of word 5-gram sets (default 0.8)')
+    .option(
+      '--dedup-threshold <j>',
+      'near-duplicate threshold: estimated Jaccard similarity of word 5-gram sets (default 0.8)',
+    )
     .option('--force', 'replace an existing corpus at --out')
     .option('--quiet', 'no progress output')
     .action(async (flags: BuildFlags) => {

@@ -12,7 +12,9 @@ const mb = (bytes: number) => (bytes / 1e6).toFixed(2);
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')).join('\n');
+  return rows
+    .map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '))
+    .join('\n');
 }
 
 /** `slurry data stats DIR`: tokens per source, filter and dedup counts, top tokens. */
@@ -29,11 +31,27 @@ export function registerDataStats(data: Command): void {
       const m = corpus.manifest;
       const tokens = topTokens(corpus, top);
       if (flags.json) {
-        console.log(JSON.stringify({ sources: m.sources, totals: m.totals, tokenizer: m.tokenizer, exposure_buckets: m.exposure_buckets, top_tokens: tokens }, null, 2));
+        console.log(
+          JSON.stringify(
+            {
+              sources: m.sources,
+              totals: m.totals,
+              tokenizer: m.tokenizer,
+              exposure_buckets: m.exposure_buckets,
+              top_tokens: tokens,
+            },
+            null,
+            2,
+          ),
+        );
         return;
       }
-      console.log(`corpus ${dir}: preset ${m.config.preset}, seed ${m.config.seed}, vocabulary ${m.tokenizer.vocab_size}, built in ${m.build.seconds.toFixed(1)}s\n`);
-      const rows = [['source', 'kind', 'docs', 'train', 'val', 'MB', 'train tokens', 'val tokens', 'share', 'bytes/tok']];
+      console.log(
+        `corpus ${dir}: preset ${m.config.preset}, seed ${m.config.seed}, vocabulary ${m.tokenizer.vocab_size}, built in ${m.build.seconds.toFixed(1)}s\n`,
+      );
+      const rows = [
+        ['source', 'kind', 'docs', 'train', 'val', 'MB', 'train tokens', 'val tokens', 'share', 'bytes/tok'],
+      ];
       for (const s of m.sources)
         rows.push([
           s.name,
@@ -47,21 +65,58 @@ export function registerDataStats(data: Command): void {
           `${(100 * s.token_fraction).toFixed(1)}%`,
           s.tokens.train ? (s.bytes.train / s.tokens.train).toFixed(2) : '-',
         ]);
-      rows.push(['total', '', '', '', '', mb(m.totals.bytes), m.totals.train_tokens.toLocaleString('en-US'), m.totals.val_tokens.toLocaleString('en-US'), '100%', (m.sources.reduce((n, s) => n + s.bytes.train, 0) / Math.max(1, m.totals.train_tokens)).toFixed(2)]);
+      rows.push([
+        'total',
+        '',
+        '',
+        '',
+        '',
+        mb(m.totals.bytes),
+        m.totals.train_tokens.toLocaleString('en-US'),
+        m.totals.val_tokens.toLocaleString('en-US'),
+        '100%',
+        (m.sources.reduce((n, s) => n + s.bytes.train, 0) / Math.max(1, m.totals.train_tokens)).toFixed(2),
+      ]);
       console.log(table(rows));
 
       console.log('\nwhat cleaning and dedup removed (documents)');
       const removed = [['source', 'sampled', 'normalised', 'filtered out', 'by rule', 'exact dup', 'near dup']];
       for (const s of m.sources) {
-        const rules = Object.entries(s.filtered).filter(([, n]) => n > 0).map(([r, n]) => `${r}:${n}`).join(' ');
-        removed.push([s.name, String(s.documents.sampled), String(s.normalized), String(s.documents.sampled - s.documents.filtered), rules || '-', String(s.duplicates.exact), String(s.duplicates.near)]);
+        const rules = Object.entries(s.filtered)
+          .filter(([, n]) => n > 0)
+          .map(([r, n]) => `${r}:${n}`)
+          .join(' ');
+        removed.push([
+          s.name,
+          String(s.documents.sampled),
+          String(s.normalized),
+          String(s.documents.sampled - s.documents.filtered),
+          rules || '-',
+          String(s.duplicates.exact),
+          String(s.duplicates.near),
+        ]);
       }
       console.log(table(removed));
 
-      if (m.exposure_buckets) console.log(`\nfacts by exposure bucket: ${Object.entries(m.exposure_buckets).map(([b, n]) => `${b} ${n}`).join(', ')}`);
+      if (m.exposure_buckets)
+        console.log(
+          `\nfacts by exposure bucket: ${Object.entries(m.exposure_buckets)
+            .map(([b, n]) => `${b} ${n}`)
+            .join(', ')}`,
+        );
       if (top > 0) {
         console.log(`\ntop ${top} tokens`);
-        console.log(table([['id', 'token', 'count', 'share'], ...tokens.map((t) => [String(t.id), JSON.stringify(t.text), t.count.toLocaleString('en-US'), `${(100 * t.fraction).toFixed(2)}%`])]));
+        console.log(
+          table([
+            ['id', 'token', 'count', 'share'],
+            ...tokens.map((t) => [
+              String(t.id),
+              JSON.stringify(t.text),
+              t.count.toLocaleString('en-US'),
+              `${(100 * t.fraction).toFixed(2)}%`,
+            ]),
+          ]),
+        );
       }
     });
 }

@@ -21,9 +21,19 @@ export function registerDoctor(program: Command): void {
       const native = info.name === 'native' ? loadNativeKernels() : null;
       const addon = native?.ok ? native.kernels : null;
       const peaks = addon
-        ? { fp32_gflops: measuredPeak(addon.fmaPeak), bf16_gflops: bf16Unavailable ? null : measuredPeak(addon.bf16Peak) }
+        ? {
+            fp32_gflops: measuredPeak(addon.fmaPeak),
+            bf16_gflops: bf16Unavailable ? null : measuredPeak(addon.bf16Peak),
+          }
         : null;
-      const report = { ...info, node: process.version, nativeFallback: nativeFallbackReason(), bf16: bf16Unavailable === null, bf16Unavailable, peaks };
+      const report = {
+        ...info,
+        node: process.version,
+        nativeFallback: nativeFallbackReason(),
+        bf16: bf16Unavailable === null,
+        bf16Unavailable,
+        peaks,
+      };
       if (opts.json) {
         console.log(JSON.stringify(report));
         return;
@@ -31,10 +41,14 @@ export function registerDoctor(program: Command): void {
       console.log(`backend   ${info.name}`);
       console.log(`isa       ${info.isa}`);
       console.log(`threads   ${info.threads}`);
-      console.log(`bf16      ${bf16Unavailable === null ? 'available (AVX512_BF16)' : `unavailable: ${bf16Unavailable}`}`);
+      console.log(
+        `bf16      ${bf16Unavailable === null ? 'available (AVX512_BF16)' : `unavailable: ${bf16Unavailable}`}`,
+      );
       if (peaks) {
         const bf16 = peaks.bf16_gflops === null ? '' : `, bf16 ${peaks.bf16_gflops.toFixed(0)} GFLOP/s (VDPBF16PS)`;
-        console.log(`peaks     fp32 ${peaks.fp32_gflops.toFixed(0)} GFLOP/s (FMA)${bf16}, measured on ${info.threads} thread${info.threads === 1 ? '' : 's'}`);
+        console.log(
+          `peaks     fp32 ${peaks.fp32_gflops.toFixed(0)} GFLOP/s (FMA)${bf16}, measured on ${info.threads} thread${info.threads === 1 ? '' : 's'}`,
+        );
       }
       console.log(`node      ${process.version}`);
       if (report.nativeFallback) console.log(`note      ${report.nativeFallback}`);

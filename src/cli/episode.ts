@@ -17,10 +17,17 @@ export function registerEpisode(program: Command): void {
     .command('episode')
     .description('the whole experiment: build the corpus, train, probe, analyze, report ("stages or slurry?")')
     .option('--preset <name>', `corpus and model size: ${PRESETS.join(' or ')}`, 'quick')
-    .option('--compare', 'train one run per data schedule (mix, staged, anneal, adaptive) at equal tokens and compare them')
+    .option(
+      '--compare',
+      'train one run per data schedule (mix, staged, anneal, adaptive) at equal tokens and compare them',
+    )
     .option('--out <dir>', 'episode directory (default: episodes/<preset> or episodes/compare)')
     .option('--seed <s>', 'seed of the initialisation and the data order (with --seeds: of the first run)')
-    .option('--seeds <n>', 'train n runs of the same config, seeds s, s+1, ...: verdict and midpoints across seeds', '1')
+    .option(
+      '--seeds <n>',
+      'train n runs of the same config, seeds s, s+1, ...: verdict and midpoints across seeds',
+      '1',
+    )
     .option(
       '--suite <file>',
       'a JSONL file of BLiMP minimal pairs or cloze items, probed at every checkpoint as an extra capability; repeat for several',
@@ -28,28 +35,47 @@ export function registerEpisode(program: Command): void {
       [],
     )
     .addOption(progressOption())
-    .action(async (flags: { preset: string; compare?: boolean; out?: string; seed?: string; seeds: string; suite: string[]; progress: string }) => {
-      const preset = choiceFlag('--preset', flags.preset, PRESETS);
-      const seed = flags.seed === undefined ? undefined : intFlag('--seed', flags.seed, 0);
-      const seeds = intFlag('--seeds', flags.seeds, 1);
-      const mode = progressFlag(flags.progress);
-      const progress = trainProgress(mode);
-      const result = await runEpisode({
-        preset,
-        compare: flags.compare,
-        out: flags.out ?? `episodes/${flags.compare ? 'compare' : seeds > 1 ? `${flags.preset}-seeds` : flags.preset}`,
-        seed,
-        seeds,
-        suiteFiles: flags.suite,
-        progress: mode,
-        log: progress.note,
-        trainHooks: { onStart: progress.start, onProgress: progress.step, log: progress.note, onDone: (loss) => progress.done(loss) },
-      });
-      if (result.seeds) console.log(`Across ${result.runs.length} seeds: ${VERDICT_LABEL[result.seeds.verdict.verdict]} (${result.seeds.verdict.reason}).`);
-      for (const run of result.runs) {
-        console.log(result.runs.length > 1 ? `\n## ${run.label}\n` : '');
-        for (const p of [wavesAnswer(run.analysis), ...summaryParagraphs(run.analysis)]) console.log(`${p}\n`);
-      }
-      console.log(`Episode finished in ${(result.seconds / 60).toFixed(1)} min. Report: ${result.report}`);
-    });
+    .action(
+      async (flags: {
+        preset: string;
+        compare?: boolean;
+        out?: string;
+        seed?: string;
+        seeds: string;
+        suite: string[];
+        progress: string;
+      }) => {
+        const preset = choiceFlag('--preset', flags.preset, PRESETS);
+        const seed = flags.seed === undefined ? undefined : intFlag('--seed', flags.seed, 0);
+        const seeds = intFlag('--seeds', flags.seeds, 1);
+        const mode = progressFlag(flags.progress);
+        const progress = trainProgress(mode);
+        const result = await runEpisode({
+          preset,
+          compare: flags.compare,
+          out:
+            flags.out ?? `episodes/${flags.compare ? 'compare' : seeds > 1 ? `${flags.preset}-seeds` : flags.preset}`,
+          seed,
+          seeds,
+          suiteFiles: flags.suite,
+          progress: mode,
+          log: progress.note,
+          trainHooks: {
+            onStart: progress.start,
+            onProgress: progress.step,
+            log: progress.note,
+            onDone: (loss) => progress.done(loss),
+          },
+        });
+        if (result.seeds)
+          console.log(
+            `Across ${result.runs.length} seeds: ${VERDICT_LABEL[result.seeds.verdict.verdict]} (${result.seeds.verdict.reason}).`,
+          );
+        for (const run of result.runs) {
+          console.log(result.runs.length > 1 ? `\n## ${run.label}\n` : '');
+          for (const p of [wavesAnswer(run.analysis), ...summaryParagraphs(run.analysis)]) console.log(`${p}\n`);
+        }
+        console.log(`Episode finished in ${(result.seconds / 60).toFixed(1)} min. Report: ${result.report}`);
+      },
+    );
 }

@@ -64,7 +64,8 @@ export const progressFlag = (raw: string): ProgressMode => choiceFlag('--progres
  * (`train_frac 1.5: ...` becomes `--train-frac 1.5: ...`); fields without a flag stay.
  */
 export async function withFlagNames<T>(
-  flagOf: Readonly<Record<string, string>>, action: () => T | Promise<T>,
+  flagOf: Readonly<Record<string, string>>,
+  action: () => T | Promise<T>,
 ): Promise<T> {
   try {
     return await action();

@@ -50,7 +50,10 @@ const GROK_FLAGS: Record<string, string> = {
 /** --model: inline JSON, a JSON file of GPT config fields, or a checkpoint directory. */
 function modelOption(raw: string): Record<string, unknown> {
   if (raw.trim().startsWith('{')) return parseWith(jsonObject, parseJson(raw, '--model'), '--model');
-  if (!existsSync(raw)) throw new SlurryError(`--model ${raw}: no such file or directory (expected inline JSON, a JSON file or a checkpoint directory)`);
+  if (!existsSync(raw))
+    throw new SlurryError(
+      `--model ${raw}: no such file or directory (expected inline JSON, a JSON file or a checkpoint directory)`,
+    );
   if (statSync(raw).isDirectory()) return { ...readModelConfig(raw) };
   return readJsonFile(raw, jsonObject);
 }
@@ -88,9 +91,15 @@ function printReport(r: GrokReport): void {
 export function registerGrok(program: Command): void {
   program
     .command('grok')
-    .description('train a one-layer transformer on a∘b mod p (Power et al. 2022, Nanda et al. 2023) and record progress measures, checkpoints and a report')
+    .description(
+      'train a one-layer transformer on a∘b mod p (Power et al. 2022, Nanda et al. 2023) and record progress measures, checkpoints and a report',
+    )
     .requiredOption('--out <dir>', 'run directory (config.json, metrics.jsonl, checkpoints/, summary.json, report/)')
-    .option('--preset <name>', `recipe: ${Object.keys(GROK_PRESETS).join(', ')} (default: Nanda et al.'s p = 113 setup; quick: smaller p, a few minutes)`, 'default')
+    .option(
+      '--preset <name>',
+      `recipe: ${Object.keys(GROK_PRESETS).join(', ')} (default: Nanda et al.'s p = 113 setup; quick: smaller p, a few minutes)`,
+      'default',
+    )
     .option('--op <op>', 'add, sub, div or poly (a^2 + ab + b^2)')
     .option('--p <p>', 'modulus (prime for div)')
     .option('--train-frac <f>', 'fraction of all pairs used for training, in (0, 1)')
@@ -102,9 +111,20 @@ export function registerGrok(program: Command): void {
     .option('--eval-every <n>', 'evaluate every n steps (and at 0, 1, 2, 4, ... before)')
     .option('--checkpoint-every <n>', 'checkpoint every n steps (and at 0, 1, 2, 4, ... before)')
     .option('--stop-after <n>', 'stop once test accuracy has stayed >= 99% for n steps (0: never)')
-    .option('--model <json|file|dir>', 'model fields over the default transformer: inline JSON, a JSON file, or a checkpoint directory')
-    .option('--compare', 'run the comparisons (weight decay 0 against the chosen one, several train fractions) under DIR/runs/ and write one page')
-    .option('--fracs <list>', `train fractions for --compare (default: ${Object.entries(DEFAULT_COMPARE_FRACS).map(([k, v]) => `${v.join(',')} for ${k}`).join('; ')})`)
+    .option(
+      '--model <json|file|dir>',
+      'model fields over the default transformer: inline JSON, a JSON file, or a checkpoint directory',
+    )
+    .option(
+      '--compare',
+      'run the comparisons (weight decay 0 against the chosen one, several train fractions) under DIR/runs/ and write one page',
+    )
+    .option(
+      '--fracs <list>',
+      `train fractions for --compare (default: ${Object.entries(DEFAULT_COMPARE_FRACS)
+        .map(([k, v]) => `${v.join(',')} for ${k}`)
+        .join('; ')})`,
+    )
     .option('--report-only', 'only (re)write the report page of the finished run in DIR')
     .action((opts: GrokOptions) => withFlagNames(GROK_FLAGS, () => grok(opts)));
 }
@@ -116,7 +136,9 @@ async function grok(opts: GrokOptions): Promise<void> {
   }
   const config = grokConfigFromOptions(opts);
   if (opts.compare) {
-    const fracs = opts.fracs ? opts.fracs.split(',').map((f) => fractionFlag('--fracs', f)) : DEFAULT_COMPARE_FRACS[opts.preset];
+    const fracs = opts.fracs
+      ? opts.fracs.split(',').map((f) => fractionFlag('--fracs', f))
+      : DEFAULT_COMPARE_FRACS[opts.preset];
     printReport(await compareGrok(config, opts.out, fracs));
     return;
   }

@@ -51,10 +51,12 @@ export function registerInterp(program: Command): void {
     .option('--json', 'print a JSON summary')
     .option('--progress <mode>', 'auto (a bar on a terminal, lines otherwise), bar, lines or silent', 'auto')
     .action((path: string, flags: InterpFlags) => {
-      if (!PROGRESS_MODES.includes(flags.progress)) throw new SlurryError(`--progress ${flags.progress}: expected one of ${PROGRESS_MODES.join(', ')}`);
+      if (!PROGRESS_MODES.includes(flags.progress))
+        throw new SlurryError(`--progress ${flags.progress}: expected one of ${PROGRESS_MODES.join(', ')}`);
       if (!existsSync(path)) throw new SlurryError(`${path}: no such run or checkpoint directory`);
       const seed = Number(flags.seed);
-      if (!Number.isInteger(seed) || seed < 0) throw new SlurryError(`--seed ${flags.seed}: expected a non-negative integer`);
+      if (!Number.isInteger(seed) || seed < 0)
+        throw new SlurryError(`--seed ${flags.seed}: expected a non-negative integer`);
       const opts: MeasureOptions = {
         saeSite: flags.saeSite,
         sae: {
@@ -81,10 +83,16 @@ export function registerInterp(program: Command): void {
       };
       const result = interpRun(path, { ...opts, corpus: flags.corpus && resolve(flags.corpus), log, progress });
       (bar as Progress | null)?.done();
-      if (flags.json) console.log(JSON.stringify({ measured: result.measured, failed: result.failed, upToDate: result.upToDate }));
-      else log(`${result.measured.length} checkpoint(s) measured, ${result.upToDate} already up to date, ${result.failed.length} failed`);
+      if (flags.json)
+        console.log(JSON.stringify({ measured: result.measured, failed: result.failed, upToDate: result.upToDate }));
+      else
+        log(
+          `${result.measured.length} checkpoint(s) measured, ${result.upToDate} already up to date, ${result.failed.length} failed`,
+        );
       if (result.failed.length) {
-        throw new SlurryError(`${result.failed.length} checkpoint(s) could not be measured: ${result.failed.map((f) => `step ${f.step}: ${f.message}`).join('; ')}`);
+        throw new SlurryError(
+          `${result.failed.length} checkpoint(s) could not be measured: ${result.failed.map((f) => `step ${f.step}: ${f.message}`).join('; ')}`,
+        );
       }
     });
 }
@@ -117,7 +125,9 @@ export function summarize(r: InterpRecord) {
   return {
     layers: r.layers,
     probes: Object.fromEntries(
-      Object.entries(r.probes).flatMap(([name, p]) => (p ? [[name, { accuracy: p.accuracy, control: p.control_accuracy, selectivity: p.selectivity }]] : [])),
+      Object.entries(r.probes).flatMap(([name, p]) =>
+        p ? [[name, { accuracy: p.accuracy, control: p.control_accuracy, selectivity: p.selectivity }]] : [],
+      ),
     ),
     heads: {
       previous_token: { best: best(r.heads.previous_token.mean), chance: r.heads.previous_token.chance },
@@ -126,7 +136,15 @@ export function summarize(r: InterpRecord) {
     },
     icl_score: r.icl.score,
     neurons: { pos: r.neurons.pos?.map((s) => s.mean) ?? null, source: r.neurons.source.map((s) => s.mean) },
-    sae: { site: r.sae.site, latents: r.sae.latents, k: r.sae.k, l0: r.sae.l0, dead: r.sae.dead, fvu: r.sae.fvu, loss_recovered: r.sae.loss_recovered },
+    sae: {
+      site: r.sae.site,
+      latents: r.sae.latents,
+      k: r.sae.k,
+      l0: r.sae.l0,
+      dead: r.sae.dead,
+      fvu: r.sae.fvu,
+      loss_recovered: r.sae.loss_recovered,
+    },
     seconds: r.seconds,
   };
 }
@@ -135,13 +153,23 @@ function formatSummary(s: ReturnType<typeof measureOne>): string {
   const f = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(' ');
   const lines = [s.checkpoint];
   for (const [name, p] of Object.entries(s.probes)) {
-    lines.push(`  probe ${name.padEnd(7)} accuracy ${f(p.accuracy)} | control ${f(p.control)} | selectivity ${f(p.selectivity)}`);
+    lines.push(
+      `  probe ${name.padEnd(7)} accuracy ${f(p.accuracy)} | control ${f(p.control)} | selectivity ${f(p.selectivity)}`,
+    );
   }
   for (const [name, h] of Object.entries(s.heads)) {
-    lines.push(`  ${name.padEnd(16)} best L${h.best.layer}H${h.best.head} ${h.best.score.toFixed(3)} (chance ${h.chance.toFixed(3)})`);
+    lines.push(
+      `  ${name.padEnd(16)} best L${h.best.layer}H${h.best.head} ${h.best.score.toFixed(3)} (chance ${h.chance.toFixed(3)})`,
+    );
   }
   lines.push(`  icl score ${s.icl_score.toFixed(3)} nats; neuron selectivity (source) ${f(s.neurons.source)}`);
-  lines.push(`  SAE ${s.sae.site} ${s.sae.latents}x k=${s.sae.k}: L0 ${s.sae.l0.toFixed(1)}, dead ${(100 * s.sae.dead).toFixed(1)}%, FVU ${s.sae.fvu.toFixed(3)}, loss recovered ${s.sae.loss_recovered?.toFixed(3) ?? 'n/a (ablation costs too little)'}`);
-  lines.push(`  seconds: ${Object.entries(s.seconds).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`);
+  lines.push(
+    `  SAE ${s.sae.site} ${s.sae.latents}x k=${s.sae.k}: L0 ${s.sae.l0.toFixed(1)}, dead ${(100 * s.sae.dead).toFixed(1)}%, FVU ${s.sae.fvu.toFixed(3)}, loss recovered ${s.sae.loss_recovered?.toFixed(3) ?? 'n/a (ablation costs too little)'}`,
+  );
+  lines.push(
+    `  seconds: ${Object.entries(s.seconds)
+      .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+      .join(', ')}`,
+  );
   return lines.join('\n');
 }

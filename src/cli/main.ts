@@ -5,7 +5,10 @@ import { runInterruptCleanups } from '../util/interrupt.js';
 import { buildProgram } from './program.js';
 
 // Half-made files of the work in progress (a corpus build's temporary directory) go first.
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+] as const) {
   process.once(signal, () => {
     runInterruptCleanups();
     process.exit(code);
@@ -27,7 +30,9 @@ function report(err: unknown): void {
     process.exitCode = known.exitCode;
   } else {
     const e = known as Error;
-    const detail = process.env.SLURRY_DEBUG ? `\n${e?.stack ?? String(e)}` : ' (set SLURRY_DEBUG=1 for the stack trace)';
+    const detail = process.env.SLURRY_DEBUG
+      ? `\n${e?.stack ?? String(e)}`
+      : ' (set SLURRY_DEBUG=1 for the stack trace)';
     process.stderr.write(`slurry: internal error: ${e?.message ?? String(e)}: this is a bug in slurry${detail}\n`);
     process.exitCode = 70;
   }

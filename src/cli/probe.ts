@@ -33,7 +33,12 @@ export function registerProbe(program: Command): void {
     .command('probe')
     .description('measure each capability at every checkpoint of a run (resumable), or summarise one checkpoint')
     .argument('<path>', 'RUN (every checkpoint not yet probed) or a checkpoint directory (printed, not recorded)')
-    .option('--suite <name|file>', `a built-in suite (${BUILTIN_SUITES.map((s) => s.name).join(', ')}) or a JSONL file of BLiMP pairs or cloze items; repeat for several (default: every built-in)`, (v: string, prev: string[]) => [...prev, v], [])
+    .option(
+      '--suite <name|file>',
+      `a built-in suite (${BUILTIN_SUITES.map((s) => s.name).join(', ')}) or a JSONL file of BLiMP pairs or cloze items; repeat for several (default: every built-in)`,
+      (v: string, prev: string[]) => [...prev, v],
+      [],
+    )
     .option('--corpus <dir>', "corpus to build the built-in items from (default: the run's)")
     .option('--items <dir>', 'where built-in items are cached (default: RUN/probe-items)')
     .option('--skip-bad-rows', 'skip malformed rows of a --suite file (reported by line) instead of refusing the file')
@@ -55,10 +60,20 @@ export function registerProbe(program: Command): void {
         bar ??= startProgress('probe', { total: p.total, unit: 'checkpoints', mode });
         bar.update(p.done, p.note);
       };
-      const result = probeRun(path, { suites, badRows, corpus: flags.corpus && resolve(flags.corpus), itemsDir: flags.items, log, progress });
+      const result = probeRun(path, {
+        suites,
+        badRows,
+        corpus: flags.corpus && resolve(flags.corpus),
+        itemsDir: flags.items,
+        log,
+        progress,
+      });
       (bar as Progress | null)?.done();
       if (flags.json) console.log(JSON.stringify(result));
-      else log(`${result.probed.length} checkpoint(s) probed, ${result.upToDate} already up to date, ${result.failed.length} failed`);
+      else
+        log(
+          `${result.probed.length} checkpoint(s) probed, ${result.upToDate} already up to date, ${result.failed.length} failed`,
+        );
       if (result.failed.length) {
         const lines = result.failed.map((f) => `  step ${f.step}${f.suite ? `, ${f.suite}` : ''}: ${f.message}`);
         throw new SlurryError(`${result.failed.length} probe(s) failed (rerun to retry them):\n${lines.join('\n')}`);
@@ -75,11 +90,25 @@ interface CheckpointSummary {
   checkpoint: string;
   step: number | null;
   tokens: number | null;
-  suites: Record<string, { discrete: string; continuous: string; d: number; c: number; chance: { d: number; c: number }; metrics: Record<string, number> }>;
+  suites: Record<
+    string,
+    {
+      discrete: string;
+      continuous: string;
+      d: number;
+      c: number;
+      chance: { d: number; c: number };
+      metrics: Record<string, number>;
+    }
+  >;
   samples?: { prompt: string; greedy: string; sampled: string }[];
 }
 
-function probeCheckpoint(dir: string, specs: ReturnType<typeof resolveSuites>, o: { corpus?: string; items?: string; badRows: 'skip' | 'refuse'; log: (l: string) => void }): CheckpointSummary {
+function probeCheckpoint(
+  dir: string,
+  specs: ReturnType<typeof resolveSuites>,
+  o: { corpus?: string; items?: string; badRows: 'skip' | 'refuse'; log: (l: string) => void },
+): CheckpointSummary {
   const { model, tokenizer } = openCheckpoint(dir);
   const run = runOfCheckpoint(dir);
   const corpus = () => {
@@ -91,17 +120,34 @@ function probeCheckpoint(dir: string, specs: ReturnType<typeof resolveSuites>, o
   // built-in suites have items to cache.
   const builtin = specs.some((s) => s.kind === 'builtin');
   const itemsDir =
-    o.items ?? (!builtin ? '' : run && !o.corpus ? runPaths(run).probeItems : join(tmpdir(), 'slurry-probe-items', cacheKey(corpus(), model.config.n_positions)));
+    o.items ??
+    (!builtin
+      ? ''
+      : run && !o.corpus
+        ? runPaths(run).probeItems
+        : join(tmpdir(), 'slurry-probe-items', cacheKey(corpus(), model.config.n_positions)));
   const prepared = prepareSuites(specs, tokenizer, model.config.n_positions, itemsDir, corpus, o);
   const { slurry } = readJsonFile(join(dir, CONFIG_FILE), checkpointPosition);
-  const summary: CheckpointSummary = { checkpoint: resolve(dir), step: slurry?.step ?? null, tokens: slurry?.tokens ?? null, suites: {} };
+  const summary: CheckpointSummary = {
+    checkpoint: resolve(dir),
+    step: slurry?.step ?? null,
+    tokens: slurry?.tokens ?? null,
+    suites: {},
+  };
   for (const suite of prepared) {
     if (suite.kind === 'samples') {
       summary.samples = suite.run(model);
       continue;
     }
     const r = runSuite(suite, model);
-    summary.suites[r.suite] = { discrete: r.discrete, continuous: r.continuous, d: r.metrics[r.discrete], c: r.metrics[r.continuous], chance: r.chance, metrics: r.metrics };
+    summary.suites[r.suite] = {
+      discrete: r.discrete,
+      continuous: r.continuous,
+      d: r.metrics[r.discrete],
+      c: r.metrics[r.continuous],
+      chance: r.chance,
+      metrics: r.metrics,
+    };
   }
   return summary;
 }
@@ -115,7 +161,9 @@ function cacheKey(corpus: string, context: number): string {
 function formatSummary(s: CheckpointSummary): string {
   const lines = [`${s.checkpoint} (step ${s.step ?? '?'}, ${s.tokens ?? '?'} tokens)`];
   for (const [name, r] of Object.entries(s.suites)) {
-    lines.push(`  ${name.padEnd(12)} ${r.discrete} ${r.d.toFixed(3)} (chance ${r.chance.d.toFixed(3)})   ${r.continuous} ${r.c.toFixed(3)} (chance ${r.chance.c.toFixed(3)})`);
+    lines.push(
+      `  ${name.padEnd(12)} ${r.discrete} ${r.d.toFixed(3)} (chance ${r.chance.d.toFixed(3)})   ${r.continuous} ${r.c.toFixed(3)} (chance ${r.chance.c.toFixed(3)})`,
+    );
   }
   for (const x of s.samples ?? []) lines.push(`  ${JSON.stringify(x.prompt)} -> ${JSON.stringify(x.greedy)}`);
   return lines.join('\n');

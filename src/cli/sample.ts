@@ -30,7 +30,10 @@ export function registerSample(program: Command): void {
     .command('sample')
     .description('print continuations of a prompt from a checkpoint (a run directory means its latest)')
     .argument('<path>', 'RUN, or RUN/checkpoints/step-N')
-    .requiredOption('--prompt <text>', 'text to continue (repeat for several)', (v: string, prev: string[] = []) => [...prev, v])
+    .requiredOption('--prompt <text>', 'text to continue (repeat for several)', (v: string, prev: string[] = []) => [
+      ...prev,
+      v,
+    ])
     .option('--step <n>', 'the checkpoint of RUN at this step')
     .option('--max-tokens <n>', 'new tokens per continuation', '64')
     .option('--temperature <t>', 'sampling temperature (0: greedy)', '0.8')
@@ -49,14 +52,24 @@ export function registerSample(program: Command): void {
       const dir = resolveCheckpointDir(path, step);
       const { model, tokenizer } = openCheckpoint(dir);
       const state = existsSync(join(dir, STATE_FILE)) ? readTrainingState(dir) : null;
-      if (!flags.json) console.log(`# ${dir}${state ? ` (step ${state.step}, ${state.tokens.toLocaleString('en-US')} tokens)` : ''}`);
+      if (!flags.json)
+        console.log(`# ${dir}${state ? ` (step ${state.step}, ${state.tokens.toLocaleString('en-US')} tokens)` : ''}`);
       for (const prompt of flags.prompt) {
         const ids = tokenizer.encode(prompt);
         if (!ids.length) throw new SlurryError('--prompt: empty (give some text to continue)');
         for (let i = 0; i < samples; i++) {
-          const out = generate(model, ids, { maxNewTokens, temperature, topK, seed: seed + i, stopToken: tokenizer.eotId });
+          const out = generate(model, ids, {
+            maxNewTokens,
+            temperature,
+            topK,
+            seed: seed + i,
+            stopToken: tokenizer.eotId,
+          });
           const text = tokenizer.decode(out.filter((t) => t !== tokenizer.eotId));
-          if (flags.json) console.log(JSON.stringify({ checkpoint: dir, step: state?.step ?? null, prompt, sample: i, continuation: text }));
+          if (flags.json)
+            console.log(
+              JSON.stringify({ checkpoint: dir, step: state?.step ?? null, prompt, sample: i, continuation: text }),
+            );
           else console.log(`${prompt}${text}${out[out.length - 1] === tokenizer.eotId ? ' <|endoftext|>' : ''}\n`);
         }
       }

@@ -26,18 +26,30 @@ export function registerScore(program: Command): void {
     .action((dir: string, flags: { text: string; json?: boolean }) => {
       const { model, tokenizer } = openCheckpoint(dir);
       const ids = tokenizer.encode(flags.text);
-      if (ids.length < 2) throw new SlurryError(`--text: "${flags.text}" is ${ids.length} token(s); scoring needs at least 2`);
+      if (ids.length < 2)
+        throw new SlurryError(`--text: "${flags.text}" is ${ids.length} token(s); scoring needs at least 2`);
       if (ids.length > model.config.n_positions + 1) {
-        throw new SlurryError(`--text: ${ids.length} tokens; this model's context holds ${model.config.n_positions} (+1 scored token)`);
+        throw new SlurryError(
+          `--text: ${ids.length} tokens; this model's context holds ${model.config.n_positions} (+1 scored token)`,
+        );
       }
       const lps = tokenLogprobs(model, [ids])[0];
-      const tokens: ScoredToken[] = ids.map((id, i) => ({ id, text: tokenizer.decode([id]), logprob: i === 0 ? null : lps[i - 1] }));
+      const tokens: ScoredToken[] = ids.map((id, i) => ({
+        id,
+        text: tokenizer.decode([id]),
+        logprob: i === 0 ? null : lps[i - 1],
+      }));
       const total = lps.reduce((a, b) => a + b, 0);
       if (flags.json) {
         console.log(JSON.stringify({ tokens, total_logprob: total, mean_logprob: total / lps.length }));
         return;
       }
-      for (const t of tokens) console.log(`${String(t.id).padStart(6)}  ${t.logprob === null ? '       -' : t.logprob.toFixed(4).padStart(8)}  ${JSON.stringify(t.text)}`);
-      console.log(`total ${total.toFixed(4)} nats over ${lps.length} scored tokens (mean ${(total / lps.length).toFixed(4)})`);
+      for (const t of tokens)
+        console.log(
+          `${String(t.id).padStart(6)}  ${t.logprob === null ? '       -' : t.logprob.toFixed(4).padStart(8)}  ${JSON.stringify(t.text)}`,
+        );
+      console.log(
+        `total ${total.toFixed(4)} nats over ${lps.length} scored tokens (mean ${(total / lps.length).toFixed(4)})`,
+      );
     });
 }

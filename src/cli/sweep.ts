@@ -48,14 +48,19 @@ export function registerSweep(program: Command): void {
     .option('--yes', `run a sweep of more than 10,000 cells`)
     .option('--progress <mode>', 'auto (a bar on a terminal, lines otherwise), bar, lines or silent', 'auto')
     .action(async (file: string | undefined, flags: SweepFlags) => {
-      if (!PROGRESS_MODES.includes(flags.progress)) throw new SlurryError(`--progress ${flags.progress}: expected one of ${PROGRESS_MODES.join(', ')}`);
+      if (!PROGRESS_MODES.includes(flags.progress))
+        throw new SlurryError(`--progress ${flags.progress}: expected one of ${PROGRESS_MODES.join(', ')}`);
       if (flags.out === undefined) throw new SlurryError('--out DIR is required (the sweep directory)');
-      if ((file === undefined) === (flags.preset === undefined)) throw new SlurryError('give a sweep file or --preset (one of ' + Object.keys(SWEEP_PRESETS).join(', ') + '), not both');
+      if ((file === undefined) === (flags.preset === undefined))
+        throw new SlurryError(
+          'give a sweep file or --preset (one of ' + Object.keys(SWEEP_PRESETS).join(', ') + '), not both',
+        );
       const workers = intFlag('--workers', flags.workers, 1);
       const threads = flags.threads === undefined ? undefined : intFlag('--threads', flags.threads, 1);
       if (flags.queue === undefined) threadsPerWorker(workers, threads);
       const mode = flags.progress as ProgressMode;
-      const print = (line: string) => process.stderr.write(`${resolveMode(mode, process.stderr) === 'bar' ? '\r\x1b[2K' : ''}slurry: ${line}\n`);
+      const print = (line: string) =>
+        process.stderr.write(`${resolveMode(mode, process.stderr) === 'bar' ? '\r\x1b[2K' : ''}slurry: ${line}\n`);
 
       const spec: SweepSpec = file !== undefined ? readSweepFile(file) : sweepPreset(flags.preset!);
       const where = file ?? `--preset ${flags.preset}`;
@@ -63,18 +68,33 @@ export function registerSweep(program: Command): void {
       else if (flags.preset !== undefined) spec.base.corpus = await presetCorpus(flags.out, mode, print);
 
       const sweep = prepareSweep(spec, { out: flags.out, where, yes: flags.yes });
-      print(`sweep ${sweep.dir}: ${sweep.cells.length} cells, ${sweep.alreadyDone} already done, ${sweep.jobs.length} to run`);
+      print(
+        `sweep ${sweep.dir}: ${sweep.cells.length} cells, ${sweep.alreadyDone} already done, ${sweep.jobs.length} to run`,
+      );
       const view = sweepView(sweep.cells.length, sweep.alreadyDone, mode, print);
 
       if (flags.queue !== undefined) {
         const stop = new AbortController();
         const onStop = () => stop.abort();
         process.once('SIGINT', onStop);
-        const r = await runQueuedSweep(sweep.jobs, { url: flags.queue, queueName: flags.queueName, events: view, log: print, signal: stop.signal });
+        const r = await runQueuedSweep(sweep.jobs, {
+          url: flags.queue,
+          queueName: flags.queueName,
+          events: view,
+          log: print,
+          signal: stop.signal,
+        });
         process.off('SIGINT', onStop);
         view.close(`${r.done} done, ${r.failed.length} failed`);
-        if (r.interrupted) throw new SlurryError('stopped following the sweep; its cells stay queued for the workers (run the same command to follow it again)', 130);
-        if (r.failed.length) throw new SlurryError(`${r.failed.length} cell(s) failed: ${r.failed.map((f) => `${f.hash}: ${f.message}`).join('; ')}`);
+        if (r.interrupted)
+          throw new SlurryError(
+            'stopped following the sweep; its cells stay queued for the workers (run the same command to follow it again)',
+            130,
+          );
+        if (r.failed.length)
+          throw new SlurryError(
+            `${r.failed.length} cell(s) failed: ${r.failed.map((f) => `${f.hash}: ${f.message}`).join('; ')}`,
+          );
         return;
       }
       const pool = runLocalPool(sweep.jobs, { workers, threads, events: view });
@@ -85,9 +105,15 @@ export function registerSweep(program: Command): void {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       view.close(`${r.done.length} run, ${r.failed.length} failed`);
-      if (r.interrupted) throw new SlurryError(`interrupted; run the same command again to continue (finished cells are kept, the others resume)`, 130);
+      if (r.interrupted)
+        throw new SlurryError(
+          `interrupted; run the same command again to continue (finished cells are kept, the others resume)`,
+          130,
+        );
       if (r.failed.length) {
-        throw new SlurryError(`${r.failed.length} cell(s) failed (rerun to retry them): ${r.failed.map((f) => `${f.hash}: ${f.message}`).join('; ')}`);
+        throw new SlurryError(
+          `${r.failed.length} cell(s) failed (rerun to retry them): ${r.failed.map((f) => `${f.hash}: ${f.message}`).join('; ')}`,
+        );
       }
       print(`report: slurry report ${flags.out}`);
     });

@@ -16,7 +16,10 @@ export function trainProgress(mode: ProgressMode) {
       bar?.update(p.tokens - from, `step ${p.step}/${p.steps}  loss ${p.loss.toFixed(3)}`);
     },
     note(line: string) {
-      if (!quietLines) process.stderr.write(`${mode === 'bar' || (mode === 'auto' && process.stderr.isTTY) ? '\r\x1b[2K' : ''}slurry: ${line}\n`);
+      if (!quietLines)
+        process.stderr.write(
+          `${mode === 'bar' || (mode === 'auto' && process.stderr.isTTY) ? '\r\x1b[2K' : ''}slurry: ${line}\n`,
+        );
     },
     done(finalLoss: number) {
       if (bar) bar.done(`final loss ${finalLoss.toFixed(3)}`);

@@ -40,7 +40,9 @@ function checkResumePrecision(run: string, precision: Precision): void {
     return; // the resume itself reports a missing or damaged config
   }
   if (stored !== precision) {
-    throw new SlurryError(`--precision ${precision}: ${run} trains with precision ${String(stored)} (precision in ${path}); a resume keeps the run's precision`);
+    throw new SlurryError(
+      `--precision ${precision}: ${run} trains with precision ${String(stored)} (precision in ${path}); a resume keeps the run's precision`,
+    );
   }
 }
 
@@ -57,28 +59,47 @@ export function registerTrain(program: Command): void {
     .option('--from <checkpoint>', 'continued pretraining: start from RUN/checkpoints/step-N')
     .option('--out <run>', 'run directory to create')
     .option('--resume <run>', 'continue the run in this directory from its last checkpoint')
-    .option('--precision <p>', `arithmetic of the matrix products: ${PRECISIONS.join(' or ')} (replaces the config's precision)`)
+    .option(
+      '--precision <p>',
+      `arithmetic of the matrix products: ${PRECISIONS.join(' or ')} (replaces the config's precision)`,
+    )
     .addOption(progressOption())
     .option('--probe', 'probe each checkpoint as it is written (every built-in suite; as `slurry probe RUN`)')
     .action(async (configFile: string | undefined, flags: TrainFlags) => {
       const progress = trainProgress(progressFlag(flags.progress));
       const run = flags.resume ?? flags.out;
-      const probe = flags.probe && run ? probeOnCheckpoint(run, { suites: resolveSuites([]), badRows: 'refuse', log: progress.note }) : null;
+      const probe =
+        flags.probe && run
+          ? probeOnCheckpoint(run, { suites: resolveSuites([]), badRows: 'refuse', log: progress.note })
+          : null;
       const onCheckpoint = (step: number, dir: string) => {
         progress.note(`checkpoint ${dir} (step ${step})`);
         probe?.(step, dir);
       };
       if (flags.resume !== undefined) {
-        const extra = ['preset', 'steps', 'tokens', 'seed', 'corpus', 'from', 'out'].filter((k) => flags[k as keyof TrainFlags] !== undefined);
+        const extra = ['preset', 'steps', 'tokens', 'seed', 'corpus', 'from', 'out'].filter(
+          (k) => flags[k as keyof TrainFlags] !== undefined,
+        );
         if (configFile !== undefined || extra.length) {
-          throw new SlurryError(`--resume continues ${flags.resume} with the config it started with; drop ${[...(configFile ? [configFile] : []), ...extra.map((k) => `--${k}`)].join(', ')}`);
+          throw new SlurryError(
+            `--resume continues ${flags.resume} with the config it started with; drop ${[...(configFile ? [configFile] : []), ...extra.map((k) => `--${k}`)].join(', ')}`,
+          );
         }
-        if (flags.precision !== undefined) checkResumePrecision(flags.resume, parsePrecision(flags.precision, '--precision'));
-        const r = await train(undefined, { out: flags.resume, resume: true, onStart: progress.start, onProgress: progress.step, onCheckpoint, log: progress.note });
+        if (flags.precision !== undefined)
+          checkResumePrecision(flags.resume, parsePrecision(flags.precision, '--precision'));
+        const r = await train(undefined, {
+          out: flags.resume,
+          resume: true,
+          onStart: progress.start,
+          onProgress: progress.step,
+          onCheckpoint,
+          log: progress.note,
+        });
         progress.done(r.finalLoss);
         return;
       }
-      if (flags.out === undefined) throw new SlurryError('--out RUN is required (the run directory to create), or --resume RUN');
+      if (flags.out === undefined)
+        throw new SlurryError('--out RUN is required (the run directory to create), or --resume RUN');
       const overrides: Record<string, unknown> = {};
       if (flags.steps !== undefined) overrides.steps = intFlag('--steps', flags.steps, 1);
       if (flags.tokens !== undefined) overrides.tokens = intFlag('--tokens', flags.tokens, 1);
@@ -86,11 +107,19 @@ export function registerTrain(program: Command): void {
       if (flags.corpus !== undefined) overrides.corpus = resolve(flags.corpus);
       if (flags.precision !== undefined) overrides.precision = parsePrecision(flags.precision, '--precision');
       if (flags.from !== undefined) overrides.init_from = resolve(flags.from);
-      if (!configFile && !flags.preset) throw new SlurryError('give a config file or --preset (one of ' + Object.keys(TRAIN_PRESETS).join(', ') + ')');
+      if (!configFile && !flags.preset)
+        throw new SlurryError('give a config file or --preset (one of ' + Object.keys(TRAIN_PRESETS).join(', ') + ')');
       const layers = { preset: flags.preset, file: configFile, overrides };
       const config = await withFlagNames({ preset: '--preset' }, () => layeredConfig(layers));
       const where = configFile ?? `--preset ${flags.preset}`;
-      const r = await train(config, { out: flags.out, where, onStart: progress.start, onProgress: progress.step, onCheckpoint, log: progress.note });
+      const r = await train(config, {
+        out: flags.out,
+        where,
+        onStart: progress.start,
+        onProgress: progress.step,
+        onCheckpoint,
+        log: progress.note,
+      });
       progress.done(r.finalLoss);
     });
 }

@@ -20,7 +20,9 @@ export function registerWorker(program: Command): void {
       const lockMs = intFlag('--lock-seconds', flags.lockSeconds, 1) * 1000;
       const log = (line: string) => process.stderr.write(`slurry: ${line}\n`);
       const worker = await startWorker({ url: flags.queue, queueName: flags.queueName, threads, lockMs, log });
-      log(`worker: waiting for cells on ${flags.queue} (queue ${flags.queueName}, ${threads} thread${threads === 1 ? '' : 's'}); Ctrl-C stops`);
+      log(
+        `worker: waiting for cells on ${flags.queue} (queue ${flags.queueName}, ${threads} thread${threads === 1 ? '' : 's'}); Ctrl-C stops`,
+      );
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
         process.once('SIGINT', stop);

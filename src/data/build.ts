@@ -17,7 +17,14 @@ import type { BuildConfig } from './config.js';
 import { Deduplicator } from './dedup.js';
 import { countExposure } from './knowledge/exposure.js';
 import { loadKnowledgeBase, type KnowledgeBase } from './knowledge/kb.js';
-import { type FileEntry, MANIFEST_FORMAT, MANIFEST_VERSION, type Manifest, type ShardEntry, type SourceEntry } from './manifest.js';
+import {
+  type FileEntry,
+  MANIFEST_FORMAT,
+  MANIFEST_VERSION,
+  type Manifest,
+  type ShardEntry,
+  type SourceEntry,
+} from './manifest.js';
 import { packageInfo } from './packages.js';
 import { FactRecord, KNOWLEDGE_FILES, Lexicon, PROBE_FILES } from './probe-files.js';
 import { Rng } from './random.js';
@@ -54,7 +61,9 @@ interface SourceState {
   val: Document[];
 }
 
-const SLURRY_VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const SLURRY_VERSION = (
+  JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 /** Stage yields let a signal handler run (and remove the temporary directory). */
 const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
@@ -86,10 +95,14 @@ export function sampleToBudget<D extends { text: string }>(docs: readonly D[], m
 function resolveSources(config: BuildConfig, registry: readonly Source<any>[]): SourceState[] {
   const known = new Set(registry.map((s) => s.name));
   for (const name of Object.keys(config.sources))
-    if (!known.has(name)) throw new SlurryError(`build config: field "sources.${name}": unknown source; known sources: ${[...known].join(', ')}`);
+    if (!known.has(name))
+      throw new SlurryError(
+        `build config: field "sources.${name}": unknown source; known sources: ${[...known].join(', ')}`,
+      );
   const chosen = registry.filter((s) => s.name in config.sources);
   if (chosen.length === 0) throw new SlurryError('build config: field "sources": no sources to build');
-  if (chosen.length > 255) throw new SlurryError('build config: field "sources": at most 255 sources (source ids are uint8)');
+  if (chosen.length > 255)
+    throw new SlurryError('build config: field "sources": at most 255 sources (source ids are uint8)');
   return chosen.map((source, index) => {
     const { maxBytes: _maxBytes, ...rest } = config.sources[source.name]!;
     const options = parseWith(source.options, rest, `build config: sources.${source.name}`);
@@ -131,7 +144,10 @@ function tokenizerSample(states: readonly SourceState[], sampleBytes: number, se
 }
 
 function artifactBytes(a: Artifact): Uint8Array {
-  const text = 'jsonl' in a.content ? a.content.jsonl.map((r) => JSON.stringify(r)).join('\n') + '\n' : JSON.stringify(a.content.json, null, 1) + '\n';
+  const text =
+    'jsonl' in a.content
+      ? a.content.jsonl.map((r) => JSON.stringify(r)).join('\n') + '\n'
+      : JSON.stringify(a.content.json, null, 1) + '\n';
   return Buffer.from(text);
 }
 
@@ -154,7 +170,11 @@ function dropSeenItems(a: Artifact, index: SentenceIndex): { artifact: Artifact;
   const kept = a.content.jsonl.filter((r) => {
     const item = r as { prompt?: unknown; answer?: unknown; sentence_good?: unknown };
     if (typeof item.sentence_good === 'string') return !index.has(item.sentence_good);
-    return !(typeof item.prompt === 'string' && typeof item.answer === 'string' && index.has(item.prompt + item.answer));
+    return !(
+      typeof item.prompt === 'string' &&
+      typeof item.answer === 'string' &&
+      index.has(item.prompt + item.answer)
+    );
   });
   return { artifact: { path: a.path, content: { jsonl: kept } }, removed: a.content.jsonl.length - kept.length };
 }
@@ -180,7 +200,8 @@ function removeStaleTemps(out: string): void {
 
 export async function buildCorpus(opts: BuildOptions): Promise<Manifest> {
   const out = resolve(opts.out);
-  if (existsSync(out) && !opts.force) throw new SlurryError(`${out}: already exists; choose another --out or pass --force to replace it`);
+  if (existsSync(out) && !opts.force)
+    throw new SlurryError(`${out}: already exists; choose another --out or pass --force to replace it`);
   removeStaleTemps(out);
   mkdirSync(dirname(out), { recursive: true });
   const tmp = join(dirname(out), `.${basename(out)}.building-${process.pid}`);
@@ -234,7 +255,10 @@ async function buildInto(dir: string, opts: BuildOptions): Promise<Manifest> {
     s.entry.documents.extracted = docs.length;
     s.entry.bytes.extracted = utf8Bytes(docs);
     const maxBytes = config.sources[s.source.name]!.maxBytes;
-    s.docs = maxBytes === undefined ? docs : sampleToBudget(docs, maxBytes, Rng.derive(config.seed, `sample/${s.source.name}`));
+    s.docs =
+      maxBytes === undefined
+        ? docs
+        : sampleToBudget(docs, maxBytes, Rng.derive(config.seed, `sample/${s.source.name}`));
     s.entry.documents.sampled = s.docs.length;
     s.entry.bytes.sampled = utf8Bytes(s.docs);
     extract.advance();
@@ -244,7 +268,11 @@ async function buildInto(dir: string, opts: BuildOptions): Promise<Manifest> {
   endStage('extract');
 
   // Normalise and filter.
-  const filter = startProgress('clean', { total: states.reduce((n, s) => n + s.docs.length, 0), unit: 'docs', mode: progressMode });
+  const filter = startProgress('clean', {
+    total: states.reduce((n, s) => n + s.docs.length, 0),
+    unit: 'docs',
+    mode: progressMode,
+  });
   for (const s of states) {
     const kept: Document[] = [];
     for (const d of s.docs) {
@@ -284,7 +312,8 @@ async function buildInto(dir: string, opts: BuildOptions): Promise<Manifest> {
   // Split.
   for (const s of states) {
     const { train, val } = splitDocuments(s.docs, s.source.name, config.valFraction, config.seed);
-    if (train.length === 0) throw new SlurryError(`source ${s.source.name}: no documents left for training after filtering and dedup`);
+    if (train.length === 0)
+      throw new SlurryError(`source ${s.source.name}: no documents left for training after filtering and dedup`);
     s.train = train;
     s.val = val;
     s.entry.documents.train = train.length;
@@ -305,7 +334,9 @@ async function buildInto(dir: string, opts: BuildOptions): Promise<Manifest> {
   const tokenizer = new BpeTokenizer(model);
   merging.done(`vocabulary ${tokenizer.vocabSize} (sample ${(sampleBytes / 1e6).toFixed(1)} MB)`);
   if (tokenizer.vocabSize < vocabSize)
-    log(`note: the tokenizer sample had too few distinct pairs; vocabulary is ${tokenizer.vocabSize}, not ${vocabSize}`);
+    log(
+      `note: the tokenizer sample had too few distinct pairs; vocabulary is ${tokenizer.vocabSize}, not ${vocabSize}`,
+    );
   const tokenizerText = JSON.stringify(tokenizer.toHuggingFace());
   writeFileAtomic(join(dir, 'tokenizer.json'), tokenizerText);
   endStage('tokenizer');

@@ -41,7 +41,9 @@ export const BuildConfig = z.strictObject({
     .default({ vocabSize: 4096, sampleBytes: 6_000_000 }),
   filters: FilterThresholds.default(FilterThresholds.parse({})),
   dedup: DedupOptions.default(DedupOptions.parse({})),
-  knowledge: z.strictObject({ hypernymNouns: z.number().int().positive().default(300) }).default({ hypernymNouns: 300 }),
+  knowledge: z
+    .strictObject({ hypernymNouns: z.number().int().positive().default(300) })
+    .default({ hypernymNouns: 300 }),
   /** Sources to build, by name, in registry order; each with its settings. */
   sources: z.record(z.string(), SourceSettings),
 });
@@ -91,8 +93,13 @@ export interface ConfigOverrides {
 
 /** The config of a preset with overrides applied, validated, defaults filled in. */
 export function presetConfig(name: string, overrides: ConfigOverrides = {}): BuildConfig {
-  if (!(PRESETS as readonly string[]).includes(name)) throw new SlurryError(`unknown preset "${name}"; expected one of ${PRESETS.join(', ')}`);
-  const base = structuredClone(PRESET_VALUES[name as PresetName]) as { seed: number; tokenizer: { vocabSize: number | 'byte' }; dedup?: { threshold: number } };
+  if (!(PRESETS as readonly string[]).includes(name))
+    throw new SlurryError(`unknown preset "${name}"; expected one of ${PRESETS.join(', ')}`);
+  const base = structuredClone(PRESET_VALUES[name as PresetName]) as {
+    seed: number;
+    tokenizer: { vocabSize: number | 'byte' };
+    dedup?: { threshold: number };
+  };
   if (overrides.seed !== undefined) base.seed = overrides.seed;
   if (overrides.vocabSize !== undefined) base.tokenizer.vocabSize = overrides.vocabSize;
   if (overrides.dedupThreshold !== undefined) base.dedup = { threshold: overrides.dedupThreshold };
@@ -102,4 +109,3 @@ export function presetConfig(name: string, overrides: ConfigOverrides = {}): Bui
 export function parseBuildConfig(value: unknown, where: string): BuildConfig {
   return parseWith(BuildConfig, value, where);
 }
-

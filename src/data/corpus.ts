@@ -71,8 +71,10 @@ export interface Corpus {
 
 function readManifest(dir: string): Manifest {
   const file = join(dir, 'manifest.json');
-  if (!existsSync(dir)) throw new SlurryError(`${dir}: no such corpus directory (build one with \`slurry data build --out ${dir}\`)`);
-  if (!existsSync(file)) throw new SlurryError(`${file}: missing (not a corpus directory, or its build did not finish)`);
+  if (!existsSync(dir))
+    throw new SlurryError(`${dir}: no such corpus directory (build one with \`slurry data build --out ${dir}\`)`);
+  if (!existsSync(file))
+    throw new SlurryError(`${file}: missing (not a corpus directory, or its build did not finish)`);
   return readJsonFile(file, Manifest);
 }
 
@@ -90,7 +92,10 @@ function allFiles(m: Manifest): { entry: FileEntry; what: string }[] {
 function checkHash(dir: string, entry: FileEntry): void {
   const file = join(dir, entry.path);
   const actual = sha256Hex(readFileSync(file));
-  if (actual !== entry.sha256) throw new SlurryError(`${file}: SHA-256 ${actual} does not match the manifest's ${entry.sha256} (the file changed since the build; rebuild the corpus)`);
+  if (actual !== entry.sha256)
+    throw new SlurryError(
+      `${file}: SHA-256 ${actual} does not match the manifest's ${entry.sha256} (the file changed since the build; rebuild the corpus)`,
+    );
 }
 
 export function openCorpus(dir: string, opts: OpenOptions = {}): Corpus {
@@ -99,13 +104,18 @@ export function openCorpus(dir: string, opts: OpenOptions = {}): Corpus {
   for (const { entry, what } of files) checkFileSize(join(dir, entry.path), entry.bytes, what);
   for (const s of manifest.sources)
     for (const shard of [s.shards.train, s.shards.val])
-      if (shard.bytes !== shard.tokens * 2) throw new SlurryError(`${join(dir, 'manifest.json')}: shard ${shard.path} records ${shard.bytes} bytes for ${shard.tokens} tokens`);
+      if (shard.bytes !== shard.tokens * 2)
+        throw new SlurryError(
+          `${join(dir, 'manifest.json')}: shard ${shard.path} records ${shard.bytes} bytes for ${shard.tokens} tokens`,
+        );
   if ((opts.verify ?? 'hash') === 'hash') for (const { entry } of files) checkHash(dir, entry);
 
   const tokenizerFile = join(dir, manifest.tokenizer.file.path);
   const tokenizer = BpeTokenizer.fromHuggingFace(readJsonFile(tokenizerFile, z.unknown()), tokenizerFile);
   if (tokenizer.vocabSize !== manifest.tokenizer.vocab_size || tokenizer.eotId !== manifest.tokenizer.eot_id)
-    throw new SlurryError(`${tokenizerFile}: vocabulary ${tokenizer.vocabSize} / end-of-text ${tokenizer.eotId} disagree with manifest.json`);
+    throw new SlurryError(
+      `${tokenizerFile}: vocabulary ${tokenizer.vocabSize} / end-of-text ${tokenizer.eotId} disagree with manifest.json`,
+    );
 
   const sources: CorpusSource[] = manifest.sources.map((s) => ({
     name: s.name,
@@ -118,7 +128,8 @@ export function openCorpus(dir: string, opts: OpenOptions = {}): Corpus {
   }));
   const names = sources.map((s) => s.name);
   const loaded = new Map<string, Uint16Array>();
-  const shardOf = (source: string, split: 'train' | 'val'): ShardEntry => manifest.sources[corpus.sourceIndex(source)]!.shards[split];
+  const shardOf = (source: string, split: 'train' | 'val'): ShardEntry =>
+    manifest.sources[corpus.sourceIndex(source)]!.shards[split];
   let samplerShards: SamplerShards | undefined;
   let sentenceIndex: SentenceIndex | undefined;
 
@@ -152,7 +163,10 @@ export function openCorpus(dir: string, opts: OpenOptions = {}): Corpus {
       return sources
         .filter((s) => s.valTokens > 0)
         .flatMap((s) =>
-          fixedBatches(corpus.tokens(s.name, 'val'), s.index, batchesPerSource, batchSize, context).map((batch) => ({ source: s.name, batch })),
+          fixedBatches(corpus.tokens(s.name, 'val'), s.index, batchesPerSource, batchSize, context).map((batch) => ({
+            source: s.name,
+            batch,
+          })),
         );
     },
     sentenceSeenInTraining(sentence) {

@@ -124,7 +124,8 @@ export class Deduplicator {
       bandKeys.push(k);
       for (const c of this.buckets.get(k) ?? []) candidates.add(c);
     }
-    for (const c of candidates) if (signatureSimilarity(sig, this.signatures[c]!) >= this.options.threshold) return 'near';
+    for (const c of candidates)
+      if (signatureSimilarity(sig, this.signatures[c]!) >= this.options.threshold) return 'near';
     this.exact.add(key);
     const id = this.signatures.length;
     this.signatures.push(sig);

@@ -35,6 +35,13 @@ export {
   readProbeItems,
   TwoHopProbe,
 } from './probe-files.js';
-export { type Batch, type BatchRequest, type BatchRow, mixtureProbabilities, type SampledBatch, sampleBatch } from './sampler.js';
+export {
+  type Batch,
+  type BatchRequest,
+  type BatchRow,
+  mixtureProbabilities,
+  type SampledBatch,
+  sampleBatch,
+} from './sampler.js';
 export { SOURCE_KINDS, type SourceKind } from './sources/types.js';
 export { EOT_TEXT, type Tokenizer } from './tokenizer/tokenizer.js';

@@ -76,7 +76,10 @@ export function scanForLeaks(corpus: Corpus): LeakScan {
 }
 
 /** The texts that occur in the decoded training shards (first occurrence, with its source). */
-export function findInTraining<T extends { text: string }>(corpus: Corpus, texts: readonly T[]): { found: (T & { source: string })[]; characters: number } {
+export function findInTraining<T extends { text: string }>(
+  corpus: Corpus,
+  texts: readonly T[],
+): { found: (T & { source: string })[]; characters: number } {
   const needles = texts.map((t) => normalise(t.text));
   // Texts are found by their first K characters, then compared whole.
   const K = Math.max(1, Math.min(12, ...needles.map((n) => n.length)));

@@ -28,7 +28,9 @@ export const FileEntry = z.strictObject({
   path: z
     .string()
     .min(1)
-    .refine((p) => !isAbsolute(p) && !p.split(/[\\/]/).includes('..'), { message: 'expected a path inside the corpus directory (relative, without "..")' }),
+    .refine((p) => !isAbsolute(p) && !p.split(/[\\/]/).includes('..'), {
+      message: 'expected a path inside the corpus directory (relative, without "..")',
+    }),
   bytes: count,
   sha256,
 });
@@ -51,7 +53,14 @@ export const SourceEntry = z.strictObject({
   /** The licence or status of the text itself. */
   license_note: z.string(),
   /** Document counts after each stage. */
-  documents: z.strictObject({ extracted: count, sampled: count, filtered: count, deduplicated: count, train: count, val: count }),
+  documents: z.strictObject({
+    extracted: count,
+    sampled: count,
+    filtered: count,
+    deduplicated: count,
+    train: count,
+    val: count,
+  }),
   /** UTF-8 bytes after each stage. */
   bytes: z.strictObject({ extracted: count, sampled: count, train: count, val: count }),
   /** Documents whose text normalisation changed something. */

@@ -130,9 +130,7 @@ export const Lexicon = z.strictObject({
   /** Lowercased word -> tag -> count; tags upper-case, without Brown's -TL/-HL/-NC marks. */
   words: z.record(z.string(), z.record(z.string(), z.number().int().positive())),
   /** Attested singular (NN) / plural (NNS) pairs. */
-  nouns: z.array(
-    z.strictObject({ singular: z.string().min(1), plural: z.string().min(1), irregular: z.boolean() }),
-  ),
+  nouns: z.array(z.strictObject({ singular: z.string().min(1), plural: z.string().min(1), irregular: z.boolean() })),
   /** Verbs attested as VB with at least one inflected form attested under its tag. */
   verbs: z.array(
     z.strictObject({

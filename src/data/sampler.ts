@@ -54,7 +54,8 @@ export interface SamplerShards {
 }
 
 function checkInt(value: number, field: string, min: number): void {
-  if (!Number.isSafeInteger(value) || value < min) throw new SlurryError(`batch request: field "${field}" must be an integer >= ${min}, got ${value}`);
+  if (!Number.isSafeInteger(value) || value < min)
+    throw new SlurryError(`batch request: field "${field}" must be an integer >= ${min}, got ${value}`);
 }
 
 /** B x T within MAX_BATCH_TOKENS, and `batches` such batches within the memory budget, before allocating. */
@@ -63,7 +64,9 @@ function checkBatchSize(batchSize: number, context: number, batches = 1): void {
   checkInt(context, 'context', 1);
   const tokens = batchSize * context;
   if (tokens > MAX_BATCH_TOKENS) {
-    throw new SlurryError(`batch request: batchSize x context = ${batchSize} x ${context} tokens, more than ${MAX_BATCH_TOKENS} per batch`);
+    throw new SlurryError(
+      `batch request: batchSize x context = ${batchSize} x ${context} tokens, more than ${MAX_BATCH_TOKENS} per batch`,
+    );
   }
   const tooBig = overBudget(batches * tokens * 9, `batch request: ${batches} batches of ${tokens} tokens`);
   if (tooBig) throw new SlurryError(tooBig);
@@ -75,17 +78,26 @@ function checkBatchSize(batchSize: number, context: number, batches = 1): void {
  * weight on a source with no training tokens.
  */
 export function mixtureProbabilities(weights: Readonly<Record<string, number>>, shards: SamplerShards): Float64Array {
-  if (typeof weights !== 'object' || weights === null) throw new SlurryError('field "weights": expected an object of source name -> weight');
+  if (typeof weights !== 'object' || weights === null)
+    throw new SlurryError('field "weights": expected an object of source name -> weight');
   const p = new Float64Array(shards.names.length);
   for (const [name, w] of Object.entries(weights)) {
     const i = shards.names.indexOf(name);
-    if (i < 0) throw new SlurryError(`field "weights.${name}": unknown source "${name}"; sources are ${shards.names.join(', ')}`);
-    if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) throw new SlurryError(`field "weights.${name}": must be a finite number >= 0, got ${String(w)}`);
-    if (w > 0 && shards.train[i]!.length === 0) throw new SlurryError(`field "weights.${name}": source "${name}" has no training tokens`);
+    if (i < 0)
+      throw new SlurryError(
+        `field "weights.${name}": unknown source "${name}"; sources are ${shards.names.join(', ')}`,
+      );
+    if (typeof w !== 'number' || !Number.isFinite(w) || w < 0)
+      throw new SlurryError(`field "weights.${name}": must be a finite number >= 0, got ${String(w)}`);
+    if (w > 0 && shards.train[i]!.length === 0)
+      throw new SlurryError(`field "weights.${name}": source "${name}" has no training tokens`);
     p[i] = w;
   }
   const total = p.reduce((a, b) => a + b, 0);
-  if (!(total > 0)) throw new SlurryError(`field "weights": all weights are zero; give at least one of ${shards.names.join(', ')} a positive weight`);
+  if (!(total > 0))
+    throw new SlurryError(
+      `field "weights": all weights are zero; give at least one of ${shards.names.join(', ')} a positive weight`,
+    );
   for (let i = 0; i < p.length; i++) p[i]! /= total;
   return p;
 }
@@ -135,7 +147,13 @@ export function sampleBatch(shards: SamplerShards, req: BatchRequest): SampledBa
  * spaced starts (cyclic), grouped into batches of B rows. No randomness: the same corpus
  * always gives the same validation set.
  */
-export function fixedBatches(tokens: Uint16Array, source: number, batches: number, batchSize: number, context: number): SampledBatch[] {
+export function fixedBatches(
+  tokens: Uint16Array,
+  source: number,
+  batches: number,
+  batchSize: number,
+  context: number,
+): SampledBatch[] {
   checkInt(batches, 'batches', 1);
   checkBatchSize(batchSize, context, batches);
   const n = tokens.length;

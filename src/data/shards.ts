@@ -48,7 +48,9 @@ export function checkFileSize(file: string, bytes: number, what: string): void {
   if (!existsSync(file)) throw new SlurryError(`${file}: missing ${what} (the corpus is incomplete; rebuild it)`);
   const actual = statSync(file).size;
   if (actual !== bytes)
-    throw new SlurryError(`${file}: ${what} has ${actual} bytes, the manifest says ${bytes} (${actual < bytes ? 'truncated' : 'longer than recorded'}; rebuild the corpus)`);
+    throw new SlurryError(
+      `${file}: ${what} has ${actual} bytes, the manifest says ${bytes} (${actual < bytes ? 'truncated' : 'longer than recorded'}; rebuild the corpus)`,
+    );
 }
 
 /** Reads a shard of `tokens` ids, checking its length and that every id is below `vocabSize`. */
@@ -60,7 +62,10 @@ export function readShard(file: string, tokens: number, vocabSize: number): Uint
   if (LITTLE_ENDIAN_HOST) new Uint8Array(out.buffer).set(buf);
   else for (let i = 0; i < tokens; i++) out[i] = buf.readUInt16LE(i * 2);
   for (let i = 0; i < out.length; i++) {
-    if (out[i]! >= vocabSize) throw new SlurryError(`${file}: token id ${out[i]} at position ${i} is outside the vocabulary (0..${vocabSize - 1}); rebuild the corpus`);
+    if (out[i]! >= vocabSize)
+      throw new SlurryError(
+        `${file}: token id ${out[i]} at position ${i} is outside the vocabulary (0..${vocabSize - 1}); rebuild the corpus`,
+      );
   }
   return out;
 }

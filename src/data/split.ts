@@ -6,11 +6,17 @@
  */
 import { hashString, hashUniform } from './random.js';
 
-export function splitDocuments<D extends { id: string }>(docs: readonly D[], source: string, valFraction: number, seed: number): { train: D[]; val: D[] } {
+export function splitDocuments<D extends { id: string }>(
+  docs: readonly D[],
+  source: string,
+  valFraction: number,
+  seed: number,
+): { train: D[]; val: D[] } {
   const u = docs.map((d) => hashUniform(seed, hashString(source), hashString(d.id)));
   const isVal = u.map((x) => x < valFraction);
   if (docs.length >= 2) {
-    const extreme = (pick: (a: number, b: number) => boolean) => u.reduce((best, x, i) => (pick(x, u[best]!) ? i : best), 0);
+    const extreme = (pick: (a: number, b: number) => boolean) =>
+      u.reduce((best, x, i) => (pick(x, u[best]!) ? i : best), 0);
     if (!isVal.includes(true)) isVal[extreme((a, b) => a < b)] = true;
     if (!isVal.includes(false)) isVal[extreme((a, b) => a > b)] = false;
   }

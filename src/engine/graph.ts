@@ -38,16 +38,28 @@ export class Graph {
   /** The kernels of the products, in the graph's precision. */
   private readonly mm: Pick<Required<Kernels>, 'gemm' | 'attentionForward' | 'attentionBackward'>;
 
-  constructor(readonly k: Kernels, opts: GraphOptions) {
+  constructor(
+    readonly k: Kernels,
+    opts: GraphOptions,
+  ) {
     this.grad = opts.grad;
     this.dtype = opts.dtype ?? 'f32';
     this.pool = opts.pool ?? new BufferPool();
     const precision = opts.precision ?? 'fp32';
     const why = precisionUnavailable(precision, k);
     if (why) throw new Error(`precision ${precision}: ${why}`);
-    this.mm = precision === 'bf16'
-      ? { gemm: k.gemmBf16!.bind(k), attentionForward: k.attentionForwardBf16!.bind(k), attentionBackward: k.attentionBackwardBf16!.bind(k) }
-      : { gemm: k.gemm.bind(k), attentionForward: k.attentionForward.bind(k), attentionBackward: k.attentionBackward.bind(k) };
+    this.mm =
+      precision === 'bf16'
+        ? {
+            gemm: k.gemmBf16!.bind(k),
+            attentionForward: k.attentionForwardBf16!.bind(k),
+            attentionBackward: k.attentionBackwardBf16!.bind(k),
+          }
+        : {
+            gemm: k.gemm.bind(k),
+            attentionForward: k.attentionForward.bind(k),
+            attentionBackward: k.attentionBackward.bind(k),
+          };
   }
 
   // ---- ops --------------------------------------------------------------------------

@@ -39,8 +39,19 @@ export interface Kernels {
    * (NaN in C does not propagate).
    */
   gemm(
-    transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
-    A: Buf, lda: number, B: Buf, ldb: number, beta: number, C: Buf, ldc: number,
+    transA: boolean,
+    transB: boolean,
+    M: number,
+    N: number,
+    K: number,
+    alpha: number,
+    A: Buf,
+    lda: number,
+    B: Buf,
+    ldb: number,
+    beta: number,
+    C: Buf,
+    ldc: number,
   ): void;
 
   /**
@@ -53,8 +64,19 @@ export interface Kernels {
    * zero) and the products accumulated in float32 (VDPBF16PS).
    */
   gemmBf16?(
-    transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
-    A: Buf, lda: number, B: Buf, ldb: number, beta: number, C: Buf, ldc: number,
+    transA: boolean,
+    transB: boolean,
+    M: number,
+    N: number,
+    K: number,
+    alpha: number,
+    A: Buf,
+    lda: number,
+    B: Buf,
+    ldb: number,
+    beta: number,
+    C: Buf,
+    ldc: number,
   ): void;
   /** attentionForward with its two products (Q K^T, P V) taking bf16 operands, accumulating in float32. */
   attentionForwardBf16?(out: Buf, att: Buf, qkv: Buf, B: number, T: number, C: number, H: number): void;
@@ -81,7 +103,16 @@ export interface Kernels {
   layerNormForward(out: Buf, mean: Buf, rstd: Buf, inp: Buf, w: Buf, b: Buf, N: number, C: number, eps: number): void;
   /** Accumulates dinp, dw, db from dout, given the saved mean and rstd. */
   layerNormBackward(
-    dinp: Buf, dw: Buf, db: Buf, dout: Buf, inp: Buf, w: Buf, mean: Buf, rstd: Buf, N: number, C: number,
+    dinp: Buf,
+    dw: Buf,
+    db: Buf,
+    dout: Buf,
+    inp: Buf,
+    w: Buf,
+    mean: Buf,
+    rstd: Buf,
+    N: number,
+    C: number,
   ): void;
 
   /**
@@ -104,8 +135,16 @@ export interface Kernels {
    * rows[j] = concat_h softmax(q_h K_h^T / sqrt(C/H)) V_h; other rows are not touched.
    */
   treeAttentionForward(
-    out: Buf, qkv: Buf, rows: Int32Array, spanStart: Int32Array, spanLen: Int32Array,
-    extraStart: Int32Array, extra: Int32Array, n: number, C: number, H: number,
+    out: Buf,
+    qkv: Buf,
+    rows: Int32Array,
+    spanStart: Int32Array,
+    spanLen: Int32Array,
+    extraStart: Int32Array,
+    extra: Int32Array,
+    n: number,
+    C: number,
+    H: number,
   ): void;
 
   /** GELU, tanh approximation (GPT-2): 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))). */
@@ -123,14 +162,29 @@ export interface Kernels {
    * Rows whose target equals ignoreIndex get losses[n] = 0 (lse is still written).
    * losses[n] is also minus the log-probability of the target: the probes read it.
    */
-  crossEntropyForward(losses: Buf, lse: Buf, logits: Buf, targets: Int32Array, N: number, V: number, ignoreIndex: number): void;
+  crossEntropyForward(
+    losses: Buf,
+    lse: Buf,
+    logits: Buf,
+    targets: Int32Array,
+    N: number,
+    V: number,
+    ignoreIndex: number,
+  ): void;
   /**
    * dlogits[n, :] += dlosses[n] * (softmax(logits[n]) - onehot(targets[n])) for rows not ignored.
    * dlosses[n] is the gradient of the objective with respect to losses[n] (for a mean over
    * the counted rows: 1 / count).
    */
   crossEntropyBackward(
-    dlogits: Buf, logits: Buf, lse: Buf, targets: Int32Array, dlosses: Buf, N: number, V: number, ignoreIndex: number,
+    dlogits: Buf,
+    logits: Buf,
+    lse: Buf,
+    targets: Int32Array,
+    dlosses: Buf,
+    N: number,
+    V: number,
+    ignoreIndex: number,
   ): void;
 
   /** out = a + b (n elements; out may alias a or b). */
@@ -150,8 +204,18 @@ export interface Kernels {
    * first (global-norm clipping without a separate pass).
    */
   adamw(
-    param: Buf, grad: Buf, m: Buf, v: Buf, n: number,
-    lr: number, beta1: number, beta2: number, eps: number, weightDecay: number,
-    bc1: number, bc2: number, gradScale: number,
+    param: Buf,
+    grad: Buf,
+    m: Buf,
+    v: Buf,
+    n: number,
+    lr: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    weightDecay: number,
+    bc1: number,
+    bc2: number,
+    gradScale: number,
   ): void;
 }

@@ -20,5 +20,7 @@ export function precisionUnavailable(precision: Precision, k: Kernels): string |
 /** Parses a precision name; the error names `where` (a flag or a config key). */
 export function parsePrecision(value: string, where: string): Precision {
   if ((PRECISIONS as readonly string[]).includes(value)) return value as Precision;
-  throw new SlurryError(`${where}: ${JSON.stringify(value)} is not a precision; expected one of ${PRECISIONS.join(', ')}`);
+  throw new SlurryError(
+    `${where}: ${JSON.stringify(value)} is not a precision; expected one of ${PRECISIONS.join(', ')}`,
+  );
 }

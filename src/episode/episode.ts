@@ -82,7 +82,13 @@ interface Plan {
 
 /** The runs an episode trains. */
 function plans(opts: EpisodeOptions, out: string, seeds: number): Plan[] {
-  if (opts.compare) return COMPARE_SCHEDULES.map((s) => ({ label: s, preset: `compare-${s}`, dir: join(out, 'runs', s), seed: opts.seed }));
+  if (opts.compare)
+    return COMPARE_SCHEDULES.map((s) => ({
+      label: s,
+      preset: `compare-${s}`,
+      dir: join(out, 'runs', s),
+      seed: opts.seed,
+    }));
   if (seeds === 1) return [{ label: opts.preset, preset: opts.preset, dir: join(out, 'run'), seed: opts.seed }];
   const first = opts.seed ?? 0;
   return Array.from({ length: seeds }, (_, k) => {
@@ -94,13 +100,19 @@ function plans(opts: EpisodeOptions, out: string, seeds: number): Plan[] {
 /** Checks what can be checked before anything is written; returns the suites to probe. */
 function checkInput(opts: EpisodeOptions): { seeds: number; suites: SuiteSpec[] } {
   const seeds = opts.seeds ?? 1;
-  if (!Number.isSafeInteger(seeds) || seeds < 1) throw new SlurryError(`--seeds ${opts.seeds}: expected an integer >= 1`);
+  if (!Number.isSafeInteger(seeds) || seeds < 1)
+    throw new SlurryError(`--seeds ${opts.seeds}: expected an integer >= 1`);
   if (opts.compare && opts.preset !== 'quick') {
-    throw new SlurryError(`--compare trains the quick model under each schedule; use it with --preset quick (got ${opts.preset})`);
+    throw new SlurryError(
+      `--compare trains the quick model under each schedule; use it with --preset quick (got ${opts.preset})`,
+    );
   }
-  if (opts.compare && seeds > 1) throw new SlurryError('--seeds with --compare: give one of them (seeds of one config, or one run per schedule)');
+  if (opts.compare && seeds > 1)
+    throw new SlurryError('--seeds with --compare: give one of them (seeds of one config, or one run per schedule)');
   const files = opts.suiteFiles ?? [];
-  for (const f of files) if (!f.endsWith('.jsonl')) throw new SlurryError(`--suite ${f}: expected a .jsonl file of BLiMP pairs or cloze items`);
+  for (const f of files)
+    if (!f.endsWith('.jsonl'))
+      throw new SlurryError(`--suite ${f}: expected a .jsonl file of BLiMP pairs or cloze items`);
   const suites = resolveSuites([...(opts.builtinSuites ?? BUILTIN_SUITES.map((s) => s.name)), ...files]);
   // Every row must parse now, before the corpus is built.
   for (const s of suites) if (s.kind === 'file') readItemFile(s.path, 'refuse');
@@ -152,7 +164,12 @@ export async function runEpisode(opts: EpisodeOptions): Promise<EpisodeResult> {
   for (const plan of runPlans) {
     log(`train ${plan.label}: ${plan.resume ? 'continuing' : 'starting'} ${plan.dir}`);
     const { onDone, ...hooks } = opts.trainHooks ?? {};
-    const trained = await train(plan.config, { out: plan.dir, resume: plan.resume, where: `--preset ${plan.preset}`, ...hooks });
+    const trained = await train(plan.config, {
+      out: plan.dir,
+      resume: plan.resume,
+      where: `--preset ${plan.preset}`,
+      ...hooks,
+    });
     onDone?.(trained.finalLoss);
 
     log(`probe ${plan.label}: every checkpoint`);
@@ -168,7 +185,8 @@ export async function runEpisode(opts: EpisodeOptions): Promise<EpisodeResult> {
       },
     });
     (bar as ReturnType<typeof startProgress> | null)?.done();
-    if (probed.failed.length) log(`probe ${plan.label}: ${probed.failed.length} probe(s) failed (see above; rerun to retry them)`);
+    if (probed.failed.length)
+      log(`probe ${plan.label}: ${probed.failed.length} probe(s) failed (see above; rerun to retry them)`);
 
     log(`analyze ${plan.label}`);
     runs.push({ label: plan.label, dir: plan.dir, analysis: analyzeRun(plan.dir) });
@@ -176,12 +194,17 @@ export async function runEpisode(opts: EpisodeOptions): Promise<EpisodeResult> {
 
   let seedsAnalysis: SeedsAnalysis | null = null;
   if (seeds > 1) {
-    seedsAnalysis = aggregateSeeds(runs.map((r, k) => ({ label: r.label, seed: runPlans[k].seed!, analysis: r.analysis })));
+    seedsAnalysis = aggregateSeeds(
+      runs.map((r, k) => ({ label: r.label, seed: runPlans[k].seed!, analysis: r.analysis })),
+    );
     writeJsonAtomic(join(out, 'seeds.json'), seedsAnalysis);
   }
   const reportDir = runs.length > 1 ? join(out, 'report') : runPaths(runs[0].dir).reportDir;
   log(`report: writing ${reportDir}`);
-  const report = await writeReport(runs.map((r) => r.dir), { outDir: reportDir, seeds: seedsAnalysis ?? undefined });
+  const report = await writeReport(
+    runs.map((r) => r.dir),
+    { outDir: reportDir, seeds: seedsAnalysis ?? undefined },
+  );
   for (const w of report.warnings) log(`report: ${w}`);
   return { corpus, runs, seeds: seedsAnalysis, report: report.index, seconds: (performance.now() - t0) / 1000 };
 }

@@ -36,8 +36,10 @@ const stepAxis = (title = 'step (log scale)') => ({
 /** Dashed vertical rules at the memorisation and grokking steps of a run. */
 function eventRules(summary: GrokSummary): LayerPart | null {
   const values: { step: number; event: string }[] = [];
-  if (summary.memorised_step !== null) values.push({ step: summary.memorised_step, event: `memorised (${summary.memorised_step})` });
-  if (summary.grokked_step !== null) values.push({ step: summary.grokked_step, event: `grokked (${summary.grokked_step})` });
+  if (summary.memorised_step !== null)
+    values.push({ step: summary.memorised_step, event: `memorised (${summary.memorised_step})` });
+  if (summary.grokked_step !== null)
+    values.push({ step: summary.grokked_step, event: `grokked (${summary.grokked_step})` });
   if (!values.length) return null;
   return {
     data: { values },
@@ -51,11 +53,18 @@ function layered(title: string, summary: GrokSummary | null, lines: LayerPart): 
   return { $schema: SCHEMA, title, width: WIDTH, height: HEIGHT, layer: rules ? [lines, rules] : [lines] };
 }
 
-function seriesLines(values: { step: number; series: string; value: number }[], y: { title: string; scale?: { type?: 'log'; domain?: number[] } }): LayerPart {
+function seriesLines(
+  values: { step: number; series: string; value: number }[],
+  y: { title: string; scale?: { type?: 'log'; domain?: number[] } },
+): LayerPart {
   return {
     data: { values },
     mark: { type: 'line', point: false, interpolate: 'linear' },
-    encoding: { x: stepAxis(), y: { field: 'value', type: 'quantitative', ...y }, color: { field: 'series', type: 'nominal', title: null, legend: LEGEND } },
+    encoding: {
+      x: stepAxis(),
+      y: { field: 'value', type: 'quantitative', ...y },
+      color: { field: 'series', type: 'nominal', title: null, legend: LEGEND },
+    },
   };
 }
 
@@ -68,7 +77,11 @@ export function lossChart(run: GrokRunData): VegaLiteSpec {
     if (r.restricted_loss !== null) values.push({ step: r.step, series: 'restricted loss', value: r.restricted_loss });
     if (r.excluded_loss !== null) values.push({ step: r.step, series: 'excluded loss', value: r.excluded_loss });
   }
-  return layered('Loss (restricted and excluded: key frequencies of the final model, at checkpoints)', run.summary, seriesLines(positive(values), { title: 'cross-entropy (log scale)', scale: { type: 'log' } }));
+  return layered(
+    'Loss (restricted and excluded: key frequencies of the final model, at checkpoints)',
+    run.summary,
+    seriesLines(positive(values), { title: 'cross-entropy (log scale)', scale: { type: 'log' } }),
+  );
 }
 
 export function accuracyChart(run: GrokRunData): VegaLiteSpec {
@@ -84,7 +97,11 @@ export function structureChart(run: GrokRunData): VegaLiteSpec {
   const norm = run.evals.map((r) => ({ step: r.step, series: 'total weight norm', value: r.weight_norm }));
   const shares = [
     ...run.evals.map((r) => ({ step: r.step, series: 'Gini of embedding frequency norms', value: r.gini })),
-    ...run.progress.map((r) => ({ step: r.step, series: `embedding norm share of final key frequencies [${r.key_frequencies.join(', ')}]`, value: r.key_share })),
+    ...run.progress.map((r) => ({
+      step: r.step,
+      series: `embedding norm share of final key frequencies [${r.key_frequencies.join(', ')}]`,
+      value: r.key_share,
+    })),
   ];
   return {
     $schema: SCHEMA,
@@ -112,7 +129,12 @@ export function spectrumChart(run: GrokRunData, maxColumns = 80): VegaLiteSpec {
     data: { values },
     mark: 'rect',
     encoding: {
-      x: { field: 'step', type: 'ordinal', title: 'evaluation step (log-spaced early, then linear)', axis: { labelOverlap: 'greedy', labelAngle: -45 } },
+      x: {
+        field: 'step',
+        type: 'ordinal',
+        title: 'evaluation step (log-spaced early, then linear)',
+        axis: { labelOverlap: 'greedy', labelAngle: -45 },
+      },
       y: { field: 'freq', type: 'ordinal', title: 'frequency k', sort: 'descending', axis: { labelOverlap: 'greedy' } },
       color: { field: 'share', type: 'quantitative', scale: { scheme: 'viridis', type: 'sqrt' }, title: 'share' },
       tooltip: [{ field: 'step' }, { field: 'freq' }, { field: 'share', format: '.3f' }],
@@ -123,7 +145,11 @@ export function spectrumChart(run: GrokRunData, maxColumns = 80): VegaLiteSpec {
 /** Bar chart of the final spectrum. */
 export function finalSpectrumChart(run: GrokRunData): VegaLiteSpec {
   const last = run.evals[run.evals.length - 1];
-  const values = (last?.spectrum ?? []).map((share, i) => ({ freq: i + 1, share, key: last.key_frequencies.includes(i + 1) ? 'key' : 'other' }));
+  const values = (last?.spectrum ?? []).map((share, i) => ({
+    freq: i + 1,
+    share,
+    key: last.key_frequencies.includes(i + 1) ? 'key' : 'other',
+  }));
   return {
     $schema: SCHEMA,
     title: `Embedding spectrum at step ${last?.step ?? '-'}`,
@@ -134,7 +160,12 @@ export function finalSpectrumChart(run: GrokRunData): VegaLiteSpec {
     encoding: {
       x: { field: 'freq', type: 'ordinal', title: 'frequency k', axis: { labelOverlap: 'greedy' } },
       y: { field: 'share', type: 'quantitative', title: 'share of squared norm' },
-      color: { field: 'key', type: 'nominal', title: null, scale: { domain: ['key', 'other'], range: ['#d62728', '#9ecae1'] } },
+      color: {
+        field: 'key',
+        type: 'nominal',
+        title: null,
+        scale: { domain: ['key', 'other'], range: ['#d62728', '#9ecae1'] },
+      },
     },
   };
 }
@@ -156,14 +187,27 @@ export function comparisonChart(title: string, runs: { label: string; run: GrokR
       x: stepAxis(),
       y: { field: 'value', type: 'quantitative', title: 'accuracy', scale: { domain: [0, 1] } },
       color: { field: 'run', type: 'nominal', title: null, legend: LEGEND },
-      strokeDash: { field: 'split', type: 'nominal', title: null, scale: { domain: ['test', 'train'], range: [[1, 0], [4, 3]] } },
+      strokeDash: {
+        field: 'split',
+        type: 'nominal',
+        title: null,
+        scale: {
+          domain: ['test', 'train'],
+          range: [
+            [1, 0],
+            [4, 3],
+          ],
+        },
+      },
     },
   };
 }
 
 /** Test loss of several runs. */
 export function comparisonLossChart(title: string, runs: { label: string; run: GrokRunData }[]): VegaLiteSpec {
-  const values = runs.flatMap(({ label, run }) => run.evals.map((r) => ({ step: r.step, run: label, value: r.test_loss })));
+  const values = runs.flatMap(({ label, run }) =>
+    run.evals.map((r) => ({ step: r.step, run: label, value: r.test_loss })),
+  );
   return {
     $schema: SCHEMA,
     title,

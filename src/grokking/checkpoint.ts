@@ -21,7 +21,10 @@ export interface GrokCheckpointState {
 }
 
 export async function writeGrokCheckpoint(
-  run: string, model: GPT, optimizer: AdamW, state: GrokCheckpointState,
+  run: string,
+  model: GPT,
+  optimizer: AdamW,
+  state: GrokCheckpointState,
 ): Promise<CheckpointEntry> {
   const task = { op: state.config.op, p: state.config.p };
   const files = checkpointFiles(model, optimizer, state, { slurry: { step: state.step, tokens: state.tokens, task } });

@@ -15,7 +15,10 @@ import { writeComparisonReport, writeGrokReport, type ComparisonGroup, type Grok
 import { trainGrok, type GrokRunOptions } from './train.js';
 
 /** Train fractions compared by default, per preset (a smaller p needs larger fractions to grok soon). */
-export const DEFAULT_COMPARE_FRACS: Record<string, number[]> = { default: [0.3, 0.5, 0.7], quick: [0.4, 0.5, 0.6, 0.7] };
+export const DEFAULT_COMPARE_FRACS: Record<string, number[]> = {
+  default: [0.3, 0.5, 0.7],
+  quick: [0.4, 0.5, 0.6, 0.7],
+};
 
 const runName = (c: GrokConfig) => `wd${c.optimizer.weight_decay}-frac${c.train_frac}`;
 const withWeightDecay = (c: GrokConfig, weight_decay: number): GrokConfig => ({
@@ -23,11 +26,18 @@ const withWeightDecay = (c: GrokConfig, weight_decay: number): GrokConfig => ({
   optimizer: { ...c.optimizer, weight_decay },
 });
 
-export async function compareGrok(base: GrokConfig, out: string, fracs: number[], opts: GrokRunOptions = {}): Promise<GrokReport> {
+export async function compareGrok(
+  base: GrokConfig,
+  out: string,
+  fracs: number[],
+  opts: GrokRunOptions = {},
+): Promise<GrokReport> {
   const wd = base.optimizer.weight_decay > 0 ? base.optimizer.weight_decay : 1;
   const withDecay = withWeightDecay(base, wd);
   const decayRuns = [withWeightDecay(base, 0), withDecay];
-  const fracRuns = [...new Set([...fracs, base.train_frac])].sort((a, b) => a - b).map((f) => ({ ...withDecay, train_frac: f }));
+  const fracRuns = [...new Set([...fracs, base.train_frac])]
+    .sort((a, b) => a - b)
+    .map((f) => ({ ...withDecay, train_frac: f }));
   const dirOf = (c: GrokConfig) => join(out, 'runs', runName(c));
   // Each distinct config runs once (the chosen one belongs to both groups); a finished run
   // (summary.json present) is kept, so an interrupted comparison continues where it stopped.
@@ -41,8 +51,14 @@ export async function compareGrok(base: GrokConfig, out: string, fracs: number[]
     await writeGrokReport(dir);
   }
   const groups: ComparisonGroup[] = [
-    { title: `Weight decay 0 against ${wd} (train fraction ${base.train_frac})`, runs: decayRuns.map((c) => ({ label: `weight decay ${c.optimizer.weight_decay}`, dir: dirOf(c) })) },
-    { title: `Train fraction (weight decay ${wd})`, runs: fracRuns.map((c) => ({ label: `train fraction ${c.train_frac}`, dir: dirOf(c) })) },
+    {
+      title: `Weight decay 0 against ${wd} (train fraction ${base.train_frac})`,
+      runs: decayRuns.map((c) => ({ label: `weight decay ${c.optimizer.weight_decay}`, dir: dirOf(c) })),
+    },
+    {
+      title: `Train fraction (weight decay ${wd})`,
+      runs: fracRuns.map((c) => ({ label: `train fraction ${c.train_frac}`, dir: dirOf(c) })),
+    },
   ];
   return writeComparisonReport(out, groups);
 }

@@ -18,7 +18,9 @@ export function predict(model: GPT, ex: Examples, pool?: BufferPool): Float32Arr
   for (let start = 0; start < ex.size; start += CHUNK) {
     const n = Math.min(CHUNK, ex.size - start);
     const g = model.graph(false, { pool });
-    const logits = model.forward(g, ex.tokens.subarray(start * SEQ_LEN, (start + n) * SEQ_LEN), n, SEQ_LEN, { lastPosition: true });
+    const logits = model.forward(g, ex.tokens.subarray(start * SEQ_LEN, (start + n) * SEQ_LEN), n, SEQ_LEN, {
+      lastPosition: true,
+    });
     out.set(logits.data, start * V);
     g.release();
   }
@@ -38,7 +40,11 @@ export function accuracy(logits: ArrayLike<number>, labels: Int32Array, V: numbe
 }
 
 /** Mean cross-entropy over all V logits (float64) and argmax accuracy of logits [n, V]. */
-export function lossAndAccuracy(logits: ArrayLike<number>, labels: Int32Array, V: number): { loss: number; acc: number } {
+export function lossAndAccuracy(
+  logits: ArrayLike<number>,
+  labels: Int32Array,
+  V: number,
+): { loss: number; acc: number } {
   let loss = 0;
   for (let i = 0; i < labels.length; i++) {
     const row = i * V;
@@ -82,7 +88,13 @@ export type StepMeasures = Omit<GrokEvalRecord, 'type' | 'step' | 'time'>;
  * logits. `keys` fixes the key frequencies (the final model's, after training); without it
  * the embedding's current key frequencies are used.
  */
-export function measureStep(model: GPT, ds: GrokDataset, trainLogits: ArrayLike<number>, testLogits: ArrayLike<number>, keys?: number[]): StepMeasures {
+export function measureStep(
+  model: GPT,
+  ds: GrokDataset,
+  trainLogits: ArrayLike<number>,
+  testLogits: ArrayLike<number>,
+  keys?: number[],
+): StepMeasures {
   const V = model.config.vocab_size;
   const d = model.config.n_embd;
   const train = lossAndAccuracy(trainLogits, ds.train.labels, V);

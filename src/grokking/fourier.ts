@@ -22,15 +22,29 @@ export interface BasisVector {
 
 /** The p basis vectors: constant, cos 1, sin 1, cos 2, sin 2, ... */
 export function fourierBasis(p: number): BasisVector[] {
-  const basis: BasisVector[] = [{ freq: 0, kind: 'const', v: Float64Array.from({ length: p }, () => 1 / Math.sqrt(p)) }];
+  const basis: BasisVector[] = [
+    { freq: 0, kind: 'const', v: Float64Array.from({ length: p }, () => 1 / Math.sqrt(p)) },
+  ];
   for (const k of frequencies(p)) {
     const w = (2 * Math.PI * k) / p;
     if (2 * k === p) {
-      basis.push({ freq: k, kind: 'cos', v: Float64Array.from({ length: p }, (_, x) => Math.cos(w * x) / Math.sqrt(p)) });
+      basis.push({
+        freq: k,
+        kind: 'cos',
+        v: Float64Array.from({ length: p }, (_, x) => Math.cos(w * x) / Math.sqrt(p)),
+      });
       continue;
     }
-    basis.push({ freq: k, kind: 'cos', v: Float64Array.from({ length: p }, (_, x) => Math.cos(w * x) * Math.sqrt(2 / p)) });
-    basis.push({ freq: k, kind: 'sin', v: Float64Array.from({ length: p }, (_, x) => Math.sin(w * x) * Math.sqrt(2 / p)) });
+    basis.push({
+      freq: k,
+      kind: 'cos',
+      v: Float64Array.from({ length: p }, (_, x) => Math.cos(w * x) * Math.sqrt(2 / p)),
+    });
+    basis.push({
+      freq: k,
+      kind: 'sin',
+      v: Float64Array.from({ length: p }, (_, x) => Math.sin(w * x) * Math.sqrt(2 / p)),
+    });
   }
   return basis;
 }

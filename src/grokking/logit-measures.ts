@@ -41,7 +41,12 @@ export function hasFourierCircuit(op: GrokOp): op is 'add' | 'sub' {
  * @param isTrain [p * p]: 1 where (a, b) is a training pair
  */
 export function logitMeasures(
-  op: 'add' | 'sub', p: number, logits: ArrayLike<number>, V: number, isTrain: Uint8Array, keys: readonly number[],
+  op: 'add' | 'sub',
+  p: number,
+  logits: ArrayLike<number>,
+  V: number,
+  isTrain: Uint8Array,
+  keys: readonly number[],
 ): LogitMeasures {
   if (V < p) throw new Error(`logitMeasures: ${V} logits per row, need at least p = ${p}`);
   if (logits.length !== p * p * V) throw new Error(`logitMeasures: ${logits.length} logits for ${p}^2 pairs x ${V}`);

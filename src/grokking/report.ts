@@ -17,8 +17,15 @@ import { readJsonlStrict } from '../util/jsonl.js';
 import { escapeHtml, figure, STYLE } from '../report/html.js';
 import { renderSvg, svgToPng } from '../report/render.js';
 import {
-  accuracyChart, comparisonChart, comparisonLossChart, finalSpectrumChart, lossChart, spectrumChart, structureChart,
-  type GrokRunData, type VegaLiteSpec,
+  accuracyChart,
+  comparisonChart,
+  comparisonLossChart,
+  finalSpectrumChart,
+  lossChart,
+  spectrumChart,
+  structureChart,
+  type GrokRunData,
+  type VegaLiteSpec,
 } from './charts.js';
 import { grokConfigSchema, type GrokConfig } from './config.js';
 import { KEY_FREQUENCY_FACTOR } from './fourier.js';
@@ -57,7 +64,8 @@ export function readGrokRun(run: string, name = run): GrokRunData & { config: Gr
 }
 
 const esc = (s: unknown) => escapeHtml(String(s));
-const fmt = (x: number | null | undefined, digits = 3) => (x === null || x === undefined || Number.isNaN(x) ? '-' : Number(x.toPrecision(digits)).toLocaleString('en-US'));
+const fmt = (x: number | null | undefined, digits = 3) =>
+  x === null || x === undefined || Number.isNaN(x) ? '-' : Number(x.toPrecision(digits)).toLocaleString('en-US');
 
 /** Renders each chart into dir/charts/ (spec, SVG, PNG) and returns the page's figures. */
 async function figures(dir: string, charts: [string, VegaLiteSpec, string][], warnings: string[]): Promise<string> {
@@ -85,12 +93,18 @@ ${body}
 
 function summaryRows(s: GrokSummary): string {
   const rows: [string, string][] = [
-    ['task', `${esc(s.op)} mod ${s.p}, ${s.n_train} training / ${s.n_test} test pairs (train fraction ${s.train_frac})`],
+    [
+      'task',
+      `${esc(s.op)} mod ${s.p}, ${s.n_train} training / ${s.n_test} test pairs (train fraction ${s.train_frac})`,
+    ],
     ['weight decay', String(s.weight_decay)],
     ['memorised (train accuracy 100%) at step', fmt(s.memorised_step, 6)],
     [`grokked (test accuracy >= ${100 * GROKKED_ACC}%) at step`, fmt(s.grokked_step, 6)],
     ['ratio grokked / memorised', fmt(s.ratio)],
-    ['wall time to memorise / to grok / total (s)', `${fmt(s.wall_s_to_memorise)} / ${fmt(s.wall_s_to_grok)} / ${fmt(s.wall_s_total)}`],
+    [
+      'wall time to memorise / to grok / total (s)',
+      `${fmt(s.wall_s_to_memorise)} / ${fmt(s.wall_s_to_grok)} / ${fmt(s.wall_s_total)}`,
+    ],
     ['median step time (s)', `${fmt(s.step_s_median)} (${esc(s.backend)}, ${s.threads} threads)`],
     ['steps run', `${s.steps_done} (${esc(s.stop_reason)})`],
     ['final train / test accuracy', `${fmt(s.final.train_acc, 4)} / ${fmt(s.final.test_acc, 4)}`],
@@ -117,11 +131,31 @@ export async function writeGrokReport(run: string): Promise<GrokReport> {
   const dir = runPaths(run).reportDir;
   const s = data.summary;
   const charts: [string, VegaLiteSpec, string][] = [
-    ['accuracy', accuracyChart(data), 'Train and test accuracy on a log-step axis; dashed rules mark memorisation (train 100%) and grokking (test >= 95%).'],
-    ['loss', lossChart(data), 'Train and test loss at every evaluation; restricted and excluded loss (key frequencies of the final model) at every checkpoint.'],
-    ['structure', structureChart(data), 'Total weight norm; Gini coefficient of the embedding\'s frequency norms; share of the embedding\'s squared norm in the final key frequencies.'],
-    ['spectrum', spectrumChart(data), 'The embedding\'s Fourier spectrum over training: one column per evaluation, one row per frequency.'],
-    ['final-spectrum', finalSpectrumChart(data), 'The embedding\'s Fourier spectrum at the last step; key frequencies in red.'],
+    [
+      'accuracy',
+      accuracyChart(data),
+      'Train and test accuracy on a log-step axis; dashed rules mark memorisation (train 100%) and grokking (test >= 95%).',
+    ],
+    [
+      'loss',
+      lossChart(data),
+      'Train and test loss at every evaluation; restricted and excluded loss (key frequencies of the final model) at every checkpoint.',
+    ],
+    [
+      'structure',
+      structureChart(data),
+      "Total weight norm; Gini coefficient of the embedding's frequency norms; share of the embedding's squared norm in the final key frequencies.",
+    ],
+    [
+      'spectrum',
+      spectrumChart(data),
+      "The embedding's Fourier spectrum over training: one column per evaluation, one row per frequency.",
+    ],
+    [
+      'final-spectrum',
+      finalSpectrumChart(data),
+      "The embedding's Fourier spectrum at the last step; key frequencies in red.",
+    ],
   ];
   const warnings: string[] = [];
   const body = `<h1>Grokking: ${esc(s.op)} mod ${s.p}</h1>
@@ -147,10 +181,17 @@ export async function writeComparisonReport(out: string, groups: ComparisonGroup
   for (const [i, group] of groups.entries()) {
     const runs = group.runs.map(({ label, dir: runDir }) => ({ label, dir: runDir, run: readGrokRun(runDir, label) }));
     const table = `<table><tr><th>run</th><th>train pairs</th><th>memorised at</th><th>grokked at</th><th>ratio</th><th>final test acc</th><th>wall to grok (s)</th><th>key frequencies</th><th>page</th></tr>${runs
-      .map(({ label, dir: runDir, run: { summary: s } }) => `<tr><td>${esc(label)}</td><td>${s.n_train}</td><td>${fmt(s.memorised_step, 6)}</td><td>${fmt(s.grokked_step, 6)}</td><td>${fmt(s.ratio)}</td><td>${fmt(s.final.test_acc, 4)}</td><td>${fmt(s.wall_s_to_grok)}</td><td>[${s.final_key_frequencies.join(', ')}]</td><td><a href="../${esc(relativeRun(out, runDir))}/report/index.html">run</a></td></tr>`)
+      .map(
+        ({ label, dir: runDir, run: { summary: s } }) =>
+          `<tr><td>${esc(label)}</td><td>${s.n_train}</td><td>${fmt(s.memorised_step, 6)}</td><td>${fmt(s.grokked_step, 6)}</td><td>${fmt(s.ratio)}</td><td>${fmt(s.final.test_acc, 4)}</td><td>${fmt(s.wall_s_to_grok)}</td><td>[${s.final_key_frequencies.join(', ')}]</td><td><a href="../${esc(relativeRun(out, runDir))}/report/index.html">run</a></td></tr>`,
+      )
       .join('')}</table>`;
     const charts: [string, VegaLiteSpec, string][] = [
-      [`group${i}-accuracy`, comparisonChart(`${group.title}: accuracy`, runs), 'Test accuracy (solid) and train accuracy (dashed) of each run on a log-step axis.'],
+      [
+        `group${i}-accuracy`,
+        comparisonChart(`${group.title}: accuracy`, runs),
+        'Test accuracy (solid) and train accuracy (dashed) of each run on a log-step axis.',
+      ],
       [`group${i}-test-loss`, comparisonLossChart(`${group.title}: test loss`, runs), 'Test loss of each run.'],
     ];
     sections.push(`<h2>${esc(group.title)}</h2>${table}${await figures(dir, charts, warnings)}`);

@@ -56,7 +56,8 @@ export function applyOp(op: GrokOp, a: number, b: number, p: number): number {
 }
 
 export function checkOp(op: string): asserts op is GrokOp {
-  if (!(GROK_OPS as readonly string[]).includes(op)) throw new FieldError('op', op, `expected one of ${GROK_OPS.join(', ')}`);
+  if (!(GROK_OPS as readonly string[]).includes(op))
+    throw new FieldError('op', op, `expected one of ${GROK_OPS.join(', ')}`);
 }
 
 /** Checks the (op, p) pair; errors name the field. */
@@ -105,7 +106,15 @@ function examples(op: GrokOp, p: number, a: number[], b: number[]): Examples {
     tokens[i * SEQ_LEN + 2] = p;
     labels[i] = applyOp(op, a[i], b[i], p);
   }
-  return { a: Int32Array.from(a), b: Int32Array.from(b), tokens, labels, get size() { return n; } };
+  return {
+    a: Int32Array.from(a),
+    b: Int32Array.from(b),
+    tokens,
+    labels,
+    get size() {
+      return n;
+    },
+  };
 }
 
 /**
@@ -125,7 +134,13 @@ export function makeDataset(op: GrokOp, p: number, trainFrac: number, seed: numb
     throw new FieldError('train_frac', trainFrac, problem);
   }
   const order = Rng.derive(seed, 'grok-split', op, p).shuffle(pairs.map((_, i) => i));
-  const pick = (idx: number[]) => examples(op, p, idx.map((i) => pairs[i][0]), idx.map((i) => pairs[i][1]));
+  const pick = (idx: number[]) =>
+    examples(
+      op,
+      p,
+      idx.map((i) => pairs[i][0]),
+      idx.map((i) => pairs[i][1]),
+    );
   return {
     op,
     p,

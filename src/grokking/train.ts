@@ -47,7 +47,8 @@ function schedule(steps: number, every: number): Set<number> {
 export async function trainGrok(config: GrokConfig, run: string, opts: GrokRunOptions = {}): Promise<GrokSummary> {
   const log = opts.log ?? ((line: string) => process.stderr.write(line + '\n'));
   const paths = runPaths(run);
-  if (existsSync(paths.metrics)) throw new SlurryError(`--out ${run}: already holds a run (metrics.jsonl); choose a new directory`);
+  if (existsSync(paths.metrics))
+    throw new SlurryError(`--out ${run}: already holds a run (metrics.jsonl); choose a new directory`);
   mkdirSync(run, { recursive: true });
 
   const modelConfig = grokModelConfig(config);
@@ -68,7 +69,9 @@ export async function trainGrok(config: GrokConfig, run: string, opts: GrokRunOp
   const ckptSteps = schedule(config.steps, config.checkpoint_every);
   const tokensAt = (step: number) => step * n * SEQ_LEN;
   const info = kernels().info();
-  log(`grok: ${config.op} mod ${config.p}, ${n} train / ${ds.test.size} test pairs, ${countParameters(modelConfig)} parameters, wd ${config.optimizer.weight_decay}, up to ${config.steps} steps [${info.name}/${info.isa}, ${info.threads} threads]`);
+  log(
+    `grok: ${config.op} mod ${config.p}, ${n} train / ${ds.test.size} test pairs, ${countParameters(modelConfig)} parameters, wd ${config.optimizer.weight_decay}, up to ${config.steps} steps [${info.name}/${info.isa}, ${info.threads} threads]`,
+  );
 
   const pool = new BufferPool();
   const metrics = new MetricsLog<GrokRecord>(paths.metrics);
@@ -93,7 +96,12 @@ export async function trainGrok(config: GrokConfig, run: string, opts: GrokRunOp
     const forwardMs = performance.now() - ts;
     const lr = config.optimizer.lr * Math.min((step + 1) / Math.max(config.lr_schedule.warmup_steps, 1), 1);
     const record: GrokTrainRecord = {
-      type: 'grok_train', step, train_loss: trainLoss, train_acc: trainAcc, lr, time: elapsed(),
+      type: 'grok_train',
+      step,
+      train_loss: trainLoss,
+      train_acc: trainAcc,
+      lr,
+      time: elapsed(),
     };
     metrics.append(record);
     if (!memorised && trainAcc === 1) memorised = { step, wall: elapsed() };
@@ -151,7 +159,9 @@ export async function trainGrok(config: GrokConfig, run: string, opts: GrokRunOp
   }
   const wallTotal = elapsed();
 
-  const finalKeys = keyFrequencies(embeddingSpectrum(model.param('transformer.wte.weight').data, config.p, modelConfig.n_embd));
+  const finalKeys = keyFrequencies(
+    embeddingSpectrum(model.param('transformer.wte.weight').data, config.p, modelConfig.n_embd),
+  );
   for (const r of measureCheckpoints(run, entries, ds, finalKeys, pool)) metrics.append(r);
   metrics.close();
 
@@ -175,7 +185,13 @@ export async function trainGrok(config: GrokConfig, run: string, opts: GrokRunOp
     wall_s_to_grok: grokked?.wall ?? null,
     wall_s_total: wallTotal,
     step_s_median: stepTimes.length ? median(stepTimes) / 1000 : null,
-    final: { train_loss: last!.train_loss, train_acc: last!.train_acc, test_loss: last!.test_loss, test_acc: last!.test_acc, weight_norm: last!.weight_norm },
+    final: {
+      train_loss: last!.train_loss,
+      train_acc: last!.train_acc,
+      test_loss: last!.test_loss,
+      test_acc: last!.test_acc,
+      weight_norm: last!.weight_norm,
+    },
     final_key_frequencies: finalKeys,
   };
   writeJsonAtomic(paths.summary, summary);
@@ -190,13 +206,25 @@ export async function trainGrok(config: GrokConfig, run: string, opts: GrokRunOp
  * Nanda et al.'s measures at every checkpoint, with the key frequencies of the final model
  * (restricted and excluded loss need them, and they are only known once training is over).
  */
-function measureCheckpoints(run: string, entries: CheckpointEntry[], ds: GrokDataset, keys: number[], pool: BufferPool): GrokProgressRecord[] {
+function measureCheckpoints(
+  run: string,
+  entries: CheckpointEntry[],
+  ds: GrokDataset,
+  keys: number[],
+  pool: BufferPool,
+): GrokProgressRecord[] {
   return entries.map((entry) => {
     const m = loadModel(join(runPaths(run).checkpoints, entry.dir));
     const s = measureStep(m, ds, predict(m, ds.train, pool), predict(m, ds.test, pool), keys);
     return {
-      type: 'grok_progress', step: entry.step, key_frequencies: keys, key_share: s.key_share,
-      restricted_loss: s.restricted_loss, excluded_loss: s.excluded_loss, train_loss: s.train_loss, test_loss: s.test_loss,
+      type: 'grok_progress',
+      step: entry.step,
+      key_frequencies: keys,
+      key_share: s.key_share,
+      restricted_loss: s.restricted_loss,
+      excluded_loss: s.excluded_loss,
+      train_loss: s.train_loss,
+      test_loss: s.test_loss,
     };
   });
 }

@@ -36,7 +36,9 @@ export function computeAcross(caches: readonly CheckpointCache[], C: number, see
     return sorted.map((s) => s.acts.map((x, l) => linearCka(ckaSide(pick(x), n, C), finals[l])));
   };
   const rng = Rng.derive(seed, 'cka-bootstrap');
-  const replicates = Array.from({ length: CKA_REPLICATES }, () => ckaWith(Int32Array.from({ length: n }, () => rng.int(n))));
+  const replicates = Array.from({ length: CKA_REPLICATES }, () =>
+    ckaWith(Int32Array.from({ length: n }, () => rng.int(n))),
+  );
   const births = featureBirths(sorted.map((s) => s.decoder));
   return {
     final_step: final.step,
@@ -44,6 +46,11 @@ export function computeAcross(caches: readonly CheckpointCache[], C: number, see
     tokens: sorted.map((s) => s.tokens),
     cka_final: ckaWith(null).map((row) => row.slice(0, layers)),
     cka_final_replicates: replicates,
-    features: { match_cosine: MATCH_COSINE, present: births.present.map((p) => p.share), births: births.births, items: births.matched },
+    features: {
+      match_cosine: MATCH_COSINE,
+      present: births.present.map((p) => p.share),
+      births: births.births,
+      items: births.matched,
+    },
   };
 }

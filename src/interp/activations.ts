@@ -33,8 +33,17 @@ export interface WindowRunOptions {
 }
 
 /** Runs windows of T tokens (T + 1 with losses) and collects the requested rows. */
-export function runWindows(model: GPT, windows: readonly (readonly number[])[], T: number, requests: readonly RowRequest[], opts: WindowRunOptions = {}): WindowRun {
-  checkHookNames(model.config, requests.map((r) => r.name));
+export function runWindows(
+  model: GPT,
+  windows: readonly (readonly number[])[],
+  T: number,
+  requests: readonly RowRequest[],
+  opts: WindowRunOptions = {},
+): WindowRun {
+  checkHookNames(
+    model.config,
+    requests.map((r) => r.name),
+  );
   const batch = opts.batch ?? 16;
   const acts = new Map<string, { data: Float32Array; width: number }>();
   const losses = opts.losses ? new Float32Array(windows.length * T) : null;
@@ -71,7 +80,12 @@ export function runWindows(model: GPT, windows: readonly (readonly number[])[], 
 }
 
 function collect(
-  acts: WindowRun['acts'], req: RowRequest, value: Buf, width: number, rowStart: number, rowEnd: number,
+  acts: WindowRun['acts'],
+  req: RowRequest,
+  value: Buf,
+  width: number,
+  rowStart: number,
+  rowEnd: number,
 ): void {
   let out = acts.get(req.name);
   if (!out) acts.set(req.name, (out = { data: new Float32Array(req.rows.length * width), width }));
@@ -95,15 +109,23 @@ function lowerBound(a: Int32Array, x: number): number {
 }
 
 /** Sites an SAE can read: a block's residual stream, attention or MLP output, or MLP neurons. */
-export const SITE = /^blocks\.\d+\.(hook_resid_pre|hook_resid_mid|hook_resid_post|hook_attn_out|hook_mlp_out|mlp\.hook_post)$/;
+export const SITE =
+  /^blocks\.\d+\.(hook_resid_pre|hook_resid_mid|hook_resid_post|hook_attn_out|hook_mlp_out|mlp\.hook_post)$/;
 
 /**
  * Activations at one site of the residual stream or a block (blocks.{l}.*) for windows of
  * T tokens, running only the blocks up to that site (no later block, no unembedding).
  */
-export function siteActivations(model: GPT, windows: readonly (readonly number[])[], T: number, site: string, batch = 16): Float32Array {
+export function siteActivations(
+  model: GPT,
+  windows: readonly (readonly number[])[],
+  T: number,
+  site: string,
+  batch = 16,
+): Float32Array {
   checkHookNames(model.config, [site]);
-  if (!SITE.test(site)) throw new SlurryError(`SAE site ${site}: expected a blocks.{l} residual or MLP hook (not a pattern)`);
+  if (!SITE.test(site))
+    throw new SlurryError(`SAE site ${site}: expected a blocks.{l} residual or MLP hook (not a pattern)`);
   const layer = Number(site.split('.')[1]);
   let out: Float32Array | null = null;
   const pool = new BufferPool();

@@ -56,7 +56,10 @@ export function featureBirths(decoders: readonly Decoder[]): FeatureBirths {
   });
   return {
     finalStep: final.step,
-    present: sorted.map((s, t) => ({ step: s.step, share: matched[t].filter((c) => c >= MATCH_COSINE).length / final.m })),
+    present: sorted.map((s, t) => ({
+      step: s.step,
+      share: matched[t].filter((c) => c >= MATCH_COSINE).length / final.m,
+    })),
     births,
     matched: Array.from({ length: final.m }, (_, f) => matched.map((m) => (m[f] >= MATCH_COSINE ? 1 : 0))),
   };

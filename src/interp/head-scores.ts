@@ -19,7 +19,13 @@ export const HEAD_SCORES = ['previous_token', 'duplicate_token', 'prefix_matchin
 export type HeadScoreName = (typeof HEAD_SCORES)[number];
 
 /** Repeated random sequences of length 2L + 1 (L = floor((context - 1) / 2), at most V - 1). */
-export function repeatedSequences(count: number, context: number, vocabSize: number, eotId: number, seed: number): number[][] {
+export function repeatedSequences(
+  count: number,
+  context: number,
+  vocabSize: number,
+  eotId: number,
+  seed: number,
+): number[][] {
   const ids = Array.from({ length: vocabSize }, (_, i) => i).filter((i) => i !== eotId);
   const L = Math.min(Math.floor((context - 1) / 2), ids.length);
   const rng = Rng.derive(seed, 'repeated-sequences');
@@ -47,7 +53,13 @@ export function uniformChance(queries: readonly { q: number }[]): number {
  * Per head and sequence, the mean attention over a score's queries. `pattern` is one
  * layer's attention [B, H, T, T]; the result is [H][B].
  */
-export function headScores(pattern: ArrayLike<number>, B: number, H: number, T: number, queries: readonly { q: number; k: number }[]): number[][] {
+export function headScores(
+  pattern: ArrayLike<number>,
+  B: number,
+  H: number,
+  T: number,
+  queries: readonly { q: number; k: number }[],
+): number[][] {
   return Array.from({ length: H }, (_, h) =>
     Array.from({ length: B }, (_, b) => {
       let sum = 0;

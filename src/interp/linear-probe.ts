@@ -93,7 +93,12 @@ export function probeHits(data: ProbeData, train: Int32Array, test: Int32Array):
  * distribution of `labels`, by a generator derived from the seed and the type, so a type's
  * control label does not depend on which other rows are present.
  */
-export function controlLabels(types: readonly (string | number)[], labels: Int32Array, classes: number, seed: number): Int32Array {
+export function controlLabels(
+  types: readonly (string | number)[],
+  labels: Int32Array,
+  classes: number,
+  seed: number,
+): Int32Array {
   const counts = new Float64Array(classes);
   labels.forEach((k) => counts[k]++);
   const cdf: number[] = [];

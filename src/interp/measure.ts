@@ -59,7 +59,10 @@ export interface Measured {
 }
 
 export function residualLayers(nLayer: number): string[] {
-  return [...Array.from({ length: nLayer }, (_, l) => `blocks.${l}.hook_resid_pre`), `blocks.${nLayer - 1}.hook_resid_post`];
+  return [
+    ...Array.from({ length: nLayer }, (_, l) => `blocks.${l}.hook_resid_pre`),
+    `blocks.${nLayer - 1}.hook_resid_post`,
+  ];
 }
 
 /** Rows of the CKA sample: every other source row, at most `count`. */
@@ -69,8 +72,12 @@ export function ckaRowIndices(sample: InterpSample, count: number): number[] {
 }
 
 export function measureCheckpoint(
-  model: GPT, tokenizer: Tokenizer, sample: InterpSample, at: { step: number; tokens: number },
-  prev: { step: number; acts: Float32Array[] } | null, opts: MeasureOptions,
+  model: GPT,
+  tokenizer: Tokenizer,
+  sample: InterpSample,
+  at: { step: number; tokens: number },
+  prev: { step: number; acts: Float32Array[] } | null,
+  opts: MeasureOptions,
 ): Measured {
   const c = model.config;
   const T = sample.context;
@@ -95,18 +102,38 @@ export function measureCheckpoint(
 
   // One pass over the sample: residual and MLP rows, and every position's loss.
   const run = timed('activations', () =>
-    runWindows(model, sample.windows.map((w) => w.tokens), T, [...layers, ...mlps].map((name) => ({ name, rows: allRows })), { losses: true }),
+    runWindows(
+      model,
+      sample.windows.map((w) => w.tokens),
+      T,
+      [...layers, ...mlps].map((name) => ({ name, rows: allRows })),
+      { losses: true },
+    ),
   );
   const rowsOf = (name: string, f: LabelledRows) => {
     const a = run.acts.get(name)!;
     const out = new Float32Array(f.rows.length * a.width);
-    f.rows.forEach((r, i) => out.set(a.data.subarray(rowIndex.get(r)! * a.width, (rowIndex.get(r)! + 1) * a.width), i * a.width));
+    f.rows.forEach((r, i) =>
+      out.set(a.data.subarray(rowIndex.get(r)! * a.width, (rowIndex.get(r)! + 1) * a.width), i * a.width),
+    );
     return { data: out, width: a.width };
   };
 
   const probe = (f: LabelledRows, basis: InterpProbe['selectivity_basis']): InterpProbe =>
-    timed('probes', () => probeFamily(f, sample, T, layers.map((name) => rowsOf(name, f).data), C, basis));
-  const probes = { source: probe(sample.source, 'embedding'), pos: sample.pos.rows.length ? probe(sample.pos, 'control') : null };
+    timed('probes', () =>
+      probeFamily(
+        f,
+        sample,
+        T,
+        layers.map((name) => rowsOf(name, f).data),
+        C,
+        basis,
+      ),
+    );
+  const probes = {
+    source: probe(sample.source, 'embedding'),
+    pos: sample.pos.rows.length ? probe(sample.pos, 'control') : null,
+  };
 
   const ckaIdx = ckaRowIndices(sample, opts.ckaRows);
   const ckaActs = layers.map((name) => {
@@ -129,13 +156,34 @@ export function measureCheckpoint(
     const summarise = (f: LabelledRows) =>
       mlps.map((name) => {
         const a = rowsOf(name, f);
-        const s = summarizeSelectivity(a.data, f.rows.length, a.width, Int32Array.from(f.labels), f.classes.length, opts.seed);
-        return { mean: s.mean, mean_shuffled: s.meanShuffled, selective: s.selective, dead: s.dead, top: s.top.map((t) => ({ neuron: t.neuron, si: t.si, class: f.classes[t.class] })) };
+        const s = summarizeSelectivity(
+          a.data,
+          f.rows.length,
+          a.width,
+          Int32Array.from(f.labels),
+          f.classes.length,
+          opts.seed,
+        );
+        return {
+          mean: s.mean,
+          mean_shuffled: s.meanShuffled,
+          selective: s.selective,
+          dead: s.dead,
+          top: s.top.map((t) => ({ neuron: t.neuron, si: t.si, class: f.classes[t.class] })),
+        };
       });
-    return { index: 'class_selectivity_morcos2018' as const, source: summarise(sample.source), pos: sample.pos.rows.length ? summarise(sample.pos) : null };
+    return {
+      index: 'class_selectivity_morcos2018' as const,
+      source: summarise(sample.source),
+      pos: sample.pos.rows.length ? summarise(sample.pos) : null,
+    };
   });
 
-  const { sae, deadLatents, record: saeRecord } = timed('sae', () => measureSae(model, tokenizer, sample, site, run.losses!, saeConfig));
+  const {
+    sae,
+    deadLatents,
+    record: saeRecord,
+  } = timed('sae', () => measureSae(model, tokenizer, sample, site, run.losses!, saeConfig));
   const record: InterpRecord = {
     step: at.step,
     tokens: at.tokens,
@@ -152,7 +200,12 @@ export function measureCheckpoint(
 }
 
 function probeFamily(
-  f: LabelledRows, sample: InterpSample, T: number, perLayer: Float32Array[], d: number, basis: InterpProbe['selectivity_basis'],
+  f: LabelledRows,
+  sample: InterpSample,
+  T: number,
+  perLayer: Float32Array[],
+  d: number,
+  basis: InterpProbe['selectivity_basis'],
 ): InterpProbe {
   const windowOf = (row: number) => Math.floor(row / T);
   const idx = f.rows.map((_, i) => i);
@@ -190,7 +243,12 @@ function probeFamily(
 }
 
 /** Head scores on repeated random sequences, read from the attention patterns. */
-export function measureHeads(model: GPT, tokenizer: Pick<Tokenizer, 'vocabSize' | 'eotId'>, count: number, seed: number): InterpRecord['heads'] {
+export function measureHeads(
+  model: GPT,
+  tokenizer: Pick<Tokenizer, 'vocabSize' | 'eotId'>,
+  count: number,
+  seed: number,
+): InterpRecord['heads'] {
   const c = model.config;
   const seqs = repeatedSequences(count, c.n_positions, tokenizer.vocabSize, tokenizer.eotId, seed);
   const T = seqs[0].length;
@@ -229,7 +287,9 @@ function iclScore(sample: InterpSample, losses: Float32Array, T: number): Interp
     for (let t = a; t < b; t++) s += losses[w * T + t];
     return s / (b - a);
   };
-  const items = sample.windows.flatMap((win, w) => (NATURAL_KINDS.has(win.kind) ? [{ id: win.id, c: mean(w, early) - mean(w, late) }] : []));
+  const items = sample.windows.flatMap((win, w) =>
+    NATURAL_KINDS.has(win.kind) ? [{ id: win.id, c: mean(w, early) - mean(w, late) }] : [],
+  );
   return { score: items.reduce((a, i) => a + i.c, 0) / Math.max(1, items.length), early, late, items };
 }
 
@@ -238,7 +298,14 @@ export const LOSS_RECOVERED_MIN_GAP = 0.05;
 
 const DENSITY_EDGES = [-6, -5, -4, -3, -2, -1, 0];
 
-function measureSae(model: GPT, tokenizer: Tokenizer, sample: InterpSample, site: string, clean: Float32Array, cfg: SaeConfig) {
+function measureSae(
+  model: GPT,
+  tokenizer: Tokenizer,
+  sample: InterpSample,
+  site: string,
+  clean: Float32Array,
+  cfg: SaeConfig,
+) {
   const T = sample.context;
   const trainX = siteActivations(model, sample.saeWindows, T, site);
   const n = sample.saeWindows.length * T;
@@ -290,7 +357,8 @@ function measureSae(model: GPT, tokenizer: Tokenizer, sample: InterpSample, site
       dead: dead / sae.m,
       fvu: fvu(heldX, recon, heldN, width),
       loss: { clean: lossClean, sae: lossSae, mean_ablated: lossAblated },
-      loss_recovered: lossAblated - lossClean >= LOSS_RECOVERED_MIN_GAP ? (lossAblated - lossSae) / (lossAblated - lossClean) : null,
+      loss_recovered:
+        lossAblated - lossClean >= LOSS_RECOVERED_MIN_GAP ? (lossAblated - lossSae) / (lossAblated - lossClean) : null,
       density: { edges: DENSITY_EDGES, counts },
       top_features: topFeatures(codes, dens, sample, tokenizer, 6, 4),
     },
@@ -307,15 +375,26 @@ function meanOf(x: Float32Array): number {
  * The features with the most activation mass among those firing on under 20% of tokens,
  * each with its top-activating held-out tokens and the text before them.
  */
-function topFeatures(codes: ReturnType<typeof encode>, dens: Float64Array, sample: InterpSample, tokenizer: Tokenizer, features: number, contexts: number) {
+function topFeatures(
+  codes: ReturnType<typeof encode>,
+  dens: Float64Array,
+  sample: InterpSample,
+  tokenizer: Tokenizer,
+  features: number,
+  contexts: number,
+) {
   const T = sample.context;
   const mass = new Float64Array(dens.length);
   for (let i = 0; i < codes.index.length; i++) mass[codes.index[i]] += codes.value[i];
-  const chosen = [...mass.keys()].filter((f) => dens[f] > 0 && dens[f] < 0.2).sort((a, b) => mass[b] - mass[a] || a - b).slice(0, features);
+  const chosen = [...mass.keys()]
+    .filter((f) => dens[f] > 0 && dens[f] < 0.2)
+    .sort((a, b) => mass[b] - mass[a] || a - b)
+    .slice(0, features);
   return chosen.map((f) => {
     const hits: { row: number; activation: number }[] = [];
     for (let i = 0; i < codes.index.length; i++) {
-      if (codes.index[i] === f && codes.value[i] > 0) hits.push({ row: Math.floor(i / codes.k), activation: codes.value[i] });
+      if (codes.index[i] === f && codes.value[i] > 0)
+        hits.push({ row: Math.floor(i / codes.k), activation: codes.value[i] });
     }
     hits.sort((a, b) => b.activation - a.activation || a.row - b.row);
     return {

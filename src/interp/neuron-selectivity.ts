@@ -64,7 +64,13 @@ export function selectivityIndex(acts: ArrayLike<number>, n: number, m: number, 
 }
 
 export function summarizeSelectivity(
-  acts: ArrayLike<number>, n: number, m: number, labels: Int32Array, classes: number, seed: number, top = 5,
+  acts: ArrayLike<number>,
+  n: number,
+  m: number,
+  labels: Int32Array,
+  classes: number,
+  seed: number,
+  top = 5,
 ): SelectivitySummary {
   const { si, best } = selectivityIndex(acts, n, m, labels, classes);
   const shuffled = Rng.derive(seed, 'selectivity-shuffle').shuffle(Array.from(labels));

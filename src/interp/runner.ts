@@ -65,14 +65,17 @@ function readSample(path: string): InterpSample {
 /** Refuses a checkpoint whose vocabulary or context differ from the sample's (the run's). */
 export function checkCompatible(sample: InterpSample, vocabSize: number, context: number, where: string): void {
   if (vocabSize !== sample.vocabSize) {
-    throw new SlurryError(`${where}: vocabulary of ${vocabSize} tokens, but the run's interp sample uses ${sample.vocabSize} (a checkpoint of another corpus?)`);
+    throw new SlurryError(
+      `${where}: vocabulary of ${vocabSize} tokens, but the run's interp sample uses ${sample.vocabSize} (a checkpoint of another corpus?)`,
+    );
   }
   if (context < sample.context) {
     throw new SlurryError(`${where}: context ${context} is shorter than the sample's windows (${sample.context})`);
   }
 }
 
-const actsFile = (run: string, step: number) => join(runPaths(run).interpActs, `${checkpointDirName(step)}.safetensors`);
+const actsFile = (run: string, step: number) =>
+  join(runPaths(run).interpActs, `${checkpointDirName(step)}.safetensors`);
 const saeFile = (run: string, step: number) => join(runPaths(run).interpSae, `${checkpointDirName(step)}.safetensors`);
 
 export function interpRun(run: string, opts: InterpRunOptions): InterpRunResult {
@@ -85,7 +88,9 @@ export function interpRun(run: string, opts: InterpRunOptions): InterpRunResult 
     const stepKey = (r: Record<string, unknown>) => (typeof r.step === 'number' ? String(r.step) : null);
     const done = recordedKeys(paths.interp, stepKey, opts.log);
     const result: InterpRunResult = { measured: [], failed: [], upToDate: 0, across: null };
-    const todo = index.filter((e) => !(done.has(String(e.step)) && existsSync(actsFile(run, e.step)) && existsSync(saeFile(run, e.step))));
+    const todo = index.filter(
+      (e) => !(done.has(String(e.step)) && existsSync(actsFile(run, e.step)) && existsSync(saeFile(run, e.step))),
+    );
     result.upToDate = index.length - todo.length;
     let sample: InterpSample | null = null;
     let prev: { step: number; acts: Float32Array[] } | null = null;
@@ -125,10 +130,19 @@ export function interpRun(run: string, opts: InterpRunOptions): InterpRunResult 
   }
 }
 
-function writeAcross(run: string, index: readonly { step: number; tokens: number }[], seed: number): InterpAcross | null {
+function writeAcross(
+  run: string,
+  index: readonly { step: number; tokens: number }[],
+  seed: number,
+): InterpAcross | null {
   const caches: CheckpointCache[] = index
     .filter((e) => existsSync(actsFile(run, e.step)) && existsSync(saeFile(run, e.step)))
-    .map((e) => ({ step: e.step, tokens: e.tokens, ...readActs(actsFile(run, e.step)), decoder: readDecoder(saeFile(run, e.step), e.step) }));
+    .map((e) => ({
+      step: e.step,
+      tokens: e.tokens,
+      ...readActs(actsFile(run, e.step)),
+      decoder: readDecoder(saeFile(run, e.step), e.step),
+    }));
   if (caches.length === 0) return null;
   const C = caches[0].C;
   const across = computeAcross(caches, C, seed);
@@ -150,14 +164,23 @@ export function readAcross(run: string): InterpAcross | null {
 }
 
 function writeActs(path: string, acts: Float32Array[], C: number): void {
-  writeSafetensors(path, acts.map((data, l) => ({ name: `layer.${l}`, shape: [data.length / C, C], data })));
+  writeSafetensors(
+    path,
+    acts.map((data, l) => ({ name: `layer.${l}`, shape: [data.length / C, C], data })),
+  );
 }
 
 function readActs(path: string): { acts: Float32Array[]; C: number } {
   const file = readSafetensors(path);
-  const names = [...file.tensors.keys()].filter((k) => k.startsWith('layer.')).sort((a, b) => Number(a.slice(6)) - Number(b.slice(6)));
-  if (names.length === 0) throw new SlurryError(`${path}: no layer.N tensors (delete it to measure the checkpoint again)`);
-  return { acts: names.map((k) => Float32Array.from(file.tensors.get(k)!.data)), C: file.tensors.get(names[0])!.shape[1] };
+  const names = [...file.tensors.keys()]
+    .filter((k) => k.startsWith('layer.'))
+    .sort((a, b) => Number(a.slice(6)) - Number(b.slice(6)));
+  if (names.length === 0)
+    throw new SlurryError(`${path}: no layer.N tensors (delete it to measure the checkpoint again)`);
+  return {
+    acts: names.map((k) => Float32Array.from(file.tensors.get(k)!.data)),
+    C: file.tensors.get(names[0])!.shape[1],
+  };
 }
 
 function writeSae(path: string, sae: Sae, dead: number[]): void {

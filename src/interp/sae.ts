@@ -85,7 +85,16 @@ export function trainSae(x: Float32Array, n: number, d: number, cfg: SaeConfig):
   const wDec = new Float32Array(m * d);
   for (let i = 0; i < m * d; i++) wDec[i] = rng.normal();
   normaliseRows(wDec, m, d);
-  const sae: Sae = { d, m, k, scale, wEnc: Float32Array.from(wDec), bEnc: new Float32Array(m), wDec, bDec: new Float32Array(d) };
+  const sae: Sae = {
+    d,
+    m,
+    k,
+    scale,
+    wEnc: Float32Array.from(wDec),
+    bEnc: new Float32Array(m),
+    wDec,
+    bDec: new Float32Array(d),
+  };
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) sae.bDec[j] += xs[i * d + j] / n;
 
   const params = [sae.wEnc, sae.bEnc, sae.wDec, sae.bDec];
@@ -156,8 +165,15 @@ export function trainSae(x: Float32Array, n: number, d: number, cfg: SaeConfig):
 
 /** Adds one row's gradient, given d(loss)/d(x_hat) for a reconstruction from `active`. */
 function backwardRow(
-  sae: Sae, pre: Float32Array, active: readonly number[], dxh: Float32Array, xc: Float32Array,
-  gEnc: Float32Array, gBEnc: Float32Array, gDec: Float32Array, gBDec: Float32Array | null,
+  sae: Sae,
+  pre: Float32Array,
+  active: readonly number[],
+  dxh: Float32Array,
+  xc: Float32Array,
+  gEnc: Float32Array,
+  gBEnc: Float32Array,
+  gDec: Float32Array,
+  gBDec: Float32Array | null,
 ): void {
   const d = sae.d;
   if (gBDec) for (let j = 0; j < d; j++) gBDec[j] += dxh[j];

@@ -31,7 +31,30 @@ export const POS_MIN_SHARE = 0.9;
 export const COARSE_TAGS: Record<string, readonly string[]> = {
   noun: ['NN', 'NNS', 'NN$', 'NNS$', 'NR', 'NRS'],
   proper_noun: ['NP', 'NPS', 'NP$', 'NPS$'],
-  verb: ['VB', 'VBD', 'VBG', 'VBN', 'VBZ', 'BE', 'BED', 'BEDZ', 'BEG', 'BEM', 'BEN', 'BER', 'BEZ', 'HV', 'HVD', 'HVG', 'HVN', 'HVZ', 'DO', 'DOD', 'DOZ', 'MD'],
+  verb: [
+    'VB',
+    'VBD',
+    'VBG',
+    'VBN',
+    'VBZ',
+    'BE',
+    'BED',
+    'BEDZ',
+    'BEG',
+    'BEM',
+    'BEN',
+    'BER',
+    'BEZ',
+    'HV',
+    'HVD',
+    'HVG',
+    'HVN',
+    'HVZ',
+    'DO',
+    'DOD',
+    'DOZ',
+    'MD',
+  ],
   adjective: ['JJ', 'JJR', 'JJS', 'JJT'],
   adverb: ['RB', 'RBR', 'RBT', 'RP', 'QL', 'WRB'],
   determiner: ['AT', 'DT', 'DTI', 'DTS', 'DTX', 'ABN', 'ABX', 'AP', 'WDT'],
@@ -89,7 +112,9 @@ export function buildSample(corpus: Corpus, lexicon: Lexicon | null, opts: Sampl
     }
   }
   const perSourceSae = Math.ceil(opts.saeWindows / corpus.sources.length);
-  const saeWindows = corpus.sources.flatMap((s) => evenWindows(corpus.tokens(s.name, 'train'), T, perSourceSae).map((w) => w.tokens));
+  const saeWindows = corpus.sources.flatMap((s) =>
+    evenWindows(corpus.tokens(s.name, 'train'), T, perSourceSae).map((w) => w.tokens),
+  );
   const sourceNames = corpus.sources.map((s) => s.name).filter((n) => windows.some((w) => w.source === n));
   const source = emptyRows(sourceNames);
   windows.forEach((w, b) => {
@@ -117,7 +142,16 @@ export function buildSample(corpus: Corpus, lexicon: Lexicon | null, opts: Sampl
     r.control = Array.from(controlLabels(r.types, Int32Array.from(r.labels), r.classes.length, opts.seed));
   }
   const vocabSize = corpus.tokenizer.vocabSize;
-  return { version: 1, context: T, vocabSize, seed: opts.seed, windows, saeWindows: saeWindows.slice(0, opts.saeWindows), source, pos };
+  return {
+    version: 1,
+    context: T,
+    vocabSize,
+    seed: opts.seed,
+    windows,
+    saeWindows: saeWindows.slice(0, opts.saeWindows),
+    source,
+    pos,
+  };
 }
 
 function emptyRows(classes: string[]): LabelledRows {

@@ -31,10 +31,24 @@ export function hfConfig(c: GPTConfig, extra: Record<string, unknown> = {}): Rec
 }
 
 /** Keys of config.json that are not part of slurry's model config. */
-const FOREIGN_KEYS = ['architectures', 'model_type', 'n_ctx', 'resid_pdrop', 'embd_pdrop', 'attn_pdrop', 'bos_token_id', 'eos_token_id', 'torch_dtype', 'transformers_version', 'slurry'];
+const FOREIGN_KEYS = [
+  'architectures',
+  'model_type',
+  'n_ctx',
+  'resid_pdrop',
+  'embd_pdrop',
+  'attn_pdrop',
+  'bos_token_id',
+  'eos_token_id',
+  'torch_dtype',
+  'transformers_version',
+  'slurry',
+];
 
 export function saveModel(dir: string, model: GPT, extraConfig: Record<string, unknown> = {}): void {
-  const tensors = model.parameters().map(({ spec, tensor }) => ({ name: spec.name, shape: spec.shape, data: tensor.data }));
+  const tensors = model
+    .parameters()
+    .map(({ spec, tensor }) => ({ name: spec.name, shape: spec.shape, data: tensor.data }));
   writeSafetensors(join(dir, MODEL_FILE), tensors, { format: 'pt' });
   writeJsonAtomic(join(dir, CONFIG_FILE), hfConfig(model.config, extraConfig));
 }
@@ -54,14 +68,19 @@ export function loadModel(dir: string): GPT {
   const known = new Set(specs.map((s) => s.name));
   // Tied checkpoints written by other tools may carry lm_head.weight as a copy, and GPT2's
   // attention mask buffers: both are skipped. Any other name is not this config's.
-  const extra = (n: string) => (n === 'lm_head.weight' && config.tie_word_embeddings) || n.endsWith('.attn.bias') || n.endsWith('.attn.masked_bias');
+  const extra = (n: string) =>
+    (n === 'lm_head.weight' && config.tie_word_embeddings) ||
+    n.endsWith('.attn.bias') ||
+    n.endsWith('.attn.masked_bias');
   const file = readSafetensors(path, (n) => (known.has(n) ? 'read' : extra(n) ? 'skip' : 'refuse'));
   const params = new Map<string, Tensor>();
   for (const spec of specs) {
     const t = file.tensors.get(spec.name);
     if (!t) throw new SlurryError(`${path}: missing tensor ${spec.name} (shape [${spec.shape}])`);
     if (t.shape.join() !== spec.shape.join()) {
-      throw new SlurryError(`${path}: tensor ${spec.name} has shape [${t.shape}], expected [${spec.shape}] from ${CONFIG_FILE}`);
+      throw new SlurryError(
+        `${path}: tensor ${spec.name} has shape [${t.shape}], expected [${spec.shape}] from ${CONFIG_FILE}`,
+      );
     }
     const bad = firstNonFinite(t.data);
     if (bad >= 0) throw new SlurryError(`${path}: tensor ${spec.name} holds a non-finite value at index ${bad}`);

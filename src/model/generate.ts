@@ -64,7 +64,8 @@ function pick(logits: Float32Array, temperature: number, topK: number, rng: Rng)
     return best;
   }
   let candidates = Array.from(logits.keys());
-  if (topK > 0 && topK < logits.length) candidates = candidates.sort((a, b) => logits[b] - logits[a] || a - b).slice(0, topK);
+  if (topK > 0 && topK < logits.length)
+    candidates = candidates.sort((a, b) => logits[b] - logits[a] || a - b).slice(0, topK);
   let max = -Infinity;
   for (const i of candidates) max = Math.max(max, logits[i]);
   const weights = candidates.map((i) => Math.exp((logits[i] - max) / temperature));

@@ -87,7 +87,12 @@ class LayerNorm {
   readonly eps: number;
 
   /** `prefix`: the parameters' name (transformer.h.0.ln_1); `hook`: the output's hook name. */
-  constructor(c: GPTConfig, p: (name: string) => Tensor, prefix: string, readonly hook: string) {
+  constructor(
+    c: GPTConfig,
+    p: (name: string) => Tensor,
+    prefix: string,
+    readonly hook: string,
+  ) {
     this.weight = c.layer_norm ? p(`${prefix}.weight`) : null;
     this.bias = c.layer_norm ? p(`${prefix}.bias`) : null;
     this.eps = c.layer_norm_epsilon;
@@ -206,7 +211,10 @@ export class GPT {
   readonly blocks: readonly Block[];
   private readonly ln_f: LayerNorm;
 
-  constructor(readonly config: GPTConfig, params: Map<string, Tensor>) {
+  constructor(
+    readonly config: GPTConfig,
+    params: Map<string, Tensor>,
+  ) {
     for (const spec of parameterSpecs(config)) {
       const t = params.get(spec.name);
       if (!t) throw new Error(`GPT: missing parameter ${spec.name}`);
@@ -254,7 +262,12 @@ export class GPT {
 
   /** A graph on the active backend (or the given kernels) in the model's dtype. */
   graph(grad: boolean, opts: { kernels?: Kernels; pool?: BufferPool; precision?: Precision } = {}): Graph {
-    return new Graph(opts.kernels ?? kernels(), { grad, dtype: this.dtype, pool: opts.pool, precision: opts.precision });
+    return new Graph(opts.kernels ?? kernels(), {
+      grad,
+      dtype: this.dtype,
+      pool: opts.pool,
+      precision: opts.precision,
+    });
   }
 
   /**

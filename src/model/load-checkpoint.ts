@@ -24,7 +24,8 @@ export function loadVerifiedModel(dir: string): GPT {
 /** The tokenizer saved in a checkpoint directory (tokenizer.json, Hugging Face format). */
 export function loadCheckpointTokenizer(dir: string): BpeTokenizer {
   const path = join(dir, TOKENIZER_FILE);
-  if (!existsSync(path)) throw new SlurryError(`${path}: missing (a checkpoint keeps its tokenizer beside the weights)`);
+  if (!existsSync(path))
+    throw new SlurryError(`${path}: missing (a checkpoint keeps its tokenizer beside the weights)`);
   return BpeTokenizer.fromHuggingFace(readJsonFile(path, z.unknown()), path);
 }
 
@@ -33,7 +34,9 @@ export function openCheckpoint(dir: string): { model: GPT; tokenizer: BpeTokeniz
   const model = loadVerifiedModel(dir);
   const tokenizer = loadCheckpointTokenizer(dir);
   if (tokenizer.vocabSize !== model.config.vocab_size) {
-    throw new SlurryError(`${join(dir, TOKENIZER_FILE)}: ${tokenizer.vocabSize} tokens, but the model's vocab_size is ${model.config.vocab_size}`);
+    throw new SlurryError(
+      `${join(dir, TOKENIZER_FILE)}: ${tokenizer.vocabSize} tokens, but the model's vocab_size is ${model.config.vocab_size}`,
+    );
   }
   return { model, tokenizer };
 }

@@ -16,12 +16,17 @@ export interface LogprobOptions {
  * For each sequence of token ids, the log-probability of every token after the first given
  * the ones before it: result[i][j] = log p(seq[j + 1] | seq[0..j]).
  */
-export function tokenLogprobs(model: GPT, sequences: readonly (readonly number[])[], opts: LogprobOptions = {}): Float32Array[] {
+export function tokenLogprobs(
+  model: GPT,
+  sequences: readonly (readonly number[])[],
+  opts: LogprobOptions = {},
+): Float32Array[] {
   const ctx = model.config.n_positions;
   const maxTokens = opts.maxBatchTokens ?? 16384;
   sequences.forEach((s, i) => {
     if (s.length < 2) throw new Error(`tokenLogprobs: sequence ${i} has ${s.length} tokens; at least 2 are needed`);
-    if (s.length > ctx + 1) throw new Error(`tokenLogprobs: sequence ${i} has ${s.length} tokens; the context holds ${ctx} (+1 target)`);
+    if (s.length > ctx + 1)
+      throw new Error(`tokenLogprobs: sequence ${i} has ${s.length} tokens; the context holds ${ctx} (+1 target)`);
   });
   const order = sequences.map((_, i) => i).sort((a, b) => sequences[a].length - sequences[b].length || a - b);
   const results: Float32Array[] = new Array(sequences.length);

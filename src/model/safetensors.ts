@@ -18,15 +18,23 @@ export interface NamedTensor {
 }
 
 /** Serialises tensors (in the given order) to safetensors bytes, as chunks. */
-export function encodeSafetensors(tensors: readonly NamedTensor[], metadata: Record<string, string> = {}): Uint8Array[] {
+export function encodeSafetensors(
+  tensors: readonly NamedTensor[],
+  metadata: Record<string, string> = {},
+): Uint8Array[] {
   const header: Record<string, unknown> = {};
   if (Object.keys(metadata).length) header.__metadata__ = metadata;
   let offset = 0;
   for (const t of tensors) {
     const n = t.shape.reduce((a, b) => a * b, 1);
-    if (n !== t.data.length) throw new Error(`safetensors: ${t.name} has ${t.data.length} values for shape [${t.shape}]`);
+    if (n !== t.data.length)
+      throw new Error(`safetensors: ${t.name} has ${t.data.length} values for shape [${t.shape}]`);
     const bytes = t.data.byteLength;
-    header[t.name] = { dtype: t.data instanceof Float64Array ? 'F64' : 'F32', shape: t.shape, data_offsets: [offset, offset + bytes] };
+    header[t.name] = {
+      dtype: t.data instanceof Float64Array ? 'F64' : 'F32',
+      shape: t.shape,
+      data_offsets: [offset, offset + bytes],
+    };
     offset += bytes;
   }
   let json = JSON.stringify(header);
@@ -40,7 +48,11 @@ export function encodeSafetensors(tensors: readonly NamedTensor[], metadata: Rec
   return chunks;
 }
 
-export function writeSafetensors(path: string, tensors: readonly NamedTensor[], metadata: Record<string, string> = {}): void {
+export function writeSafetensors(
+  path: string,
+  tensors: readonly NamedTensor[],
+  metadata: Record<string, string> = {},
+): void {
   writeFileAtomic(path, encodeSafetensors(tensors, metadata));
 }
 
@@ -57,12 +69,30 @@ export const MAX_HEADER_BYTES = 100_000_000;
 
 /** Bytes per element of every safetensors dtype (slurry reads F32 and F64; the others are only laid out). */
 const DTYPE_BYTES: Record<string, number> = {
-  BOOL: 1, U8: 1, I8: 1, F8_E5M2: 1, F8_E4M3: 1, I16: 2, U16: 2, F16: 2, BF16: 2, I32: 4, U32: 4, F32: 4, I64: 8, U64: 8, F64: 8,
+  BOOL: 1,
+  U8: 1,
+  I8: 1,
+  F8_E5M2: 1,
+  F8_E4M3: 1,
+  I16: 2,
+  U16: 2,
+  F16: 2,
+  BF16: 2,
+  I32: 4,
+  U32: 4,
+  F32: 4,
+  I64: 8,
+  U64: 8,
+  F64: 8,
 };
 
 const offset = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 const TensorInfo = z.strictObject({
-  dtype: z.string().refine((d) => Object.hasOwn(DTYPE_BYTES, d), { message: `expected a safetensors dtype (${Object.keys(DTYPE_BYTES).join(', ')})` }),
+  dtype: z
+    .string()
+    .refine((d) => Object.hasOwn(DTYPE_BYTES, d), {
+      message: `expected a safetensors dtype (${Object.keys(DTYPE_BYTES).join(', ')})`,
+    }),
   shape: z.array(offset),
   data_offsets: z.tuple([offset, offset]),
 });
@@ -88,22 +118,30 @@ export function readSafetensors(path: string, policy: TensorPolicy = () => 'read
     readFully(fd, prefix, 0);
     const headerLength = prefix.readBigUInt64LE();
     if (headerLength > BigInt(Math.min(size - 8, MAX_HEADER_BYTES))) {
-      throw bad(`header length ${headerLength} does not fit the file (${size} bytes, at most ${MAX_HEADER_BYTES}): truncated or not safetensors`);
+      throw bad(
+        `header length ${headerLength} does not fit the file (${size} bytes, at most ${MAX_HEADER_BYTES}): truncated or not safetensors`,
+      );
     }
     const headerBytes = Buffer.alloc(Number(headerLength));
     readFully(fd, headerBytes, 8);
     const entries = parseHeader(headerBytes, path);
     const dataStart = 8 + headerBytes.length;
-    const metadata = entries.has('__metadata__') ? parseWith(Metadata, entries.get('__metadata__'), `${path}: __metadata__`) : {};
+    const metadata = entries.has('__metadata__')
+      ? parseWith(Metadata, entries.get('__metadata__'), `${path}: __metadata__`)
+      : {};
     entries.delete('__metadata__');
-    const infos = [...entries].map(([name, entry]) => ({ name, info: parseWith(TensorInfo, entry, `${path}: tensor ${name}`) }));
+    const infos = [...entries].map(([name, entry]) => ({
+      name,
+      info: parseWith(TensorInfo, entry, `${path}: tensor ${name}`),
+    }));
     for (const { name } of infos) if (policy(name) === 'refuse') throw bad(`unexpected tensor ${name}`);
     checkLayout(infos, size - dataStart, bad);
     const tensors = new Map<string, NamedTensor>();
     for (const { name, info } of infos) {
       if (policy(name) === 'skip') continue;
       const n = info.data_offsets[1] - info.data_offsets[0];
-      if (info.dtype !== 'F32' && info.dtype !== 'F64') throw bad(`tensor ${name} has dtype ${info.dtype}; slurry reads F32 and F64`);
+      if (info.dtype !== 'F32' && info.dtype !== 'F64')
+        throw bad(`tensor ${name} has dtype ${info.dtype}; slurry reads F32 and F64`);
       const data = info.dtype === 'F32' ? new Float32Array(n / 4) : new Float64Array(n / 8);
       readFully(fd, new Uint8Array(data.buffer), dataStart + info.data_offsets[0]);
       tensors.set(name, { name, shape: info.shape, data });
@@ -124,7 +162,9 @@ function openForReading(path: string): number {
     return fd;
   } catch (err) {
     if (err instanceof SlurryError) throw err;
-    throw new SlurryError(`${path}: cannot open (${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing file' : (err as Error).message})`);
+    throw new SlurryError(
+      `${path}: cannot open (${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing file' : (err as Error).message})`,
+    );
   }
 }
 
@@ -147,23 +187,35 @@ function parseHeader(bytes: Buffer, path: string): Map<string, unknown> {
  * the byte ranges, sorted, tile the data area exactly (start at 0, each begins where the
  * last ended, the last ends at the end of the file).
  */
-function checkLayout(infos: { name: string; info: TensorInfo }[], dataSize: number, bad: (what: string) => SlurryError): void {
-  const sorted = [...infos].sort((a, b) => a.info.data_offsets[0] - b.info.data_offsets[0] || a.info.data_offsets[1] - b.info.data_offsets[1]);
+function checkLayout(
+  infos: { name: string; info: TensorInfo }[],
+  dataSize: number,
+  bad: (what: string) => SlurryError,
+): void {
+  const sorted = [...infos].sort(
+    (a, b) => a.info.data_offsets[0] - b.info.data_offsets[0] || a.info.data_offsets[1] - b.info.data_offsets[1],
+  );
   let end = 0;
   for (const { name, info } of sorted) {
     const [begin, stop] = info.data_offsets;
     if (begin !== end) {
-      throw bad(`tensor ${name} starts at byte ${begin} of the data, expected ${end} (tensors must be contiguous, without gaps, overlaps or aliases)`);
+      throw bad(
+        `tensor ${name} starts at byte ${begin} of the data, expected ${end} (tensors must be contiguous, without gaps, overlaps or aliases)`,
+      );
     }
     let bytes = DTYPE_BYTES[info.dtype];
     for (const d of info.shape) bytes = Math.min(bytes * d, Number.MAX_SAFE_INTEGER);
     if (stop < begin || stop - begin !== bytes) {
-      throw bad(`tensor ${name} has data_offsets [${begin}, ${stop}], expected ${bytes} bytes for ${info.dtype} [${info.shape}]`);
+      throw bad(
+        `tensor ${name} has data_offsets [${begin}, ${stop}], expected ${bytes} bytes for ${info.dtype} [${info.shape}]`,
+      );
     }
-    if (stop > dataSize) throw bad(`truncated: tensor ${name} ends at byte ${stop} of the data but the file holds ${dataSize}`);
+    if (stop > dataSize)
+      throw bad(`truncated: tensor ${name} ends at byte ${stop} of the data but the file holds ${dataSize}`);
     end = stop;
   }
-  if (end !== dataSize) throw bad(`${dataSize - end} bytes after the last tensor (the header does not describe the whole file)`);
+  if (end !== dataSize)
+    throw bad(`${dataSize - end} bytes after the last tensor (the header does not describe the whole file)`);
 }
 
 function readFully(fd: number, into: Uint8Array, position: number): void {

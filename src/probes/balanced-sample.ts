@@ -14,9 +14,16 @@ import type { Rng } from '../util/rng.js';
  * Splits `total` over keys in proportion to `weights` (largest remainders), no key above
  * its `available` count; what a capped key cannot take goes to the others.
  */
-export function allocate<K>(total: number, weights: ReadonlyMap<K, number>, available: ReadonlyMap<K, number>): Map<K, number> {
+export function allocate<K>(
+  total: number,
+  weights: ReadonlyMap<K, number>,
+  available: ReadonlyMap<K, number>,
+): Map<K, number> {
   const out = new Map<K, number>([...weights.keys()].map((k) => [k, 0]));
-  let left = Math.min(total, [...available.values()].reduce((a, b) => a + b, 0));
+  let left = Math.min(
+    total,
+    [...available.values()].reduce((a, b) => a + b, 0),
+  );
   while (left > 0) {
     const open = [...weights.keys()].filter((k) => (available.get(k) ?? 0) > out.get(k)! && weights.get(k)! > 0);
     if (open.length === 0) break;
@@ -30,7 +37,9 @@ export function allocate<K>(total: number, weights: ReadonlyMap<K, number>, avai
     }
     // Hand out the remainder one by one, largest fraction first (ties in key order).
     if (given === 0) {
-      const best = shares.filter((s) => available.get(s.k)! > out.get(s.k)!).sort((a, b) => b.exact - Math.floor(b.exact) - (a.exact - Math.floor(a.exact)))[0];
+      const best = shares
+        .filter((s) => available.get(s.k)! > out.get(s.k)!)
+        .sort((a, b) => b.exact - Math.floor(b.exact) - (a.exact - Math.floor(a.exact)))[0];
       out.set(best.k, out.get(best.k)! + 1);
       given = 1;
     }
@@ -49,7 +58,8 @@ function roundRobin<T>(items: readonly T[], n: number, value: (t: T) => string, 
       byValue.set(v, [...(byValue.get(v) ?? []), item]);
     }
     const lists = [...byValue.values()];
-    while (out.length < n && lists.some((l) => l.length)) for (const l of lists) if (l.length && out.length < n) out.push(l.shift()!);
+    while (out.length < n && lists.some((l) => l.length))
+      for (const l of lists) if (l.length && out.length < n) out.push(l.shift()!);
   }
   return out;
 }
@@ -74,15 +84,24 @@ export function spreadSample<T>(items: readonly T[], limit: number, rng: Rng, ke
     strata.set(s, [...(strata.get(s) ?? []), item]);
   }
   const names = [...strata.keys()].sort();
-  const quotas = allocate(limit, new Map(names.map((s) => [s, 1])), new Map(names.map((s) => [s, strata.get(s)!.length])));
+  const quotas = allocate(
+    limit,
+    new Map(names.map((s) => [s, 1])),
+    new Map(names.map((s) => [s, strata.get(s)!.length])),
+  );
   return names.flatMap((s) => {
     const list = strata.get(s)!;
     const quota = quotas.get(s)!;
     if (!key.answerLength || !key.candidateLengths) return roundRobin(list, quota, key.value, tier);
     const byLength = new Map<number, T[]>();
-    for (const item of list) byLength.set(key.answerLength(item), [...(byLength.get(key.answerLength(item)) ?? []), item]);
+    for (const item of list)
+      byLength.set(key.answerLength(item), [...(byLength.get(key.answerLength(item)) ?? []), item]);
     const weights = key.candidateLengths(s);
-    const classQuota = allocate(quota, weights, new Map([...weights.keys()].map((k) => [k, byLength.get(k)?.length ?? 0])));
+    const classQuota = allocate(
+      quota,
+      weights,
+      new Map([...weights.keys()].map((k) => [k, byLength.get(k)?.length ?? 0])),
+    );
     return [...classQuota].flatMap(([k, n]) => roundRobin(byLength.get(k) ?? [], n, key.value, tier));
   });
 }

@@ -48,48 +48,85 @@ const WORD_CHAR = /[\p{L}\p{N}]/u;
  * Tokens of `answer` as it follows `prompt`: the tail of encode(prompt + answer) when that
  * starts with encode(prompt) (BPE pieces do not straddle the boundary), else encode(answer).
  */
-export function answerTokens(tokenizer: Tokenizer, promptIds: readonly number[], prompt: string, answer: string): number[] {
+export function answerTokens(
+  tokenizer: Tokenizer,
+  promptIds: readonly number[],
+  prompt: string,
+  answer: string,
+): number[] {
   const full = tokenizer.encode(prompt + answer);
   const aligned = full.length > promptIds.length && promptIds.every((t, i) => full[i] === t);
   return aligned ? full.slice(promptIds.length) : tokenizer.encode(answer);
 }
 
-function prepareOne(item: { prompt: string; answer: string; candidates?: string[] }, id: string, group: string, tokenizer: Tokenizer): Omit<PreparedCloze, 'hops'> {
+function prepareOne(
+  item: { prompt: string; answer: string; candidates?: string[] },
+  id: string,
+  group: string,
+  tokenizer: Tokenizer,
+): Omit<PreparedCloze, 'hops'> {
   const promptIds = tokenizer.encode(item.prompt);
   const others = (item.candidates ?? []).filter((c) => c !== item.answer);
   const options = [item.answer, ...others].map((a) => answerTokens(tokenizer, promptIds, item.prompt, a));
-  return { id, group, context: [tokenizer.eotId, ...promptIds], options, answerEndsWord: WORD_CHAR.test(item.answer.slice(-1)) };
+  return {
+    id,
+    group,
+    context: [tokenizer.eotId, ...promptIds],
+    options,
+    answerEndsWord: WORD_CHAR.test(item.answer.slice(-1)),
+  };
 }
 
 /**
  * Whether a cloze item fits a model's context: end-of-text, the prompt and its longest
  * candidate (item builders drop the rest, so small-context models still get a suite).
  */
-export function clozeFits(tokenizer: Tokenizer, context: number, item: { prompt: string; answer: string; candidates?: string[] }): boolean {
+export function clozeFits(
+  tokenizer: Tokenizer,
+  context: number,
+  item: { prompt: string; answer: string; candidates?: string[] },
+): boolean {
   const prompt = tokenizer.encode(item.prompt);
-  const longest = Math.max(...[item.answer, ...(item.candidates ?? [])].map((a) => answerTokens(tokenizer, prompt, item.prompt, a).length));
+  const longest = Math.max(
+    ...[item.answer, ...(item.candidates ?? [])].map((a) => answerTokens(tokenizer, prompt, item.prompt, a).length),
+  );
   return 1 + prompt.length + longest <= context;
 }
 
 export function prepareCloze(items: readonly ClozeItem[], tokenizer: Tokenizer): PreparedCloze[] {
   return items.map((item) => ({
     ...prepareOne(item, item.id, item.group, tokenizer),
-    hops: (item.hops ?? []).map((h, k) => ({ ...prepareOne(h, `${item.id}/hop${k + 1}`, item.group, tokenizer), hops: [] })),
+    hops: (item.hops ?? []).map((h, k) => ({
+      ...prepareOne(h, `${item.id}/hop${k + 1}`, item.group, tokenizer),
+      hops: [],
+    })),
   }));
 }
 
 /** Scores every item (and its hops) in one batched pass; `exact` adds greedy exact match. */
-export function scoreCloze(model: GPT, suite: string, items: readonly PreparedCloze[], tokenizer: Tokenizer, opts: { exact: boolean }): ClozeScore[] {
+export function scoreCloze(
+  model: GPT,
+  suite: string,
+  items: readonly PreparedCloze[],
+  tokenizer: Tokenizer,
+  opts: { exact: boolean },
+): ClozeScore[] {
   const window = model.config.n_positions;
   const all = items.flatMap((item) => [item, ...item.hops]);
   for (const item of all) {
     const longest = Math.max(...item.options.map((o) => o.length));
     if (item.context.length + longest > window) {
-      throw new SlurryError(`suite ${suite}, item ${item.id}: prompt and answer take ${item.context.length + longest} tokens; the model's context holds ${window}`);
+      throw new SlurryError(
+        `suite ${suite}, item ${item.id}: prompt and answer take ${item.context.length + longest} tokens; the model's context holds ${window}`,
+      );
     }
   }
   const hops = new Set(items.flatMap((item) => item.hops));
-  const requests: ScoreRequest[] = all.map((item) => ({ context: item.context, continuations: item.options, next: opts.exact && !hops.has(item) ? [0] : [] }));
+  const requests: ScoreRequest[] = all.map((item) => ({
+    context: item.context,
+    continuations: item.options,
+    next: opts.exact && !hops.has(item) ? [0] : [],
+  }));
   const scores = scoreContinuations(model, requests, { argmax: opts.exact });
   const byItem = new Map(all.map((item, i) => [item, scores[i]]));
   // Hops are ranked only: greedy exact match needs the token after the answer, which is
@@ -148,10 +185,20 @@ export function uniformModelScore(item: PreparedCloze, vocabSize: number): { top
  * Items ranked among candidates: d = top-1, c = the answer's probability over the
  * candidates. Chance: the uniform language model's score on the item (above).
  */
-export function rankedItems(items: readonly PreparedCloze[], scores: readonly ClozeScore[], vocabSize: number): ScoredItem[] {
+export function rankedItems(
+  items: readonly PreparedCloze[],
+  scores: readonly ClozeScore[],
+  vocabSize: number,
+): ScoredItem[] {
   return items.map((item, i) => {
     const u = uniformModelScore(item, vocabSize);
-    return { id: item.id, group: item.group, d: scores[i].top1, c: scores[i].pAnswer, chance: { d: u.top1, c: u.pAnswer } };
+    return {
+      id: item.id,
+      group: item.group,
+      d: scores[i].top1,
+      c: scores[i].pAnswer,
+      chance: { d: u.top1, c: u.pAnswer },
+    };
   });
 }
 
@@ -165,7 +212,11 @@ export function guessChance(items: readonly PreparedCloze[]): number {
  * of the answer per token (nats). Chance (the uniform model): d = 0 (V^-tokens, nil at
  * these sizes), c = -ln V.
  */
-export function generatedItems(items: readonly PreparedCloze[], scores: readonly ClozeScore[], vocabSize: number): ScoredItem[] {
+export function generatedItems(
+  items: readonly PreparedCloze[],
+  scores: readonly ClozeScore[],
+  vocabSize: number,
+): ScoredItem[] {
   return items.map((item, i) => ({
     id: item.id,
     group: item.group,
@@ -176,7 +227,11 @@ export function generatedItems(items: readonly PreparedCloze[], scores: readonly
 }
 
 /** Mean of a per-item measure, overall and per group, as metrics NAME and NAME/GROUP. */
-export function groupMeans(name: string, items: readonly { group: string }[], values: readonly number[]): Record<string, number> {
+export function groupMeans(
+  name: string,
+  items: readonly { group: string }[],
+  values: readonly number[],
+): Record<string, number> {
   const sums = new Map<string, [number, number]>();
   let total = 0;
   items.forEach((item, i) => {

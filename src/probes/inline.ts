@@ -16,7 +16,8 @@ export function probeOnCheckpoint(run: string, opts: Omit<ProbeOptions, 'steps'>
     const retry = `training continues; \`slurry probe ${run}\` probes it later`;
     try {
       const result = probeRun(run, { progress: (p) => p.note && opts.log(p.note), ...opts, steps: [step] });
-      for (const f of result.failed) opts.log(`inline probe of step ${f.step}${f.suite ? ` (${f.suite})` : ''} failed; ${retry}`);
+      for (const f of result.failed)
+        opts.log(`inline probe of step ${f.step}${f.suite ? ` (${f.suite})` : ''} failed; ${retry}`);
     } catch (err) {
       const message = describeFailure(err);
       opts.log(`inline probe of step ${step} failed: ${message}; ${retry}`);

@@ -40,7 +40,8 @@ export interface ItemSource {
 
 function manifestHash(corpusDir: string): string {
   const path = join(corpusDir, 'manifest.json');
-  if (!existsSync(path)) throw new SlurryError(`${path}: missing (the probe items are built from a corpus made by \`slurry data build\`)`);
+  if (!existsSync(path))
+    throw new SlurryError(`${path}: missing (the probe items are built from a corpus made by \`slurry data build\`)`);
   return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
 
@@ -48,7 +49,12 @@ function manifestHash(corpusDir: string): string {
  * The item file of each suite in `dir`, building the missing ones from `source()` (called
  * only when something is missing).
  */
-export function ensureItemFiles(dir: string, defs: readonly SuiteDefinition[], source: () => ItemSource, log: (line: string) => void): Map<string, string> {
+export function ensureItemFiles(
+  dir: string,
+  defs: readonly SuiteDefinition[],
+  source: () => ItemSource,
+  log: (line: string) => void,
+): Map<string, string> {
   const files = new Map(defs.map((d) => [d.name, join(dir, `${d.name}.jsonl`)]));
   const missing = defs.filter((d) => !existsSync(files.get(d.name)!));
   if (missing.length === 0) return files;

@@ -100,16 +100,29 @@ function readItems(file: string, policy: BadRowPolicy): ItemFile {
   const isPairs = first !== null && typeof first === 'object' && 'sentence_good' in first;
   const isCloze = first !== null && typeof first === 'object' && 'prompt' in first;
   if (!isPairs && !isCloze) {
-    throw new SlurryError(`${file}: expected JSONL rows with "sentence_good"/"sentence_bad" (BLiMP) or "prompt"/"answer" (cloze)`);
+    throw new SlurryError(
+      `${file}: expected JSONL rows with "sentence_good"/"sentence_bad" (BLiMP) or "prompt"/"answer" (cloze)`,
+    );
   }
   let result: ItemFile;
   if (isPairs) {
     const parsed = parseJsonl(content, PairItem, file, policy);
     const ids = parsed.rows.map((r) => pairId(r.value, r.line));
-    result = { kind: 'pairs', items: parsed.rows.map((r) => r.value), ids, lines: parsed.rows.map((r) => r.line), skipped: parsed.skipped };
+    result = {
+      kind: 'pairs',
+      items: parsed.rows.map((r) => r.value),
+      ids,
+      lines: parsed.rows.map((r) => r.line),
+      skipped: parsed.skipped,
+    };
   } else {
     const parsed = parseJsonl(content, ClozeItem, file, policy);
-    result = { kind: 'cloze', items: parsed.rows.map((r) => r.value), lines: parsed.rows.map((r) => r.line), skipped: parsed.skipped };
+    result = {
+      kind: 'cloze',
+      items: parsed.rows.map((r) => r.value),
+      lines: parsed.rows.map((r) => r.line),
+      skipped: parsed.skipped,
+    };
   }
   const ids = result.kind === 'pairs' ? result.ids : result.items.map((i) => i.id);
   const seen = new Set<string>();

@@ -46,12 +46,21 @@ export function scorePairs(model: GPT, suite: string, pairs: readonly PreparedPa
   const window = model.config.n_positions + 1;
   for (const p of pairs) {
     const n = Math.max(p.good.length, p.bad.length);
-    if (n > window) throw new SlurryError(`suite ${suite}, item ${p.id}: ${n} tokens (with the start token); the model's context holds ${window}`);
+    if (n > window)
+      throw new SlurryError(
+        `suite ${suite}, item ${p.id}: ${n} tokens (with the start token); the model's context holds ${window}`,
+      );
   }
   const scores = scoreContinuations(model, pairs.map(pairRequest));
   return pairs.map((p, i) => {
     const margin = scores[i][0].logprob - scores[i][1].logprob;
-    return { id: p.id, group: p.group, d: margin > 0 ? 1 : margin === 0 ? 0.5 : 0, c: margin, chance: { d: 0.5, c: 0 } };
+    return {
+      id: p.id,
+      group: p.group,
+      d: margin > 0 ? 1 : margin === 0 ? 0.5 : 0,
+      c: margin,
+      chance: { d: 0.5, c: 0 },
+    };
   });
 }
 

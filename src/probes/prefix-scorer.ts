@@ -98,7 +98,11 @@ interface Prepared {
  * Scores every continuation of every request: result[r][k] is continuation k of request r.
  * Throws when a context plus a continuation does not fit the model's context window.
  */
-export function scoreContinuations(model: GPT, requests: readonly ScoreRequest[], opts: ScoreOptions = {}): ContinuationScore[][] {
+export function scoreContinuations(
+  model: GPT,
+  requests: readonly ScoreRequest[],
+  opts: ScoreOptions = {},
+): ContinuationScore[][] {
   const maxRows = opts.maxBatchTokens ?? 4096;
   const ctxWindow = model.config.n_positions;
   const prepared: Prepared[] = requests.map((req, r) => {
@@ -108,7 +112,9 @@ export function scoreContinuations(model: GPT, requests: readonly ScoreRequest[]
       // The last token is only scored (not run) unless `next` asks for what follows it.
       const positions = req.context.length + c.length - (opts.argmax && req.next?.includes(k) ? 0 : 1);
       if (positions > ctxWindow) {
-        throw new Error(`scoreContinuations: request ${r}, continuation ${k} needs ${positions} positions; the context holds ${ctxWindow}`);
+        throw new Error(
+          `scoreContinuations: request ${r}, continuation ${k} needs ${positions} positions; the context holds ${ctxWindow}`,
+        );
       }
     });
     const trie = buildTrie(req);
@@ -118,7 +124,9 @@ export function scoreContinuations(model: GPT, requests: readonly ScoreRequest[]
   });
   const results: ContinuationScore[][] = new Array(requests.length);
   // Contexts of similar length batch with little padding.
-  const order = prepared.map((_, i) => i).sort((a, b) => prepared[a].req.context.length - prepared[b].req.context.length || a - b);
+  const order = prepared
+    .map((_, i) => i)
+    .sort((a, b) => prepared[a].req.context.length - prepared[b].req.context.length || a - b);
   const pool = new BufferPool();
   let remaining = order;
   while (remaining.length > 0) {
@@ -138,13 +146,25 @@ export function scoreContinuations(model: GPT, requests: readonly ScoreRequest[]
     }
     const taken = new Set(batch);
     remaining = remaining.filter((i) => !taken.has(i));
-    const scores = scoreBatch(model, batch.map((i) => prepared[i]), pool, !!opts.argmax, maxRows);
+    const scores = scoreBatch(
+      model,
+      batch.map((i) => prepared[i]),
+      pool,
+      !!opts.argmax,
+      maxRows,
+    );
     batch.forEach((i, j) => (results[i] = scores[j]));
   }
   return results;
 }
 
-function scoreBatch(model: GPT, batch: Prepared[], pool: BufferPool, withArgmax: boolean, maxRows: number): ContinuationScore[][] {
+function scoreBatch(
+  model: GPT,
+  batch: Prepared[],
+  pool: BufferPool,
+  withArgmax: boolean,
+  maxRows: number,
+): ContinuationScore[][] {
   const c = model.config;
   const C = c.n_embd;
   const H = c.n_head;

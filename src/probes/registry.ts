@@ -31,7 +31,9 @@ export const BUILTIN_SUITES: readonly SuiteDefinition[] = [
   samplesSuite,
 ];
 
-export type SuiteSpec = { kind: 'builtin'; name: string; def: SuiteDefinition } | { kind: 'file'; name: string; path: string };
+export type SuiteSpec =
+  | { kind: 'builtin'; name: string; def: SuiteDefinition }
+  | { kind: 'file'; name: string; path: string };
 
 /** A --suite argument: a built-in name, or a path to a .jsonl file. */
 export function resolveSuite(arg: string): SuiteSpec {
@@ -42,16 +44,22 @@ export function resolveSuite(arg: string): SuiteSpec {
     if (!existsSync(path)) throw new SlurryError(`--suite ${arg}: no such file`);
     const name = suiteNameOf(path);
     if (BUILTIN_SUITES.some((s) => s.name === name)) {
-      throw new SlurryError(`--suite ${arg}: an external suite is named after its file, and "${name}" is a built-in suite; rename the file`);
+      throw new SlurryError(
+        `--suite ${arg}: an external suite is named after its file, and "${name}" is a built-in suite; rename the file`,
+      );
     }
     return { kind: 'file', name, path };
   }
-  throw new SlurryError(`--suite ${arg}: not a built-in suite (${BUILTIN_SUITES.map((s) => s.name).join(', ')}) or a .jsonl file`);
+  throw new SlurryError(
+    `--suite ${arg}: not a built-in suite (${BUILTIN_SUITES.map((s) => s.name).join(', ')}) or a .jsonl file`,
+  );
 }
 
 /** The suites to run: the given ones (each once, in the order given), or every built-in. */
 export function resolveSuites(args: readonly string[]): SuiteSpec[] {
-  const specs = args.length ? args.map(resolveSuite) : BUILTIN_SUITES.map((def) => ({ kind: 'builtin' as const, name: def.name, def }));
+  const specs = args.length
+    ? args.map(resolveSuite)
+    : BUILTIN_SUITES.map((def) => ({ kind: 'builtin' as const, name: def.name, def }));
   const seen = new Set<string>();
   for (const s of specs) {
     if (seen.has(s.name)) throw new SlurryError(`--suite: "${s.name}" is given twice`);
@@ -67,7 +75,12 @@ export function resolveSuites(args: readonly string[]): SuiteSpec[] {
  * an item that does not fit a context of `context` tokens is refused, naming its line.
  */
 export function prepareFileSuite(
-  name: string, path: string, tokenizer: Tokenizer, context: number, policy: BadRowPolicy, warn: (line: string) => void,
+  name: string,
+  path: string,
+  tokenizer: Tokenizer,
+  context: number,
+  policy: BadRowPolicy,
+  warn: (line: string) => void,
 ): PreparedSuite {
   const file = readItemFile(path, policy);
   for (const bad of file.skipped) warn(`${path}:${bad.line}: skipped (${bad.message})`);
@@ -77,14 +90,18 @@ export function prepareFileSuite(
       // The start token and the sentence: the last token is only scored, never run.
       const n = Math.max(p.good.length, p.bad.length) - 1;
       if (n > context) {
-        throw new SlurryError(`${path}:${file.lines[i]}: pair ${p.id}: a sentence of ${n} tokens does not fit the model's context of ${context} tokens`);
+        throw new SlurryError(
+          `${path}:${file.lines[i]}: pair ${p.id}: a sentence of ${n} tokens does not fit the model's context of ${context} tokens`,
+        );
       }
     });
     return pairSuite(name, pairs);
   }
   file.items.forEach((item, i) => {
     if (!clozeFits(tokenizer, context, item)) {
-      throw new SlurryError(`${path}:${file.lines[i]}: item ${item.id}: its prompt and longest answer do not fit the model's context of ${context} tokens`);
+      throw new SlurryError(
+        `${path}:${file.lines[i]}: item ${item.id}: its prompt and longest answer do not fit the model's context of ${context} tokens`,
+      );
     }
   });
   const items = prepareCloze(file.items, tokenizer);
@@ -95,8 +112,18 @@ export function prepareFileSuite(
     run(model) {
       const scores = scoreCloze(model, name, items, tokenizer, { exact: !ranked });
       return ranked
-        ? summarize(rankedItems(items, scores, tokenizer.vocabSize), { suite: name, discrete: 'accuracy', continuous: 'p_answer', ceiling: { d: 1, c: 1 } })
-        : summarize(generatedItems(items, scores, tokenizer.vocabSize), { suite: name, discrete: 'exact_match', continuous: 'logprob_per_token', ceiling: { d: 1, c: 0 } });
+        ? summarize(rankedItems(items, scores, tokenizer.vocabSize), {
+            suite: name,
+            discrete: 'accuracy',
+            continuous: 'p_answer',
+            ceiling: { d: 1, c: 1 },
+          })
+        : summarize(generatedItems(items, scores, tokenizer.vocabSize), {
+            suite: name,
+            discrete: 'exact_match',
+            continuous: 'logprob_per_token',
+            ceiling: { d: 1, c: 0 },
+          });
     },
   };
 }

@@ -72,7 +72,10 @@ export function recordProbeFailure(run: string, failure: ProbeFailure): void {
 export function describeFailure(err: unknown): string {
   if (err instanceof SlurryError) return err.message;
   if (!(err instanceof Error)) return String(err);
-  const frame = err.stack?.split('\n').find((l) => l.trim().startsWith('at '))?.trim();
+  const frame = err.stack
+    ?.split('\n')
+    .find((l) => l.trim().startsWith('at '))
+    ?.trim();
   return `${err.name}: ${err.message}${frame ? ` (${frame})` : ''}`;
 }
 
@@ -80,10 +83,17 @@ export function describeFailure(err: unknown): string {
  * (step, suite) pairs already recorded in an append-only log; a torn last line (a crash
  * mid-append) is cut off first, other unreadable lines are reported and ignored.
  */
-export function recordedKeys(file: string, keyOf: (row: Record<string, unknown>) => string | null, log: (line: string) => void): Set<string> {
+export function recordedKeys(
+  file: string,
+  keyOf: (row: Record<string, unknown>) => string | null,
+  log: (line: string) => void,
+): Set<string> {
   const done = new Set<string>();
   const torn = repairTornTail(file);
-  if (torn !== null) log(`${file}: removed an incomplete last line (${torn.length} bytes, a crash mid-write); its checkpoint is probed again`);
+  if (torn !== null)
+    log(
+      `${file}: removed an incomplete last line (${torn.length} bytes, a crash mid-write); its checkpoint is probed again`,
+    );
   if (!existsSync(file)) return done;
   readFileSync(file, 'utf8')
     .split('\n')
@@ -101,7 +111,8 @@ export function recordedKeys(file: string, keyOf: (row: Record<string, unknown>)
   return done;
 }
 
-const probeKey = (step: unknown, suite: unknown) => (typeof step === 'number' && typeof suite === 'string' ? `${step}/${suite}` : null);
+const probeKey = (step: unknown, suite: unknown) =>
+  typeof step === 'number' && typeof suite === 'string' ? `${step}/${suite}` : null;
 
 /** The corpus directory a run was trained on (RUN/config.json `corpus`). */
 export function runCorpus(run: string): string {
@@ -118,14 +129,20 @@ export function runCorpus(run: string): string {
  * built-in items come from (or are first built into) `itemsDir`.
  */
 export function prepareSuites(
-  specs: readonly SuiteSpec[], tokenizer: Tokenizer, context: number, itemsDir: string, corpus: () => string,
+  specs: readonly SuiteSpec[],
+  tokenizer: Tokenizer,
+  context: number,
+  itemsDir: string,
+  corpus: () => string,
   opts: Pick<ProbeOptions, 'badRows' | 'log'>,
 ): PreparedSuite[] {
   const builtins = specs.flatMap((s) => (s.kind === 'builtin' ? [s.def] : []));
   const files = ensureItemFiles(itemsDir, builtins, () => ({ corpus: corpus(), context }), opts.log);
   // Built-in item files are this program's own output: a bad row there is refused.
   return specs.map((s) =>
-    s.kind === 'builtin' ? s.def.prepare(files.get(s.name)!, tokenizer, 'refuse') : prepareFileSuite(s.name, s.path, tokenizer, context, opts.badRows, opts.log),
+    s.kind === 'builtin'
+      ? s.def.prepare(files.get(s.name)!, tokenizer, 'refuse')
+      : prepareFileSuite(s.name, s.path, tokenizer, context, opts.badRows, opts.log),
   );
 }
 
@@ -151,7 +168,8 @@ function probeCheckpoints(run: string, index: readonly CheckpointEntry[], opts: 
   const paths = runPaths(run);
   const probeDone = recordedKeys(paths.probes, (r) => probeKey(r.step, r.suite), opts.log);
   const sampleDone = recordedKeys(paths.samples, (r) => probeKey(r.step, 'samples'), opts.log);
-  const isDone = (step: number, suite: string) => (suite === 'samples' ? sampleDone : probeDone).has(`${step}/${suite}`);
+  const isDone = (step: number, suite: string) =>
+    (suite === 'samples' ? sampleDone : probeDone).has(`${step}/${suite}`);
   const result: ProbeRunResult = { probed: [], failed: [], upToDate: 0 };
   const work = index.map((entry) => ({ entry, pending: opts.suites.filter((s) => !isDone(entry.step, s.name)) }));
   result.upToDate = work.filter((w) => w.pending.length === 0).length;
@@ -175,7 +193,14 @@ function probeCheckpoints(run: string, index: readonly CheckpointEntry[], opts: 
       opts.progress?.({ done: k + 1, total: todo.length, step: entry.step, note: `step ${entry.step} failed` });
       continue;
     }
-    prepared ??= prepareSuites(opts.suites, tokenizer, model.config.n_positions, opts.itemsDir ?? runPaths(run).probeItems, () => opts.corpus ?? runCorpus(run), opts);
+    prepared ??= prepareSuites(
+      opts.suites,
+      tokenizer,
+      model.config.n_positions,
+      opts.itemsDir ?? runPaths(run).probeItems,
+      () => opts.corpus ?? runCorpus(run),
+      opts,
+    );
     const t0 = performance.now();
     const times: string[] = [];
     const done: string[] = [];
@@ -200,7 +225,12 @@ function probeCheckpoints(run: string, index: readonly CheckpointEntry[], opts: 
     }
     const seconds = (performance.now() - t0) / 1000;
     if (done.length) result.probed.push({ step: entry.step, suites: done, seconds });
-    opts.progress?.({ done: k + 1, total: todo.length, step: entry.step, note: `step ${entry.step}: ${times.join(', ')}` });
+    opts.progress?.({
+      done: k + 1,
+      total: todo.length,
+      step: entry.step,
+      note: `step ${entry.step}: ${times.join(', ')}`,
+    });
   }
   return result;
 }

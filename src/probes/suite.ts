@@ -88,7 +88,9 @@ export function summarize(items: readonly ScoredItem[], opts: SummaryOptions): S
     chance: { d: mean(items.map((i) => i.chance.d)), c: mean(items.map((i) => i.chance.c)) },
     ceiling: opts.ceiling,
     metrics,
-    items: items.map(({ id, group, d, c }) => (opts.controlGroups?.includes(group) ? { id, group, d, c, control: true } : { id, group, d, c })),
+    items: items.map(({ id, group, d, c }) =>
+      opts.controlGroups?.includes(group) ? { id, group, d, c, control: true } : { id, group, d, c },
+    ),
   };
   if (!uniform) outcome.chance_by_group = chanceByGroup;
   return outcome;

@@ -46,10 +46,22 @@ interface CurveRow {
 }
 
 /** Data points and fitted line (for curves with a fit and a visible rise) of one curve. */
-function curveRows(series: string, c: CurveAnalysis, x0: number, offset: number, extra: Record<string, string> = {}): { points: CurveRow[]; fit: CurveRow[] } {
+function curveRows(
+  series: string,
+  c: CurveAnalysis,
+  x0: number,
+  offset: number,
+  extra: Record<string, string> = {},
+): { points: CurveRow[]; fit: CurveRow[] } {
   const points = c.points
     .filter((p) => Number.isFinite(p.normalized))
-    .map((p) => ({ series, tokens: plotTokens(p.tokens, x0, offset), share: p.normalized, step0: p.tokens === 0, ...extra }));
+    .map((p) => ({
+      series,
+      tokens: plotTokens(p.tokens, x0, offset),
+      share: p.normalized,
+      step0: p.tokens === 0,
+      ...extra,
+    }));
   const fit: CurveRow[] = [];
   if (c.fit && c.onset !== null) {
     const finite = c.points.filter((p) => p.tokens > 0).map((p) => Math.log10(p.tokens));
@@ -63,7 +75,12 @@ function curveRows(series: string, c: CurveAnalysis, x0: number, offset: number,
   return { points, fit };
 }
 
-function curvesLayers(points: CurveRow[], fit: CurveRow[], color: { title: string; domain: string[] }, yDomain: [number, number]) {
+function curvesLayers(
+  points: CurveRow[],
+  fit: CurveRow[],
+  color: { title: string; domain: string[] },
+  yDomain: [number, number],
+) {
   const x = { field: 'tokens', type: 'quantitative' as const, scale: { type: 'log' as const }, axis: tokensAxis() };
   const y = { field: 'share', type: 'quantitative' as const, scale: { domain: yDomain, clamp: true }, axis: shareAxis };
   const colorEnc = { field: 'series', type: 'nominal' as const, title: color.title, scale: { domain: color.domain } };
@@ -81,7 +98,13 @@ function curvesLayers(points: CurveRow[], fit: CurveRow[], color: { title: strin
         x,
         y,
         color: colorEnc,
-        shape: { field: 'step0', type: 'nominal' as const, title: 'checkpoint', scale: { domain: [false, true], range: ['circle', 'diamond'] }, legend: { labelExpr: "datum.value ? 'step 0 (0 tokens)' : 'probed'" } },
+        shape: {
+          field: 'step0',
+          type: 'nominal' as const,
+          title: 'checkpoint',
+          scale: { domain: [false, true], range: ['circle', 'diamond'] },
+          legend: { labelExpr: "datum.value ? 'step 0 (0 tokens)' : 'probed'" },
+        },
       },
     },
   ];
@@ -118,7 +141,11 @@ export function wavesChart(a: Analysis, metric: 'd' | 'c'): TopLevelSpec | null 
     return `${name} (${out.status.replace(/_/g, ' ')}${last})`;
   };
   const inVerdict = new Set(verdict.order.map((o) => o.name));
-  const rows = caps.map((c) => curveRows(label(c.name), curveOf(c), x0, off, { placed: inVerdict.has(c.name) ? 'midpoint in the run' : 'no midpoint' }));
+  const rows = caps.map((c) =>
+    curveRows(label(c.name), curveOf(c), x0, off, {
+      placed: inVerdict.has(c.name) ? 'midpoint in the run' : 'no midpoint',
+    }),
+  );
   const points = rows.flatMap((r) => r.points);
   const fit = rows.flatMap((r) => r.fit);
   const level = a.definitions.midpointLevel;
@@ -132,19 +159,45 @@ export function wavesChart(a: Analysis, metric: 'd' | 'c'): TopLevelSpec | null 
     share: level,
   }));
   const x = { field: 'tokens', type: 'quantitative' as const, scale: { type: 'log' as const }, axis: tokensAxis() };
-  const y = { field: 'share', type: 'quantitative' as const, scale: { domain: yDomainOf(points), clamp: true }, axis: shareAxis };
+  const y = {
+    field: 'share',
+    type: 'quantitative' as const,
+    scale: { domain: yDomainOf(points), clamp: true },
+    axis: shareAxis,
+  };
   const domain = caps.map((c) => label(c.name));
-  const color = { field: 'series', type: 'nominal' as const, title: 'capability', scale: { domain }, legend: { labelLimit: 400 } };
+  const color = {
+    field: 'series',
+    type: 'nominal' as const,
+    title: 'capability',
+    scale: { domain },
+    legend: { labelLimit: 400 },
+  };
   const dash = {
     field: 'placed',
     type: 'nominal' as const,
     title: 'verdict',
-    scale: { domain: ['midpoint in the run', 'no midpoint'], range: [[1, 0], [5, 4]] },
+    scale: {
+      domain: ['midpoint in the run', 'no midpoint'],
+      range: [
+        [1, 0],
+        [5, 4],
+      ],
+    },
   };
   const layer: object[] = [
-    { data: { values: [{ share: level }] }, mark: { type: 'rule', color: '#888', strokeDash: [2, 3] }, encoding: { y: { field: 'share', type: 'quantitative' } } },
+    {
+      data: { values: [{ share: level }] },
+      mark: { type: 'rule', color: '#888', strokeDash: [2, 3] },
+      encoding: { y: { field: 'share', type: 'quantitative' } },
+    },
   ];
-  if (fit.length) layer.push({ data: { values: fit }, mark: { type: 'line', strokeWidth: 2 }, encoding: { x, y, color, strokeDash: dash } });
+  if (fit.length)
+    layer.push({
+      data: { values: fit },
+      mark: { type: 'line', strokeWidth: 2 },
+      encoding: { x, y, color, strokeDash: dash },
+    });
   const shape = {
     field: 'step0',
     type: 'nominal',
@@ -152,15 +205,31 @@ export function wavesChart(a: Analysis, metric: 'd' | 'c'): TopLevelSpec | null 
     scale: { domain: [false, true], range: ['circle', 'diamond'] },
     legend: { labelExpr: "datum.value ? 'step 0 (0 tokens)' : 'probed'" },
   };
-  for (const [placed, opacity] of [['midpoint in the run', 0.85], ['no midpoint', 0.35]] as const) {
+  for (const [placed, opacity] of [
+    ['midpoint in the run', 0.85],
+    ['no midpoint', 0.35],
+  ] as const) {
     const values = points.filter((p) => p.placed === placed);
-    if (values.length) layer.push({ data: { values }, mark: { type: 'point', filled: true, size: 28, opacity }, encoding: { x, y, color, shape } });
+    if (values.length)
+      layer.push({
+        data: { values },
+        mark: { type: 'point', filled: true, size: 28, opacity },
+        encoding: { x, y, color, shape },
+      });
   }
   if (mids.length) {
     // The midpoints' series are the verdict capabilities' own names, which the domain holds.
     layer.push(
-      { data: { values: mids }, mark: { type: 'rule', strokeWidth: 2 }, encoding: { x: { ...x, field: 'lo' }, x2: { field: 'hi' }, y, color } },
-      { data: { values: mids }, mark: { type: 'point', shape: 'triangle-up', filled: true, size: 90, stroke: 'black', strokeWidth: 0.5 }, encoding: { x, y, color } },
+      {
+        data: { values: mids },
+        mark: { type: 'rule', strokeWidth: 2 },
+        encoding: { x: { ...x, field: 'lo' }, x2: { field: 'hi' }, y, color },
+      },
+      {
+        data: { values: mids },
+        mark: { type: 'point', shape: 'triangle-up', filled: true, size: 90, stroke: 'black', strokeWidth: 0.5 },
+        encoding: { x, y, color },
+      },
     );
   }
   return {
@@ -197,10 +266,23 @@ export function timelineChart(a: Analysis): TopLevelSpec | null {
     layer: [
       {
         mark: { type: 'bar', height: 16, opacity: 0.55 },
-        encoding: { x, x2: { field: 'saturation' }, y, color: { field: 'capability', type: 'nominal', legend: null, scale: { domain: a.capabilities.map((c) => c.name) } } },
+        encoding: {
+          x,
+          x2: { field: 'saturation' },
+          y,
+          color: {
+            field: 'capability',
+            type: 'nominal',
+            legend: null,
+            scale: { domain: a.capabilities.map((c) => c.name) },
+          },
+        },
       },
       { mark: { type: 'rule', strokeWidth: 1.5 }, encoding: { x: { ...x, field: 'lo' }, x2: { field: 'hi' }, y } },
-      { mark: { type: 'tick', thickness: 3, size: 22, color: 'black' }, encoding: { x: { ...x, field: 'midpoint' }, y } },
+      {
+        mark: { type: 'tick', thickness: 3, size: 22, color: 'black' },
+        encoding: { x: { ...x, field: 'midpoint' }, y },
+      },
     ],
   } as TopLevelSpec;
 }
@@ -208,11 +290,18 @@ export function timelineChart(a: Analysis): TopLevelSpec | null {
 /** Training loss (binned) and validation loss against tokens, with reference losses. */
 export function lossChart(a: Analysis): TopLevelSpec | null {
   const train = a.losses.train.map((p) => ({ series: 'training (binned)', tokens: p.tokens, loss: p.loss }));
-  const val = a.losses.val.filter((p) => p.tokens > 0).map((p) => ({ series: 'validation', tokens: p.tokens, loss: p.loss }));
+  const val = a.losses.val
+    .filter((p) => p.tokens > 0)
+    .map((p) => ({ series: 'validation', tokens: p.tokens, loss: p.loss }));
   if (train.length + val.length === 0) return null;
   const x = { field: 'tokens', type: 'quantitative' as const, scale: { type: 'log' as const }, axis: tokensAxis() };
   const y = { field: 'loss', type: 'quantitative' as const, scale: { zero: false }, title: 'loss (nats per token)' };
-  const color = { field: 'series', type: 'nominal' as const, title: null, scale: { domain: ['training (binned)', 'validation'], range: ['#4c78a8', '#f58518'] } };
+  const color = {
+    field: 'series',
+    type: 'nominal' as const,
+    title: null,
+    scale: { domain: ['training (binned)', 'validation'], range: ['#4c78a8', '#f58518'] },
+  };
   const layer: object[] = [
     { data: { values: [...train, ...val] }, mark: { type: 'line', strokeWidth: 1.5 }, encoding: { x, y, color } },
     { data: { values: val }, mark: { type: 'point', filled: true, size: 24 }, encoding: { x, y, color } },
@@ -220,8 +309,16 @@ export function lossChart(a: Analysis): TopLevelSpec | null {
   if (a.losses.references.length > 0) {
     const refs = a.losses.references.map((r) => ({ name: r.name, loss: r.loss }));
     layer.push(
-      { data: { values: refs }, mark: { type: 'rule', strokeDash: [4, 4], color: '#888' }, encoding: { y: { field: 'loss', type: 'quantitative' } } },
-      { data: { values: refs }, mark: { type: 'text', align: 'left', dx: 4, dy: -6, color: '#555', x: 0 }, encoding: { y: { field: 'loss', type: 'quantitative' }, text: { field: 'name' } } },
+      {
+        data: { values: refs },
+        mark: { type: 'rule', strokeDash: [4, 4], color: '#888' },
+        encoding: { y: { field: 'loss', type: 'quantitative' } },
+      },
+      {
+        data: { values: refs },
+        mark: { type: 'text', align: 'left', dx: 4, dy: -6, color: '#555', x: 0 },
+        encoding: { y: { field: 'loss', type: 'quantitative' }, text: { field: 'name' } },
+      },
     );
   }
   return { ...base, title: 'Loss against tokens seen', width: WIDTH, height: HEIGHT, layer } as TopLevelSpec;
@@ -230,10 +327,19 @@ export function lossChart(a: Analysis): TopLevelSpec | null {
 /** Validation loss per source (training loss per source where there is no validation). */
 export function sourcesChart(a: Analysis): TopLevelSpec | null {
   const useVal = a.losses.sources.some((s) => s.val.length > 0);
-  const rows = a.losses.sources.flatMap((s) => (useVal ? s.val : s.train).filter((p) => p.tokens > 0).map((p) => ({ source: s.source, tokens: p.tokens, loss: p.loss })));
+  const rows = a.losses.sources.flatMap((s) =>
+    (useVal ? s.val : s.train)
+      .filter((p) => p.tokens > 0)
+      .map((p) => ({ source: s.source, tokens: p.tokens, loss: p.loss })),
+  );
   if (rows.length === 0) return null;
   const x = { field: 'tokens', type: 'quantitative' as const, scale: { type: 'log' as const }, axis: tokensAxis() };
-  const y = { field: 'loss', type: 'quantitative' as const, scale: { zero: false }, title: `${useVal ? 'validation' : 'training (binned)'} loss (nats per token)` };
+  const y = {
+    field: 'loss',
+    type: 'quantitative' as const,
+    scale: { zero: false },
+    title: `${useVal ? 'validation' : 'training (binned)'} loss (nats per token)`,
+  };
   const color = { field: 'source', type: 'nominal' as const, title: 'source' };
   return {
     ...base,
@@ -261,7 +367,12 @@ export function factsChart(a: Analysis, suite: string): TopLevelSpec | null {
     title: `${capabilityOf(suite)?.exposure?.chart ?? suite} by exposure in the corpus (head = most frequent)`,
     width: WIDTH,
     height: HEIGHT,
-    layer: curvesLayers(points, rows.flatMap((r) => r.fit), { title: 'exposure', domain: facts.buckets.map((b) => b.bucket) }, yDomainOf(points)),
+    layer: curvesLayers(
+      points,
+      rows.flatMap((r) => r.fit),
+      { title: 'exposure', domain: facts.buckets.map((b) => b.bucket) },
+      yDomainOf(points),
+    ),
   } as TopLevelSpec;
 }
 
@@ -282,7 +393,12 @@ export function groupsChart(a: Analysis, suite: string): TopLevelSpec | null {
     title: `Groups of ${suite}`,
     width: WIDTH,
     height: HEIGHT,
-    layer: curvesLayers(points, rows.flatMap((r) => r.fit), { title: 'group', domain: shown.map((x) => x.group) }, yDomainOf(points)),
+    layer: curvesLayers(
+      points,
+      rows.flatMap((r) => r.fit),
+      { title: 'group', domain: shown.map((x) => x.group) },
+      yDomainOf(points),
+    ),
   } as TopLevelSpec;
 }
 
@@ -296,14 +412,32 @@ export function metricsChart(a: Analysis): TopLevelSpec | null {
       [`discrete (${c.discrete.metricName})`, c.discrete],
       [`continuous (${c.continuous.metricName})`, c.continuous],
     ] as const) {
-      const r = curveRows(label.startsWith('discrete') ? 'discrete' : 'continuous', curve, x0, off, { capability: c.name, metric: label });
+      const r = curveRows(label.startsWith('discrete') ? 'discrete' : 'continuous', curve, x0, off, {
+        capability: c.name,
+        metric: label,
+      });
       values.push(...r.points.map((p) => ({ ...p, kind: 'probe' })), ...r.fit.map((p) => ({ ...p, kind: 'fit' })));
     }
   }
   if (values.length === 0) return null;
-  const x = { field: 'tokens', type: 'quantitative' as const, scale: { type: 'log' as const }, axis: tokensAxis('tokens seen') };
-  const y = { field: 'share', type: 'quantitative' as const, scale: { domain: yDomainOf(values), clamp: true }, axis: { title: 'share of chance to ceiling' } };
-  const color = { field: 'series', type: 'nominal' as const, title: 'metric', scale: { domain: ['discrete', 'continuous'], range: ['#e45756', '#4c78a8'] } };
+  const x = {
+    field: 'tokens',
+    type: 'quantitative' as const,
+    scale: { type: 'log' as const },
+    axis: tokensAxis('tokens seen'),
+  };
+  const y = {
+    field: 'share',
+    type: 'quantitative' as const,
+    scale: { domain: yDomainOf(values), clamp: true },
+    axis: { title: 'share of chance to ceiling' },
+  };
+  const color = {
+    field: 'series',
+    type: 'nominal' as const,
+    title: 'metric',
+    scale: { domain: ['discrete', 'continuous'], range: ['#e45756', '#4c78a8'] },
+  };
   return {
     ...base,
     title: 'Discrete against continuous metric on the same items (lines: fits)',
@@ -314,8 +448,16 @@ export function metricsChart(a: Analysis): TopLevelSpec | null {
       width: 200,
       height: 150,
       layer: [
-        { transform: [{ filter: "datum.kind === 'fit'" }], mark: { type: 'line', strokeWidth: 2 }, encoding: { x, y, color } },
-        { transform: [{ filter: "datum.kind === 'probe'" }], mark: { type: 'point', filled: true, size: 14, opacity: 0.7 }, encoding: { x, y, color } },
+        {
+          transform: [{ filter: "datum.kind === 'fit'" }],
+          mark: { type: 'line', strokeWidth: 2 },
+          encoding: { x, y, color },
+        },
+        {
+          transform: [{ filter: "datum.kind === 'probe'" }],
+          mark: { type: 'point', filled: true, size: 14, opacity: 0.7 },
+          encoding: { x, y, color },
+        },
       ],
     },
   } as TopLevelSpec;
@@ -333,8 +475,19 @@ export interface RunTimes {
 export function timeToTargetChart(rows: RunTimes[], target: number, runs: string[]): TopLevelSpec | null {
   if (rows.length === 0) return null;
   const values = rows.map((r) => ({ ...r, lo: r.lo ?? r.tokens, hi: r.hi ?? r.tokens }));
-  const y = { field: 'tokens', type: 'quantitative' as const, scale: { type: 'log' as const }, axis: tokensAxis(`tokens to reach ${Math.round(target * 100)}% of the ceiling`) };
-  const xEnc = { field: 'capability', type: 'nominal' as const, title: null, sort: [...new Set(rows.map((r) => r.capability))], axis: { labelAngle: 0 } };
+  const y = {
+    field: 'tokens',
+    type: 'quantitative' as const,
+    scale: { type: 'log' as const },
+    axis: tokensAxis(`tokens to reach ${Math.round(target * 100)}% of the ceiling`),
+  };
+  const xEnc = {
+    field: 'capability',
+    type: 'nominal' as const,
+    title: null,
+    sort: [...new Set(rows.map((r) => r.capability))],
+    axis: { labelAngle: 0 },
+  };
   const color = { field: 'run', type: 'nominal' as const, scale: { domain: runs } };
   return {
     ...base,
@@ -343,7 +496,10 @@ export function timeToTargetChart(rows: RunTimes[], target: number, runs: string
     height: HEIGHT,
     data: { values },
     layer: [
-      { mark: { type: 'rule', strokeWidth: 1.5 }, encoding: { x: xEnc, xOffset: { field: 'run' }, y: { ...y, field: 'lo' }, y2: { field: 'hi' }, color } },
+      {
+        mark: { type: 'rule', strokeWidth: 1.5 },
+        encoding: { x: xEnc, xOffset: { field: 'run' }, y: { ...y, field: 'lo' }, y2: { field: 'hi' }, color },
+      },
       { mark: { type: 'point', filled: true, size: 60 }, encoding: { x: xEnc, xOffset: { field: 'run' }, y, color } },
     ],
   } as TopLevelSpec;

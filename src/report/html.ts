@@ -36,7 +36,12 @@ export interface ReportModel {
 }
 
 export function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }
 
 const e = escapeHtml;
@@ -54,7 +59,10 @@ details pre{white-space:pre-wrap;font-size:.8em;background:#f8f8f8;padding:.6em}
 `;
 
 export function reportHtml(model: ReportModel): string {
-  const title = model.runs.length === 1 ? `slurry report: ${model.runs[0].label}` : `slurry report: ${model.runs.map((r) => r.label).join(' vs ')}`;
+  const title =
+    model.runs.length === 1
+      ? `slurry report: ${model.runs[0].label}`
+      : `slurry report: ${model.runs.map((r) => r.label).join(' vs ')}`;
   const body: string[] = [`<h1>${e(title)}</h1>`];
   if (model.seeds) body.push(seedsSection(model.seeds));
   if (model.comparison) body.push(comparisonSection(model.comparison.comparison, model.comparison.chart));
@@ -79,23 +87,43 @@ function runSection(run: RunSection, several: boolean): string {
   const a = run.analysis;
   const h = several ? `<h2>Run ${e(run.label)}</h2>` : '';
   const parts: string[] = [h];
-  parts.push(`<p class="verdict" id="${several ? `verdict-${e(run.label)}` : 'verdict'}">Verdict: <strong>${e(VERDICT_LABEL[a.verdict.verdict])}</strong> <span class="muted">(${a.verdict.metric === 'd' ? 'discrete' : 'continuous'} metrics; ${a.capabilities.length} capabilities probed at ${a.checkpoints.length} checkpoints)</span></p>`);
+  parts.push(
+    `<p class="verdict" id="${several ? `verdict-${e(run.label)}` : 'verdict'}">Verdict: <strong>${e(VERDICT_LABEL[a.verdict.verdict])}</strong> <span class="muted">(${a.verdict.metric === 'd' ? 'discrete' : 'continuous'} metrics; ${a.capabilities.length} capabilities probed at ${a.checkpoints.length} checkpoints)</span></p>`,
+  );
   if (run.lead) parts.push(figure(run.lead));
   parts.push(`<p class="answer">${e(wavesAnswer(a))}</p>`);
-  parts.push(`<section class="summary"><h2>Summary</h2>${summaryParagraphs(a).map((p) => `<p>${e(p)}</p>`).join('\n')}</section>`);
+  parts.push(
+    `<section class="summary"><h2>Summary</h2>${summaryParagraphs(a)
+      .map((p) => `<p>${e(p)}</p>`)
+      .join('\n')}</section>`,
+  );
   parts.push(`<h2>Charts</h2>`, ...run.charts.map(figure));
-  parts.push(`<h2>Capabilities</h2>`, capabilityTable(a), `<h3>Adjacent pairs in midpoint order</h3>`, pairsTable(a), `<h3>Time to a share of the ceiling</h3>`, timeToTargetTable(a));
+  parts.push(
+    `<h2>Capabilities</h2>`,
+    capabilityTable(a),
+    `<h3>Adjacent pairs in midpoint order</h3>`,
+    pairsTable(a),
+    `<h3>Time to a share of the ceiling</h3>`,
+    timeToTargetTable(a),
+  );
   if (a.groups.length > 0) parts.push(`<h3>Groups</h3>`, groupsTable(a));
   parts.push(`<h2>Transitions</h2>`, transitionsTable(a));
   parts.push(`<h2>Samples per checkpoint</h2>`, samplesTable(run.samples));
   if (a.problems.length + a.warnings.length > 0) {
-    parts.push(`<h2>Problems and warnings</h2><ul>${a.problems.map((p) => `<li>${e(`${p.subject}: ${p.what}. To get it: ${p.fix}.`)}</li>`).join('')}${a.warnings.map((w) => `<li class="muted">${e(w)}</li>`).join('')}</ul>`);
+    parts.push(
+      `<h2>Problems and warnings</h2><ul>${a.problems.map((p) => `<li>${e(`${p.subject}: ${p.what}. To get it: ${p.fix}.`)}</li>`).join('')}${a.warnings.map((w) => `<li class="muted">${e(w)}</li>`).join('')}</ul>`,
+    );
   }
-  parts.push(`<h2>Definitions</h2><ul>${definitionsList(a.definitions).map((d) => `<li>${e(d)}</li>`).join('')}</ul>`);
+  parts.push(
+    `<h2>Definitions</h2><ul>${definitionsList(a.definitions)
+      .map((d) => `<li>${e(d)}</li>`)
+      .join('')}</ul>`,
+  );
   parts.push(
     `<p class="muted">Analysis: seed ${a.settings.seed}, ${a.settings.resamples} bootstrap resamples, every number above from ${e(a.run)}/analysis.json.</p>`,
   );
-  if (run.config) parts.push(`<details><summary>Run config</summary><pre>${e(JSON.stringify(run.config, null, 2))}</pre></details>`);
+  if (run.config)
+    parts.push(`<details><summary>Run config</summary><pre>${e(JSON.stringify(run.config, null, 2))}</pre></details>`);
   return `<section class="run">${parts.join('\n')}</section>`;
 }
 
@@ -151,7 +179,9 @@ function timeToTargetTable(a: Analysis): string {
   const targets = a.definitions.targets;
   const rows = a.capabilities.map((c) => {
     const cells = c.discrete.timeToTarget.map((t) =>
-      t.status === 'reached' ? `<td class="num">${pos(t.at)}</td>` : `<td class="muted">${t.status === 'before_first' ? 'by the first checkpoint' : 'not reached'}</td>`,
+      t.status === 'reached'
+        ? `<td class="num">${pos(t.at)}</td>`
+        : `<td class="muted">${t.status === 'before_first' ? 'by the first checkpoint' : 'not reached'}</td>`,
     );
     return `<tr><td>${e(c.name)}</td>${cells.join('')}</tr>`;
   });
@@ -160,7 +190,10 @@ function timeToTargetTable(a: Analysis): string {
 
 function groupsTable(a: Analysis): string {
   const rows = a.groups.flatMap((g) =>
-    g.groups.map((x) => `<tr><td>${e(g.suite)}</td><td>${e(x.group)}</td><td class="num">${x.curve.items}</td>${curveCells(x.curve)}</tr>`),
+    g.groups.map(
+      (x) =>
+        `<tr><td>${e(g.suite)}</td><td>${e(x.group)}</td><td class="num">${x.curve.items}</td>${curveCells(x.curve)}</tr>`,
+    ),
   );
   return `<table><tr><th>suite</th><th>group</th><th>items</th><th>metric</th><th>status</th><th>onset</th><th>midpoint</th><th>shape midpoint</th><th>saturation</th><th>width</th><th>R²</th><th>last level</th><th>ceiling</th></tr>${rows.join('')}</table>`;
 }
@@ -168,7 +201,8 @@ function groupsTable(a: Analysis): string {
 function transitionsTable(a: Analysis): string {
   const rows = [
     ...a.transitions.capabilities.map(
-      (t) => `<tr><td>${e(t.subject)} (${e(t.metricName)})</td><td>${e(t.kind.replace('_', ' '))}</td><td class="num">${formatTokens(t.tokens)}</td><td class="num">${t.slopeBefore.toFixed(2)} → ${t.slopeAfter.toFixed(2)} per decade</td><td class="num">${t.z === null ? '' : t.z.toFixed(1)}</td></tr>`,
+      (t) =>
+        `<tr><td>${e(t.subject)} (${e(t.metricName)})</td><td>${e(t.kind.replace('_', ' '))}</td><td class="num">${formatTokens(t.tokens)}</td><td class="num">${t.slopeBefore.toFixed(2)} → ${t.slopeAfter.toFixed(2)} per decade</td><td class="num">${t.z === null ? '' : t.z.toFixed(1)}</td></tr>`,
     ),
     ...a.transitions.loss.map(
       (t) =>
@@ -197,11 +231,20 @@ function samplesTable(samples: SampleRecord[]): string {
 function comparisonSection(c: RunComparison, chart: ChartFigure | null): string {
   const share = `${Math.round(c.target * 100)}%`;
   const cell = (t: RunComparison['capabilities'][number]['times'][number]) =>
-    t.tokens === null ? `<td class="muted">${e(t.status.replace(/_/g, ' '))}</td>` : `<td class="num">${formatTokens(t.tokens)} <span class="muted">[${t.lo === null ? 'open' : formatTokens(t.lo)}, ${t.hi === null ? 'open' : formatTokens(t.hi)}]</span></td>`;
+    t.tokens === null
+      ? `<td class="muted">${e(t.status.replace(/_/g, ' '))}</td>`
+      : `<td class="num">${formatTokens(t.tokens)} <span class="muted">[${t.lo === null ? 'open' : formatTokens(t.lo)}, ${t.hi === null ? 'open' : formatTokens(t.hi)}]</span></td>`;
   const ratio = (r: RunComparison['capabilities'][number]['ratios'][number]) =>
-    r === null ? '<td class="muted">n/a</td>' : `<td class="num">${r.value.toFixed(2)}× <span class="muted">[${r.lo === null ? 'open' : r.lo.toFixed(2)}, ${r.hi === null ? 'open' : r.hi.toFixed(2)}]</span></td>`;
-  const head = `<tr><th>capability</th>${c.runs.map((r) => `<th>${e(r)}: tokens</th>`).join('')}${c.runs.slice(1).map((r) => `<th>${e(r)} / ${e(c.runs[0])}</th>`).join('')}</tr>`;
-  const rows = c.capabilities.map((x) => `<tr><td>${e(x.name)}</td>${x.times.map(cell).join('')}${x.ratios.slice(1).map(ratio).join('')}</tr>`);
+    r === null
+      ? '<td class="muted">n/a</td>'
+      : `<td class="num">${r.value.toFixed(2)}× <span class="muted">[${r.lo === null ? 'open' : r.lo.toFixed(2)}, ${r.hi === null ? 'open' : r.hi.toFixed(2)}]</span></td>`;
+  const head = `<tr><th>capability</th>${c.runs.map((r) => `<th>${e(r)}: tokens</th>`).join('')}${c.runs
+    .slice(1)
+    .map((r) => `<th>${e(r)} / ${e(c.runs[0])}</th>`)
+    .join('')}</tr>`;
+  const rows = c.capabilities.map(
+    (x) => `<tr><td>${e(x.name)}</td>${x.times.map(cell).join('')}${x.ratios.slice(1).map(ratio).join('')}</tr>`,
+  );
   return `<section class="comparison"><h2>Comparison: tokens to reach ${share} of the ceiling</h2>
 ${chart ? figure(chart) : ''}
 <table>${head}${rows.join('')}</table>
@@ -213,7 +256,9 @@ function seedsSection(s: SeedsAnalysis): string {
   const head = `<tr><th>capability</th>${s.seeds.map((x) => `<th>${e(x.label)}</th>`).join('')}<th>across seeds</th><th>crossed in</th></tr>`;
   const rows = s.capabilities.map((c) => {
     const cells = c.perSeed.map((p) =>
-      p.midpoint ? `<td class="num">${pos(p.midpoint)}</td>` : `<td class="muted">${e(p.status.replace(/_/g, ' '))}${p.lastLevel === null ? '' : `, ${Math.round(100 * p.lastLevel) + 0}% at the end`}</td>`,
+      p.midpoint
+        ? `<td class="num">${pos(p.midpoint)}</td>`
+        : `<td class="muted">${e(p.status.replace(/_/g, ' '))}${p.lastLevel === null ? '' : `, ${Math.round(100 * p.lastLevel) + 0}% at the end`}</td>`,
     );
     const a = c.acrossSeeds;
     const across = a

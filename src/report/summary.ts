@@ -28,7 +28,9 @@ const capitalised = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /** "tokens (still rising, ends at 17% of its range)". */
 function notPlaced(e: Verdict['excluded'][number]): string {
-  const last = e.last ? `, ends at ${pct(e.last.normalized)} of its range at ${formatTokens(e.last.tokens)} tokens` : '';
+  const last = e.last
+    ? `, ends at ${pct(e.last.normalized)} of its range at ${formatTokens(e.last.tokens)} tokens`
+    : '';
   return `${e.name} (${e.status.replace(/_/g, ' ')}${last})`;
 }
 
@@ -40,7 +42,9 @@ export function wavesAnswer(a: Analysis): string {
   const v = a.verdict;
   const parts: string[] = [];
   if (v.order.length === 0) {
-    parts.push('No capability rose through half of its chance-to-ceiling range inside the probed checkpoints, so none can be placed.');
+    parts.push(
+      'No capability rose through half of its chance-to-ceiling range inside the probed checkpoints, so none can be placed.',
+    );
   } else {
     const n = v.order.length;
     parts.push(
@@ -61,7 +65,9 @@ export function wavesAnswer(a: Analysis): string {
   if (v.adjacent.length) {
     parts.push(
       `Between neighbours the midpoints lie ` +
-        v.adjacent.map((p) => `${(10 ** p.separation.value).toFixed(1)}x the tokens apart (${p.earlier} to ${p.later})`).join(', ') +
+        v.adjacent
+          .map((p) => `${(10 ** p.separation.value).toFixed(1)}x the tokens apart (${p.earlier} to ${p.later})`)
+          .join(', ') +
         '.',
     );
   }
@@ -77,13 +83,17 @@ export function summaryParagraphs(a: Analysis): string[] {
   out.push(`Verdict under the ${metricLabel(v.metric)}: ${VERDICT_LABEL[v.verdict]}. Decided by: ${v.reason}`);
   if (v.order.length > 0) {
     const half = pct(a.definitions.midpointLevel);
-    out.push(`Order of the midpoints (where each crosses ${half} of its chance-to-ceiling range): ${v.order.map((o) => `${o.name} at ${positionText(o.midpoint, ci)}`).join('; ')}.`);
+    out.push(
+      `Order of the midpoints (where each crosses ${half} of its chance-to-ceiling range): ${v.order.map((o) => `${o.name} at ${positionText(o.midpoint, ci)}`).join('; ')}.`,
+    );
   }
   const shapes = a.capabilities.filter((c) => (v.metric === 'd' ? c.discrete : c.continuous).shapeMidpoint);
   if (shapes.length > 0) {
     out.push(
       `Secondary, the shape midpoints (the middle of each curve's own fitted rise, whatever level it reaches; not used by the verdict): ` +
-        shapes.map((c) => `${c.name} at ${positionText((v.metric === 'd' ? c.discrete : c.continuous).shapeMidpoint!, ci)}`).join('; ') +
+        shapes
+          .map((c) => `${c.name} at ${positionText((v.metric === 'd' ? c.discrete : c.continuous).shapeMidpoint!, ci)}`)
+          .join('; ') +
         '.',
     );
   }
@@ -118,11 +128,18 @@ export function summaryParagraphs(a: Analysis): string[] {
     );
   }
 
-  const artefacts = a.capabilities.filter((c) => c.metricComparison.finding === 'artefact' || c.metricComparison.finding === 'discrete_smoother');
+  const artefacts = a.capabilities.filter(
+    (c) => c.metricComparison.finding === 'artefact' || c.metricComparison.finding === 'discrete_smoother',
+  );
   for (const c of artefacts) out.push(`Discrete against continuous, ${c.name}: ${c.metricComparison.explanation}`);
   const same = a.capabilities.filter((c) => c.metricComparison.finding === 'same_sharpness').map((c) => c.name);
-  if (same.length > 0) out.push(`Discrete and continuous metrics show windows of similar width for ${same.join(', ')}: their sharpness is not a metric artefact.`);
-  for (const c of a.capabilities.filter((x) => x.metricComparison.finding === 'undetermined' && x.metricComparison.widthRatio)) {
+  if (same.length > 0)
+    out.push(
+      `Discrete and continuous metrics show windows of similar width for ${same.join(', ')}: their sharpness is not a metric artefact.`,
+    );
+  for (const c of a.capabilities.filter(
+    (x) => x.metricComparison.finding === 'undetermined' && x.metricComparison.widthRatio,
+  )) {
     out.push(`Discrete against continuous, ${c.name}, undetermined: ${c.metricComparison.explanation}`);
   }
 
@@ -133,7 +150,10 @@ export function summaryParagraphs(a: Analysis): string[] {
     out.push(
       `Abrupt slope changes in the capability curves: ` +
         kinks
-          .map((k) => `${k.subject} (${k.metricName}) ${k.kind === 'speed_up' ? 'speeds up' : 'slows down'} at ${formatTokens(k.tokens)} tokens (step ${k.step}; slope ${k.slopeBefore.toFixed(2)} to ${k.slopeAfter.toFixed(2)} per decade)`)
+          .map(
+            (k) =>
+              `${k.subject} (${k.metricName}) ${k.kind === 'speed_up' ? 'speeds up' : 'slows down'} at ${formatTokens(k.tokens)} tokens (step ${k.step}; slope ${k.slopeBefore.toFixed(2)} to ${k.slopeAfter.toFixed(2)} per decade)`,
+          )
           .join('; ') +
         '.',
     );
@@ -142,13 +162,20 @@ export function summaryParagraphs(a: Analysis): string[] {
   }
   const bumps = a.transitions.loss.filter((t) => t.kind === 'bump');
   if (bumps.length > 0) {
-    out.push(`Bumps in the training loss: ${bumps.map((b) => `a rise of ${b.size.toFixed(3)} nats from ${formatTokens(b.tokens)} to ${formatTokens(b.peakTokens!)} tokens`).join('; ')}.`);
+    out.push(
+      `Bumps in the training loss: ${bumps.map((b) => `a rise of ${b.size.toFixed(3)} nats from ${formatTokens(b.tokens)} to ${formatTokens(b.peakTokens!)} tokens`).join('; ')}.`,
+    );
   }
   const kinksLoss = a.transitions.loss.filter((t) => t.kind !== 'bump');
   if (kinksLoss.length > 0) {
     out.push(
       `Slope changes of the training loss: ` +
-        kinksLoss.map((t) => `${t.kind === 'speed_up' ? 'falls faster' : 'slows down'} at ${formatTokens(t.tokens)} tokens (by ${Math.abs(t.size).toFixed(2)} nats per decade)`).join('; ') +
+        kinksLoss
+          .map(
+            (t) =>
+              `${t.kind === 'speed_up' ? 'falls faster' : 'slows down'} at ${formatTokens(t.tokens)} tokens (by ${Math.abs(t.size).toFixed(2)} nats per decade)`,
+          )
+          .join('; ') +
         '.',
     );
   }

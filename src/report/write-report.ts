@@ -64,7 +64,13 @@ export async function writeReport(runDirs: string[], opts: ReportOptions = {}): 
     return analysis;
   });
   // The comparison is computed before rendering so a bad --target fails fast.
-  const comparison = several && !opts.seeds ? compareRuns(labels.map((label, i) => ({ label, analysis: loaded[i] })), opts.target ?? 0.5) : null;
+  const comparison =
+    several && !opts.seeds
+      ? compareRuns(
+          labels.map((label, i) => ({ label, analysis: loaded[i] })),
+          opts.target ?? 0.5,
+        )
+      : null;
 
   const render = chartWriter(outDir, { files, warnings });
 
@@ -76,17 +82,32 @@ export async function writeReport(runDirs: string[], opts: ReportOptions = {}): 
     for (const c of chartList(a)) if (c.spec) figures.push(await render(prefix + c.id, c.spec, c.caption));
     const waves = wavesFigure(a);
     const lead = waves.spec ? await render(prefix + 'waves', waves.spec, waves.caption) : null;
-    sections.push({ label: labels[i], analysis: a, samples: readSamples(runDirs[i]), config: readConfig(runDirs[i]), lead, charts: figures });
+    sections.push({
+      label: labels[i],
+      analysis: a,
+      samples: readSamples(runDirs[i]),
+      config: readConfig(runDirs[i]),
+      lead,
+      charts: figures,
+    });
   }
 
   let comparisonModel = null;
   if (comparison) {
     const rows = comparison.capabilities.flatMap((c) =>
-      c.times.flatMap((t, r) => (t.tokens === null ? [] : [{ run: comparison.runs[r], capability: c.name, tokens: t.tokens, lo: t.lo, hi: t.hi }])),
+      c.times.flatMap((t, r) =>
+        t.tokens === null
+          ? []
+          : [{ run: comparison.runs[r], capability: c.name, tokens: t.tokens, lo: t.lo, hi: t.hi }],
+      ),
     );
     const spec = charts.timeToTargetChart(rows, comparison.target, comparison.runs);
     const chart = spec
-      ? await render('time-to-target', spec, `Tokens each run needed to bring each capability to ${Math.round(comparison.target * 100)}% of its ceiling (discrete metrics).`)
+      ? await render(
+          'time-to-target',
+          spec,
+          `Tokens each run needed to bring each capability to ${Math.round(comparison.target * 100)}% of its ceiling (discrete metrics).`,
+        )
       : null;
     comparisonModel = { comparison, chart };
   }
@@ -96,7 +117,8 @@ export async function writeReport(runDirs: string[], opts: ReportOptions = {}): 
   return { index, files, analysed, warnings };
 }
 
-const step0Note = (a: Analysis) => `The step-0 checkpoint (0 tokens) is the diamond ${a.definitions.step0PlotOffsetDecades} decades left of the first checkpoint.`;
+const step0Note = (a: Analysis) =>
+  `The step-0 checkpoint (0 tokens) is the diamond ${a.definitions.step0PlotOffsetDecades} decades left of the first checkpoint.`;
 
 /** The chart each run's section leads with. */
 function wavesFigure(a: Analysis): { spec: TopLevelSpec | null; caption: string } {
@@ -135,7 +157,8 @@ function chartList(a: Analysis): { id: string; spec: TopLevelSpec | null; captio
     {
       id: 'metrics',
       spec: charts.metricsChart(a),
-      caption: 'Each capability under its discrete metric (red) and its continuous metric (blue) on the same items: a step in red over a gradual blue curve is emergence made by the metric.',
+      caption:
+        'Each capability under its discrete metric (red) and its continuous metric (blue) on the same items: a step in red over a gradual blue curve is emergence made by the metric.',
     },
     ...a.groups
       .filter((g) => !EXPOSURE_SUITES.includes(g.suite))
@@ -144,7 +167,9 @@ function chartList(a: Analysis): { id: string; spec: TopLevelSpec | null; captio
         spec: charts.groupsChart(a, g.suite),
         caption:
           `Groups of the ${g.suite} suite, fitted apart (${metricWord} metric)` +
-          (g.groups.length > charts.MAX_GROUPS_CHARTED ? `; the ${charts.MAX_GROUPS_CHARTED} with most items of ${g.groups.length} (all are in the groups table)` : '') +
+          (g.groups.length > charts.MAX_GROUPS_CHARTED
+            ? `; the ${charts.MAX_GROUPS_CHARTED} with most items of ${g.groups.length} (all are in the groups table)`
+            : '') +
           `. ${step0}`,
       })),
   ];

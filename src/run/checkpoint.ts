@@ -89,7 +89,8 @@ export function verifyCheckpoint(dir: string): void {
   if (!existsSync(path)) throw new SlurryError(`${path}: missing (an incomplete or foreign checkpoint)`);
   const manifest = readJsonFile(path, manifestSchema);
   const unlisted = readdirSync(dir).filter((n) => n !== MANIFEST_FILE && !Object.hasOwn(manifest.files, n));
-  if (unlisted.length) throw new SlurryError(`${path}: does not list ${unlisted.join(', ')} (a foreign or altered checkpoint)`);
+  if (unlisted.length)
+    throw new SlurryError(`${path}: does not list ${unlisted.join(', ')} (a foreign or altered checkpoint)`);
   for (const [name, want] of Object.entries(manifest.files)) {
     const file = join(dir, name);
     if (!existsSync(file)) throw new SlurryError(`${file}: missing (listed in ${MANIFEST_FILE})`);

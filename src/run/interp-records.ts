@@ -74,7 +74,12 @@ export const interpRecordSchema = z.object({
     prefix_matching: headScore,
   }),
   /** Mean loss early in natural-text windows minus late (Olsson et al. 2022), per window as items. */
-  icl: z.object({ score: num, early: z.tuple([count, count]), late: z.tuple([count, count]), items: z.array(z.object({ id: z.string(), c: num })) }),
+  icl: z.object({
+    score: num,
+    early: z.tuple([count, count]),
+    late: z.tuple([count, count]),
+    items: z.array(z.object({ id: z.string(), c: num })),
+  }),
   /** Class selectivity index of MLP neurons (mlp.hook_post) per layer, for POS tags and sources. */
   neurons: z.object({
     index: z.literal('class_selectivity_morcos2018'),

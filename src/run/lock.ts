@@ -23,7 +23,9 @@ export function lockRun(file: string, run: string, job: string): () => void {
       continue; // released in between
     }
     if (Number.isInteger(holder) && holder > 0 && processAlive(holder)) {
-      throw new SlurryError(`${file}: process ${holder} is ${job} ${run} already; wait for it (or delete the file if that process is not slurry)`);
+      throw new SlurryError(
+        `${file}: process ${holder} is ${job} ${run} already; wait for it (or delete the file if that process is not slurry)`,
+      );
     }
     rmSync(file, { force: true });
   }

@@ -21,7 +21,10 @@ export class MetricsLog<R extends { step: number } = MetricsRecord> {
    * Opens the log for appending. With `keepThroughStep`, first cuts the file back to the
    * records of steps <= keepThroughStep (a resume from that checkpoint); without, starts empty.
    */
-  constructor(readonly path: string, keepThroughStep?: number) {
+  constructor(
+    readonly path: string,
+    keepThroughStep?: number,
+  ) {
     const kept = keepThroughStep === undefined ? [] : linesThrough(path, keepThroughStep);
     writeFileAtomic(path, kept.map((l) => l + '\n').join(''));
     this.fd = openSync(path, 'a');

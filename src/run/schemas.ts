@@ -68,7 +68,10 @@ export const manifestSchema = z.strictObject({
       z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/, 'expected a file name in the checkpoint directory'),
       z.strictObject({ sha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected a lowercase hex SHA-256'), bytes: count }),
     )
-    .refine((files) => 'model.safetensors' in files && 'config.json' in files, 'expected model.safetensors and config.json among the files'),
+    .refine(
+      (files) => 'model.safetensors' in files && 'config.json' in files,
+      'expected model.safetensors and config.json among the files',
+    ),
 });
 export type Manifest = z.output<typeof manifestSchema>;
 

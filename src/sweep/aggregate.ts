@@ -74,7 +74,16 @@ export function summarizeSweep(cells: readonly CellInput[], target = 0.5): Sweep
           const cap = c.analysis!.capabilities.find((k) => k.name === capability);
           return cap ? [metric === 'd' ? cap.discrete : cap.continuous] : [];
         });
-        summary.curves.push(...meanCurve(curves).map((p) => ({ group: label, capability, metric, parameters, compute: 6 * parameters * p.tokens, ...p })));
+        summary.curves.push(
+          ...meanCurve(curves).map((p) => ({
+            group: label,
+            capability,
+            metric,
+            parameters,
+            compute: 6 * parameters * p.tokens,
+            ...p,
+          })),
+        );
         summary.targets.push(targetRow(curves, { group: label, capability, metric, target }));
       }
     }
@@ -83,17 +92,31 @@ export function summarizeSweep(cells: readonly CellInput[], target = 0.5): Sweep
 }
 
 /** Per checkpoint step present in every curve: mean of the normalised values and its t interval. */
-function meanCurve(curves: CurveAnalysis[]): { step: number; tokens: number; mean: number; lo: number | null; hi: number | null; seeds: number }[] {
+function meanCurve(
+  curves: CurveAnalysis[],
+): { step: number; tokens: number; mean: number; lo: number | null; hi: number | null; seeds: number }[] {
   if (curves.length === 0) return [];
-  const steps = curves[0].points.map((p) => p.step).filter((s) => curves.every((c) => c.points.some((p) => p.step === s)));
+  const steps = curves[0].points
+    .map((p) => p.step)
+    .filter((s) => curves.every((c) => c.points.some((p) => p.step === s)));
   return steps.map((step) => {
     const values = curves.map((c) => c.points.find((p) => p.step === step)!.normalized);
     const { mean, half } = meanInterval(values);
-    return { step, tokens: curves[0].points.find((p) => p.step === step)!.tokens, mean, lo: half === null ? null : mean - half, hi: half === null ? null : mean + half, seeds: values.length };
+    return {
+      step,
+      tokens: curves[0].points.find((p) => p.step === step)!.tokens,
+      mean,
+      lo: half === null ? null : mean - half,
+      hi: half === null ? null : mean + half,
+      seeds: values.length,
+    };
   });
 }
 
-function targetRow(curves: CurveAnalysis[], row: Pick<TargetRow, 'group' | 'capability' | 'metric' | 'target'>): TargetRow {
+function targetRow(
+  curves: CurveAnalysis[],
+  row: Pick<TargetRow, 'group' | 'capability' | 'metric' | 'target'>,
+): TargetRow {
   const logs = curves.flatMap((c) => {
     const t = c.timeToTarget.find((x) => x.target === row.target);
     return t?.status === 'reached' && t.at ? [t.at.value] : [];
@@ -101,7 +124,12 @@ function targetRow(curves: CurveAnalysis[], row: Pick<TargetRow, 'group' | 'capa
   const base = { ...row, seeds: curves.length, reached: logs.length };
   if (logs.length === 0) return { ...base, tokens: null, lo: null, hi: null };
   const { mean, half } = meanInterval(logs);
-  return { ...base, tokens: 10 ** mean, lo: half === null ? null : 10 ** (mean - half), hi: half === null ? null : 10 ** (mean + half) };
+  return {
+    ...base,
+    tokens: 10 ** mean,
+    lo: half === null ? null : 10 ** (mean - half),
+    hi: half === null ? null : 10 ** (mean + half),
+  };
 }
 
 /** Mean and the half-width of its 95% Student-t interval (null for fewer than two values). */
@@ -116,8 +144,8 @@ export function meanInterval(values: readonly number[]): { mean: number; half: n
 /** Two-sided 95% quantile of Student's t with df degrees of freedom (table to 30, then the normal's). */
 export function tQuantile975(df: number): number {
   const table = [
-    12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086,
-    2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+    12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11,
+    2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
   ];
   return df <= table.length ? table[df - 1] : 1.96;
 }

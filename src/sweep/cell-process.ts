@@ -29,6 +29,7 @@ process.on('message', (job: CellJob) => {
     log: (line) => send({ type: 'log', hash: job.hash, line }),
   }).then(
     (outcome) => send({ type: 'done', hash: job.hash, status: outcome.status, seconds: outcome.seconds }),
-    (err: unknown) => send({ type: 'failed', hash: job.hash, message: err instanceof Error ? err.message : String(err) }),
+    (err: unknown) =>
+      send({ type: 'failed', hash: job.hash, message: err instanceof Error ? err.message : String(err) }),
   );
 });

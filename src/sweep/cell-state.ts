@@ -68,7 +68,10 @@ export function clearCellRecord(run: string): void {
  * from another host cannot be checked from here: across machines the queue's job lock
  * is what keeps a cell to one worker, so it is taken over with a notice.
  */
-export async function lockCell(run: string, opts: { waitMs: number; log: (line: string) => void }): Promise<() => void> {
+export async function lockCell(
+  run: string,
+  opts: { waitMs: number; log: (line: string) => void },
+): Promise<() => void> {
   const file = cellLockPath(run);
   const me = `${process.pid}@${hostname()}`;
   const deadline = Date.now() + opts.waitMs;
@@ -85,11 +88,13 @@ export async function lockCell(run: string, opts: { waitMs: number; log: (line: 
     const holder = readFileSync(file, 'utf8');
     const [pid, host] = holder.split('@');
     if (host === hostname() && processAlive(Number(pid))) {
-      if (Date.now() > deadline) throw new SlurryError(`${file}: process ${holder} works on this cell (waited ${opts.waitMs / 1000} s)`);
+      if (Date.now() > deadline)
+        throw new SlurryError(`${file}: process ${holder} works on this cell (waited ${opts.waitMs / 1000} s)`);
       await new Promise((r) => setTimeout(r, 100));
       continue;
     }
-    if (host !== hostname()) opts.log(`${file}: taking over from ${holder} (another host; the queue gave this worker the cell)`);
+    if (host !== hostname())
+      opts.log(`${file}: taking over from ${holder} (another host; the queue gave this worker the cell)`);
     rmSync(file, { force: true });
   }
 }

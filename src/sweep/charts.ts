@@ -10,26 +10,49 @@ import type { CurveRow } from './aggregate.js';
 const base = {
   $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
   background: 'white',
-  config: { font: 'DejaVu Sans, Helvetica, Arial, sans-serif', title: { fontSize: 14, anchor: 'start' as const }, legend: { labelLimit: 260 } },
+  config: {
+    font: 'DejaVu Sans, Helvetica, Arial, sans-serif',
+    title: { fontSize: 14, anchor: 'start' as const },
+    legend: { labelLimit: 260 },
+  },
 };
 
-const logAxis = (title: string) => ({ title, labelExpr: "replace(format(datum.value, '~s'), 'G', 'B')", labelOverlap: 'greedy' as const, grid: true });
+const logAxis = (title: string) => ({
+  title,
+  labelExpr: "replace(format(datum.value, '~s'), 'G', 'B')",
+  labelOverlap: 'greedy' as const,
+  grid: true,
+});
 const share = { title: 'share from chance to ceiling' };
 
 /** Bands need both ends: a single seed's band collapses onto its mean. */
-const banded = (rows: CurveRow[]) => rows.filter((r) => r.tokens > 0).map((r) => ({ ...r, lo: r.lo ?? r.mean, hi: r.hi ?? r.mean }));
+const banded = (rows: CurveRow[]) =>
+  rows.filter((r) => r.tokens > 0).map((r) => ({ ...r, lo: r.lo ?? r.mean, hi: r.hi ?? r.mean }));
 
 function groupColor(rows: CurveRow[]) {
   // Groups ordered by size, so a sweep over sizes reads small to large.
-  const order = [...new Map(rows.map((r) => [r.group, r.parameters])).entries()].sort((a, b) => a[1] - b[1]).map(([g]) => g);
-  return { field: 'group', type: 'nominal' as const, title: null, scale: { domain: order }, legend: { orient: 'bottom' as const, columns: 2 } };
+  const order = [...new Map(rows.map((r) => [r.group, r.parameters])).entries()]
+    .sort((a, b) => a[1] - b[1])
+    .map(([g]) => g);
+  return {
+    field: 'group',
+    type: 'nominal' as const,
+    title: null,
+    scale: { domain: order },
+    legend: { orient: 'bottom' as const, columns: 2 },
+  };
 }
 
 /** Each capability's curve against tokens: mean across seeds with its 95% band, per group. */
 export function seedCurvesChart(rows: CurveRow[], metric: 'd' | 'c'): TopLevelSpec | null {
   const values = banded(rows.filter((r) => r.metric === metric));
   if (values.length === 0) return null;
-  const x = { field: 'tokens', type: 'quantitative' as const, scale: { type: 'log' as const }, axis: logAxis('tokens seen') };
+  const x = {
+    field: 'tokens',
+    type: 'quantitative' as const,
+    scale: { type: 'log' as const },
+    axis: logAxis('tokens seen'),
+  };
   const color = groupColor(values);
   return {
     ...base,
@@ -41,8 +64,14 @@ export function seedCurvesChart(rows: CurveRow[], metric: 'd' | 'c'): TopLevelSp
       width: 220,
       height: 150,
       layer: [
-        { mark: { type: 'area', opacity: 0.2 }, encoding: { x, y: { field: 'lo', type: 'quantitative', axis: share }, y2: { field: 'hi' }, color } },
-        { mark: { type: 'line', point: { size: 12 } }, encoding: { x, y: { field: 'mean', type: 'quantitative', axis: share }, color } },
+        {
+          mark: { type: 'area', opacity: 0.2 },
+          encoding: { x, y: { field: 'lo', type: 'quantitative', axis: share }, y2: { field: 'hi' }, color },
+        },
+        {
+          mark: { type: 'line', point: { size: 12 } },
+          encoding: { x, y: { field: 'mean', type: 'quantitative', axis: share }, color },
+        },
       ],
     },
   } as TopLevelSpec;
@@ -50,9 +79,17 @@ export function seedCurvesChart(rows: CurveRow[], metric: 'd' | 'c'): TopLevelSp
 
 /** Capability against training compute 6 N D, the discrete and the continuous metric side by side. */
 export function computeChart(rows: CurveRow[]): TopLevelSpec | null {
-  const values = banded(rows).map((r) => ({ ...r, metricLabel: r.metric === 'd' ? 'discrete metric' : 'continuous metric' }));
+  const values = banded(rows).map((r) => ({
+    ...r,
+    metricLabel: r.metric === 'd' ? 'discrete metric' : 'continuous metric',
+  }));
   if (values.length === 0) return null;
-  const x = { field: 'compute', type: 'quantitative' as const, scale: { type: 'log' as const }, axis: logAxis('training compute, FLOPs (6 N D)') };
+  const x = {
+    field: 'compute',
+    type: 'quantitative' as const,
+    scale: { type: 'log' as const },
+    axis: logAxis('training compute, FLOPs (6 N D)'),
+  };
   const color = groupColor(values);
   return {
     ...base,
@@ -66,8 +103,14 @@ export function computeChart(rows: CurveRow[]): TopLevelSpec | null {
       width: 300,
       height: 130,
       layer: [
-        { mark: { type: 'area', opacity: 0.15 }, encoding: { x, y: { field: 'lo', type: 'quantitative', axis: share }, y2: { field: 'hi' }, color } },
-        { mark: { type: 'line', point: { size: 12 } }, encoding: { x, y: { field: 'mean', type: 'quantitative', axis: share }, color } },
+        {
+          mark: { type: 'area', opacity: 0.15 },
+          encoding: { x, y: { field: 'lo', type: 'quantitative', axis: share }, y2: { field: 'hi' }, color },
+        },
+        {
+          mark: { type: 'line', point: { size: 12 } },
+          encoding: { x, y: { field: 'mean', type: 'quantitative', axis: share }, color },
+        },
       ],
     },
   } as TopLevelSpec;

@@ -20,11 +20,17 @@ export interface SweepView extends SweepEvents {
   close(summary: string): void;
 }
 
-export function sweepView(total: number, alreadyDone: number, mode: ProgressMode, print: (line: string) => void): SweepView {
+export function sweepView(
+  total: number,
+  alreadyDone: number,
+  mode: ProgressMode,
+  print: (line: string) => void,
+): SweepView {
   const bar = startProgress('sweep', { total, unit: 'cells', mode });
   let done = alreadyDone;
   const running = new Map<string, string>();
-  const redraw = () => bar.update(done, [...running.entries()].map(([hash, what]) => `${hash.slice(0, 6)} ${what}`).join(', '));
+  const redraw = () =>
+    bar.update(done, [...running.entries()].map(([hash, what]) => `${hash.slice(0, 6)} ${what}`).join(', '));
   redraw();
   const line = (text: string) => {
     if (mode !== 'silent') print(text);

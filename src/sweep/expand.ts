@@ -23,7 +23,9 @@ export function assignments(spec: SweepSpec): Assignment[] {
   const keys = Object.keys(spec.axes);
   if (spec.sample.kind === 'random') {
     const rng = Rng.derive(spec.sample.seed, 'sweep');
-    return Array.from({ length: spec.sample.count }, () => Object.fromEntries(keys.map((k) => [k, draw(spec.axes[k], rng)])));
+    return Array.from({ length: spec.sample.count }, () =>
+      Object.fromEntries(keys.map((k) => [k, draw(spec.axes[k], rng)])),
+    );
   }
   let out: Assignment[] = [{}];
   for (const key of keys) {
@@ -36,7 +38,9 @@ export function assignments(spec: SweepSpec): Assignment[] {
 function draw(axis: Axis, rng: Rng): unknown {
   if (Array.isArray(axis)) return axis[rng.int(axis.length)];
   const u = rng.next();
-  const x = axis.log ? Math.exp(Math.log(axis.min) + u * (Math.log(axis.max) - Math.log(axis.min))) : axis.min + u * (axis.max - axis.min);
+  const x = axis.log
+    ? Math.exp(Math.log(axis.min) + u * (Math.log(axis.max) - Math.log(axis.min)))
+    : axis.min + u * (axis.max - axis.min);
   // Rounded to 6 significant digits so the value reads well in labels and files.
   return axis.int ? Math.round(x) : Number(x.toPrecision(6));
 }
@@ -51,7 +55,10 @@ export function composeCell(base: Json, cell: Assignment): Json {
   const { preset: cellPreset, ...values } = cell;
   const preset = (cellPreset ?? basePreset) as string | undefined;
   let config: Json = preset !== undefined ? (trainPreset(String(preset)) as Json) : {};
-  const overrides = Object.entries(values).reduce<Json>((acc, [key, value]) => mergeConfig(acc, nested(key, value)), {});
+  const overrides = Object.entries(values).reduce<Json>(
+    (acc, [key, value]) => mergeConfig(acc, nested(key, value)),
+    {},
+  );
   for (const layer of [baseRest, overrides]) {
     if (layer.steps !== undefined || layer.tokens !== undefined) {
       delete config.steps;
@@ -78,5 +85,7 @@ export function cellLabel(cell: Assignment): string {
 }
 
 function compactJson(v: unknown): string {
-  return JSON.stringify(v).replace(/"([A-Za-z_][A-Za-z0-9_]*)":/g, '$1:').replace(/"/g, '');
+  return JSON.stringify(v)
+    .replace(/"([A-Za-z_][A-Za-z0-9_]*)":/g, '$1:')
+    .replace(/"/g, '');
 }

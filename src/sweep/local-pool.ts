@@ -35,11 +35,18 @@ export interface Pool {
 
 /** Threads per worker so that workers x threads <= cores; refuses more workers than cores. */
 export function threadsPerWorker(workers: number, threads: number | undefined, cores = availableParallelism()): number {
-  if (!Number.isSafeInteger(workers) || workers < 1) throw new SlurryError(`--workers ${workers}: expected an integer >= 1`);
-  if (workers > cores) throw new SlurryError(`--workers ${workers}: more workers than this machine's ${cores} cores (each needs at least one thread)`);
+  if (!Number.isSafeInteger(workers) || workers < 1)
+    throw new SlurryError(`--workers ${workers}: expected an integer >= 1`);
+  if (workers > cores)
+    throw new SlurryError(
+      `--workers ${workers}: more workers than this machine's ${cores} cores (each needs at least one thread)`,
+    );
   const t = threads ?? Math.max(1, Math.floor(cores / workers));
   if (!Number.isSafeInteger(t) || t < 1) throw new SlurryError(`--threads ${threads}: expected an integer >= 1`);
-  if (workers * t > cores) throw new SlurryError(`--workers ${workers} x --threads ${t} = ${workers * t} threads on ${cores} cores; lower one of them`);
+  if (workers * t > cores)
+    throw new SlurryError(
+      `--workers ${workers} x --threads ${t} = ${workers * t} threads on ${cores} cores; lower one of them`,
+    );
   return t;
 }
 
@@ -57,7 +64,10 @@ export function runLocalPool(jobs: readonly CellJob[], opts: PoolOptions): Pool 
   };
 
   const spawnWorker = () => {
-    const child = fork(CELL_PROCESS, [], { env: { ...process.env, SLURRY_THREADS: String(threads) }, stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
+    const child = fork(CELL_PROCESS, [], {
+      env: { ...process.env, SLURRY_THREADS: String(threads) },
+      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+    });
     workers.add(child);
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));

@@ -39,13 +39,26 @@ export function isSweepDir(dir: string): boolean {
   return existsSync(sweepManifestPath(dir));
 }
 
-export function writeSweepManifest(dir: string, where: string, spec: SweepSpec, cells: readonly PlannedCell[]): SweepManifest {
+export function writeSweepManifest(
+  dir: string,
+  where: string,
+  spec: SweepSpec,
+  cells: readonly PlannedCell[],
+): SweepManifest {
   const manifest: SweepManifest = {
     version: SWEEP_MANIFEST_VERSION,
     where,
     axes: Object.keys(spec.axes),
     spec: spec as unknown as Record<string, unknown>,
-    cells: cells.map((c) => ({ hash: c.hash, dir: c.dir, label: c.label, values: c.values, parameters: c.parameters, steps: c.resolved.steps, tokens: c.resolved.tokens })),
+    cells: cells.map((c) => ({
+      hash: c.hash,
+      dir: c.dir,
+      label: c.label,
+      values: c.values,
+      parameters: c.parameters,
+      steps: c.resolved.steps,
+      tokens: c.resolved.tokens,
+    })),
   };
   writeJsonAtomic(sweepManifestPath(dir), manifest);
   return manifest;
@@ -53,7 +66,8 @@ export function writeSweepManifest(dir: string, where: string, spec: SweepSpec, 
 
 export function readSweepManifest(dir: string): SweepManifest {
   const path = sweepManifestPath(dir);
-  if (!existsSync(path)) throw new SlurryError(`${path}: missing (is ${dir} a sweep directory made by \`slurry sweep\`?)`);
+  if (!existsSync(path))
+    throw new SlurryError(`${path}: missing (is ${dir} a sweep directory made by \`slurry sweep\`?)`);
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));

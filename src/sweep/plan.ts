@@ -49,8 +49,12 @@ export interface PlanOptions {
 export function planSweep(spec: SweepSpec, opts: PlanOptions): PlannedCell[] {
   const size = spec.sample.kind === 'random' ? spec.sample.count : gridSize(spec.axes);
   if (size > MAX_CELLS_WITHOUT_YES && !opts.yes) {
-    const axes = Object.entries(spec.axes).map(([k, a]) => `${k} (${Array.isArray(a) ? a.length : 'range'})`).join(' x ');
-    throw new SlurryError(`${opts.where}: ${size.toLocaleString('en-US')} cells (${axes}) is more than ${MAX_CELLS_WITHOUT_YES.toLocaleString('en-US')}; pass --yes to run them all`);
+    const axes = Object.entries(spec.axes)
+      .map(([k, a]) => `${k} (${Array.isArray(a) ? a.length : 'range'})`)
+      .join(' x ');
+    throw new SlurryError(
+      `${opts.where}: ${size.toLocaleString('en-US')} cells (${axes}) is more than ${MAX_CELLS_WITHOUT_YES.toLocaleString('en-US')}; pass --yes to run them all`,
+    );
   }
   const seen = new Map<string, PlannedCell>();
   for (const values of assignments(spec)) {
@@ -72,14 +76,21 @@ function planCell(spec: SweepSpec, values: Assignment, opts: PlanOptions): Plann
       config.tokens = derivedTokens(spec.derived.tokens, parameters);
     }
     const checked = parseTrainConfig(config, 'config');
-    if (!checked.corpus) throw new SlurryError('corpus: missing (set base.corpus in the sweep file, or pass --corpus DIR)');
+    if (!checked.corpus)
+      throw new SlurryError('corpus: missing (set base.corpus in the sweep file, or pass --corpus DIR)');
     const corpus = opts.corpus(checked.corpus);
-    const resolved = resolveTrainConfig(checked, { sources: corpus.sources, vocabSize: corpus.vocabSize, where: 'config' });
+    const resolved = resolveTrainConfig(checked, {
+      sources: corpus.sources,
+      vocabSize: corpus.vocabSize,
+      where: 'config',
+    });
     const hash = configHash(resolved);
     return { hash, dir: join('cells', hash), label, values, config, resolved, parameters };
   } catch (err) {
     if (!(err instanceof SlurryError)) throw err;
-    throw new SlurryError(`${opts.where}: ${culprit(values, err.message) ?? `cell ${label}`}: ${err.message.replace(/^config: /gm, '')}`);
+    throw new SlurryError(
+      `${opts.where}: ${culprit(values, err.message) ?? `cell ${label}`}: ${err.message.replace(/^config: /gm, '')}`,
+    );
   }
 }
 
@@ -99,7 +110,13 @@ function derivedTokens(rule: TokenRule, parameters: number): number {
  * Parameters outside the token and position embeddings (and an untied unembedding): the
  * N of the scaling-law papers (Kaplan et al. 2020), whose training compute is 6 N D.
  */
-export function nonEmbeddingParameters(model: { n_layer: number; n_head: number; n_embd: number; n_inner?: number; layer_norm?: boolean }): number {
+export function nonEmbeddingParameters(model: {
+  n_layer: number;
+  n_head: number;
+  n_embd: number;
+  n_inner?: number;
+  layer_norm?: boolean;
+}): number {
   const specs = parameterSpecs({
     vocab_size: 1,
     n_positions: 1,
@@ -124,7 +141,9 @@ export function configHash(config: unknown): string {
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);

@@ -17,13 +17,20 @@ export interface QueueAddress {
 export function parseQueueUrl(url: string): QueueAddress {
   const m = /^redis:\/\/([^:/\s]+|\[[0-9a-fA-F:]+\]):(\d{1,5})(?:\/(\d+))?\/?$/.exec(url);
   const port = m ? Number(m[2]) : NaN;
-  if (!m || port < 1 || port > 65535) throw new SlurryError(`--queue ${url}: expected redis://HOST:PORT (optionally /DB), e.g. redis://127.0.0.1:6379`);
+  if (!m || port < 1 || port > 65535)
+    throw new SlurryError(`--queue ${url}: expected redis://HOST:PORT (optionally /DB), e.g. redis://127.0.0.1:6379`);
   return { url, host: m[1].replace(/^\[|\]$/g, ''), port, db: m[3] === undefined ? 0 : Number(m[3]) };
 }
 
 /** Connection options for BullMQ's Queue and Worker: retry forever, wait through restarts. */
 export function connectionOptions(a: QueueAddress): RedisOptions {
-  return { host: a.host, port: a.port, db: a.db, maxRetriesPerRequest: null, retryStrategy: (times) => Math.min(times * 200, 2000) };
+  return {
+    host: a.host,
+    port: a.port,
+    db: a.db,
+    maxRetriesPerRequest: null,
+    retryStrategy: (times) => Math.min(times * 200, 2000),
+  };
 }
 
 /** Resolves when Redis answers PING; otherwise a SlurryError naming the address within `timeoutMs`. */
@@ -49,7 +56,9 @@ export async function checkRedis(a: QueueAddress, timeoutMs = 4000): Promise<voi
   } catch (err) {
     const cause = (lastError ?? err) as NodeJS.ErrnoException;
     const why = cause.code ?? cause.message;
-    throw new SlurryError(`--queue ${a.url}: Redis does not answer (${why}); start one (redis-server --port ${a.port}) or check the address`);
+    throw new SlurryError(
+      `--queue ${a.url}: Redis does not answer (${why}); start one (redis-server --port ${a.port}) or check the address`,
+    );
   } finally {
     clearTimeout(timer);
     client.disconnect();

@@ -36,35 +36,46 @@ export async function runQueuedSweep(jobs: readonly CellJob[], opts: QueuedSweep
   await checkRedis(address);
   const queue = new Queue<CellJob>(opts.queueName, { connection: connectionOptions(address) });
   queue.on('error', () => {});
-  const result: QueuedSweepResult = { done: 0, failed: [], enqueued: { added: 0, exists: 0, retried: 0 }, interrupted: false };
+  const result: QueuedSweepResult = {
+    done: 0,
+    failed: [],
+    enqueued: { added: 0, exists: 0, retried: 0 },
+    interrupted: false,
+  };
   try {
     for (const job of jobs) result.enqueued[await enqueueCell(queue, job)]++;
-    opts.log(`queue ${opts.queueName} at ${opts.url}: ${result.enqueued.added} added, ${result.enqueued.exists} already queued, ${result.enqueued.retried} retried`);
+    opts.log(
+      `queue ${opts.queueName} at ${opts.url}: ${result.enqueued.added} added, ${result.enqueued.exists} already queued, ${result.enqueued.retried} retried`,
+    );
     const pending = new Map(jobs.map((j) => [jobId(j), j]));
     const started = new Set<string>();
     while (pending.size && !opts.signal?.aborted) {
-      await Promise.all([...pending].map(async ([id, cell]) => {
-        const job = await queue.getJob(id);
-        if (!job) {
-          // Gone from Redis (flushed, or a restart without persistence): done on disk, or queued again.
-          if (cellStatus(join(cell.sweep, cell.dir)) === 'done') finish(id, cell, () => opts.events.cellDone(cell, 0, true));
-          else await enqueueCell(queue, cell);
-          return;
-        }
-        const state = await job.getState();
-        if (state === 'active') {
-          if (!started.has(id)) opts.events.cellStarted(cell);
-          started.add(id);
-          if (typeof job.progress === 'object' && job.progress !== null) opts.events.cellProgress(cell, job.progress as unknown as CellProgress);
-        } else if (state === 'completed') {
-          const outcome = job.returnvalue as CellOutcome | undefined;
-          finish(id, cell, () => opts.events.cellDone(cell, outcome?.seconds ?? 0, outcome?.status === 'skipped'));
-        } else if (state === 'failed') {
-          const message = `${job.failedReason ?? 'failed'} (after ${job.attemptsMade} attempts)`;
-          finish(id, cell, () => opts.events.cellFailed(cell, message));
-          result.failed.push({ hash: cell.hash, message });
-        }
-      }));
+      await Promise.all(
+        [...pending].map(async ([id, cell]) => {
+          const job = await queue.getJob(id);
+          if (!job) {
+            // Gone from Redis (flushed, or a restart without persistence): done on disk, or queued again.
+            if (cellStatus(join(cell.sweep, cell.dir)) === 'done')
+              finish(id, cell, () => opts.events.cellDone(cell, 0, true));
+            else await enqueueCell(queue, cell);
+            return;
+          }
+          const state = await job.getState();
+          if (state === 'active') {
+            if (!started.has(id)) opts.events.cellStarted(cell);
+            started.add(id);
+            if (typeof job.progress === 'object' && job.progress !== null)
+              opts.events.cellProgress(cell, job.progress as unknown as CellProgress);
+          } else if (state === 'completed') {
+            const outcome = job.returnvalue as CellOutcome | undefined;
+            finish(id, cell, () => opts.events.cellDone(cell, outcome?.seconds ?? 0, outcome?.status === 'skipped'));
+          } else if (state === 'failed') {
+            const message = `${job.failedReason ?? 'failed'} (after ${job.attemptsMade} attempts)`;
+            finish(id, cell, () => opts.events.cellFailed(cell, message));
+            result.failed.push({ hash: cell.hash, message });
+          }
+        }),
+      );
       if (pending.size) await new Promise((r) => setTimeout(r, opts.pollMs ?? 1000));
     }
     result.interrupted = pending.size > 0;

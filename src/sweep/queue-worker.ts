@@ -35,8 +35,12 @@ export async function startWorker(opts: WorkerOptions): Promise<Worker<CellJob, 
     // A cell may be stalled by several worker deaths in a row; each resumes from disk.
     maxStalledCount: 5,
   });
-  worker.on('active', (job) => opts.log(`cell ${job.data.hash} (${job.data.label}): started (attempt ${job.attemptsMade + 1})`));
-  worker.on('completed', (job, r) => opts.log(`cell ${job.data.hash}: ${r.status === 'skipped' ? 'already done' : `done in ${r.seconds.toFixed(1)} s`}`));
+  worker.on('active', (job) =>
+    opts.log(`cell ${job.data.hash} (${job.data.label}): started (attempt ${job.attemptsMade + 1})`),
+  );
+  worker.on('completed', (job, r) =>
+    opts.log(`cell ${job.data.hash}: ${r.status === 'skipped' ? 'already done' : `done in ${r.seconds.toFixed(1)} s`}`),
+  );
   worker.on('failed', (job, err) => opts.log(`cell ${job?.data.hash ?? '?'}: failed: ${err.message}`));
   worker.on('error', (err) => opts.log(`queue: ${err.message}`));
   return worker;

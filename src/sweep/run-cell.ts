@@ -61,7 +61,13 @@ export async function runCell(job: CellJob, hooks: CellHooks = {}): Promise<Cell
       await runStages(job, run, hooks, log);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      writeCellRecord(run, { status: 'failed', hash: job.hash, label: job.label, seconds: (performance.now() - t0) / 1000, error: message });
+      writeCellRecord(run, {
+        status: 'failed',
+        hash: job.hash,
+        label: job.label,
+        seconds: (performance.now() - t0) / 1000,
+        error: message,
+      });
       throw err;
     }
     const seconds = (performance.now() - t0) / 1000;
@@ -94,7 +100,9 @@ async function runStages(job: CellJob, run: string, hooks: CellHooks, log: (line
     },
   });
   if (probed.failed.length) {
-    throw new SlurryError(`cell ${job.hash}: ${probed.failed.length} checkpoint(s) could not be probed: ${probed.failed.map((f) => f.message).join('; ')}`);
+    throw new SlurryError(
+      `cell ${job.hash}: ${probed.failed.length} checkpoint(s) could not be probed: ${probed.failed.map((f) => f.message).join('; ')}`,
+    );
   }
   hooks.progress?.({ stage: 'analyze', done: 0, total: 1 });
   analyzeRun(run);

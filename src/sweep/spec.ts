@@ -32,12 +32,17 @@ const rangeSchema = z
   })
   .strict();
 export type AxisRange = z.output<typeof rangeSchema>;
-const axisSchema = z.union([z.array(z.unknown()), rangeSchema], { error: 'expected a list of values or a range { min, max, log?, int? }' });
+const axisSchema = z.union([z.array(z.unknown()), rangeSchema], {
+  error: 'expected a list of values or a range { min, max, log?, int? }',
+});
 export type Axis = z.output<typeof axisSchema>;
 
 /** tokens = per_parameter x N, or tokens = flops / (6 N), N the model's non-embedding parameters. */
 const tokenRuleSchema = z.union(
-  [z.object({ per_parameter: z.number().positive().finite() }).strict(), z.object({ flops: z.number().positive().finite() }).strict()],
+  [
+    z.object({ per_parameter: z.number().positive().finite() }).strict(),
+    z.object({ flops: z.number().positive().finite() }).strict(),
+  ],
   { error: 'expected { per_parameter: r } (tokens = r x parameters) or { flops: C } (tokens = C / (6 x parameters))' },
 );
 export type TokenRule = z.output<typeof tokenRuleSchema>;
@@ -46,11 +51,19 @@ export const sweepSpecSchema = z
   .object({
     /** The training config every cell starts from: a preset name and/or config keys. */
     base: z.record(z.string(), z.unknown()).default({}),
-    axes: z.record(z.string(), axisSchema).refine((a) => Object.keys(a).length > 0, { error: 'expected at least one axis' }),
+    axes: z
+      .record(z.string(), axisSchema)
+      .refine((a) => Object.keys(a).length > 0, { error: 'expected at least one axis' }),
     sample: z
       .discriminatedUnion('kind', [
         z.object({ kind: z.literal('grid') }).strict(),
-        z.object({ kind: z.literal('random'), count: z.number().int().positive(), seed: z.number().int().nonnegative().default(0) }).strict(),
+        z
+          .object({
+            kind: z.literal('random'),
+            count: z.number().int().positive(),
+            seed: z.number().int().nonnegative().default(0),
+          })
+          .strict(),
       ])
       .default({ kind: 'grid' }),
     derived: z.object({ tokens: tokenRuleSchema.optional() }).strict().default({}),
@@ -64,16 +77,26 @@ export type SweepSpec = z.output<typeof sweepSpecSchema>;
 export function parseSweepSpec(value: unknown, where: string): SweepSpec {
   const spec = parseWith(sweepSpecSchema, value, where);
   for (const [key, axis] of Object.entries(spec.axes)) {
-    if (!isConfigKey(key)) throw new SlurryError(`${where}: axes.${key}: not a training config key (e.g. seed, model.n_embd, optimizer.lr, data.schedule, preset)`);
-    if (Array.isArray(axis) && axis.length === 0) throw new SlurryError(`${where}: axes.${key}: empty (give at least one value)`);
+    if (!isConfigKey(key))
+      throw new SlurryError(
+        `${where}: axes.${key}: not a training config key (e.g. seed, model.n_embd, optimizer.lr, data.schedule, preset)`,
+      );
+    if (Array.isArray(axis) && axis.length === 0)
+      throw new SlurryError(`${where}: axes.${key}: empty (give at least one value)`);
     if (!Array.isArray(axis)) {
-      if (spec.sample.kind === 'grid') throw new SlurryError(`${where}: axes.${key}: a range has no grid; sample it (sample: { kind: random, count: N })`);
+      if (spec.sample.kind === 'grid')
+        throw new SlurryError(
+          `${where}: axes.${key}: a range has no grid; sample it (sample: { kind: random, count: N })`,
+        );
       if (axis.min > axis.max) throw new SlurryError(`${where}: axes.${key}: min ${axis.min} exceeds max ${axis.max}`);
-      if (axis.log && axis.min <= 0) throw new SlurryError(`${where}: axes.${key}: a log range needs min > 0 (got ${axis.min})`);
+      if (axis.log && axis.min <= 0)
+        throw new SlurryError(`${where}: axes.${key}: a log range needs min > 0 (got ${axis.min})`);
     }
   }
   if (spec.derived.tokens && ('tokens' in spec.axes || 'steps' in spec.axes)) {
-    throw new SlurryError(`${where}: derived.tokens: the budget is also an axis (${'tokens' in spec.axes ? 'tokens' : 'steps'}); keep one`);
+    throw new SlurryError(
+      `${where}: derived.tokens: the budget is also an axis (${'tokens' in spec.axes ? 'tokens' : 'steps'}); keep one`,
+    );
   }
   return spec;
 }
@@ -100,7 +123,12 @@ type AnySchema = z.core.$ZodType;
 function hasPath(schema: AnySchema, keys: string[]): boolean {
   const s = unwrap(schema);
   if (keys.length === 0) return true;
-  const def = s._zod.def as { type: string; shape?: Record<string, AnySchema>; options?: AnySchema[]; valueType?: AnySchema };
+  const def = s._zod.def as {
+    type: string;
+    shape?: Record<string, AnySchema>;
+    options?: AnySchema[];
+    valueType?: AnySchema;
+  };
   if (def.type === 'object') {
     const child = def.shape![keys[0]];
     return child !== undefined && hasPath(child, keys.slice(1));
@@ -114,8 +142,10 @@ function unwrap(schema: AnySchema): AnySchema {
   let s = schema;
   for (;;) {
     const def = s._zod.def as { type: string; innerType?: AnySchema; out?: AnySchema };
-    if (['optional', 'default', 'prefault', 'nullable', 'readonly'].includes(def.type) && def.innerType) s = def.innerType;
-    else if (def.type === 'pipe' && def.out) s = def.out; // z.preprocess: the schema after the transform
+    if (['optional', 'default', 'prefault', 'nullable', 'readonly'].includes(def.type) && def.innerType)
+      s = def.innerType;
+    else if (def.type === 'pipe' && def.out)
+      s = def.out; // z.preprocess: the schema after the transform
     else return s;
   }
 }

@@ -41,7 +41,10 @@ interface CellRow {
   error: string | null;
 }
 
-export async function writeSweepReport(dir: string, opts: { outDir?: string; target?: number } = {}): Promise<SweepReportResult> {
+export async function writeSweepReport(
+  dir: string,
+  opts: { outDir?: string; target?: number } = {},
+): Promise<SweepReportResult> {
   const manifest = readSweepManifest(dir);
   const outDir = opts.outDir ?? join(dir, 'report');
   const target = opts.target ?? 0.5;
@@ -55,23 +58,42 @@ export async function writeSweepReport(dir: string, opts: { outDir?: string; tar
     rows.push(cellRow(run, cell, status, analysis));
   }
   const summary = summarizeSweep(inputs, target);
-  if (!summary.groups.some((g) => g.done > 0)) throw new SlurryError(`${dir}: no cell is done yet; run the sweep first (slurry sweep ... --out ${dir})`);
+  if (!summary.groups.some((g) => g.done > 0))
+    throw new SlurryError(`${dir}: no cell is done yet; run the sweep first (slurry sweep ... --out ${dir})`);
 
   const files: string[] = [];
   const warnings: string[] = [];
   const write = chartWriter(outDir, { files, warnings });
   const render = (id: string, spec: TopLevelSpec | null, caption: string) => (spec ? write(id, spec, caption) : null);
 
-  const targetRows = summary.targets.filter((t) => t.metric === 'd' && t.tokens !== null).map((t) => ({ run: t.group, capability: t.capability, tokens: t.tokens!, lo: t.lo, hi: t.hi }));
+  const targetRows = summary.targets
+    .filter((t) => t.metric === 'd' && t.tokens !== null)
+    .map((t) => ({ run: t.group, capability: t.capability, tokens: t.tokens!, lo: t.lo, hi: t.hi }));
   const figures = [
-    await render('seeds-discrete', seedCurvesChart(summary.curves, 'd'), 'Each capability under its discrete metric across the seeds of each group: mean and 95% Student-t interval at every checkpoint.'),
-    await render('seeds-continuous', seedCurvesChart(summary.curves, 'c'), 'The same under the continuous metric (log-probabilities, margins) on the same items.'),
+    await render(
+      'seeds-discrete',
+      seedCurvesChart(summary.curves, 'd'),
+      'Each capability under its discrete metric across the seeds of each group: mean and 95% Student-t interval at every checkpoint.',
+    ),
+    await render(
+      'seeds-continuous',
+      seedCurvesChart(summary.curves, 'c'),
+      'The same under the continuous metric (log-probabilities, margins) on the same items.',
+    ),
     await render(
       'compute',
       computeChart(summary.curves),
       'Capability against training compute 6 N D (N: non-embedding parameters, D: tokens seen at each checkpoint), one line per group. A jump in the discrete column over a smooth continuous column is emergence made by the metric (Schaeffer et al. 2023); a jump in both is a real one (Wei et al. 2022).',
     ),
-    await render('tokens-to-target', timeToTargetChart(targetRows, target, summary.groups.map((g) => g.label)), `Tokens to ${Math.round(target * 100)}% of the ceiling (discrete metric): geometric mean over the seeds that reached it, whiskers a 95% t interval across them.`),
+    await render(
+      'tokens-to-target',
+      timeToTargetChart(
+        targetRows,
+        target,
+        summary.groups.map((g) => g.label),
+      ),
+      `Tokens to ${Math.round(target * 100)}% of the ceiling (discrete metric): geometric mean over the seeds that reached it, whiskers a 95% t interval across them.`,
+    ),
   ].filter((f): f is ChartFigure => f !== null);
 
   const index = join(outDir, 'index.html');
@@ -89,7 +111,12 @@ function readAnalysis(run: string): Analysis {
   }
 }
 
-function cellRow(run: string, cell: SweepManifest['cells'][number], status: CellStatus, analysis: Analysis | null): CellRow {
+function cellRow(
+  run: string,
+  cell: SweepManifest['cells'][number],
+  status: CellStatus,
+  analysis: Analysis | null,
+): CellRow {
   const record = readCellRecord(run);
   const last = lastLosses(run);
   const finals = Object.fromEntries(
@@ -98,7 +125,17 @@ function cellRow(run: string, cell: SweepManifest['cells'][number], status: Cell
       return p ? [[c.name, p.normalized]] : [];
     }),
   );
-  return { hash: cell.hash, label: cell.label, status, parameters: cell.parameters, tokens: cell.tokens, seconds: record?.seconds ?? null, ...last, finals, error: record?.error ?? null };
+  return {
+    hash: cell.hash,
+    label: cell.label,
+    status,
+    parameters: cell.parameters,
+    tokens: cell.tokens,
+    seconds: record?.seconds ?? null,
+    ...last,
+    finals,
+    error: record?.error ?? null,
+  };
 }
 
 /** The last training loss and the last validation loss in RUN/metrics.jsonl. */
@@ -127,7 +164,10 @@ function sweepHtml(m: SweepManifest, s: SweepSummary, rows: CellRow[], figures: 
   const done = rows.filter((r) => r.status === 'done').length;
   const capabilities = [...new Set(rows.flatMap((r) => Object.keys(r.finals)))];
   const groups = `<table><tr><th>group</th><th>non-embedding parameters</th><th>cells</th><th>done</th></tr>${s.groups
-    .map((g) => `<tr><td>${e(g.label)}</td><td class="num">${g.parameters.toLocaleString('en-US')}</td><td class="num">${g.cells}</td><td class="num">${g.done}</td></tr>`)
+    .map(
+      (g) =>
+        `<tr><td>${e(g.label)}</td><td class="num">${g.parameters.toLocaleString('en-US')}</td><td class="num">${g.cells}</td><td class="num">${g.done}</td></tr>`,
+    )
     .join('')}</table>`;
   const cells = `<table><tr><th>cell</th><th>axes</th><th>status</th><th>N</th><th>tokens</th><th>train loss</th><th>val loss</th><th>seconds</th>${capabilities
     .map((c) => `<th>${e(c)}</th>`)
@@ -155,7 +195,11 @@ function sweepHtml(m: SweepManifest, s: SweepSummary, rows: CellRow[], figures: 
 
 function targetTable(targets: TargetRow[]): string {
   const cell = (t: TargetRow | undefined) =>
-    !t ? '–' : t.tokens === null ? `not reached (0/${t.seeds})` : `${formatTokens(t.tokens)}${t.lo !== null ? ` [${formatTokens(t.lo)}, ${formatTokens(t.hi!)}]` : ''} (${t.reached}/${t.seeds})`;
+    !t
+      ? '–'
+      : t.tokens === null
+        ? `not reached (0/${t.seeds})`
+        : `${formatTokens(t.tokens)}${t.lo !== null ? ` [${formatTokens(t.lo)}, ${formatTokens(t.hi!)}]` : ''} (${t.reached}/${t.seeds})`;
   const groups = [...new Set(targets.map((t) => t.group))];
   const capabilities = [...new Set(targets.map((t) => t.capability))];
   const head = `<tr><th>group</th>${capabilities.map((c) => `<th>${e(c)} (discrete)</th><th>${e(c)} (continuous)</th>`).join('')}</tr>`;
@@ -163,7 +207,14 @@ function targetTable(targets: TargetRow[]): string {
     .map(
       (g) =>
         `<tr><td>${e(g)}</td>${capabilities
-          .map((c) => ['d', 'c'].map((m) => `<td class="num">${e(cell(targets.find((t) => t.group === g && t.capability === c && t.metric === m)))}</td>`).join(''))
+          .map((c) =>
+            ['d', 'c']
+              .map(
+                (m) =>
+                  `<td class="num">${e(cell(targets.find((t) => t.group === g && t.capability === c && t.metric === m)))}</td>`,
+              )
+              .join(''),
+          )
           .join('')}</tr>`,
     )
     .join('');

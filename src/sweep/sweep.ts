@@ -27,7 +27,10 @@ export function prepareSweep(spec: SweepSpec, opts: { out: string; where: string
     let info = corpora.get(path);
     if (!info) {
       const c = openCorpus(path, { verify: 'size' });
-      info = { sources: c.sources.map((s) => ({ name: s.name, kind: s.kind, tokens: s.trainTokens })), vocabSize: c.tokenizer.vocabSize };
+      info = {
+        sources: c.sources.map((s) => ({ name: s.name, kind: s.kind, tokens: s.trainTokens })),
+        vocabSize: c.tokenizer.vocabSize,
+      };
       corpora.set(path, info);
     }
     return info;

@@ -34,7 +34,11 @@ export class AdamW implements Optimizer {
   readonly m: Buf[];
   readonly v: Buf[];
 
-  constructor(readonly params: OptimizedParam[], readonly opts: AdamWOptions, private readonly k: Kernels = kernels()) {
+  constructor(
+    readonly params: OptimizedParam[],
+    readonly opts: AdamWOptions,
+    private readonly k: Kernels = kernels(),
+  ) {
     const zeros = (t: Tensor) => (t.dtype === 'f64' ? new Float64Array(t.size) : new Float32Array(t.size));
     this.m = params.map((p) => zeros(p.tensor));
     this.v = params.map((p) => zeros(p.tensor));
@@ -61,7 +65,21 @@ export class AdamW implements Optimizer {
     this.params.forEach((p, i) => {
       if (!p.tensor.grad) return;
       const wd = p.decay ? weightDecay : 0;
-      this.k.adamw(p.tensor.data, p.tensor.grad, this.m[i], this.v[i], p.tensor.size, lr, beta1, beta2, eps, wd, bc1, bc2, scale);
+      this.k.adamw(
+        p.tensor.data,
+        p.tensor.grad,
+        this.m[i],
+        this.v[i],
+        p.tensor.size,
+        lr,
+        beta1,
+        beta2,
+        eps,
+        wd,
+        bc1,
+        bc2,
+        scale,
+      );
     });
     return norm;
   }

@@ -40,7 +40,10 @@ export class MixtureBandit {
   private readonly logPrior: Float64Array;
   private readonly slowSmoothing: number;
 
-  constructor(private readonly o: BanditOptions, state?: BanditState) {
+  constructor(
+    private readonly o: BanditOptions,
+    state?: BanditState,
+  ) {
     const K = o.prior.length;
     this.fast = new Float64Array(K);
     this.slow = new Float64Array(K);

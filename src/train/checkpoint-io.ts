@@ -90,7 +90,11 @@ export interface CheckpointContents {
  * `modelConfig` holds the fields config.json carries besides the model's (slurry's step).
  */
 export function checkpointFiles(
-  model: GPT, optimizer: Optimizer, state: unknown, modelConfig: Record<string, unknown>, tokenizerJson?: string,
+  model: GPT,
+  optimizer: Optimizer,
+  state: unknown,
+  modelConfig: Record<string, unknown>,
+  tokenizerJson?: string,
 ): CheckpointFile[] {
   const modelTensors = model.parameters().map(({ spec, tensor }) => ({
     name: spec.name,
@@ -101,7 +105,10 @@ export function checkpointFiles(
     [MODEL_FILE, encodeSafetensors(modelTensors, { format: 'pt' })],
     [CONFIG_FILE, [jsonBytes(hfConfig(model.config, modelConfig))]],
     ...(tokenizerJson === undefined ? [] : [[TOKENIZER_FILE, [Buffer.from(tokenizerJson)]] satisfies CheckpointFile]),
-    [OPTIMIZER_FILE, encodeSafetensors(optimizer.stateTensors(), { step: String(optimizer.t), optimizer: optimizer.kind })],
+    [
+      OPTIMIZER_FILE,
+      encodeSafetensors(optimizer.stateTensors(), { step: String(optimizer.t), optimizer: optimizer.kind }),
+    ],
     [STATE_FILE, [jsonBytes(state)]],
   ];
 }
@@ -138,7 +145,10 @@ export interface GoodCheckpoint {
  * weights load and are finite, and each newer one passed over with the reason. `good` is
  * null when none is.
  */
-export function newestGoodCheckpoint(run: string, steps: readonly number[]): { good: GoodCheckpoint | null; skipped: { step: number; reason: string }[] } {
+export function newestGoodCheckpoint(
+  run: string,
+  steps: readonly number[],
+): { good: GoodCheckpoint | null; skipped: { step: number; reason: string }[] } {
   const skipped: { step: number; reason: string }[] = [];
   for (const step of [...steps].sort((a, b) => b - a)) {
     const dir = checkpointDir(run, step);
@@ -163,9 +173,11 @@ export function restoreOptimizer(dir: string, opt: Optimizer): void {
   const expected = new Set(opt.stateTensors().map((t) => t.name));
   const file = readSafetensors(path, (name) => (expected.has(name) ? 'read' : 'refuse'));
   const t = Number(file.metadata.step);
-  if (!Number.isInteger(t) || t < 0) throw new SlurryError(`${path}: metadata step ${JSON.stringify(file.metadata.step)} is not a step count`);
+  if (!Number.isInteger(t) || t < 0)
+    throw new SlurryError(`${path}: metadata step ${JSON.stringify(file.metadata.step)} is not a step count`);
   const kind = file.metadata.optimizer ?? 'adamw';
-  if (kind !== opt.kind) throw new SlurryError(`${path}: holds ${kind} state, but the run's optimizer.kind is ${opt.kind}`);
+  if (kind !== opt.kind)
+    throw new SlurryError(`${path}: holds ${kind} state, but the run's optimizer.kind is ${opt.kind}`);
   for (const { name, data } of opt.stateTensors()) {
     const tensor = file.tensors.get(name);
     if (!tensor) throw new SlurryError(`${path}: missing tensor ${name}`);

@@ -37,7 +37,10 @@ const MAX_ALIASES = 100;
 /** Reads a YAML (or JSON, which is YAML) config file into a plain object. */
 export function readConfigFile(path: string): Json {
   const value = (parseYaml(readUtf8File(path, 'config file', MAX_CONFIG_BYTES), path) ?? {}) as Json;
-  if (typeof value !== 'object' || Array.isArray(value)) throw new SlurryError(`${path}: expected a mapping of config keys, got ${Array.isArray(value) ? 'a list' : typeof value}`);
+  if (typeof value !== 'object' || Array.isArray(value))
+    throw new SlurryError(
+      `${path}: expected a mapping of config keys, got ${Array.isArray(value) ? 'a list' : typeof value}`,
+    );
   const base = dirname(resolve(path));
   for (const key of ['corpus', 'init_from']) {
     if (typeof value[key] === 'string' && !isAbsolute(value[key])) value[key] = resolve(base, value[key]);
@@ -57,7 +60,8 @@ export interface ConfigLayers {
 export function layeredConfig(layers: ConfigLayers): Json {
   const file = layers.file ? readConfigFile(layers.file) : {};
   const { preset: filePreset, ...fileRest } = file;
-  if (filePreset !== undefined && typeof filePreset !== 'string') throw new SlurryError(`${layers.file}: preset: expected a preset name`);
+  if (filePreset !== undefined && typeof filePreset !== 'string')
+    throw new SlurryError(`${layers.file}: preset: expected a preset name`);
   const presetName = layers.preset ?? (filePreset as string | undefined);
   const overrides = layers.overrides ?? {};
   let config: Json = presetName ? (trainPreset(presetName) as Json) : {};
@@ -83,7 +87,8 @@ export function mergeConfig(base: Json, over: Json): Json {
   const out: Json = { ...base };
   for (const [key, value] of Object.entries(over)) {
     const prev = out[key];
-    if (isObject(prev) && isObject(value) && (value.kind === undefined || value.kind === prev.kind)) out[key] = mergeConfig(prev, value);
+    if (isObject(prev) && isObject(value) && (value.kind === undefined || value.kind === prev.kind))
+      out[key] = mergeConfig(prev, value);
     else out[key] = value;
   }
   return out;

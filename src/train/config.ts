@@ -26,9 +26,12 @@ const fraction = z.number().gt(0).lt(1);
  * weights by source name or by source kind (a kind's weight is split over its sources by
  * their token counts). Weights need not sum to 1; sources left out get 0.
  */
-export const mixtureSchema = z.union([z.enum(['natural', 'uniform']), z.record(z.string(), z.number().nonnegative().finite())], {
-  error: 'expected "natural", "uniform" or a map from source name (or kind) to a weight >= 0',
-});
+export const mixtureSchema = z.union(
+  [z.enum(['natural', 'uniform']), z.record(z.string(), z.number().nonnegative().finite())],
+  {
+    error: 'expected "natural", "uniform" or a map from source name (or kind) to a weight >= 0',
+  },
+);
 export type MixtureSpec = z.infer<typeof mixtureSchema>;
 
 const phaseSchema = z
@@ -97,7 +100,11 @@ export const lrScheduleSchema = z.discriminatedUnion('kind', [
     .strict(),
   /** Linear warm-up, then constant. */
   z
-    .object({ kind: z.literal('constant'), warmup_steps: nonNegativeInt.optional(), warmup_fraction: z.number().min(0).lt(1).optional() })
+    .object({
+      kind: z.literal('constant'),
+      warmup_steps: nonNegativeInt.optional(),
+      warmup_fraction: z.number().min(0).lt(1).optional(),
+    })
     .strict(),
   /** Warm-up, stable, decay: constant until the last decay_fraction, then linear to min_lr_ratio * lr. */
   z
@@ -223,7 +230,8 @@ export type TrainConfigInput = z.input<typeof trainConfigSchema>;
 export type TrainConfig = z.output<typeof trainConfigSchema>;
 
 /** A config with everything resolved: what RUN/config.json holds and the trainer runs. */
-export interface ResolvedTrainConfig extends Omit<TrainConfig, 'model' | 'steps' | 'tokens' | 'corpus' | 'lr_schedule' | 'data'> {
+export interface ResolvedTrainConfig
+  extends Omit<TrainConfig, 'model' | 'steps' | 'tokens' | 'corpus' | 'lr_schedule' | 'data'> {
   corpus: string;
   model: GPTConfig;
   steps: number;
@@ -243,7 +251,14 @@ export type ResolvedDataSchedule =
   | { kind: 'mix'; weights: Weights }
   | { kind: 'staged'; phases: { weights: Weights; steps: number }[] }
   | { kind: 'anneal'; weights: Weights; anneal_weights: Weights; anneal_fraction: number }
-  | { kind: 'adaptive'; initial: Weights; reward: 'loss_reduction' | 'loss'; smoothing: number; temperature: number; min_weight: number };
+  | {
+      kind: 'adaptive';
+      initial: Weights;
+      reward: 'loss_reduction' | 'loss';
+      smoothing: number;
+      temperature: number;
+      min_weight: number;
+    };
 
 /** Parses (validates) a config object; `where` names its origin in errors (a file name). */
 export function parseTrainConfig(value: unknown, where: string): TrainConfig {
@@ -277,13 +292,18 @@ export function resolveTrainConfig(c: TrainConfig, ctx: ResolveContext): Resolve
   if (c.steps === undefined && c.tokens === undefined) fail('steps or tokens: one is required (the training budget)');
   const steps = c.steps ?? Math.ceil(c.tokens! / perStep);
   if (c.steps !== undefined && c.tokens !== undefined && c.tokens !== c.steps * perStep) {
-    fail(`tokens (${c.tokens}) disagrees with steps * batch_size * context (${c.steps} * ${B} * ${T} = ${c.steps * perStep}); give one of them`);
+    fail(
+      `tokens (${c.tokens}) disagrees with steps * batch_size * context (${c.steps} * ${B} * ${T} = ${c.steps * perStep}); give one of them`,
+    );
   }
 
   if (steps > MAX_STEPS) fail(`steps: ${steps} is more than the ${MAX_STEPS} a run may take`);
-  const checkpointCount = Math.floor(steps / c.checkpoints.every) + Math.log2(Math.min(steps, c.checkpoints.log_until) + 1);
+  const checkpointCount =
+    Math.floor(steps / c.checkpoints.every) + Math.log2(Math.min(steps, c.checkpoints.log_until) + 1);
   if (checkpointCount > MAX_CHECKPOINTS) {
-    fail(`checkpoints.every: ${c.checkpoints.every} gives about ${Math.round(checkpointCount)} checkpoints over ${steps} steps (at most ${MAX_CHECKPOINTS}); raise it`);
+    fail(
+      `checkpoints.every: ${c.checkpoints.every} gives about ${Math.round(checkpointCount)} checkpoints over ${steps} steps (at most ${MAX_CHECKPOINTS}); raise it`,
+    );
   }
 
   const unavailable = precisionUnavailable(c.precision, kernels());
@@ -294,16 +314,29 @@ export function resolveTrainConfig(c: TrainConfig, ctx: ResolveContext): Resolve
 
   // Memory: activations kept for backward are about (16 C + 2 V) floats per token per
   // layer-ish, plus attention probabilities B H T T per layer. Refuse what cannot fit.
-  const actFloats = perStep * (model.n_layer * (16 * model.n_embd + 2 * model.n_inner) + 3 * model.vocab_size) + model.n_layer * B * model.n_head * T * T;
+  const actFloats =
+    perStep * (model.n_layer * (16 * model.n_embd + 2 * model.n_inner) + 3 * model.vocab_size) +
+    model.n_layer * B * model.n_head * T * T;
   if (actFloats * 4 > MAX_ACTIVATION_BYTES) {
-    fail(`batch_size ${B} x context ${T} with this model needs about ${Math.round((actFloats * 4) / 2 ** 30)} GiB of activations (limit ${MAX_ACTIVATION_BYTES / 2 ** 30} GiB); lower batch_size or context`);
+    fail(
+      `batch_size ${B} x context ${T} with this model needs about ${Math.round((actFloats * 4) / 2 ** 30)} GiB of activations (limit ${MAX_ACTIVATION_BYTES / 2 ** 30} GiB); lower batch_size or context`,
+    );
   }
-  if (perStep > MAX_BATCH_TOKENS) fail(`batch_size ${B} x context ${T} = ${perStep} tokens per batch, more than ${MAX_BATCH_TOKENS}`);
-  if (c.eval.batches > MAX_EVAL_BATCHES) fail(`eval.batches: ${c.eval.batches} batches per source is more than ${MAX_EVAL_BATCHES}`);
+  if (perStep > MAX_BATCH_TOKENS)
+    fail(`batch_size ${B} x context ${T} = ${perStep} tokens per batch, more than ${MAX_BATCH_TOKENS}`);
+  if (c.eval.batches > MAX_EVAL_BATCHES)
+    fail(`eval.batches: ${c.eval.batches} batches per source is more than ${MAX_EVAL_BATCHES}`);
   // Weights, gradients and AdamW's two moments, the validation batches (9 bytes a token), the activations.
   const evalBytes = c.eval.batches * ctx.sources.length * perStep * 9;
-  const tooBig = overBudget(evalBytes, `eval.batches: ${c.eval.batches} batches x ${ctx.sources.length} sources x ${perStep} tokens`) ??
-    overBudget(16 * countParameters(model) + evalBytes + 4 * actFloats, `this model (${countParameters(model)} parameters) with its validation batches`);
+  const tooBig =
+    overBudget(
+      evalBytes,
+      `eval.batches: ${c.eval.batches} batches x ${ctx.sources.length} sources x ${perStep} tokens`,
+    ) ??
+    overBudget(
+      16 * countParameters(model) + evalBytes + 4 * actFloats,
+      `this model (${countParameters(model)} parameters) with its validation batches`,
+    );
   if (tooBig) fail(tooBig);
 
   return {
@@ -328,26 +361,36 @@ export function resolveTrainConfig(c: TrainConfig, ctx: ResolveContext): Resolve
 function resolveModel(c: TrainConfig, ctx: ResolveContext, fail: (msg: string) => never): GPTConfig {
   const m = c.model;
   if (m.vocab_size !== undefined && m.vocab_size !== ctx.vocabSize) {
-    fail(`model.vocab_size: ${m.vocab_size}, but the corpus tokenizer has ${ctx.vocabSize} tokens (leave it out to take the corpus's)`);
+    fail(
+      `model.vocab_size: ${m.vocab_size}, but the corpus tokenizer has ${ctx.vocabSize} tokens (leave it out to take the corpus's)`,
+    );
   }
-  const model = parseGPTConfig({ ...m, vocab_size: ctx.vocabSize, n_positions: m.n_positions ?? c.context }, `${ctx.where}: model`);
+  const model = parseGPTConfig(
+    { ...m, vocab_size: ctx.vocabSize, n_positions: m.n_positions ?? c.context },
+    `${ctx.where}: model`,
+  );
   if (c.context > model.n_positions) fail(`context: ${c.context} exceeds model.n_positions (${model.n_positions})`);
   if (ctx.initModel) {
     // Continued pretraining keeps the architecture of the checkpoint it starts from.
     for (const [key, value] of Object.entries(ctx.initModel) as [keyof GPTConfig, unknown][]) {
-      if (model[key] !== value) fail(`model.${key}: ${String(model[key])}, but init_from's checkpoint has ${String(value)} (leave it out or match it)`);
+      if (model[key] !== value)
+        fail(
+          `model.${key}: ${String(model[key])}, but init_from's checkpoint has ${String(value)} (leave it out or match it)`,
+        );
     }
   }
   return model;
 }
 
 function resolveLrSchedule(s: LrScheduleSpec, steps: number, fail: (msg: string) => never): ResolvedLrSchedule {
-  if (s.warmup_steps !== undefined && s.warmup_fraction !== undefined) fail('lr_schedule: give warmup_steps or warmup_fraction, not both');
+  if (s.warmup_steps !== undefined && s.warmup_fraction !== undefined)
+    fail('lr_schedule: give warmup_steps or warmup_fraction, not both');
   const warmup_steps = s.warmup_steps ?? Math.round((s.warmup_fraction ?? 0.05) * steps);
   if (warmup_steps > steps) fail(`lr_schedule.warmup_steps: ${warmup_steps} exceeds the run's ${steps} steps`);
   if (s.kind === 'cosine') return { kind: 'cosine', warmup_steps, min_lr_ratio: s.min_lr_ratio };
   if (s.kind === 'constant') return { kind: 'constant', warmup_steps };
-  if (warmup_steps + Math.round(s.decay_fraction * steps) > steps) fail('lr_schedule: warm-up and decay overlap (warmup_steps + decay_fraction * steps > steps)');
+  if (warmup_steps + Math.round(s.decay_fraction * steps) > steps)
+    fail('lr_schedule: warm-up and decay overlap (warmup_steps + decay_fraction * steps > steps)');
   return { kind: 'wsd', warmup_steps, decay_fraction: s.decay_fraction, min_lr_ratio: s.min_lr_ratio };
 }
 
@@ -363,29 +406,57 @@ function resolveDataSchedule(
     case 'mix':
       return { kind: 'mix', weights: w(s.weights, 'weights') };
     case 'anneal':
-      if (Math.round(s.anneal_fraction * steps) < 1) fail(`data.schedule.anneal_fraction: ${s.anneal_fraction} of ${steps} steps is no step at all`);
-      return { kind: 'anneal', weights: w(s.weights, 'weights'), anneal_weights: w(s.anneal_weights, 'anneal_weights'), anneal_fraction: s.anneal_fraction };
+      if (Math.round(s.anneal_fraction * steps) < 1)
+        fail(`data.schedule.anneal_fraction: ${s.anneal_fraction} of ${steps} steps is no step at all`);
+      return {
+        kind: 'anneal',
+        weights: w(s.weights, 'weights'),
+        anneal_weights: w(s.anneal_weights, 'anneal_weights'),
+        anneal_fraction: s.anneal_fraction,
+      };
     case 'adaptive': {
       const min_weight = s.min_weight ?? 0.2 / sources.length;
-      if (min_weight * sources.length >= 1) fail(`data.schedule.min_weight: ${min_weight} x ${sources.length} sources leaves nothing for the bandit (must be < 1/${sources.length})`);
+      if (min_weight * sources.length >= 1)
+        fail(
+          `data.schedule.min_weight: ${min_weight} x ${sources.length} sources leaves nothing for the bandit (must be < 1/${sources.length})`,
+        );
       const temperature = s.temperature ?? (s.reward === 'loss' ? 1 : 0.25);
-      return { kind: 'adaptive', initial: w(s.initial, 'initial'), reward: s.reward, smoothing: s.smoothing, temperature, min_weight };
+      return {
+        kind: 'adaptive',
+        initial: w(s.initial, 'initial'),
+        reward: s.reward,
+        smoothing: s.smoothing,
+        temperature,
+        min_weight,
+      };
     }
     case 'staged': {
       const phases = s.phases.map((p, i) => {
         const given = [p.steps, p.tokens, p.fraction].filter((x) => x !== undefined).length;
         if (given > 1) fail(`data.schedule.phases.${i}: give one of steps, tokens, fraction`);
-        if (given === 0 && i !== s.phases.length - 1) fail(`data.schedule.phases.${i}: needs steps, tokens or fraction (only the last phase may take the rest)`);
-        const n = p.steps ?? (p.tokens !== undefined ? Math.round(p.tokens / perStep) : p.fraction !== undefined ? Math.round(p.fraction * steps) : undefined);
+        if (given === 0 && i !== s.phases.length - 1)
+          fail(`data.schedule.phases.${i}: needs steps, tokens or fraction (only the last phase may take the rest)`);
+        const n =
+          p.steps ??
+          (p.tokens !== undefined
+            ? Math.round(p.tokens / perStep)
+            : p.fraction !== undefined
+              ? Math.round(p.fraction * steps)
+              : undefined);
         return { weights: w(p.weights, `phases.${i}.weights`), steps: n };
       });
       const fixed = phases.reduce((a, p) => a + (p.steps ?? 0), 0);
       const last = phases[phases.length - 1];
       if (last.steps === undefined) {
-        if (fixed >= steps) fail(`data.schedule.phases: the phases before the last take ${fixed} of the run's ${steps} steps, leaving none for the last`);
+        if (fixed >= steps)
+          fail(
+            `data.schedule.phases: the phases before the last take ${fixed} of the run's ${steps} steps, leaving none for the last`,
+          );
         last.steps = steps - fixed;
       } else if (fixed !== steps) {
-        fail(`data.schedule.phases: the phases add up to ${fixed} steps, but the run has ${steps} (leave the last phase's budget out to take the rest)`);
+        fail(
+          `data.schedule.phases: the phases add up to ${fixed} steps, but the run has ${steps} (leave the last phase's budget out to take the rest)`,
+        );
       }
       phases.forEach((p, i) => {
         if (p.steps! < 1) fail(`data.schedule.phases.${i}: its budget rounds to 0 steps`);
@@ -396,7 +467,12 @@ function resolveDataSchedule(
 }
 
 /** A mixture as explicit weights for every source, by name, in corpus order. */
-export function resolveMixture(spec: MixtureSpec, sources: readonly SourceInfo[], path: string, fail: (msg: string) => never): Weights {
+export function resolveMixture(
+  spec: MixtureSpec,
+  sources: readonly SourceInfo[],
+  path: string,
+  fail: (msg: string) => never,
+): Weights {
   const out: Weights = Object.fromEntries(sources.map((s) => [s.name, 0]));
   const total = sources.reduce((a, s) => a + s.tokens, 0);
   if (spec === 'natural') {
@@ -417,11 +493,14 @@ export function resolveMixture(spec: MixtureSpec, sources: readonly SourceInfo[]
       const kindTokens = members.reduce((a, s) => a + s.tokens, 0);
       for (const s of members) out[s.name] += weight * (kindTokens > 0 ? s.tokens / kindTokens : 1 / members.length);
     } else {
-      fail(`${path}.${key}: no such source or kind (sources: ${[...names].join(', ')}; kinds: ${[...kinds].join(', ')})`);
+      fail(
+        `${path}.${key}: no such source or kind (sources: ${[...names].join(', ')}; kinds: ${[...kinds].join(', ')})`,
+      );
     }
   }
   if (!Object.values(out).some((x) => x > 0)) fail(`${path}: every weight is 0`);
-  for (const s of sources) if (out[s.name] > 0 && s.tokens === 0) fail(`${path}.${s.name}: the source has no training tokens`);
+  for (const s of sources)
+    if (out[s.name] > 0 && s.tokens === 0) fail(`${path}.${s.name}: the source has no training tokens`);
   return out;
 }
 

@@ -27,7 +27,9 @@ export function corpusTrainingData(corpus: Corpus): TrainingData {
     sources: corpus.sources.map((s) => ({ name: s.name, kind: s.kind, tokens: s.trainTokens })),
     tokenizer: corpus.tokenizer,
     tokenizerJson: readFileSync(join(corpus.dir, corpus.manifest.tokenizer.file.path), 'utf8'),
-    fingerprint: createHash('sha256').update(readFileSync(join(corpus.dir, 'manifest.json'))).digest('hex'),
+    fingerprint: createHash('sha256')
+      .update(readFileSync(join(corpus.dir, 'manifest.json')))
+      .digest('hex'),
     batch(seed, k, weights, B, T) {
       for (let i = 0; i < names.length; i++) weightsByName[names[i]] = weights[i];
       return corpus.batch({ seed, step: k, weights: weightsByName, batchSize: B, context: T });
@@ -37,7 +39,11 @@ export function corpusTrainingData(corpus: Corpus): TrainingData {
       let bySource = validation.get(key);
       if (!bySource) {
         bySource = new Map();
-        for (const { source: name, batch } of corpus.validationBatches({ batchSize: B, context: T, batchesPerSource: count })) {
+        for (const { source: name, batch } of corpus.validationBatches({
+          batchSize: B,
+          context: T,
+          batchesPerSource: count,
+        })) {
           const i = names.indexOf(name);
           bySource.set(i, [...(bySource.get(i) ?? []), batch]);
         }

@@ -47,11 +47,22 @@ export function makeDataSchedule(
       const before = weightVector(s.weights, sources);
       const after = weightVector(s.anneal_weights, sources);
       const annealStart = steps - Math.round(s.anneal_fraction * steps) + 1;
-      return { weightsAt: (step) => (step >= annealStart ? after : before), observe() {}, annealStart, state: () => null };
+      return {
+        weightsAt: (step) => (step >= annealStart ? after : before),
+        observe() {},
+        annealStart,
+        state: () => null,
+      };
     }
     case 'adaptive': {
       const bandit = new MixtureBandit(
-        { prior: weightVector(s.initial, sources), reward: s.reward, smoothing: s.smoothing, temperature: s.temperature, minWeight: s.min_weight },
+        {
+          prior: weightVector(s.initial, sources),
+          reward: s.reward,
+          smoothing: s.smoothing,
+          temperature: s.temperature,
+          minWeight: s.min_weight,
+        },
         state ?? undefined,
       );
       const out = new Float64Array(sources.length);

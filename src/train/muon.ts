@@ -54,7 +54,12 @@ export function newtonSchulzWork(size: number, side: number, dtype: 'f32' | 'f64
  * Returns the buffer that holds the result: x or work.y.
  */
 export function newtonSchulz(
-  k: Kernels, x: Buf, rows: number, cols: number, steps: number, work: NewtonSchulzWork,
+  k: Kernels,
+  x: Buf,
+  rows: number,
+  cols: number,
+  steps: number,
+  work: NewtonSchulzWork,
 ): Buf {
   const n = rows * cols;
   k.scale(x, 1 / (Math.sqrt(k.sumSquares(x, n)) + 1e-7), n);
@@ -114,7 +119,11 @@ export class Muon implements Optimizer {
     const most = (f: (shape: readonly number[]) => number) => Math.max(0, ...matrices.map((p) => f(p.tensor.shape)));
     const size = most(([r, c]) => r * c);
     this.update = make(size);
-    this.work = newtonSchulzWork(size, most(([r, c]) => Math.min(r, c)), dtype);
+    this.work = newtonSchulzWork(
+      size,
+      most(([r, c]) => Math.min(r, c)),
+      dtype,
+    );
   }
 
   get t(): number {
@@ -163,7 +172,9 @@ export class Muon implements Optimizer {
     return [
       ...this.adamw.stateTensors(),
       ...this.matrices.map((p, i) => ({
-        name: `momentum_buffer.${p.name}`, shape: p.tensor.shape, data: this.momentum[i],
+        name: `momentum_buffer.${p.name}`,
+        shape: p.tensor.shape,
+        data: this.momentum[i],
       })),
     ];
   }

@@ -34,7 +34,10 @@ export function makeOptimizer(model: GPT, o: OptimizerConfig): Optimizer {
   if (o.kind === 'adamw') return new AdamW(params, adamw);
   return new Muon(
     params.filter((p) => isMuonMatrix(p.name, p.tensor.shape)),
-    new AdamW(params.filter((p) => !isMuonMatrix(p.name, p.tensor.shape)), adamw),
+    new AdamW(
+      params.filter((p) => !isMuonMatrix(p.name, p.tensor.shape)),
+      adamw,
+    ),
     {
       lr: o.muon_lr,
       baseLr: o.lr,

@@ -71,7 +71,12 @@ const compareSchedules: Record<string, NonNullable<TrainConfigInput['data']>['sc
   },
   // The natural mixture, then the structured, high-quality sources while the rate decays
   // (on a constant schedule, below, so the anneal is the only decay, as in OLMo 2).
-  anneal: { kind: 'anneal', weights: 'natural', anneal_weights: { reference: 1, facts: 1, reasoning: 1, code: 1 }, anneal_fraction: 0.2 },
+  anneal: {
+    kind: 'anneal',
+    weights: 'natural',
+    anneal_weights: { reference: 1, facts: 1, reasoning: 1, code: 1 },
+    anneal_fraction: 0.2,
+  },
   adaptive: { kind: 'adaptive', initial: 'natural' },
 };
 
@@ -79,8 +84,14 @@ export const TRAIN_PRESETS: Record<string, TrainConfigInput> = {
   tiny,
   quick,
   full,
-  ...Object.fromEntries(Object.entries(compareSchedules).map(([name, schedule]) => [`compare-${name}`, { ...quick, data: { schedule } }])),
-  'compare-anneal': { ...quick, lr_schedule: { kind: 'constant', warmup_fraction: 0.05 }, data: { schedule: compareSchedules.anneal } },
+  ...Object.fromEntries(
+    Object.entries(compareSchedules).map(([name, schedule]) => [`compare-${name}`, { ...quick, data: { schedule } }]),
+  ),
+  'compare-anneal': {
+    ...quick,
+    lr_schedule: { kind: 'constant', warmup_fraction: 0.05 },
+    data: { schedule: compareSchedules.anneal },
+  },
 };
 
 export function trainPreset(name: string): TrainConfigInput {

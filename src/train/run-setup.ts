@@ -16,7 +16,13 @@ import type { CheckpointEntry } from '../run/records.js';
 import { SlurryError } from '../util/errors.js';
 import { writeJsonAtomic } from '../util/fs.js';
 import { jsonObject, readJsonFile } from '../util/json.js';
-import { newestGoodCheckpoint, readCheckpointModel, readTrainingState, restoreOptimizer, type TrainingState } from './checkpoint-io.js';
+import {
+  newestGoodCheckpoint,
+  readCheckpointModel,
+  readTrainingState,
+  restoreOptimizer,
+  type TrainingState,
+} from './checkpoint-io.js';
 import { describeDifference, firstDifference } from './config-diff.js';
 import { parseTrainConfig, resolveTrainConfig, type ResolvedTrainConfig } from './config.js';
 import { makeOptimizer, type Optimizer } from './optimizer.js';
@@ -64,7 +70,8 @@ export function setupFresh(raw: unknown, run: string, o: SetupOptions): RunSetup
   const model = config.init_from ? readCheckpointModel(config.init_from) : GPT.init(config.model, config.seed);
   mkdirSync(run, { recursive: true });
   o.lock?.();
-  if (existsSync(paths.config)) throw new SlurryError(`${run}: already holds a run (use --resume to continue it, or another --out)`);
+  if (existsSync(paths.config))
+    throw new SlurryError(`${run}: already holds a run (use --resume to continue it, or another --out)`);
   writeJsonAtomic(paths.config, config);
   return {
     run,
@@ -84,15 +91,22 @@ export function setupFresh(raw: unknown, run: string, o: SetupOptions): RunSetup
  */
 export function setupResume(raw: unknown | undefined, run: string, o: SetupOptions): RunSetup {
   const paths = runPaths(run);
-  if (!existsSync(paths.config)) throw new SlurryError(`${paths.config}: missing (is ${run} a run directory? start one without --resume)`);
+  if (!existsSync(paths.config))
+    throw new SlurryError(`${paths.config}: missing (is ${run} a run directory? start one without --resume)`);
   o.lock?.();
   const stored = readJsonFile(paths.config, jsonObject);
   const parsed = parseTrainConfig(stored, paths.config);
   const data = openData(parsed.corpus, o, paths.config);
   const initModel = parsed.init_from ? readModelConfig(parsed.init_from) : undefined;
-  const config = resolveTrainConfig(parsed, { sources: data.sources, vocabSize: data.tokenizer.vocabSize, initModel, where: paths.config });
+  const config = resolveTrainConfig(parsed, {
+    sources: data.sources,
+    vocabSize: data.tokenizer.vocabSize,
+    initModel,
+    where: paths.config,
+  });
   const edited = firstDifference(stored, JSON.parse(JSON.stringify(config)));
-  if (edited) throw new SlurryError(`${paths.config}: not a resolved run config (edited?): ${describeDifference(edited)}`);
+  if (edited)
+    throw new SlurryError(`${paths.config}: not a resolved run config (edited?): ${describeDifference(edited)}`);
   if (raw !== undefined) {
     const d = firstDifference(config, resolveWith(raw, data, o.where ?? 'config'));
     if (d) throw new SlurryError(`resume of ${run}: the given config differs from the run's ${describeDifference(d)}`);
@@ -103,28 +117,48 @@ export function setupResume(raw: unknown | undefined, run: string, o: SetupOptio
   if (steps.length === 0) {
     // Killed before the first checkpoint: nothing to keep, start over with the same config.
     const model = config.init_from ? readCheckpointModel(config.init_from) : GPT.init(config.model, config.seed);
-    return { run, config, data, model, optimizer: makeOptimizer(model, config.optimizer), state: initialState(config, data), checkpoints: [], resumed: false };
+    return {
+      run,
+      config,
+      data,
+      model,
+      optimizer: makeOptimizer(model, config.optimizer),
+      state: initialState(config, data),
+      checkpoints: [],
+      resumed: false,
+    };
   }
   // The newest checkpoint that verifies; newer ones that do not are passed over, saying why.
   const { good, skipped } = newestGoodCheckpoint(run, steps);
   for (const s of skipped) o.log?.(`resume: skipping checkpoint ${checkpointDirName(s.step)}: ${s.reason}`);
   if (!good) {
-    throw new SlurryError(`${paths.checkpoints}: none of the ${steps.length} checkpoints verifies (the newest: ${skipped[0]!.reason}); start a new run`);
+    throw new SlurryError(
+      `${paths.checkpoints}: none of the ${steps.length} checkpoints verifies (the newest: ${skipped[0]!.reason}); start a new run`,
+    );
   }
   const { dir, step: last, model } = good;
   const state = readTrainingState(dir);
-  if (state.step !== last) throw new SlurryError(`${join(dir, STATE_FILE)}: step ${state.step}, but the checkpoint is ${checkpointDirName(last)}`);
+  if (state.step !== last)
+    throw new SlurryError(
+      `${join(dir, STATE_FILE)}: step ${state.step}, but the checkpoint is ${checkpointDirName(last)}`,
+    );
   const changed = firstDifference(state.config, config);
   if (changed) {
-    throw new SlurryError(`${paths.config}: edited since the run started (checkpoint ${checkpointDirName(last)} has ${describeDifference(changed)}); a resume needs the run's config. Start a new run for a new config.`);
+    throw new SlurryError(
+      `${paths.config}: edited since the run started (checkpoint ${checkpointDirName(last)} has ${describeDifference(changed)}); a resume needs the run's config. Start a new run for a new config.`,
+    );
   }
   if (state.corpus_fingerprint !== data.fingerprint) {
-    throw new SlurryError(`${data.dir}: the corpus changed since the run started (fingerprint ${state.corpus_fingerprint} at ${checkpointDirName(last)}, now ${data.fingerprint})`);
+    throw new SlurryError(
+      `${data.dir}: the corpus changed since the run started (fingerprint ${state.corpus_fingerprint} at ${checkpointDirName(last)}, now ${data.fingerprint})`,
+    );
   }
   const optimizer = makeOptimizer(model, config.optimizer);
   restoreOptimizer(dir, optimizer);
   // Every step is batch_size x context tokens, so the older checkpoints' tokens need no reading.
-  const checkpoints = steps.filter((s) => s <= last).map((s) => checkpointEntry(s, s * config.batch_size * config.context));
+  const checkpoints = steps
+    .filter((s) => s <= last)
+    .map((s) => checkpointEntry(s, s * config.batch_size * config.context));
   return { run, config, data, model, optimizer, state, checkpoints, resumed: true };
 }
 
@@ -145,8 +179,14 @@ function initialState(config: ResolvedTrainConfig, data: TrainingData): Training
 
 function openData(corpus: string | undefined, o: SetupOptions, where: string): TrainingData {
   if (o.data) return o.data;
-  if (!corpus) throw new SlurryError(`${where}: corpus: missing (a directory built by \`slurry data build\`; set \`corpus:\` or pass --corpus DIR)`);
-  if (!existsSync(corpus)) throw new SlurryError(`${where}: corpus: ${corpus} does not exist (build it with \`slurry data build --preset quick --out ${corpus}\`)`);
+  if (!corpus)
+    throw new SlurryError(
+      `${where}: corpus: missing (a directory built by \`slurry data build\`; set \`corpus:\` or pass --corpus DIR)`,
+    );
+  if (!existsSync(corpus))
+    throw new SlurryError(
+      `${where}: corpus: ${corpus} does not exist (build it with \`slurry data build --preset quick --out ${corpus}\`)`,
+    );
   return o.openData(corpus);
 }
 
@@ -154,12 +194,15 @@ function openData(corpus: string | undefined, o: SetupOptions, where: string): T
 function resolveWith(raw: unknown, data: TrainingData, where: string): ResolvedTrainConfig {
   const parsed = parseTrainConfig(withInitModel(raw, where), where);
   // A corpus handed over in code stands in for the config's `corpus:`.
-  return resolveTrainConfig({ ...parsed, corpus: parsed.corpus ?? data.dir }, {
-    sources: data.sources,
-    vocabSize: data.tokenizer.vocabSize,
-    initModel: initFromModel(raw, where),
-    where,
-  });
+  return resolveTrainConfig(
+    { ...parsed, corpus: parsed.corpus ?? data.dir },
+    {
+      sources: data.sources,
+      vocabSize: data.tokenizer.vocabSize,
+      initModel: initFromModel(raw, where),
+      where,
+    },
+  );
 }
 
 /**
@@ -177,7 +220,8 @@ function initFromModel(raw: unknown, where: string): GPTConfig | undefined {
   const from = typeof raw === 'object' && raw !== null ? (raw as { init_from?: unknown }).init_from : undefined;
   if (typeof from !== 'string') return undefined;
   const dir = resolve(from);
-  if (!existsSync(dir)) throw new SlurryError(`${where}: init_from: ${from} does not exist (expected RUN/checkpoints/step-N)`);
+  if (!existsSync(dir))
+    throw new SlurryError(`${where}: init_from: ${from} does not exist (expected RUN/checkpoints/step-N)`);
   if (existsSync(runPaths(dir).checkpoints)) {
     const last = listCheckpointSteps(dir).pop() ?? 0;
     const pick = `pick one of its checkpoints, e.g. ${checkpointDir(from, last)}`;
@@ -188,8 +232,11 @@ function initFromModel(raw: unknown, where: string): GPTConfig | undefined {
 
 function checkSameTokenizer(checkpoint: string, data: TrainingData): void {
   const path = join(checkpoint, TOKENIZER_FILE);
-  if (!existsSync(path)) throw new SlurryError(`${path}: missing (init_from needs a checkpoint written by slurry train)`);
+  if (!existsSync(path))
+    throw new SlurryError(`${path}: missing (init_from needs a checkpoint written by slurry train)`);
   if (readFileSync(path, 'utf8') !== data.tokenizerJson) {
-    throw new SlurryError(`${path}: differs from the corpus tokenizer in ${data.dir}; continued pretraining needs the same tokenizer`);
+    throw new SlurryError(
+      `${path}: differs from the corpus tokenizer in ${data.dir}; continued pretraining needs the same tokenizer`,
+    );
   }
 }

@@ -5,7 +5,13 @@
 import type { Batch } from '../data/sampler.js';
 
 /** Mean loss per source of one batch into `out` (NaN for sources with no tokens in it); sum and count are scratch. */
-export function lossPerSource(rowLosses: ArrayLike<number>, batch: Batch, sum: Float64Array, count: Float64Array, out: Float64Array): void {
+export function lossPerSource(
+  rowLosses: ArrayLike<number>,
+  batch: Batch,
+  sum: Float64Array,
+  count: Float64Array,
+  out: Float64Array,
+): void {
   sum.fill(0);
   count.fill(0);
   const { sources, targets } = batch;
@@ -23,4 +29,3 @@ export function byName(names: readonly string[], values: ArrayLike<number>): Rec
   for (let i = 0; i < names.length; i++) if (!Number.isNaN(values[i])) out[names[i]] = values[i];
   return out;
 }
-

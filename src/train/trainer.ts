@@ -100,9 +100,17 @@ async function runLoop(s: RunSetup, opts: TrainOptions, log: (line: string) => v
 
   let state = s.state;
   let schedule = makeDataSchedule(c.data.schedule, data.sources, c.steps, state.schedule);
-  const lrAt = makeLrSchedule({ lr: c.optimizer.lr, steps: c.steps, schedule: c.lr_schedule, annealStart: schedule.annealStart });
-  const ckptSteps = new Set(checkpointSteps(c.steps, { logUntil: c.checkpoints.log_until, every: c.checkpoints.every }));
-  const isEvalStep = (step: number) => (c.eval.every > 0 && step % c.eval.every === 0) || (c.eval.at_checkpoints && ckptSteps.has(step));
+  const lrAt = makeLrSchedule({
+    lr: c.optimizer.lr,
+    steps: c.steps,
+    schedule: c.lr_schedule,
+    annealStart: schedule.annealStart,
+  });
+  const ckptSteps = new Set(
+    checkpointSteps(c.steps, { logUntil: c.checkpoints.log_until, every: c.checkpoints.every }),
+  );
+  const isEvalStep = (step: number) =>
+    (c.eval.every > 0 && step % c.eval.every === 0) || (c.eval.at_checkpoints && ckptSteps.has(step));
   const validation = data.sources.map((_, i) => data.validation(i, c.eval.batches, B, T));
   const checkpoints = new Map(s.checkpoints.map((e) => [e.step, e]));
   let metrics = new MetricsLog(paths.metrics, s.resumed ? state.step : undefined);
@@ -110,7 +118,9 @@ async function runLoop(s: RunSetup, opts: TrainOptions, log: (line: string) => v
     log(`resuming ${run} from ${checkpointDirName(state.step)} (step ${state.step} of ${c.steps})`);
     const [was, now] = [state.backend, kernels().info()];
     if (was.name !== now.name || was.isa !== now.isa || was.threads !== now.threads) {
-      log(`warning: the run started on ${backendLabel(was)} and continues on ${backendLabel(now)}: losses will not be bit-identical to an uninterrupted run`);
+      log(
+        `warning: the run started on ${backendLabel(was)} and continues on ${backendLabel(now)}: losses will not be bit-identical to an uninterrupted run`,
+      );
     }
   }
 
@@ -132,14 +142,25 @@ async function runLoop(s: RunSetup, opts: TrainOptions, log: (line: string) => v
    */
   const rollBack = (step: number, reason: string): number => {
     metrics.close();
-    const { good, skipped } = newestGoodCheckpoint(run, [...checkpoints.keys()].filter((s) => s < step));
+    const { good, skipped } = newestGoodCheckpoint(
+      run,
+      [...checkpoints.keys()].filter((s) => s < step),
+    );
     for (const s of skipped) log(`skipping checkpoint ${checkpointDirName(s.step)}: ${s.reason}`);
-    const lastGood = good ? ` The last good checkpoint is ${good.dir} (step ${good.step}).` : ' No checkpoint before it is good.';
+    const lastGood = good
+      ? ` The last good checkpoint is ${good.dir} (step ${good.step}).`
+      : ' No checkpoint before it is good.';
     if (!c.divergence.rollback || state.rollbacks.length >= c.divergence.max_rollbacks || !good) {
-      const why = !c.divergence.rollback ? '' : !good ? ' (nothing to roll back to)' : ` after ${state.rollbacks.length} rollbacks (divergence.max_rollbacks)`;
+      const why = !c.divergence.rollback
+        ? ''
+        : !good
+          ? ' (nothing to roll back to)'
+          : ` after ${state.rollbacks.length} rollbacks (divergence.max_rollbacks)`;
       throw new SlurryError(
         `step ${step}: ${reason}; training stopped${why}.${lastGood}` +
-          (c.divergence.rollback ? ' Lower optimizer.lr, or raise divergence.max_rollbacks.' : ' Set divergence.rollback: true to go back to it with a lower learning rate automatically.'),
+          (c.divergence.rollback
+            ? ' Lower optimizer.lr, or raise divergence.max_rollbacks.'
+            : ' Set divergence.rollback: true to go back to it with a lower learning rate automatically.'),
       );
     }
     // Back to the checkpoint, and retry with a lower learning rate.
@@ -169,8 +190,22 @@ async function runLoop(s: RunSetup, opts: TrainOptions, log: (line: string) => v
 
   const checkpoint = async (step: number) => {
     metrics.flush(true);
-    state = { ...state, step, tokens: step * perStep, time: timeOffset + elapsed(), data: { ...state.data, position: step }, schedule: schedule.state(), backend: kernels().info() };
-    const dir = await writeCheckpoint(run, { model, optimizer, state, tokenizerJson: data.tokenizerJson, eotId: data.tokenizer.eotId });
+    state = {
+      ...state,
+      step,
+      tokens: step * perStep,
+      time: timeOffset + elapsed(),
+      data: { ...state.data, position: step },
+      schedule: schedule.state(),
+      backend: kernels().info(),
+    };
+    const dir = await writeCheckpoint(run, {
+      model,
+      optimizer,
+      state,
+      tokenizerJson: data.tokenizerJson,
+      eotId: data.tokenizer.eotId,
+    });
     checkpoints.set(step, checkpointEntry(step, state.tokens));
     writeCheckpointIndex(run, [...checkpoints.values()]);
     await opts.onCheckpoint?.(step, dir);
@@ -227,7 +262,15 @@ async function runLoop(s: RunSetup, opts: TrainOptions, log: (line: string) => v
       time: timeOffset + elapsed(),
     };
     metrics.append(record);
-    opts.onProgress?.({ step, steps: c.steps, tokens: record.tokens, totalTokens: c.tokens, loss: lossValue, tokensPerS: record.tokens_per_s, elapsed: elapsed() });
+    opts.onProgress?.({
+      step,
+      steps: c.steps,
+      tokens: record.tokens,
+      totalTokens: c.tokens,
+      loss: lossValue,
+      tokensPerS: record.tokens_per_s,
+      elapsed: elapsed(),
+    });
     const val = isEvalStep(step) ? validate(step) : null;
     const sick = ckptSteps.has(step) || val !== null ? unhealthy(step, val) : null;
     if (sick) {
@@ -237,12 +280,25 @@ async function runLoop(s: RunSetup, opts: TrainOptions, log: (line: string) => v
     if (ckptSteps.has(step)) await checkpoint(step);
   }
   metrics.close();
-  return { run, steps: c.steps, tokens: c.tokens, finalLoss, checkpoints: [...checkpoints.values()].sort((a, b) => a.step - b.step) };
+  return {
+    run,
+    steps: c.steps,
+    tokens: c.tokens,
+    finalLoss,
+    checkpoints: [...checkpoints.values()].sort((a, b) => a.step - b.step),
+  };
 }
 
 /** Validation loss per source on the fixed validation batches. */
 function evaluate(
-  model: GPT, validation: Batch[][], names: readonly string[], pool: BufferPool, step: number, tokens: number, B: number, T: number,
+  model: GPT,
+  validation: Batch[][],
+  names: readonly string[],
+  pool: BufferPool,
+  step: number,
+  tokens: number,
+  B: number,
+  T: number,
   precision: Precision,
 ): ValRecord {
   const bySource: Record<string, number> = {};

@@ -4,7 +4,10 @@
  * wrong and where (the field, file or tensor), and what was expected.
  */
 export class SlurryError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
     super(message);
     this.name = 'SlurryError';
   }
@@ -16,7 +19,11 @@ export class SlurryError extends Error {
  * names fields; the CLI renames them to the flags that set them (cli/flags.ts).
  */
 export class FieldError extends SlurryError {
-  constructor(readonly field: string, readonly value: unknown, readonly problem: string) {
+  constructor(
+    readonly field: string,
+    readonly value: unknown,
+    readonly problem: string,
+  ) {
     super(describeField(field, value, problem));
   }
 
@@ -61,6 +68,11 @@ export function systemError(err: unknown, path?: string): unknown {
   if (err instanceof SlurryError || !(err instanceof Error) || typeof e.code !== 'string' || !e.syscall) return err;
   const where = e.path ?? path;
   // mkdir of a path that exists is a file where a directory belongs.
-  const meaning = e.code === 'EEXIST' && e.syscall === 'mkdir' ? 'is a file, expected a directory' : (SYSTEM_ERRORS[e.code] ?? e.message.replace(/^[A-Z]+: /, '').split(',')[0]);
-  return new SlurryError(`${where ? `${where}: ` : ''}${meaning} (${e.code} in ${e.syscall}${e.dest ? ` to ${e.dest}` : ''})`);
+  const meaning =
+    e.code === 'EEXIST' && e.syscall === 'mkdir'
+      ? 'is a file, expected a directory'
+      : (SYSTEM_ERRORS[e.code] ?? e.message.replace(/^[A-Z]+: /, '').split(',')[0]);
+  return new SlurryError(
+    `${where ? `${where}: ` : ''}${meaning} (${e.code} in ${e.syscall}${e.dest ? ` to ${e.dest}` : ''})`,
+  );
 }

@@ -35,7 +35,8 @@ function checkFault(path: string): void {
 export function writeAllSync(fd: number, data: Uint8Array, path: string, position?: number): void {
   checkFault(path);
   let off = 0;
-  while (off < data.byteLength) off += writeSync(fd, data, off, data.byteLength - off, position === undefined ? null : position + off);
+  while (off < data.byteLength)
+    off += writeSync(fd, data, off, data.byteLength - off, position === undefined ? null : position + off);
 }
 
 /** Writes all of `chunk` at `position` of an open file handle; `path` names it. */

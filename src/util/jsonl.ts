@@ -30,7 +30,12 @@ export interface ParsedRows<T> {
  * Parses JSONL text row by row with `schema`. With 'refuse' the first bad row throws a
  * SlurryError naming file:line and the problem; with 'skip' bad rows are collected.
  */
-export function parseJsonl<S extends z.ZodType>(text: string, schema: S, file: string, policy: BadRowPolicy): ParsedRows<z.output<S>> {
+export function parseJsonl<S extends z.ZodType>(
+  text: string,
+  schema: S,
+  file: string,
+  policy: BadRowPolicy,
+): ParsedRows<z.output<S>> {
   const out: ParsedRows<z.output<S>> = { rows: [], skipped: [] };
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
@@ -45,7 +50,10 @@ export function parseJsonl<S extends z.ZodType>(text: string, schema: S, file: s
       }
       problem = describeIssues(result.error).join('; ');
     } catch (err) {
-      const torn = i === lines.length - 1 && !text.endsWith('\n') ? '; the last line is incomplete: is a writer still running?' : '';
+      const torn =
+        i === lines.length - 1 && !text.endsWith('\n')
+          ? '; the last line is incomplete: is a writer still running?'
+          : '';
       problem = `not valid JSON (${(err as Error).message}${torn})`;
     }
     if (policy === 'refuse') throw new SlurryError(`${file}:${i + 1}: ${problem}`);
@@ -65,7 +73,11 @@ export function readJsonlStrict<S extends z.ZodType>(file: string, schema: S): z
 }
 
 /** Reads and parses a JSONL file; a missing file is an error naming it. */
-export function readJsonlFile<S extends z.ZodType>(file: string, schema: S, policy: BadRowPolicy): ParsedRows<z.output<S>> {
+export function readJsonlFile<S extends z.ZodType>(
+  file: string,
+  schema: S,
+  policy: BadRowPolicy,
+): ParsedRows<z.output<S>> {
   return parseJsonl(readUtf8File(file), schema, file, policy);
 }
 

@@ -54,7 +54,11 @@ function formatCount(x: number): string {
   return x.toFixed(x >= 10 ? 1 : 2);
 }
 
-export function resolveMode(mode: ProgressMode, stream: ProgressStream, env: NodeJS.ProcessEnv = process.env): Exclude<ProgressMode, 'auto'> {
+export function resolveMode(
+  mode: ProgressMode,
+  stream: ProgressStream,
+  env: NodeJS.ProcessEnv = process.env,
+): Exclude<ProgressMode, 'auto'> {
   if (mode !== 'auto') return mode;
   return stream.isTTY && !env.CI ? 'bar' : 'lines';
 }
@@ -75,7 +79,10 @@ export function startProgress(label: string, opts: ProgressOptions = {}): Progre
   const status = (): string => {
     const elapsed = (now() - start) / 1000;
     const rate = elapsed > 0 ? doneSoFar / scale / elapsed : 0;
-    const counts = opts.total !== undefined ? `${formatCount(doneSoFar / scale)}/${formatCount(opts.total / scale)}${unit}` : `${formatCount(doneSoFar / scale)}${unit}`;
+    const counts =
+      opts.total !== undefined
+        ? `${formatCount(doneSoFar / scale)}/${formatCount(opts.total / scale)}${unit}`
+        : `${formatCount(doneSoFar / scale)}${unit}`;
     let text = `${counts}${note ? `  ${note}` : ''}  ${formatCount(rate)}${unit}/s`;
     if (opts.total !== undefined && opts.total > 0 && rate > 0) {
       const eta = (opts.total - doneSoFar) / scale / rate;

@@ -10,7 +10,11 @@ import { SlurryError } from './errors.js';
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  throw new SlurryError(describeIssues(result.error).map((line) => `${where}: ${line}`).join('\n'));
+  throw new SlurryError(
+    describeIssues(result.error)
+      .map((line) => `${where}: ${line}`)
+      .join('\n'),
+  );
 }
 
 /** Each issue of a failed parse as `field "a.b[2]": what was expected` (unknown keys named). */
@@ -24,5 +28,8 @@ export function describeIssues(error: z.ZodError): string[] {
 
 /** A zod issue path as `sources[2].kind`. */
 function fieldPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
+  return path.reduce<string>(
+    (out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)),
+    '',
+  );
 }

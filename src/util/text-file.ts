@@ -22,7 +22,8 @@ export function readRegularFile(path: string, what = 'file', maxBytes = MAX_TEXT
     const stat = fstatSync(fd);
     if (stat.isDirectory()) throw new SlurryError(`${path}: is a directory, expected a ${what}`);
     if (!stat.isFile()) throw new SlurryError(`${path}: not a regular file, expected a ${what}`);
-    if (stat.size > maxBytes) throw new SlurryError(`${path}: ${stat.size} bytes, more than the ${maxBytes} a ${what} may have`);
+    if (stat.size > maxBytes)
+      throw new SlurryError(`${path}: ${stat.size} bytes, more than the ${maxBytes} a ${what} may have`);
     const out = Buffer.alloc(stat.size);
     let done = 0;
     while (done < out.length) {
@@ -52,7 +53,9 @@ export function decodeUtf8(bytes: Uint8Array, where: string): string {
     const before = bytes.subarray(0, at);
     const line = before.filter((b) => b === 0x0a).length + 1;
     const column = at - (before.lastIndexOf(0x0a) + 1) + 1;
-    throw new SlurryError(`${where}:${line}:${column}: not UTF-8 text (byte 0x${bytes[at]?.toString(16).padStart(2, '0')} at offset ${at})`);
+    throw new SlurryError(
+      `${where}:${line}:${column}: not UTF-8 text (byte 0x${bytes[at]?.toString(16).padStart(2, '0')} at offset ${at})`,
+    );
   }
 }
 

@@ -18,7 +18,13 @@ import { writeSyntheticRun, type SyntheticRunSpec, type SyntheticSuite } from '.
 const root = mkdtempSync(join(tmpdir(), 'slurry-analysis-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 
-const S = (suite: string, midpoint: number, width: number, more: Partial<SyntheticSuite> = {}): SyntheticSuite => ({ suite, items: 300, midpoint, width, ...more });
+const S = (suite: string, midpoint: number, width: number, more: Partial<SyntheticSuite> = {}): SyntheticSuite => ({
+  suite,
+  items: 300,
+  midpoint,
+  width,
+  ...more,
+});
 const BUCKETS = [
   { name: 'head/capital', share: 0.25, shift: -0.5 },
   { name: 'torso/capital', share: 0.25, shift: 0 },
@@ -37,7 +43,12 @@ const byName = (a: Analysis, name: string) => a.capabilities.find((c) => c.name 
 
 test('sequential sigmoids are stages, in order, with midpoints where they were put', () => {
   const dir = run({
-    suites: [S('tokens', 5, 0.5), S('syntax', 6, 0.5, { chanceD: 0.5, ceilingC: null }), S('facts', 7, 0.5, { items: 600, groups: BUCKETS }), S('reasoning', 8, 0.5)],
+    suites: [
+      S('tokens', 5, 0.5),
+      S('syntax', 6, 0.5, { chanceD: 0.5, ceilingC: null }),
+      S('facts', 7, 0.5, { items: 600, groups: BUCKETS }),
+      S('reasoning', 8, 0.5),
+    ],
   });
   const a = analyzeRun(dir);
   assert.equal(a.verdict.verdict, 'stages', a.verdict.reason);
@@ -45,10 +56,17 @@ test('sequential sigmoids are stages, in order, with midpoints where they were p
     a.verdict.order.map((o) => o.name),
     ['tokens', 'syntax', 'facts', 'reasoning'],
   );
-  for (const [name, m] of [['tokens', 5], ['syntax', 6], ['reasoning', 8]] as const) {
+  for (const [name, m] of [
+    ['tokens', 5],
+    ['syntax', 6],
+    ['reasoning', 8],
+  ] as const) {
     const mid = byName(a, name).discrete.midpoint!;
     assert.ok(Math.abs(mid.value - m) < 0.1, `${name} midpoint ${mid.value}`);
-    assert.ok(mid.lo! < mid.value && mid.hi! > mid.value && mid.hi! - mid.lo! < 0.3, `${name} interval ${mid.lo}..${mid.hi}`);
+    assert.ok(
+      mid.lo! < mid.value && mid.hi! > mid.value && mid.hi! - mid.lo! < 0.3,
+      `${name} interval ${mid.lo}..${mid.hi}`,
+    );
   }
   assert.ok(a.verdict.adjacent.every((p) => p.relation === 'sequential' && p.orderResolved && p.overlap <= 0.2));
   assert.ok(a.verdict.bootstrapShares.stages >= 0.95, JSON.stringify(a.verdict.bootstrapShares));
@@ -67,7 +85,9 @@ test('sequential sigmoids are stages, in order, with midpoints where they were p
 });
 
 test('coincident sigmoids are a slurry', () => {
-  const dir = run({ suites: [S('tokens', 6.45, 1), S('syntax', 6.5, 1, { chanceD: 0.5 }), S('facts', 6.55, 1), S('reasoning', 6.6, 1)] });
+  const dir = run({
+    suites: [S('tokens', 6.45, 1), S('syntax', 6.5, 1, { chanceD: 0.5 }), S('facts', 6.55, 1), S('reasoning', 6.6, 1)],
+  });
   const a = analyzeRunData(loadRun(dir), { resamples: 100 });
   assert.equal(a.verdict.verdict, 'slurry', a.verdict.reason);
   assert.ok(a.verdict.spread! < 0.3);
@@ -75,7 +95,9 @@ test('coincident sigmoids are a slurry', () => {
 });
 
 test('spaced but wide sigmoids are overlapping waves', () => {
-  const dir = run({ suites: [S('tokens', 5.5, 1.5), S('syntax', 6.2, 1.5), S('facts', 6.9, 1.5), S('reasoning', 7.6, 1.5)] });
+  const dir = run({
+    suites: [S('tokens', 5.5, 1.5), S('syntax', 6.2, 1.5), S('facts', 6.9, 1.5), S('reasoning', 7.6, 1.5)],
+  });
   const a = analyzeRunData(loadRun(dir), { resamples: 100 });
   assert.equal(a.verdict.verdict, 'overlapping_waves', a.verdict.reason);
   assert.deepEqual(
@@ -97,7 +119,9 @@ test('a sharp step under a discrete metric over a smooth continuous one is a met
   assert.ok(r.continuous.width!.value > 2.5, `continuous width ${r.continuous.width!.value}`);
   assert.equal(byName(a, 'syntax').metricComparison.finding, 'same_sharpness');
   // the step is located (threshold 0.9 of a 3-decade curve centred at 6.5: x = 8.0)
-  const ups = a.transitions.capabilities.filter((t) => t.subject === 'reasoning' && t.metric === 'd' && t.kind === 'speed_up');
+  const ups = a.transitions.capabilities.filter(
+    (t) => t.subject === 'reasoning' && t.metric === 'd' && t.kind === 'speed_up',
+  );
   // the smooth continuous curve has no abrupt change
   assert.ok(!a.transitions.capabilities.some((t) => t.subject === 'reasoning' && t.metric === 'c'));
   assert.equal(ups.length, 1);
@@ -119,10 +143,24 @@ test('a discrete step between two sparse checkpoints: its width is bounded by th
 });
 
 test('capabilities that do not cross half of their range in the run are excluded from the verdict, with the reason', () => {
-  const dir = run({ suites: [S('tokens', 3, 0.5), S('syntax', 6, 0.5), S('facts', 7, 0.5), S('reasoning', 8.9, 1), S('icl', 6, 0.5, { groups: [{ name: 'never', share: 1, shift: null }] })] });
+  const dir = run({
+    suites: [
+      S('tokens', 3, 0.5),
+      S('syntax', 6, 0.5),
+      S('facts', 7, 0.5),
+      S('reasoning', 8.9, 1),
+      S('icl', 6, 0.5, { groups: [{ name: 'never', share: 1, shift: null }] }),
+    ],
+  });
   const a = analyzeRunData(loadRun(dir), { resamples: 50 });
   const status = Object.fromEntries(a.capabilities.map((c) => [c.name, c.discrete.status]));
-  assert.deepEqual(status, { tokens: 'saturated_at_start', syntax: 'crossed', facts: 'crossed', reasoning: 'still_rising', icl: 'flat' });
+  assert.deepEqual(status, {
+    tokens: 'saturated_at_start',
+    syntax: 'crossed',
+    facts: 'crossed',
+    reasoning: 'still_rising',
+    icl: 'flat',
+  });
   assert.deepEqual(a.verdict.excluded.map((e) => e.name).sort(), ['icl', 'reasoning', 'tokens']);
   assert.match(byName(a, 'icl').discrete.message!, /is flat: .* ends at -?\d+% of the chance-to-ceiling range/);
   assert.match(byName(a, 'reasoning').discrete.message!, /train longer/);
@@ -163,11 +201,27 @@ test('a malformed JSONL line is an error naming file and line', () => {
   const lines = readFileSync(probes, 'utf8').split('\n');
   lines[2] = lines[2].slice(0, 40);
   writeFileSync(probes, lines.join('\n'));
-  assert.throws(() => loadRun(dir), (e: unknown) => e instanceof SlurryError && e.message.startsWith(`${probes}:3: not valid JSON`));
+  assert.throws(
+    () => loadRun(dir),
+    (e: unknown) => e instanceof SlurryError && e.message.startsWith(`${probes}:3: not valid JSON`),
+  );
 
-  lines[2] = JSON.stringify({ step: 4, tokens: 65536, suite: 'syntax', discrete: 'a', continuous: 'b', chance: { d: 0, c: 0 }, ceiling: { d: 1, c: 1 }, metrics: {}, items: [{ id: 'x', c: 0 }] });
+  lines[2] = JSON.stringify({
+    step: 4,
+    tokens: 65536,
+    suite: 'syntax',
+    discrete: 'a',
+    continuous: 'b',
+    chance: { d: 0, c: 0 },
+    ceiling: { d: 1, c: 1 },
+    metrics: {},
+    items: [{ id: 'x', c: 0 }],
+  });
   writeFileSync(probes, lines.join('\n'));
-  assert.throws(() => loadRun(dir), (e: unknown) => e instanceof SlurryError && e.message.includes(`${probes}:3: field "items[0].d"`));
+  assert.throws(
+    () => loadRun(dir),
+    (e: unknown) => e instanceof SlurryError && e.message.includes(`${probes}:3: field "items[0].d"`),
+  );
 });
 
 test('repeated probe records: the last one wins and the analysis says so', () => {
@@ -176,7 +230,10 @@ test('repeated probe records: the last one wins and the analysis says so', () =>
   const last = readFileSync(probes, 'utf8').trim().split('\n').pop()!;
   appendFileSync(probes, last + '\n');
   const a = analyzeRunData(loadRun(dir), { resamples: 10 });
-  assert.ok(a.warnings.some((w) => /probes\.jsonl .* 1 repeated/.test(w)), a.warnings.join('\n'));
+  assert.ok(
+    a.warnings.some((w) => /probes\.jsonl .* 1 repeated/.test(w)),
+    a.warnings.join('\n'),
+  );
   assert.equal(byName(a, 'syntax').discrete.points.length, 7);
 });
 
@@ -188,14 +245,19 @@ test('a directory without metrics or probes is not a run', () => {
 
 test('a rise that levels off below half of the range is censored: no midpoint, out of the verdict; its shape midpoint stays', () => {
   // syntax rises cleanly but only to 15% of the way (issue 11's quick run); facts rises to 70%.
-  const dir = run({ suites: [S('tokens', 5, 0.5), S('syntax', 6, 0.5, { top: 0.15 }), S('facts', 7, 0.5, { top: 0.7 })] });
+  const dir = run({
+    suites: [S('tokens', 5, 0.5), S('syntax', 6, 0.5, { top: 0.15 }), S('facts', 7, 0.5, { top: 0.7 })],
+  });
   const a = analyzeRunData(loadRun(dir), { resamples: 100 });
   const syntax = byName(a, 'syntax').discrete;
   assert.equal(syntax.status, 'still_rising');
   assert.equal(syntax.midpoint, null);
   assert.ok(Math.abs(syntax.shapeMidpoint!.value - 6) < 0.15, `shape midpoint ${syntax.shapeMidpoint!.value}`);
   assert.ok(Math.abs(syntax.lastLevel! - 0.15) < 0.05, `last level ${syntax.lastLevel}`);
-  assert.match(syntax.message!, /still below 50% .* ends at 1\d% of the chance-to-ceiling range, and its fit levels off near 1\d%/);
+  assert.match(
+    syntax.message!,
+    /still below 50% .* ends at 1\d% of the chance-to-ceiling range, and its fit levels off near 1\d%/,
+  );
   const out = a.verdict.excluded.find((e) => e.name === 'syntax')!;
   assert.equal(out.status, 'still_rising');
   assert.ok(Math.abs(out.last!.normalized - 0.15) < 0.06, JSON.stringify(out.last));
@@ -203,9 +265,15 @@ test('a rise that levels off below half of the range is censored: no midpoint, o
   const facts = byName(a, 'facts').discrete;
   const expected = 7 + Math.log(0.5 / 0.7 / (1 - 0.5 / 0.7)) / ((2 * Math.log(9)) / 0.5);
   assert.equal(facts.status, 'crossed');
-  assert.ok(Math.abs(facts.midpoint!.value - expected) < 0.06, `midpoint ${facts.midpoint!.value}, expected ${expected.toFixed(3)}`);
+  assert.ok(
+    Math.abs(facts.midpoint!.value - expected) < 0.06,
+    `midpoint ${facts.midpoint!.value}, expected ${expected.toFixed(3)}`,
+  );
   assert.ok(Math.abs(facts.shapeMidpoint!.value - 7) < 0.06, `shape midpoint ${facts.shapeMidpoint!.value}`);
   assert.ok(facts.midpoint!.value - facts.shapeMidpoint!.value > 0.05);
-  assert.deepEqual(a.verdict.order.map((o) => o.name), ['tokens', 'facts']);
+  assert.deepEqual(
+    a.verdict.order.map((o) => o.name),
+    ['tokens', 'facts'],
+  );
   assert.equal(a.verdict.verdict, 'stages', a.verdict.reason);
 });

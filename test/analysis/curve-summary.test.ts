@@ -4,8 +4,16 @@ import { percentileInterval, summarizeCurve, type CurveFrame } from '../../src/a
 import { logisticAt, logisticFitter } from '../../src/analysis/logistic.js';
 
 const x = [-Infinity, ...Array.from({ length: 25 }, (_, i) => 4 + i * 0.175)]; // 4 .. 8.2
-const frame = (noise = 0.01, ceilingDefined = true): CurveFrame => ({ x, xFirst: 4, xLast: 8.2, ceilingDefined, noise, fit: logisticFitter(x) });
-const curve = (midpoint: number, width = 0.6, top = 1) => x.map((v) => logisticAt({ floor: 0, ceiling: top, midpoint, slope: (2 * Math.log(9)) / width }, v));
+const frame = (noise = 0.01, ceilingDefined = true): CurveFrame => ({
+  x,
+  xFirst: 4,
+  xLast: 8.2,
+  ceilingDefined,
+  noise,
+  fit: logisticFitter(x),
+});
+const curve = (midpoint: number, width = 0.6, top = 1) =>
+  x.map((v) => logisticAt({ floor: 0, ceiling: top, midpoint, slope: (2 * Math.log(9)) / width }, v));
 
 test('a curve rising through half of its range inside the probed range: midpoint, onset and saturation', () => {
   const s = summarizeCurve(curve(6), frame());
@@ -41,8 +49,20 @@ test('learned before the first checkpoint after step 0: saturated at start', () 
 test('without a step-0 anchor a curve already at its ceiling is saturated at start, not flat', () => {
   const xs = x.slice(1);
   const f: CurveFrame = { x: xs, xFirst: 4, xLast: 8.2, ceilingDefined: true, noise: 0.01, fit: logisticFitter(xs) };
-  assert.equal(summarizeCurve(xs.map(() => 0.97), f).status, 'saturated_at_start');
-  assert.equal(summarizeCurve(xs.map(() => 0.01), f).status, 'flat');
+  assert.equal(
+    summarizeCurve(
+      xs.map(() => 0.97),
+      f,
+    ).status,
+    'saturated_at_start',
+  );
+  assert.equal(
+    summarizeCurve(
+      xs.map(() => 0.01),
+      f,
+    ).status,
+    'flat',
+  );
 });
 
 test('a curve still below half at the last checkpoint is still rising: no midpoint', () => {

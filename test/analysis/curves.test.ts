@@ -10,9 +10,16 @@ function record(step: number, learned: number): ProbeRecord {
     ...Array.from({ length: 4 }, (_, i) => ({ id: `unseen-${i}`, group: 'unseen', d: 0, c: 0.1, control: true })),
   ];
   return {
-    step, tokens: step * 100, suite: 'facts', discrete: 'accuracy', continuous: 'p_answer',
-    chance: { d: 0.15, c: 0.1 }, chance_by_group: { head: { d: 0.1, c: 0.1 }, unseen: { d: 0.2, c: 0.1 } },
-    ceiling: { d: 1, c: 1 }, metrics: {}, items,
+    step,
+    tokens: step * 100,
+    suite: 'facts',
+    discrete: 'accuracy',
+    continuous: 'p_answer',
+    chance: { d: 0.15, c: 0.1 },
+    chance_by_group: { head: { d: 0.1, c: 0.1 }, unseen: { d: 0.2, c: 0.1 } },
+    ceiling: { d: 1, c: 1 },
+    metrics: {},
+    items,
   };
 }
 

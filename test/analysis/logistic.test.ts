@@ -1,9 +1,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fitLogistic, logisticAt, logisticFitter, positionOf, positionOfLevel, widthOf } from '../../src/analysis/logistic.js';
+import {
+  fitLogistic,
+  logisticAt,
+  logisticFitter,
+  positionOf,
+  positionOfLevel,
+  widthOf,
+} from '../../src/analysis/logistic.js';
 import { Rng } from '../../src/util/rng.js';
 
-const xs = (from: number, to: number, n: number) => Array.from({ length: n }, (_, i) => from + ((to - from) * i) / (n - 1));
+const xs = (from: number, to: number, n: number) =>
+  Array.from({ length: n }, (_, i) => from + ((to - from) * i) / (n - 1));
 
 test('positions and width follow from the parameters', () => {
   const p = { floor: 0, ceiling: 1, midpoint: 6, slope: (2 * Math.log(9)) / 0.5 };

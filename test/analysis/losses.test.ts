@@ -8,7 +8,10 @@ test('binLoss pools steps per log-token bin, skips 0 tokens, and estimates noise
   const rng = new Rng(2);
   const series = Array.from({ length: 5000 }, (_, i) => ({ tokens: i * 1000, loss: 3 + 0.1 * rng.normal() }));
   const bins = binLoss(series);
-  assert.equal(bins.reduce((s, b) => s + b.n, 0), 4999);
+  assert.equal(
+    bins.reduce((s, b) => s + b.n, 0),
+    4999,
+  );
   for (let i = 1; i < bins.length; i++) assert.ok(bins[i].tokens > bins[i - 1].tokens);
   const last = bins[bins.length - 1];
   // noise 0.1 per step: se = 0.1/sqrt(n) within a factor of ~1.3
@@ -25,7 +28,13 @@ test('halfDropTokens interpolates in log tokens and says null when there is no d
   ];
   // half of 10 -> 2 is 6: between 1e3 (8) and 1e5 (4), halfway in log -> 1e4
   assert.ok(Math.abs(halfDropTokens(s)! - 1e4) < 1e-6);
-  assert.equal(halfDropTokens([{ tokens: 1, loss: 2 }, { tokens: 10, loss: 3 }]), null);
+  assert.equal(
+    halfDropTokens([
+      { tokens: 1, loss: 2 },
+      { tokens: 10, loss: 3 },
+    ]),
+    null,
+  );
 });
 
 test('reference losses come from the tokens probe metrics, not the gap shares beside them', () => {

@@ -37,5 +37,12 @@ test('bumps: a rise above the running minimum, not the ordinary decrease', () =>
   assert.equal(found.length, 1);
   assert.ok(Math.abs(falling[found[0].peak].x - 7) < 0.3);
   assert.ok(falling[found[0].start].x < falling[found[0].peak].x);
-  assert.deepEqual(bumps(grid(40, (x) => 8 - x * 0.5, 0.005), 0.02, 4), []);
+  assert.deepEqual(
+    bumps(
+      grid(40, (x) => 8 - x * 0.5, 0.005),
+      0.02,
+      4,
+    ),
+    [],
+  );
 });

@@ -6,7 +6,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CurveResult } from '../../src/analysis/capability.js';
 import type { CurveSummary } from '../../src/analysis/curve-summary.js';
-import { MIN_SEPARATION_DECADES, SLURRY_MAX_SPREAD_DECADES, STAGE_MAX_OVERLAP } from '../../src/analysis/definitions.js';
+import {
+  MIN_SEPARATION_DECADES,
+  SLURRY_MAX_SPREAD_DECADES,
+  STAGE_MAX_OVERLAP,
+} from '../../src/analysis/definitions.js';
 import type { CurveAnalysis } from '../../src/analysis/types.js';
 import { decideVerdict, windowOverlap } from '../../src/analysis/verdict.js';
 
@@ -34,9 +38,18 @@ function summary(midpoint: number, width: number): CurveSummary {
  * A capability with a given window; resample midpoints spread by +-jitter (a uniform grid,
  * descending when `reverse`, so two capabilities' resamples can move apart or together).
  */
-function capability(name: string, midpoint: number, width: number, jitter = 0.02, tokens = denseTokens, reverse = false) {
+function capability(
+  name: string,
+  midpoint: number,
+  width: number,
+  jitter = 0.02,
+  tokens = denseTokens,
+  reverse = false,
+) {
   const point = summary(midpoint, width);
-  const replicates = Array.from({ length: 41 }, (_, k) => summary(midpoint + jitter * ((reverse ? 40 - k : k) / 20 - 1), width));
+  const replicates = Array.from({ length: 41 }, (_, k) =>
+    summary(midpoint + jitter * ((reverse ? 40 - k : k) / 20 - 1), width),
+  );
   const pos = (v: number) => ({ value: v, tokens: 10 ** v, lo: v - jitter, hi: v + jitter });
   const analysis = {
     status: 'crossed',
@@ -62,16 +75,26 @@ test('stages at overlap just under the threshold, overlapping waves just over it
   const width = 0.5;
   // equal windows: overlap = 1 - separation / width
   const sepFor = (overlap: number) => width * (1 - overlap);
-  const under = decideVerdict([capability('a', 5, width), capability('b', 5 + sepFor(STAGE_MAX_OVERLAP - 0.02), width)], 'd');
+  const under = decideVerdict(
+    [capability('a', 5, width), capability('b', 5 + sepFor(STAGE_MAX_OVERLAP - 0.02), width)],
+    'd',
+  );
   assert.ok(sepFor(STAGE_MAX_OVERLAP - 0.02) >= MIN_SEPARATION_DECADES);
   assert.equal(under.verdict, 'stages', under.reason);
-  const over = decideVerdict([capability('a', 5, width), capability('b', 5 + sepFor(STAGE_MAX_OVERLAP + 0.02), width)], 'd');
+  const over = decideVerdict(
+    [capability('a', 5, width), capability('b', 5 + sepFor(STAGE_MAX_OVERLAP + 0.02), width)],
+    'd',
+  );
   assert.equal(over.verdict, 'overlapping_waves', over.reason);
   assert.match(over.reason, /windows overlap 0\.22 > 0\.2/);
 });
 
 test('slurry when all midpoints lie within the spread threshold, whatever the windows', () => {
-  const caps = [capability('a', 6, 0.1), capability('b', 6 + SLURRY_MAX_SPREAD_DECADES / 2, 0.1), capability('c', 6 + SLURRY_MAX_SPREAD_DECADES - 0.01, 0.1)];
+  const caps = [
+    capability('a', 6, 0.1),
+    capability('b', 6 + SLURRY_MAX_SPREAD_DECADES / 2, 0.1),
+    capability('c', 6 + SLURRY_MAX_SPREAD_DECADES - 0.01, 0.1),
+  ];
   const v = decideVerdict(caps, 'd');
   assert.equal(v.verdict, 'slurry', v.reason);
   assert.equal(v.bootstrapShares.slurry, 1);
@@ -93,7 +116,10 @@ test('no stages when the order is not resolved by the bootstrap or no checkpoint
 
 test('capabilities are ordered by midpoint, not by input order; one fitted capability is undetermined', () => {
   const v = decideVerdict([capability('late', 8, 0.3), capability('early', 5, 0.3), capability('mid', 6.5, 0.3)], 'd');
-  assert.deepEqual(v.order.map((o) => o.name), ['early', 'mid', 'late']);
+  assert.deepEqual(
+    v.order.map((o) => o.name),
+    ['early', 'mid', 'late'],
+  );
   assert.equal(v.verdict, 'stages');
   const one = decideVerdict([capability('only', 6, 0.5)], 'd');
   assert.equal(one.verdict, 'undetermined');
@@ -107,8 +133,17 @@ test('a crossing without a defined ceiling, or whose interval reaches past the r
   (b.curve.analysis as { ceilingKind: string }).ceilingKind = 'empirical';
   c.curve.analysis.midpoint = { ...c.curve.analysis.midpoint!, hi: null };
   const v = decideVerdict([a, b, c], 'd');
-  assert.deepEqual(v.order.map((o) => o.name), ['a']);
-  assert.deepEqual(v.excluded.map((e) => [e.name, e.status]), [['b', 'no_defined_ceiling'], ['c', 'crossing_unresolved']]);
+  assert.deepEqual(
+    v.order.map((o) => o.name),
+    ['a'],
+  );
+  assert.deepEqual(
+    v.excluded.map((e) => [e.name, e.status]),
+    [
+      ['b', 'no_defined_ceiling'],
+      ['c', 'crossing_unresolved'],
+    ],
+  );
   assert.match(v.excluded[0].reason, /no defined ceiling/);
   assert.match(v.excluded[1].reason, /interval of that crossing reaches past the last probed checkpoint/);
   assert.deepEqual(v.excluded[1].last, { tokens: denseTokens.at(-1), normalized: 0 });

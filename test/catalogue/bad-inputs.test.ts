@@ -28,15 +28,29 @@ describe('the bad-input catalogue', { concurrency: 2 }, () => {
   for (const row of BAD_INPUTS) {
     it(`${row.input}: ${row.command.join(' ')}`, async () => {
       const root = mkdtempSync(join(tmpdir(), 'slurry-catalogue-'));
-      const ctx: CatalogueContext = { corpus: join(root, 'corpus'), run: join(root, 'run'), ckpt: '', dir: join(root, 'work') };
+      const ctx: CatalogueContext = {
+        corpus: join(root, 'corpus'),
+        run: join(root, 'run'),
+        ckpt: '',
+        dir: join(root, 'work'),
+      };
       cpSync(corpus, ctx.corpus, { recursive: true });
       cpSync(trained, ctx.run, { recursive: true });
       mkdirSync(ctx.dir);
-      const steps = readdirSync(join(ctx.run, 'checkpoints')).filter((n) => /^step-\d+$/.test(n)).sort();
+      const steps = readdirSync(join(ctx.run, 'checkpoints'))
+        .filter((n) => /^step-\d+$/.test(n))
+        .sort();
       ctx.ckpt = join(ctx.run, 'checkpoints', steps[steps.length - 1] ?? checkpointDirName(0));
       row.setup?.(ctx);
-      const fill = (s: string) => s.replaceAll('{corpus}', ctx.corpus).replaceAll('{run}', ctx.run).replaceAll('{ckpt}', ctx.ckpt).replaceAll('{dir}', ctx.dir);
-      const { code, stderr } = await run(process.execPath, [cli, ...row.command.map(fill)], { env: { ...process.env, SLURRY_THREADS: '1' } }).then(
+      const fill = (s: string) =>
+        s
+          .replaceAll('{corpus}', ctx.corpus)
+          .replaceAll('{run}', ctx.run)
+          .replaceAll('{ckpt}', ctx.ckpt)
+          .replaceAll('{dir}', ctx.dir);
+      const { code, stderr } = await run(process.execPath, [cli, ...row.command.map(fill)], {
+        env: { ...process.env, SLURRY_THREADS: '1' },
+      }).then(
         (r) => ({ code: 0, stderr: r.stderr }),
         (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),
       );

@@ -13,7 +13,9 @@ export function editJson(path: string, edit: (value: any) => unknown): void {
 /** Rewrites a checkpoint's manifest.json to match its files as they are now. */
 export function rehashCheckpoint(dir: string): void {
   const files: Record<string, { sha256: string; bytes: number }> = {};
-  for (const name of readdirSync(dir).filter((n) => n !== 'manifest.json').sort()) {
+  for (const name of readdirSync(dir)
+    .filter((n) => n !== 'manifest.json')
+    .sort()) {
     const bytes = readFileSync(join(dir, name));
     files[name] = { sha256: sha256(bytes), bytes: bytes.length };
   }

@@ -13,7 +13,11 @@ after(() => rmSync(root, { recursive: true, force: true }));
 
 test('slurry report RUN analyses the run when needed and writes report/index.html', () => {
   const run = join(root, 'run');
-  writeSyntheticRun(run, { seed: 4, trainEvery: 64, suites: [{ suite: 'syntax', items: 60, midpoint: 5.5, width: 0.6 }] });
+  writeSyntheticRun(run, {
+    seed: 4,
+    trainEvery: 64,
+    suites: [{ suite: 'syntax', items: 60, midpoint: 5.5, width: 0.6 }],
+  });
   const r = spawnSync(process.execPath, [cli, 'report', run, '--resamples', '10'], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, new RegExp(`analysed ${run}`));

@@ -20,10 +20,16 @@ test('slurry score prints each token and its log-probability; bad input is named
   const text = 'Call me Ishmael.';
   const r = slurry('score', ckpt, '--text', text, '--json');
   assert.equal(r.status, 0, r.stderr);
-  const out = JSON.parse(r.stdout) as { tokens: { id: number; text: string; logprob: number | null }[]; total_logprob: number };
+  const out = JSON.parse(r.stdout) as {
+    tokens: { id: number; text: string; logprob: number | null }[];
+    total_logprob: number;
+  };
   const { model, tokenizer } = openCheckpoint(ckpt);
   const ids = tokenizer.encode(text);
-  assert.deepEqual(out.tokens.map((t) => t.id), ids);
+  assert.deepEqual(
+    out.tokens.map((t) => t.id),
+    ids,
+  );
   assert.equal(out.tokens.map((t) => t.text).join(''), text);
   assert.equal(out.tokens[0].logprob, null);
   const expected = tokenLogprobs(model, [ids])[0];

@@ -24,7 +24,8 @@ test('slurry data --help lists the data commands', () => {
 test('data stats prints tokens per source, what filters and dedup removed, and top tokens', () => {
   const r = run('data', 'stats', dir, '--top', '5');
   assert.equal(r.status, 0, r.stderr);
-  for (const s of ['brown', 'sotu', 'wordnet', 'code', 'facts', 'arithmetic', 'tracing', 'twohop', 'moby_dick']) assert.match(r.stdout, new RegExp(`^${s}\\b`, 'm'));
+  for (const s of ['brown', 'sotu', 'wordnet', 'code', 'facts', 'arithmetic', 'tracing', 'twohop', 'moby_dick'])
+    assert.match(r.stdout, new RegExp(`^${s}\\b`, 'm'));
   assert.match(r.stdout, /what cleaning and dedup removed/);
   assert.match(r.stdout, /top 5 tokens/);
   const j = run('data', 'stats', dir, '--json', '--top', '3');
@@ -33,7 +34,7 @@ test('data stats prints tokens per source, what filters and dedup removed, and t
   assert.ok(stats.top_tokens[0].count >= stats.top_tokens[1].count);
 });
 
-test('data batch prints the exact text of batch K with each sequence\'s source, the same every time', () => {
+test("data batch prints the exact text of batch K with each sequence's source, the same every time", () => {
   const args = ['data', 'batch', dir, '--step', '12', '--batch', '3', '--context', '24', '--seed', '5'];
   const a = run(...args);
   assert.equal(a.status, 0, a.stderr);
@@ -44,7 +45,10 @@ test('data batch prints the exact text of batch K with each sequence\'s source, 
   const batch = corpus.batch({ seed: 5, step: 12, batchSize: 3, context: 24, weights: corpus.naturalWeights() });
   j.rows.forEach((row: { source: string; offset: number; text: string }, b: number) => {
     assert.equal(row.source, corpus.sources[batch.rows[b]!.source]!.name);
-    assert.equal(row.text, corpus.tokenizer.decode([...batch.inputs.subarray(b * 24, (b + 1) * 24), batch.targets[b * 24 + 23]!]));
+    assert.equal(
+      row.text,
+      corpus.tokenizer.decode([...batch.inputs.subarray(b * 24, (b + 1) * 24), batch.targets[b * 24 + 23]!]),
+    );
   });
   const only = JSON.parse(run('data', 'batch', dir, '--step', '0', '--weights', 'arithmetic=1', '--json').stdout);
   assert.ok(only.rows.every((r: { source: string }) => r.source === 'arithmetic'));

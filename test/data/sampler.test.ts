@@ -40,7 +40,10 @@ test('each source gets within one row of B times its weight', () => {
     const { rows } = sampleBatch(shards, { ...base, step, batchSize: 64 });
     const n = [0, 0, 0];
     for (const r of rows) n[r.source]!++;
-    assert.ok(Math.abs(n[0]! - 16) <= 1 && Math.abs(n[1]! - 16) <= 1 && Math.abs(n[2]! - 32) <= 1, `step ${step}: ${n}`);
+    assert.ok(
+      Math.abs(n[0]! - 16) <= 1 && Math.abs(n[1]! - 16) <= 1 && Math.abs(n[2]! - 32) <= 1,
+      `step ${step}: ${n}`,
+    );
   }
 });
 
@@ -54,10 +57,12 @@ test('zero-weight and unnamed sources are never drawn; weights are normalised', 
 
 test('window starts are spread over the whole shard', () => {
   const starts: number[] = [];
-  for (let step = 0; step < 200; step++) starts.push(...sampleBatch(shards, { ...base, step, weights: { books: 1 } }).rows.map((r) => r.offset));
+  for (let step = 0; step < 200; step++)
+    starts.push(...sampleBatch(shards, { ...base, step, weights: { books: 1 } }).rows.map((r) => r.offset));
   const quarters = [0, 0, 0, 0];
   for (const s of starts) quarters[Math.floor((s / 5000) * 4)]!++;
-  for (const q of quarters) assert.ok(q > starts.length / 4 - 150 && q < starts.length / 4 + 150, `quarters ${quarters}`);
+  for (const q of quarters)
+    assert.ok(q > starts.length / 4 - 150 && q < starts.length / 4 + 150, `quarters ${quarters}`);
 });
 
 test('a shard shorter than a window is read cyclically', () => {
@@ -69,7 +74,10 @@ test('a shard shorter than a window is read cyclically', () => {
 
 test('bad weights are SlurryErrors naming the field', () => {
   const bad = (weights: Record<string, number>, re: RegExp) =>
-    assert.throws(() => sampleBatch(shards, { ...base, weights }), (e: unknown) => e instanceof SlurryError && re.test(e.message));
+    assert.throws(
+      () => sampleBatch(shards, { ...base, weights }),
+      (e: unknown) => e instanceof SlurryError && re.test(e.message),
+    );
   bad({ novels: 1 }, /field "weights\.novels": unknown source "novels"; sources are books, code, facts/);
   bad({ books: -1 }, /field "weights\.books": must be a finite number >= 0, got -1/);
   bad({ books: Number.NaN }, /field "weights\.books"/);
@@ -77,7 +85,10 @@ test('bad weights are SlurryErrors naming the field', () => {
   bad({ books: 0, code: 0 }, /field "weights": all weights are zero/);
   bad({}, /field "weights": all weights are zero/);
   const withEmpty: SamplerShards = { names: ['a', 'b'], train: [Uint16Array.of(1, 2), new Uint16Array(0)] };
-  assert.throws(() => sampleBatch(withEmpty, { ...base, weights: { a: 1, b: 1 } }), /field "weights\.b": source "b" has no training tokens/);
+  assert.throws(
+    () => sampleBatch(withEmpty, { ...base, weights: { a: 1, b: 1 } }),
+    /field "weights\.b": source "b" has no training tokens/,
+  );
 });
 
 test('bad batch shapes are SlurryErrors naming the field', () => {
@@ -92,7 +103,10 @@ test('fixed validation batches are deterministic, evenly spaced and cover the st
   assert.deepEqual(a, fixedBatches(tokens, 2, 3, 4, 10));
   assert.equal(a.length, 3);
   const offsets = a.flatMap((b) => b.rows.map((r) => r.offset));
-  assert.deepEqual(offsets, Array.from({ length: 12 }, (_, i) => Math.floor((i * 1000) / 12)));
+  assert.deepEqual(
+    offsets,
+    Array.from({ length: 12 }, (_, i) => Math.floor((i * 1000) / 12)),
+  );
   assert.ok(a.every((b) => b.sources.every((s) => s === 2)));
   assert.equal(a[0]!.targets[0], a[0]!.inputs[1]);
   assert.deepEqual(fixedBatches(new Uint16Array(0), 0, 2, 2, 4), []);

@@ -1,9 +1,20 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { normalizeSentence, SentenceIndexBuilder, sentenceIndexBytes, sentenceIndexFromBytes, splitSentences } from '../../src/data/sentence-index.js';
+import {
+  normalizeSentence,
+  SentenceIndexBuilder,
+  sentenceIndexBytes,
+  sentenceIndexFromBytes,
+  splitSentences,
+} from '../../src/data/sentence-index.js';
 
 test('sentences split at end punctuation and newlines; normalisation ignores case and punctuation', () => {
-  assert.deepEqual(splitSentences('The dog ran. "Stop!" she said.\nNext line\n\n...'), ['The dog ran.', '"Stop!"', 'she said.', 'Next line']);
+  assert.deepEqual(splitSentences('The dog ran. "Stop!" she said.\nNext line\n\n...'), [
+    'The dog ran.',
+    '"Stop!"',
+    'she said.',
+    'Next line',
+  ]);
   assert.equal(normalizeSentence('  The DOG, ran!  '), 'the dog ran');
   assert.equal(normalizeSentence('Café — naïve'), 'café naïve');
 });

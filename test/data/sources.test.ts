@@ -15,7 +15,9 @@ import { parseSynsetLine, splitGloss } from '../../src/data/knowledge/wordnet.js
 
 const kb = loadKnowledgeBase({ hypernymNouns: 100 });
 const ctx: SourceContext = { seed: 3, knowledge: () => kb };
-const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { dependencies: Record<string, string> };
+const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+  dependencies: Record<string, string>;
+};
 
 test('every source has a valid name, a kind, and a unique name', () => {
   const names = SOURCES.map((s) => s.name);
@@ -26,7 +28,8 @@ test('every source has a valid name, a kind, and a unique name', () => {
     assert.ok(s.description.length > 10);
   }
   const kinds = new Set(SOURCES.map((s) => s.kind));
-  for (const k of ['books', 'news', 'reference', 'code', 'facts', 'reasoning']) assert.ok(kinds.has(k as never), `no ${k} source`);
+  for (const k of ['books', 'news', 'reference', 'code', 'facts', 'reasoning'])
+    assert.ok(kinds.has(k as never), `no ${k} source`);
 });
 
 test('every package a source or the knowledge base reads is pinned exactly and installed at that version', () => {
@@ -49,19 +52,26 @@ test('Brown: 500 samples in 15 genres, detokenised into ordinary text', () => {
   assert.ok(docs[0]!.text.startsWith('The Fulton County Grand Jury said Friday an investigation of'));
   assert.ok(!docs.some((d) => /\/(nn|vbd|at)\b|``|;;/.test(d.text)));
   assert.equal(detokenize(['He', 'said', ',', '``', 'go', "''", '(', 'now', ')', '.']), 'He said, "go" (now).');
-  const s = parseBrownSample('ca99', '\n\n\tThe/at dog/nn ran/vbd ./.\nIt/pps barked/vbd ./.\n\n\tNew/jj para/nn ./.\n');
+  const s = parseBrownSample(
+    'ca99',
+    '\n\n\tThe/at dog/nn ran/vbd ./.\nIt/pps barked/vbd ./.\n\n\tNew/jj para/nn ./.\n',
+  );
   assert.equal(s.paragraphs.length, 2);
   assert.equal(s.paragraphs[0]!.length, 2);
   assert.deepEqual(s.paragraphs[0]![0]![1], { word: 'dog', tag: 'nn' });
 });
 
 test('WordNet lines parse into words, hypernyms, definition and examples', () => {
-  const line = '02086723 05 n 02 dog 0 domestic_dog 0 002 @ 02085998 n 0000 @i 01317541 n 0000 | a member of the genus Canis; "the dog barked all night"';
+  const line =
+    '02086723 05 n 02 dog 0 domestic_dog 0 002 @ 02085998 n 0000 @i 01317541 n 0000 | a member of the genus Canis; "the dog barked all night"';
   const s = parseSynsetLine(line, 'noun')!;
   assert.deepEqual(s.words, ['dog', 'domestic dog']);
   assert.deepEqual(s.hypernyms, [2085998]);
   assert.equal(s.lexFile, 5);
-  assert.equal(synsetEntry(s), 'dog, domestic dog (noun): a member of the genus Canis. For example: "the dog barked all night".');
+  assert.equal(
+    synsetEntry(s),
+    'dog, domestic dog (noun): a member of the genus Canis. For example: "the dog barked all night".',
+  );
   assert.deepEqual(splitGloss('(usually followed by `to\') able; "able to swim"; "she was able"'), {
     definition: "(usually followed by `to') able",
     examples: ['able to swim', 'she was able'],
@@ -73,7 +83,11 @@ test('code: source files only, no bundles or minified files', () => {
   const docs = code.documents({}, ctx);
   assert.ok(docs.length > 1000);
   assert.ok(!docs.some((d) => /(\.min\.js|\/lodash\.js|\/core\.js|\/cdn\.js)$/.test(d.id)));
-  for (const p of ['lodash', 'ramda', 'rxjs', 'date-fns', 'typescript']) assert.ok(docs.some((d) => d.meta!.package === p), p);
+  for (const p of ['lodash', 'ramda', 'rxjs', 'date-fns', 'typescript'])
+    assert.ok(
+      docs.some((d) => d.meta!.package === p),
+      p,
+    );
   assert.ok(docs.some((d) => d.id === 'typescript/lib/lib.es5.d.ts'));
 });
 
@@ -94,7 +108,10 @@ test('arithmetic: correct sums, carries counted, held-out problems never in trai
   assert.equal(new Set(held.map((p) => `${p.a}+${p.b}`)).size, held.length);
   const train = new Set(lines);
   for (const p of held) assert.ok(!train.has(formatProblem(p.a, p.b)), `${p.a}+${p.b} leaked`);
-  assert.ok(held.some((p) => p.a !== p.b && train.has(formatProblem(p.b, p.a))), 'mirrors of held-out problems may be trained');
+  assert.ok(
+    held.some((p) => p.a !== p.b && train.has(formatProblem(p.b, p.a))),
+    'mirrors of held-out problems may be trained',
+  );
   const probes = arithmetic.artifacts!(opts, { ...ctx, train: [], exposure: new Map() })[0]!;
   assert.equal(probes.path, 'probes/arithmetic.jsonl');
 });
@@ -105,7 +122,9 @@ test('tracing: each program prints what its statements compute; held-out program
     const p = randomProgram(rng, rng.int(1, 6), 30);
     // Run the program as JavaScript, capturing what it prints.
     const printed: unknown[] = [];
-    new Function('console', p.lines.join('\n') + `\nconsole.log(${p.variable});`)({ log: (x: unknown) => printed.push(x) });
+    new Function('console', p.lines.join('\n') + `\nconsole.log(${p.variable});`)({
+      log: (x: unknown) => printed.push(x),
+    });
     assert.deepEqual(printed, [p.value]);
     assert.ok(p.value >= 0 && p.value <= 30);
     const { prompt, answer } = programCloze(p);

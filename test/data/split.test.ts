@@ -10,7 +10,10 @@ test('the split is deterministic, near the fraction, and independent of the othe
   assert.ok(a.val.length > 60 && a.val.length < 140, `${a.val.length} validation documents`);
   assert.equal(a.train.length + a.val.length, docs.length);
   const half = splitDocuments(docs.slice(0, 1000), 'brown', 0.05, 1);
-  assert.deepEqual(half.val, a.val.filter((d) => Number(d.id.slice(4)) < 1000));
+  assert.deepEqual(
+    half.val,
+    a.val.filter((d) => Number(d.id.slice(4)) < 1000),
+  );
   assert.notDeepEqual(splitDocuments(docs, 'brown', 0.05, 2).val, a.val);
   assert.notDeepEqual(splitDocuments(docs, 'sotu', 0.05, 1).val, a.val);
 });

@@ -14,8 +14,15 @@ import { Rng } from '../../src/data/random.js';
 import { SlurryError } from '../../src/util/errors.js';
 
 const ctx = { seed: 1, knowledge: () => assert.fail('no knowledge base here') };
-const brownTexts = brown.documents({}, ctx).slice(0, 40).map((d) => d.text);
-const codeTexts = code.documents({}, ctx).filter((d) => d.id.startsWith('lodash/')).slice(0, 40).map((d) => d.text);
+const brownTexts = brown
+  .documents({}, ctx)
+  .slice(0, 40)
+  .map((d) => d.text);
+const codeTexts = code
+  .documents({}, ctx)
+  .filter((d) => d.id.startsWith('lodash/'))
+  .slice(0, 40)
+  .map((d) => d.text);
 
 function counts(texts: readonly string[]): Map<string, number> {
   const m = new Map<string, number>();
@@ -71,7 +78,10 @@ test('training reaches the requested size, is deterministic, and learns frequent
   const again = trainBpe(counts([...brownTexts, ...codeTexts]), { tokens: 1023 });
   assert.deepEqual(again.merges, model.merges);
   assert.deepEqual(tok.encode(' the'), [tok.encode(' the')[0]]);
-  assert.ok(tok.encode(brownTexts[0]!).length < Buffer.byteLength(brownTexts[0]!) / 2.5, 'BPE should compress English well');
+  assert.ok(
+    tok.encode(brownTexts[0]!).length < Buffer.byteLength(brownTexts[0]!) / 2.5,
+    'BPE should compress English well',
+  );
 });
 
 test('decode(encode(x)) === x for arbitrary UTF-8 text, bytes unseen in training included', () => {
@@ -80,7 +90,16 @@ test('decode(encode(x)) === x for arbitrary UTF-8 text, bytes unseen in training
     const s = randomText(rng, rng.int(0, 80));
     assert.equal(tok.decode(tok.encode(s)), s);
   }
-  for (const s of ['', ' ', '\u0000\u0001\u00ff', '日本語のテキスト', '😀👍🏽 family: 👨‍👩‍👧', 'naïve café', brownTexts[1]!, codeTexts[1]!])
+  for (const s of [
+    '',
+    ' ',
+    '\u0000\u0001\u00ff',
+    '日本語のテキスト',
+    '😀👍🏽 family: 👨‍👩‍👧',
+    'naïve café',
+    brownTexts[1]!,
+    codeTexts[1]!,
+  ])
     assert.equal(tok.decode(tok.encode(s)), s);
 });
 
@@ -99,10 +118,14 @@ test('a byte-level tokenizer (no merges) has 257 ids and encodes bytes', () => {
 test('tokenizer.json round-trips through fromHuggingFace; bad files are named', () => {
   const json = tok.toHuggingFace();
   const back = BpeTokenizer.fromHuggingFace(JSON.parse(JSON.stringify(json)), 'x/tokenizer.json');
-  for (const t of [...brownTexts.slice(0, 5), ...codeTexts.slice(0, 5)]) assert.deepEqual(back.encode(t), tok.encode(t));
+  for (const t of [...brownTexts.slice(0, 5), ...codeTexts.slice(0, 5)])
+    assert.deepEqual(back.encode(t), tok.encode(t));
   const broken = JSON.parse(JSON.stringify(json));
   broken.pre_tokenizer.pretokenizers[0].pattern.Regex = '\\w+';
-  assert.throws(() => BpeTokenizer.fromHuggingFace(broken, 'x/tokenizer.json'), /x\/tokenizer\.json: field "pre_tokenizer"/);
+  assert.throws(
+    () => BpeTokenizer.fromHuggingFace(broken, 'x/tokenizer.json'),
+    /x\/tokenizer\.json: field "pre_tokenizer"/,
+  );
   const badMerge = JSON.parse(JSON.stringify(json));
   badMerge.model.merges[3] = 'nope nada';
   assert.throws(() => BpeTokenizer.fromHuggingFace(badMerge, 'x/tokenizer.json'), /field "model.merges\[3\]"/);
@@ -116,7 +139,11 @@ test("Hugging Face's tokenizers library loads tokenizer.json and produces the sa
   writeFileSync(file, JSON.stringify(tok.toHuggingFace()));
   const hf = Tokenizer.fromFile(file);
   const rng = new Rng(2);
-  const samples = [...brownTexts.slice(0, 10), ...codeTexts.slice(0, 10), ...Array.from({ length: 40 }, () => randomText(rng, 50))];
+  const samples = [
+    ...brownTexts.slice(0, 10),
+    ...codeTexts.slice(0, 10),
+    ...Array.from({ length: 40 }, () => randomText(rng, 50)),
+  ];
   for (const s of samples) {
     const enc = await hf.encode(s);
     assert.deepEqual(Array.from(enc.getIds()), tok.encode(s), `ids differ for ${JSON.stringify(s.slice(0, 60))}`);

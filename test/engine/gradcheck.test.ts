@@ -56,29 +56,45 @@ function gradcheck(name: string, inputs: Tensor[], run: Run, tol = 1e-6): void {
 const rng = new Rng(7);
 
 test('linear (Conv1D layout, with bias) backward matches finite differences', () => {
-  gradcheck('linear-in-out', [randomTensor(rng, [5, 3]), randomTensor(rng, [3, 4]), randomTensor(rng, [4])], (g, [x, w, b]) => g.linear(x, w, b, 'in_out'));
+  gradcheck(
+    'linear-in-out',
+    [randomTensor(rng, [5, 3]), randomTensor(rng, [3, 4]), randomTensor(rng, [4])],
+    (g, [x, w, b]) => g.linear(x, w, b, 'in_out'),
+  );
 });
 
 test('linear (out_in layout, no bias: the tied unembedding) backward matches finite differences', () => {
-  gradcheck('linear-out-in', [randomTensor(rng, [4, 3]), randomTensor(rng, [6, 3])], (g, [x, w]) => g.linear(x, w, null, 'out_in'));
+  gradcheck('linear-out-in', [randomTensor(rng, [4, 3]), randomTensor(rng, [6, 3])], (g, [x, w]) =>
+    g.linear(x, w, null, 'out_in'),
+  );
 });
 
 test('embedding backward (tokens and positions, repeated ids) matches finite differences', () => {
   const ids = Int32Array.from([1, 0, 1, 3, 3, 2]);
-  gradcheck('embedding', [randomTensor(rng, [4, 5]), randomTensor(rng, [3, 5])], (g, [wte, wpe]) => g.embedding(ids, wte, wpe, 2, 3));
+  gradcheck('embedding', [randomTensor(rng, [4, 5]), randomTensor(rng, [3, 5])], (g, [wte, wpe]) =>
+    g.embedding(ids, wte, wpe, 2, 3),
+  );
 });
 
 test('layerNorm backward matches finite differences', () => {
-  gradcheck('layernorm', [randomTensor(rng, [3, 7]), randomTensor(rng, [7]), randomTensor(rng, [7])], (g, [x, w, b]) => g.layerNorm(x, w, b));
+  gradcheck('layernorm', [randomTensor(rng, [3, 7]), randomTensor(rng, [7]), randomTensor(rng, [7])], (g, [x, w, b]) =>
+    g.layerNorm(x, w, b),
+  );
 });
 
 test('causal attention backward matches finite differences', () => {
-  const B = 2, T = 4, C = 6, H = 2;
+  const B = 2,
+    T = 4,
+    C = 6,
+    H = 2;
   gradcheck('attention', [randomTensor(rng, [B * T, 3 * C])], (g, [qkv]) => g.attention(qkv, B, T, H));
 });
 
 test('attention is causal: later tokens do not change earlier outputs', () => {
-  const B = 1, T = 5, C = 4, H = 2;
+  const B = 1,
+    T = 5,
+    C = 4,
+    H = 2;
   const qkv = randomTensor(rng, [B * T, 3 * C]);
   const g = new Graph(referenceKernels, { grad: false, dtype: 'f64' });
   const before = Float64Array.from(g.attention(qkv, B, T, H).data);

@@ -13,12 +13,18 @@ import { nativeSuite } from './native-support.js';
 const BACKEND = fileURLToPath(new URL('../../src/engine/backend.js', import.meta.url));
 
 /** info() of kernels() in a fresh process with `env` added, plus its stderr. */
-function childInfo(env: Record<string, string>): { info: { name: string; isa: string; threads: number }; stderr: string } {
+function childInfo(env: Record<string, string>): {
+  info: { name: string; isa: string; threads: number };
+  stderr: string;
+} {
   const script = `import { kernels } from ${JSON.stringify(BACKEND)}; console.log(JSON.stringify(kernels().info()));`;
   const base: NodeJS.ProcessEnv = { ...process.env, SLURRY_BACKEND: 'auto' };
   delete base.SLURRY_ISA;
   delete base.SLURRY_THREADS;
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...base, ...env } });
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    env: { ...base, ...env },
+  });
   assert.equal(r.status, 0, r.stderr);
   return { info: JSON.parse(r.stdout.trim()), stderr: r.stderr };
 }
@@ -33,15 +39,28 @@ nativeSuite('native addon', (addon) => {
   });
 
   test('an argument of the wrong type is a TypeError naming the kernel, the argument and what it got', () => {
-    const f = new Float32Array(4), d = new Float64Array(4);
+    const f = new Float32Array(4),
+      d = new Float64Array(4);
     assert.throws(() => addon.gemm(false, false, 2, 2, 2, 1, d, 2, f, 2, 0, f, 2), {
       name: 'TypeError',
       message: 'gemm: A must be a Float32Array (got Float64Array)',
     });
-    assert.throws(() => addon.add(f, f, [1, 2, 3, 4] as never, 4), { name: 'TypeError', message: 'add: b must be a Float32Array (got Array)' });
-    assert.throws(() => addon.embeddingForward(f, f as never, f, null, 1, 1, 1), { name: 'TypeError', message: /ids must be an Int32Array \(got Float32Array\)/ });
-    assert.throws(() => addon.scale(f, '2' as never, 4), { name: 'TypeError', message: 'scale: s must be a number (got string)' });
-    assert.throws(() => addon.gemm(0 as never, false, 2, 2, 2, 1, f, 2, f, 2, 0, f, 2), { name: 'TypeError', message: /transA must be a boolean/ });
+    assert.throws(() => addon.add(f, f, [1, 2, 3, 4] as never, 4), {
+      name: 'TypeError',
+      message: 'add: b must be a Float32Array (got Array)',
+    });
+    assert.throws(() => addon.embeddingForward(f, f as never, f, null, 1, 1, 1), {
+      name: 'TypeError',
+      message: /ids must be an Int32Array \(got Float32Array\)/,
+    });
+    assert.throws(() => addon.scale(f, '2' as never, 4), {
+      name: 'TypeError',
+      message: 'scale: s must be a number (got string)',
+    });
+    assert.throws(() => addon.gemm(0 as never, false, 2, 2, 2, 1, f, 2, f, 2, 0, f, 2), {
+      name: 'TypeError',
+      message: /transA must be a boolean/,
+    });
   });
 
   test('shapes that do not fit the buffers, bad sizes and out-of-range ids are RangeErrors', () => {
@@ -50,15 +69,30 @@ nativeSuite('native addon', (addon) => {
       name: 'RangeError',
       message: 'gemm: C has 3 elements, the shape needs 4',
     });
-    assert.throws(() => addon.gemm(false, false, 2, 2, 3, 1, f(6), 2, f(6), 2, 0, f(4), 2), { name: 'RangeError', message: /lda = 2 is less than the 3 columns/ });
-    assert.throws(() => addon.add(f(4), f(4), f(4), 2.5), { name: 'RangeError', message: /n must be a non-negative integer/ });
-    assert.throws(() => addon.add(f(4), f(4), f(4), -1), { name: 'RangeError', message: /n must be a non-negative integer/ });
+    assert.throws(() => addon.gemm(false, false, 2, 2, 3, 1, f(6), 2, f(6), 2, 0, f(4), 2), {
+      name: 'RangeError',
+      message: /lda = 2 is less than the 3 columns/,
+    });
+    assert.throws(() => addon.add(f(4), f(4), f(4), 2.5), {
+      name: 'RangeError',
+      message: /n must be a non-negative integer/,
+    });
+    assert.throws(() => addon.add(f(4), f(4), f(4), -1), {
+      name: 'RangeError',
+      message: /n must be a non-negative integer/,
+    });
     assert.throws(() => addon.embeddingForward(f(4), Int32Array.of(0, 7), f(8), null, 2, 2, 2), {
       name: 'RangeError',
       message: 'embeddingForward: ids[1] = 7 is outside [0, 4)',
     });
-    assert.throws(() => addon.crossEntropyForward(f(2), f(2), f(6), Int32Array.of(-1, 3), 2, 3, -1), { name: 'RangeError', message: /targets\[1\] = 3 is outside \[0, 3\)/ });
-    assert.throws(() => addon.attentionForward(f(30), f(30), f(90), 1, 1, 10, 3), { name: 'RangeError', message: /C = 10 is not a multiple of H = 3/ });
+    assert.throws(() => addon.crossEntropyForward(f(2), f(2), f(6), Int32Array.of(-1, 3), 2, 3, -1), {
+      name: 'RangeError',
+      message: /targets\[1\] = 3 is outside \[0, 3\)/,
+    });
+    assert.throws(() => addon.attentionForward(f(30), f(30), f(90), 1, 1, 10, 3), {
+      name: 'RangeError',
+      message: /C = 10 is not a multiple of H = 3/,
+    });
     const i32 = (...xs: number[]) => Int32Array.from(xs);
     // qkv of 3 rows (C = 2): a key row past the end, a span past the end, a query without keys
     assert.throws(() => addon.treeAttentionForward(f(6), f(18), i32(0), i32(0), i32(1), i32(0, 1), i32(3), 1, 2, 1), {
@@ -69,10 +103,13 @@ nativeSuite('native addon', (addon) => {
       name: 'RangeError',
       message: /spanStart\[0\] \+ spanLen\[0\] is outside the 3 rows of qkv/,
     });
-    assert.throws(() => addon.treeAttentionForward(f(6), f(18), i32(1, 1), i32(0, 0), i32(1, 1), i32(0, 0, 0), i32(), 2, 2, 1), {
-      name: 'RangeError',
-      message: /rows\[1\] = 1 is the row of an earlier query/,
-    });
+    assert.throws(
+      () => addon.treeAttentionForward(f(6), f(18), i32(1, 1), i32(0, 0), i32(1, 1), i32(0, 0, 0), i32(), 2, 2, 1),
+      {
+        name: 'RangeError',
+        message: /rows\[1\] = 1 is the row of an earlier query/,
+      },
+    );
     assert.throws(() => addon.treeAttentionForward(f(6), f(18), i32(0), i32(0), i32(0), i32(0, 0), i32(), 1, 2, 1), {
       name: 'RangeError',
       message: /query 0 has no keys/,
@@ -102,7 +139,10 @@ nativeSuite('native addon', (addon) => {
     } finally {
       addon.setIsa(isas[0]);
     }
-    assert.throws(() => addon.setIsa('sse9' as never), /expected one of avx512, avx2, portable|expected one of portable/);
+    assert.throws(
+      () => addon.setIsa('sse9' as never),
+      /expected one of avx512, avx2, portable|expected one of portable/,
+    );
   });
 
   test('SLURRY_ISA forces a lower path, SLURRY_THREADS sets the pool; bad values fall back with a warning', () => {

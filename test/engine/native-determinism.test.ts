@@ -22,12 +22,35 @@ function makeInputs() {
   const rng = new Rng('determinism');
   const r = (len: number, scale = 1) => randomF32(rng, len, scale);
   return {
-    A: r(M * K), B: r(K * N),
-    qkv: r(Bt * T * 3 * C), dqkv: r(Bt * T * 3 * C), dattOut: r(Bt * T * C),
-    x: r(Nr * Cl), w: r(Cl), b: r(Cl), dx: r(Nr * Cl), dw: r(Cl), db: r(Cl), dy: r(Nr * Cl),
-    logits: r(rows * V, 3), targets: randomIds(rng, rows, V), dlogits: r(rows * V), dlosses: r(rows),
-    ids: randomIds(rng, BT, vocab), wte: r(vocab * C), wpe: r(64 * C), dout: r(BT * C), dwte: r(vocab * C), dwpe: r(64 * C),
-    u: r(n, 2), v: r(n), g: r(n), sq: r(nSq), p: r(n), m: r(n), s: r(n).map(Math.abs),
+    A: r(M * K),
+    B: r(K * N),
+    qkv: r(Bt * T * 3 * C),
+    dqkv: r(Bt * T * 3 * C),
+    dattOut: r(Bt * T * C),
+    x: r(Nr * Cl),
+    w: r(Cl),
+    b: r(Cl),
+    dx: r(Nr * Cl),
+    dw: r(Cl),
+    db: r(Cl),
+    dy: r(Nr * Cl),
+    logits: r(rows * V, 3),
+    targets: randomIds(rng, rows, V),
+    dlogits: r(rows * V),
+    dlosses: r(rows),
+    ids: randomIds(rng, BT, vocab),
+    wte: r(vocab * C),
+    wpe: r(64 * C),
+    dout: r(BT * C),
+    dwte: r(vocab * C),
+    dwpe: r(64 * C),
+    u: r(n, 2),
+    v: r(n),
+    g: r(n),
+    sq: r(nSq),
+    p: r(n),
+    m: r(n),
+    s: r(n).map(Math.abs),
   };
 }
 type Inputs = ReturnType<typeof makeInputs>;
@@ -39,14 +62,19 @@ function runAll(addon: NativeAddon, I: Inputs): Float32Array[] {
   const fresh = (len: number) => keep(new Float32Array(len));
   const copy = (a: Float32Array) => keep(Float32Array.from(a));
 
-  for (const [ta, tb] of [[false, false], [false, true], [true, false]]) {
+  for (const [ta, tb] of [
+    [false, false],
+    [false, true],
+    [true, false],
+  ]) {
     addon.gemm(ta, tb, M, N, K, 1, I.A, ta ? M : K, I.B, tb ? K : N, 0, fresh(M * N), N);
   }
   const att = fresh(Bt * H * T * T);
   addon.attentionForward(fresh(Bt * T * C), att, I.qkv, Bt, T, C, H);
   addon.attentionBackward(copy(I.dqkv), I.dattOut, I.qkv, att, Bt, T, C, H);
 
-  const mean = fresh(Nr), rstd = fresh(Nr);
+  const mean = fresh(Nr),
+    rstd = fresh(Nr);
   addon.layerNormForward(fresh(Nr * Cl), mean, rstd, I.x, I.w, I.b, Nr, Cl, 1e-5);
   addon.layerNormBackward(copy(I.dx), copy(I.dw), copy(I.db), I.dy, I.x, I.w, mean, rstd, Nr, Cl);
   addon.addBias(copy(I.x), I.b, Nr, Cl);
@@ -81,7 +109,9 @@ nativeSuite('native determinism', (addon) => {
   test('same inputs twice give bit-identical outputs, with 1 and with 2 threads, on every ISA path', () => {
     forEachIsa(addon, (isa) => {
       for (const threads of [1, 2]) {
-        withThreads(addon, threads, () => assertRunsIdentical(runAll(addon, inputs), runAll(addon, inputs), `${isa}, ${threads} threads`));
+        withThreads(addon, threads, () =>
+          assertRunsIdentical(runAll(addon, inputs), runAll(addon, inputs), `${isa}, ${threads} threads`),
+        );
       }
     });
   });

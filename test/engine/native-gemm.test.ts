@@ -53,7 +53,9 @@ function prepare(rng: Rng, c: Case, exactFloor: boolean): Prepared {
   for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) C0[i * ldc + j] = beta === 0 ? NaN : rng.normal();
   // NaN (padding, and C when beta = 0) as 0 for the oracle: it never reads them either
   const clean = (x: Float32Array) => Float64Array.from(x, (v) => (Number.isNaN(v) ? 0 : v));
-  const cA = clean(A.data), cB = clean(B.data), cC = clean(C0);
+  const cA = clean(A.data),
+    cB = clean(B.data),
+    cC = clean(C0);
   const expected = Float64Array.from(cC);
   ref.gemm(ta, tb, M, N, K, alpha, cA, A.ld, cB, B.ld, beta, expected, ldc);
   // magnitude of the summed terms, for the tolerance: |alpha| sum_k |a_ik b_kj| + |beta c_ij|,
@@ -66,7 +68,8 @@ function prepare(rng: Rng, c: Case, exactFloor: boolean): Prepared {
     const bt = (p: number, j: number) => (tb ? cB[j * B.ld + p] : cB[p * B.ld + j]);
     const rowNorm = Array.from({ length: M }, (_, i) => Math.hypot(...Array.from({ length: K }, (_, p) => at(i, p))));
     const colNorm = Array.from({ length: N }, (_, j) => Math.hypot(...Array.from({ length: K }, (_, p) => bt(p, j))));
-    for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) floor[i * ldc + j] += Math.abs(alpha) * rowNorm[i] * colNorm[j];
+    for (let i = 0; i < M; i++)
+      for (let j = 0; j < N; j++) floor[i * ldc + j] += Math.abs(alpha) * rowNorm[i] * colNorm[j];
   }
   return { c, A, B, C0, ldc, expected, floor };
 }
@@ -117,10 +120,19 @@ nativeSuite('native gemm', (addon) => {
 
   test('gemm: alpha, beta and leading dimensions larger than the width', () => {
     const rng = new Rng('gemm/alphabeta');
-    for (const [alpha, beta] of [[1, 1], [-0.5, 0.3], [2.5, 0], [1, -1], [0.25, 2]]) {
+    for (const [alpha, beta] of [
+      [1, 1],
+      [-0.5, 0.3],
+      [2.5, 0],
+      [1, -1],
+      [0.25, 2],
+    ]) {
       for (const ta of [false, true]) {
         for (const tb of [false, true]) {
-          const M = 1 + rng.int(70), N = 1 + rng.int(70), K = 1 + rng.int(140), pad = 1 + rng.int(5);
+          const M = 1 + rng.int(70),
+            N = 1 + rng.int(70),
+            K = 1 + rng.int(140),
+            pad = 1 + rng.int(5);
           const p = prepare(rng, { ta, tb, M, N, K, alpha, beta, pad }, true);
           checkOnEveryIsa(addon, p, `alpha=${alpha} beta=${beta} ta=${ta} tb=${tb} M=${M} N=${N} K=${K} pad=${pad}`);
         }
@@ -130,9 +142,21 @@ nativeSuite('native gemm', (addon) => {
 
   test('gemm: shapes that cross the cache blocks (K > KC, N > NC), few-row shapes, all threaded', () => {
     const rng = new Rng('gemm/large');
-    const shapes: [number, number, number][] = [[200, 150, 530], [20, 4200, 9], [40, 70, 1100], [1030, 31, 70], [3, 5000, 70], [1, 700, 600]];
+    const shapes: [number, number, number][] = [
+      [200, 150, 530],
+      [20, 4200, 9],
+      [40, 70, 1100],
+      [1030, 31, 70],
+      [3, 5000, 70],
+      [1, 700, 600],
+    ];
     for (const [M, N, K] of shapes) {
-      for (const [ta, tb] of [[false, false], [false, true], [true, false], [true, true]]) {
+      for (const [ta, tb] of [
+        [false, false],
+        [false, true],
+        [true, false],
+        [true, true],
+      ]) {
         const p = prepare(rng, { ta, tb, M, N, K, alpha: 1, beta: 1, pad: 3 }, false);
         checkOnEveryIsa(addon, p, `M=${M} N=${N} K=${K} ta=${ta} tb=${tb}`);
       }

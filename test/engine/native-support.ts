@@ -19,7 +19,9 @@ export function nativeSuite(name: string, define: (addon: NativeAddon) => void):
     test(name, { skip: `SLURRY_SKIP_NATIVE=1 and ${load.reason}` }, () => {});
   } else {
     test(name, () => {
-      assert.fail(`${load.reason}. Build it with \`npm install\` (or \`npm rebuild\`); SLURRY_SKIP_NATIVE=1 skips these tests.`);
+      assert.fail(
+        `${load.reason}. Build it with \`npm install\` (or \`npm rebuild\`); SLURRY_SKIP_NATIVE=1 skips these tests.`,
+      );
     });
   }
 }
@@ -69,7 +71,11 @@ export const U32 = 2 ** -24;
  * else the root mean square of expected (the output's own scale).
  */
 export function assertClose(
-  actual: ArrayLike<number>, expected: ArrayLike<number>, rtol: number, label: string, floor?: ArrayLike<number>,
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  rtol: number,
+  label: string,
+  floor?: ArrayLike<number>,
 ): void {
   assert.equal(actual.length, expected.length, `${label}: length`);
   let rms = 0;
@@ -92,7 +98,9 @@ export function assertClose(
     }
   }
   if (worst > 1) {
-    assert.fail(`${label}: element ${worstAt} is ${actual[worstAt]}, expected ${expected[worstAt]} (error ${worst.toFixed(2)}x the tolerance ${rtol})`);
+    assert.fail(
+      `${label}: element ${worstAt} is ${actual[worstAt]}, expected ${expected[worstAt]} (error ${worst.toFixed(2)}x the tolerance ${rtol})`,
+    );
   }
 }
 

@@ -19,7 +19,8 @@ import { Rng } from '../../src/util/rng.js';
 import { withThreads } from './native-support.js';
 
 const config = parseGPTConfig({ vocab_size: 67, n_layer: 2, n_head: 3, n_embd: 24, n_positions: 17 });
-const B = 3, T = 17;
+const B = 3,
+  T = 17;
 
 function batch(seed: number) {
   const rng = new Rng(seed);
@@ -42,9 +43,11 @@ function step(model: GPT, k: Kernels, x: Int32Array, y: Int32Array, precision: P
 const native = loadNativeKernels();
 const hasNativeSources = existsSync(fileURLToPath(new URL('../../../binding.gyp', import.meta.url)));
 const skipNative =
-  process.env.SLURRY_SKIP_NATIVE === '1' ? 'SLURRY_SKIP_NATIVE=1: native addon not built'
-  : !hasNativeSources ? 'no native sources (binding.gyp) in this checkout'
-  : false;
+  process.env.SLURRY_SKIP_NATIVE === '1'
+    ? 'SLURRY_SKIP_NATIVE=1: native addon not built'
+    : !hasNativeSources
+      ? 'no native sources (binding.gyp) in this checkout'
+      : false;
 
 test('one full training step: native loss and every gradient match the reference', { skip: skipNative }, () => {
   assert.ok(native.ok, `native backend did not load: ${native.ok ? '' : native.reason}`);
@@ -70,9 +73,16 @@ test('one full training step: native loss and every gradient match the reference
 /** Losses of 20 AdamW steps from seed 5 on three repeated batches. */
 function train20(k: Kernels, precision: Precision): number[] {
   const model = GPT.init(config, 5);
-  const opt = new AdamW(model.parameters().map(({ spec, tensor }) => ({ name: spec.name, tensor, decay: spec.decay })), {
-    beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1,
-  }, k);
+  const opt = new AdamW(
+    model.parameters().map(({ spec, tensor }) => ({ name: spec.name, tensor, decay: spec.decay })),
+    {
+      beta1: 0.9,
+      beta2: 0.95,
+      eps: 1e-8,
+      weightDecay: 0.1,
+    },
+    k,
+  );
   const losses: number[] = [];
   for (let s = 0; s < 20; s++) {
     const { x, y } = batch(100 + (s % 3));
@@ -101,10 +111,15 @@ const BF16_GRAD_RTOL = 3e-2;
 const BF16_LOSS_RTOL = 1e-3;
 
 test('the reference backend refuses bf16, naming the precision', () => {
-  assert.throws(() => GPT.init(config, 1).graph(true, { kernels: referenceKernels, precision: 'bf16' }), /precision bf16: the reference backend has no bf16 kernels/);
+  assert.throws(
+    () => GPT.init(config, 1).graph(true, { kernels: referenceKernels, precision: 'bf16' }),
+    /precision bf16: the reference backend has no bf16 kernels/,
+  );
 });
 
-test('one bf16 training step: loss and every gradient close to the fp32 step', { skip: bf16Unavailable ?? false }, () => {
+test('one bf16 training step: loss and every gradient close to the fp32 step', {
+  skip: bf16Unavailable ?? false,
+}, () => {
   assert.ok(native.ok);
   const { x, y } = batch(1);
   const a = GPT.init(config, 11);
@@ -123,11 +138,16 @@ test('one bf16 training step: loss and every gradient close to the fp32 step', {
       diff += (ga[i] - gb[i]) ** 2;
     }
     const rel = Math.sqrt(diff / norm);
-    assert.ok(rel <= BF16_GRAD_RTOL, `${spec.name}: ||bf16 - fp32|| / ||fp32|| = ${rel.toFixed(4)} > ${BF16_GRAD_RTOL}`);
+    assert.ok(
+      rel <= BF16_GRAD_RTOL,
+      `${spec.name}: ||bf16 - fp32|| / ||fp32|| = ${rel.toFixed(4)} > ${BF16_GRAD_RTOL}`,
+    );
   }
 });
 
-test('bf16 determinism: the same seed gives bit-identical losses over 20 steps, with 1 thread or 2', { skip: bf16Unavailable ?? false }, () => {
+test('bf16 determinism: the same seed gives bit-identical losses over 20 steps, with 1 thread or 2', {
+  skip: bf16Unavailable ?? false,
+}, () => {
   assert.ok(native.ok);
   const addon = native.kernels;
   const first = withThreads(addon, 2, () => train20(addon, 'bf16'));

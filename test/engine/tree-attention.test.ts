@@ -10,7 +10,11 @@ import { assertClose } from './native-support.js';
 
 test('tree attention over "all earlier rows" is causal attention', () => {
   const rng = new Rng('tree-attention/causal');
-  for (const [B, T, C, H] of [[1, 1, 4, 1], [2, 7, 12, 3], [3, 17, 16, 2]]) {
+  for (const [B, T, C, H] of [
+    [1, 1, 4, 1],
+    [2, 7, 12, 3],
+    [3, 17, 16, 2],
+  ]) {
     const qkv = Float64Array.from({ length: B * T * 3 * C }, () => rng.normal());
     const want = new Float64Array(B * T * C);
     ref.attentionForward(want, new Float64Array(B * H * T * T), qkv, B, T, C, H);

@@ -36,39 +36,72 @@ const small: Omit<EpisodeOptions, 'out'> = {
       preset: 'custom',
       seed: 1,
       tokenizer: { vocabSize: 'byte', sampleBytes: 100_000 },
-      sources: { moby_dick: { maxBytes: 60_000 }, arithmetic: { problems: 1500, maxDigits: 2, heldOutPerDigits: 20 }, tracing: { programs: 400, heldOut: 30 } },
+      sources: {
+        moby_dick: { maxBytes: 60_000 },
+        arithmetic: { problems: 1500, maxDigits: 2, heldOutPerDigits: 20 },
+        tracing: { programs: 400, heldOut: 30 },
+      },
     },
     'episode test corpus',
   ),
-  trainOverrides: { ...tinyConfig, lr_schedule: { kind: 'constant' }, context: 32, steps: 12, checkpoints: { log_until: 4, every: 6 } },
+  trainOverrides: {
+    ...tinyConfig,
+    lr_schedule: { kind: 'constant' },
+    context: 32,
+    steps: 12,
+    checkpoints: { log_until: 4, every: 6 },
+  },
   builtinSuites: ['tokens', 'icl'],
   progress: 'silent',
   log: () => {},
 };
 
-const readLines = <T>(file: string): T[] => readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as T);
+const readLines = <T>(file: string): T[] =>
+  readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as T);
 
 test('--seeds 2 trains two seeds, probes the external suite at every checkpoint, reports across seeds; a rerun continues', async () => {
   const out = join(dir, 'seeds');
   const result = await runEpisode({ ...small, out, seed: 5, seeds: 2, suiteFiles: [agreement] });
-  assert.deepEqual(result.runs.map((r) => r.label), ['seed-5', 'seed-6']);
+  assert.deepEqual(
+    result.runs.map((r) => r.label),
+    ['seed-5', 'seed-6'],
+  );
   const firstLoss: number[] = [];
   for (const [k, run] of result.runs.entries()) {
     assert.equal(run.dir, join(out, 'seeds', `seed-${5 + k}`));
     const config = JSON.parse(readFileSync(runPaths(run.dir).config, 'utf8'));
-    assert.deepEqual([config.seed, config.data.seed], [5 + k, 5 + k], 'initialisation and data order per seed, recorded');
+    assert.deepEqual(
+      [config.seed, config.data.seed],
+      [5 + k, 5 + k],
+      'initialisation and data order per seed, recorded',
+    );
     firstLoss.push(readLines<TrainRecord>(runPaths(run.dir).metrics).find((r) => r.type === 'train')!.loss);
     const probes = readLines<ProbeRecord>(runPaths(run.dir).probes);
     const steps = [0, 1, 2, 4, 6, 12];
-    assert.deepEqual(probes.map((p) => `${p.step}/${p.suite}`).sort(), steps.flatMap((s) => [`${s}/tokens`, `${s}/icl`, `${s}/agreement`]).sort());
-    assert.ok(run.analysis.capabilities.some((c) => c.name === 'agreement'), 'the external suite is a capability of the analysis');
+    assert.deepEqual(
+      probes.map((p) => `${p.step}/${p.suite}`).sort(),
+      steps.flatMap((s) => [`${s}/tokens`, `${s}/icl`, `${s}/agreement`]).sort(),
+    );
+    assert.ok(
+      run.analysis.capabilities.some((c) => c.name === 'agreement'),
+      'the external suite is a capability of the analysis',
+    );
     assert.ok(existsSync(runPaths(run.dir).analysis));
   }
   assert.notEqual(firstLoss[0], firstLoss[1], 'the seeds train differently');
   const seeds = JSON.parse(readFileSync(join(out, 'seeds.json'), 'utf8'));
   assert.deepEqual(seeds, JSON.parse(JSON.stringify(result.seeds)));
-  assert.deepEqual(seeds.seeds.map((s: { seed: number }) => s.seed), [5, 6]);
-  assert.deepEqual(seeds.capabilities.map((c: { name: string }) => c.name), ['tokens', 'icl', 'agreement']);
+  assert.deepEqual(
+    seeds.seeds.map((s: { seed: number }) => s.seed),
+    [5, 6],
+  );
+  assert.deepEqual(
+    seeds.capabilities.map((c: { name: string }) => c.name),
+    ['tokens', 'icl', 'agreement'],
+  );
   assert.equal(result.report, join(out, 'report', 'index.html'));
   const html = readFileSync(result.report, 'utf8');
   assert.match(html, /<h2>Across 2 seeds<\/h2>/);
@@ -102,11 +135,20 @@ test('bad input: one line naming the option or the file and line, and no episode
   }
 });
 
-test('a suite item longer than the model\'s context is refused before training, naming the file and line', async () => {
+test("a suite item longer than the model's context is refused before training, naming the file and line", async () => {
   const long = join(dir, 'long.jsonl');
   const sentence = 'The old dog that the children on the hill loved so much runs.';
-  writeFileSync(long, lines([{ sentence_good: 'The dog runs.', sentence_bad: 'The dog run.' }, { sentence_good: sentence, sentence_bad: sentence.replace('runs', 'run') }]));
+  writeFileSync(
+    long,
+    lines([
+      { sentence_good: 'The dog runs.', sentence_bad: 'The dog run.' },
+      { sentence_good: sentence, sentence_bad: sentence.replace('runs', 'run') },
+    ]),
+  );
   const out = join(dir, 'long');
-  await assert.rejects(runEpisode({ ...small, out, suiteFiles: [long] }), /long\.jsonl:2: pair pair:2: a sentence of 6\d tokens does not fit the model's context of 32 tokens/);
+  await assert.rejects(
+    runEpisode({ ...small, out, suiteFiles: [long] }),
+    /long\.jsonl:2: pair pair:2: a sentence of 6\d tokens does not fit the model's context of 32 tokens/,
+  );
   assert.deepEqual(readdirSync(out), ['corpus'], 'only the finished corpus (its tokenizer measured the items)');
 });

@@ -37,7 +37,11 @@ function failAt(target: RegExp, code: string, nth = 1): void {
 }
 
 /** Runs `work` under the fault; asserts it fails with one clear line about a matching file. */
-async function failsClearly(work: () => Promise<unknown> | unknown, target: RegExp, code: keyof typeof CODES): Promise<void> {
+async function failsClearly(
+  work: () => Promise<unknown> | unknown,
+  target: RegExp,
+  code: keyof typeof CODES,
+): Promise<void> {
   try {
     await work();
     assert.fail('expected the injected fault to stop the work');
@@ -52,7 +56,8 @@ async function failsClearly(work: () => Promise<unknown> | unknown, target: RegE
   }
 }
 
-const leftovers = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir).filter((n) => n.includes('.tmp-')) : []);
+const leftovers = (dir: string): string[] =>
+  existsSync(dir) ? readdirSync(dir).filter((n) => n.includes('.tmp-')) : [];
 
 // The reference, trained before any fault is installed (the hook is process-wide).
 const whole = tempRun();
@@ -82,7 +87,11 @@ for (const code of Object.keys(CODES) as (keyof typeof CODES)[]) {
   test(`training: ${code} on the run's config.json leaves nothing; a new start works`, async () => {
     const run = tempRun();
     failAt(/run\/config\.json$/, code);
-    await failsClearly(() => train(tinyConfig, { out: run, data: syntheticData(), log: quiet }), /run\/config\.json/, code);
+    await failsClearly(
+      () => train(tinyConfig, { out: run, data: syntheticData(), log: quiet }),
+      /run\/config\.json/,
+      code,
+    );
     assert.deepEqual(existsSync(run) ? readdirSync(run) : [], []);
     await train(tinyConfig, { out: run, data: syntheticData(), log: quiet });
     assert.deepEqual(deterministic(readMetrics(run)), uninterrupted);
@@ -93,14 +102,23 @@ for (const code of Object.keys(CODES) as (keyof typeof CODES)[]) {
 function probeFixture(): { run: string; suite: string } {
   const run = tempRun();
   const tokenizer = new BpeTokenizer({ vocab: Array.from({ length: 256 }, (_, b) => Uint8Array.of(b)), merges: [] });
-  const config = parseGPTConfig({ vocab_size: tokenizer.vocabSize, n_layer: 1, n_head: 2, n_embd: 16, n_positions: 32 });
+  const config = parseGPTConfig({
+    vocab_size: tokenizer.vocabSize,
+    n_layer: 1,
+    n_head: 2,
+    n_embd: 16,
+    n_positions: 32,
+  });
   const steps = [0, 1, 2];
   for (const step of steps) {
     const dir = join(run, 'checkpoints', checkpointDirName(step));
     saveModel(dir, GPT.init(config, step + 1), { slurry: { step, tokens: step * 100 } });
     writeFileSync(join(dir, 'tokenizer.json'), JSON.stringify(tokenizer.toHuggingFace()));
   }
-  writeFileSync(join(run, 'checkpoints', 'index.json'), JSON.stringify({ checkpoints: steps.map((step) => ({ step, tokens: step * 100, dir: checkpointDirName(step) })) }));
+  writeFileSync(
+    join(run, 'checkpoints', 'index.json'),
+    JSON.stringify({ checkpoints: steps.map((step) => ({ step, tokens: step * 100, dir: checkpointDirName(step) })) }),
+  );
   const suite = join(mkdtempSync(join(tmpdir(), 'slurry-fault-suite-')), 'agreement.jsonl');
   const rows = [
     { sentence_good: 'The dog runs.', sentence_bad: 'The dog run.', UID: 'sva', pairID: 0 },
@@ -118,14 +136,22 @@ for (const code of Object.keys(CODES) as (keyof typeof CODES)[]) {
     await failsClearly(() => probeRun(run, opts), /probes\.jsonl/, code);
     probeRun(run, opts);
     const lines = readFileSync(join(run, 'probes.jsonl'), 'utf8').trim().split('\n');
-    assert.deepEqual(lines.map((l) => JSON.parse(l).step), [0, 1, 2]);
+    assert.deepEqual(
+      lines.map((l) => JSON.parse(l).step),
+      [0, 1, 2],
+    );
   });
 
   test(`corpus: ${code} on a shard stops the build with one line; nothing is left; a rebuild works`, async () => {
     const root = mkdtempSync(join(tmpdir(), 'slurry-fault-corpus-'));
     const out = join(root, 'corpus');
     const config = parseBuildConfig(
-      { preset: 'custom', seed: 1, tokenizer: { vocabSize: 'byte', sampleBytes: 20_000 }, sources: { arithmetic: { problems: 200, maxDigits: 2, heldOutPerDigits: 5 } } },
+      {
+        preset: 'custom',
+        seed: 1,
+        tokenizer: { vocabSize: 'byte', sampleBytes: 20_000 },
+        sources: { arithmetic: { problems: 200, maxDigits: 2, heldOutPerDigits: 5 } },
+      },
       'fault corpus',
     );
     failAt(/shards\/arithmetic\.val\.bin$/, code);
@@ -139,7 +165,14 @@ for (const code of Object.keys(CODES) as (keyof typeof CODES)[]) {
 test('report: ENOSPC, then EIO, on a chart stop with one line each; the earlier report stays; a rerun writes it', async () => {
   const run = join(mkdtempSync(join(tmpdir(), 'slurry-fault-report-')), 'run');
   mkdirSync(run);
-  writeSyntheticRun(run, { seed: 2, totalSteps: 64, logUntil: 8, every: 16, tokensPerStep: 1024, suites: [{ suite: 'tokens', items: 40, midpoint: 4, width: 0.5 }] });
+  writeSyntheticRun(run, {
+    seed: 2,
+    totalSteps: 64,
+    logUntil: 8,
+    every: 16,
+    tokensPerStep: 1024,
+    suites: [{ suite: 'tokens', items: 40, midpoint: 4, width: 0.5 }],
+  });
   await writeReport([run], { analyze: { resamples: 10 } });
   const page = join(run, 'report', 'index.html');
   const before = readFileSync(page, 'utf8');

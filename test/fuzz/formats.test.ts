@@ -43,7 +43,12 @@ const bytes = (b: Uint8Array | string) => (typeof b === 'string' ? Buffer.byteLe
 
 // A tokenizer with merges: "t"+"h", "th"+"e", " "+"th".
 const tokenizer = new BpeTokenizer({
-  vocab: [...Array.from({ length: 256 }, (_, b) => Uint8Array.of(b)), enc.encode('th'), enc.encode('the'), enc.encode(' th')],
+  vocab: [
+    ...Array.from({ length: 256 }, (_, b) => Uint8Array.of(b)),
+    enc.encode('th'),
+    enc.encode('the'),
+    enc.encode(' th'),
+  ],
   merges: [
     [0x74, 0x68, 256],
     [256, 0x65, 257],
@@ -57,7 +62,11 @@ test('tokenizer.json: mutated files load (and encode/decode round-trip) or are r
     t,
     fc.property(mutatedFile(tokenizerJson), fc.string({ maxLength: 20 }), (content, text) => {
       const path = writeTemp('json', content);
-      const { value } = loadsOrRefuses(() => BpeTokenizer.fromHuggingFace(readJsonFile(path, z.unknown()), path), path, bytes(content));
+      const { value } = loadsOrRefuses(
+        () => BpeTokenizer.fromHuggingFace(readJsonFile(path, z.unknown()), path),
+        path,
+        bytes(content),
+      );
       if (value) assert.equal(value.decode(value.encode(text)), text);
     }),
   );
@@ -67,7 +76,10 @@ test('tokenizer.json: duplicate ids and null fields are refused by name', () => 
   const dup = structuredClone(tokenizerJson);
   dup.model.vocab['the'] = 256;
   const path = writeTemp('json', JSON.stringify(dup));
-  assert.throws(() => BpeTokenizer.fromHuggingFace(readJsonFile(path, z.unknown()), path), /field "model.vocab": id 256 is used by both "th" and "the"/);
+  assert.throws(
+    () => BpeTokenizer.fromHuggingFace(readJsonFile(path, z.unknown()), path),
+    /field "model.vocab": id 256 is used by both "th" and "the"/,
+  );
   const nulled = { ...tokenizerJson, model: { ...tokenizerJson.model, merges: null } };
   const p2 = writeTemp('json', JSON.stringify(nulled));
   assert.throws(() => BpeTokenizer.fromHuggingFace(readJsonFile(p2, z.unknown()), p2), /field "model.merges": /);
@@ -88,8 +100,14 @@ checkpoints: { log_until: 4, every: 10 }
 eval: { every: 8, batches: 1 }
 divergence: { rollback: true, lr_factor: 0.5 }
 `;
-const aliasBomb = 'a: &a ["x","x","x","x","x","x","x","x","x"]\n' +
-  Array.from({ length: 9 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`).join('\n') + '\n';
+const aliasBomb =
+  'a: &a ["x","x","x","x","x","x","x","x","x"]\n' +
+  Array.from(
+    { length: 9 },
+    (_, i) =>
+      `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`,
+  ).join('\n') +
+  '\n';
 
 test('config files: mutated YAML loads and validates or is refused', (t) => {
   fuzz(
@@ -103,7 +121,10 @@ test('config files: mutated YAML loads and validates or is refused', (t) => {
 
 test('config files: an alias bomb is refused in one line, without expanding it', () => {
   const path = writeTemp('yaml', aliasBomb);
-  assert.throws(() => layeredConfig({ file: path }), (e: Error) => /Excessive alias count/.test(e.message) && !e.message.includes('\n'));
+  assert.throws(
+    () => layeredConfig({ file: path }),
+    (e: Error) => /Excessive alias count/.test(e.message) && !e.message.includes('\n'),
+  );
 });
 
 test('the corpus manifest: mutated files validate or are refused', async (t) => {
@@ -119,16 +140,40 @@ test('the corpus manifest: mutated files validate or are refused', async (t) => 
 
 test('JSONL records: mutated metrics logs load row by row or are refused at file:line', (t) => {
   const rows = [
-    { type: 'train', step: 1, tokens: 64, loss: 3.2, loss_by_source: { a: 3.1 }, lr: 0.01, grad_norm: 1.5, tokens_per_s: 1000, weights: { a: 1 }, time: 0.1 },
+    {
+      type: 'train',
+      step: 1,
+      tokens: 64,
+      loss: 3.2,
+      loss_by_source: { a: 3.1 },
+      lr: 0.01,
+      grad_norm: 1.5,
+      tokens_per_s: 1000,
+      weights: { a: 1 },
+      time: 0.1,
+    },
     { type: 'val', step: 1, tokens: 64, loss: 3.3, loss_by_source: { a: 3.3 } },
   ];
   const text = rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
   fuzz(
     t,
-    fc.property(fc.oneof(mutatedBytes(enc.encode(text)), mutatedJson(rows).map((r) => enc.encode((Array.isArray(r) ? r : [r]).map((x) => JSON.stringify(x) ?? 'null').join('\n')))), fc.constantFrom('refuse', 'skip'), (content, policy) => {
-      const path = writeTemp('jsonl', content);
-      loadsOrRefuses(() => readJsonlFile(path, metricsRecordSchema, policy as 'refuse' | 'skip'), path, content.length);
-    }),
+    fc.property(
+      fc.oneof(
+        mutatedBytes(enc.encode(text)),
+        mutatedJson(rows).map((r) =>
+          enc.encode((Array.isArray(r) ? r : [r]).map((x) => JSON.stringify(x) ?? 'null').join('\n')),
+        ),
+      ),
+      fc.constantFrom('refuse', 'skip'),
+      (content, policy) => {
+        const path = writeTemp('jsonl', content);
+        loadsOrRefuses(
+          () => readJsonlFile(path, metricsRecordSchema, policy as 'refuse' | 'skip'),
+          path,
+          content.length,
+        );
+      },
+    ),
   );
 });
 
@@ -137,15 +182,24 @@ test('suite files: mutated BLiMP and cloze files load or are refused; non-UTF-8 
     { sentence_good: 'The dog runs.', sentence_bad: 'The dog run.', UID: 'sva', pairID: 0 },
     { sentence_good: 'Cats sleep.', sentence_bad: 'Cats sleeps.', UID: 'sva', pairID: 1 },
   ];
-  const cloze = [{ id: 'fr', group: 'eu', prompt: 'The capital of France is', answer: ' Paris', candidates: [' Paris', ' Rome'] }];
+  const cloze = [
+    { id: 'fr', group: 'eu', prompt: 'The capital of France is', answer: ' Paris', candidates: [' Paris', ' Rome'] },
+  ];
   const asText = (rows: unknown[]) => rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
   fuzz(
     t,
-    fc.property(fc.oneof(mutatedBytes(enc.encode(asText(pairs))), mutatedBytes(enc.encode(asText(cloze)))), fc.constantFrom('refuse', 'skip'), (content, policy) => {
-      const path = writeTemp('jsonl', content);
-      loadsOrRefuses(() => readItemFile(path, policy as 'refuse' | 'skip'), path, content.length);
-    }),
+    fc.property(
+      fc.oneof(mutatedBytes(enc.encode(asText(pairs))), mutatedBytes(enc.encode(asText(cloze)))),
+      fc.constantFrom('refuse', 'skip'),
+      (content, policy) => {
+        const path = writeTemp('jsonl', content);
+        loadsOrRefuses(() => readItemFile(path, policy as 'refuse' | 'skip'), path, content.length);
+      },
+    ),
   );
-  const bad = writeTemp('jsonl', Buffer.concat([enc.encode(asText(pairs)), Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d, 0x0a])]));
+  const bad = writeTemp(
+    'jsonl',
+    Buffer.concat([enc.encode(asText(pairs)), Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d, 0x0a])]),
+  );
   assert.throws(() => readItemFile(bad, 'skip'), /f\d+\.jsonl:3:3: not UTF-8 text \(byte 0xff/);
 });

@@ -16,11 +16,15 @@ function writeTemp(bytes: Uint8Array): string {
 }
 
 const tensorArb: fc.Arbitrary<NamedTensor> = fc
-  .tuple(fc.stringMatching(/^[a-z][a-z0-9_.]{0,12}$/), fc.array(fc.integer({ min: 0, max: 4 }), { maxLength: 3 }), fc.boolean())
+  .tuple(
+    fc.stringMatching(/^[a-z][a-z0-9_.]{0,12}$/),
+    fc.array(fc.integer({ min: 0, max: 4 }), { maxLength: 3 }),
+    fc.boolean(),
+  )
   .map(([name, shape, f64]) => {
     const n = shape.reduce((a, b) => a * b, 1);
     const data = f64 ? new Float64Array(n) : new Float32Array(n);
-    for (let i = 0; i < n; i++) data[i] = (i * 7919) % 13 - 6.5;
+    for (let i = 0; i < n; i++) data[i] = ((i * 7919) % 13) - 6.5;
     return { name, shape, data };
   });
 const tensorsArb = fc.uniqueArray(tensorArb, { selector: (t) => t.name, maxLength: 5 });
@@ -35,36 +39,60 @@ function header(json: string, data: Uint8Array = new Uint8Array(0)): Uint8Array 
 test('valid files round-trip', (t) => {
   fuzz(
     t,
-    fc.property(tensorsArb, fc.dictionary(fc.string({ maxLength: 5 }), fc.string({ maxLength: 5 }), { maxKeys: 2 }), (tensors, metadata) => {
-      const bytes = concat(...encodeSafetensors(tensors, metadata));
-      const { value } = loadsOrRefuses(() => readSafetensors(writeTemp(bytes)), dir, bytes.length);
-      assert.ok(value, 'a file slurry wrote loads');
-      assert.deepEqual([...value.tensors.keys()].sort(), tensors.map((t) => t.name).sort());
-      for (const t of tensors) assert.deepEqual(value.tensors.get(t.name)!.data, t.data);
-    }),
+    fc.property(
+      tensorsArb,
+      fc.dictionary(fc.string({ maxLength: 5 }), fc.string({ maxLength: 5 }), { maxKeys: 2 }),
+      (tensors, metadata) => {
+        const bytes = concat(...encodeSafetensors(tensors, metadata));
+        const { value } = loadsOrRefuses(() => readSafetensors(writeTemp(bytes)), dir, bytes.length);
+        assert.ok(value, 'a file slurry wrote loads');
+        assert.deepEqual([...value.tensors.keys()].sort(), tensors.map((t) => t.name).sort());
+        for (const t of tensors) assert.deepEqual(value.tensors.get(t.name)!.data, t.data);
+      },
+    ),
   );
 });
 
 test('mutated files load or are refused with a SlurryError, within memory', (t) => {
   fuzz(
     t,
-    fc.property(tensorsArb.chain((ts) => mutatedBytes(concat(...encodeSafetensors(ts, { format: 'pt' })))), (bytes) => {
-      loadsOrRefuses(() => readSafetensors(writeTemp(bytes)), dir, bytes.length);
-    }),
+    fc.property(
+      tensorsArb.chain((ts) => mutatedBytes(concat(...encodeSafetensors(ts, { format: 'pt' })))),
+      (bytes) => {
+        loadsOrRefuses(() => readSafetensors(writeTemp(bytes)), dir, bytes.length);
+      },
+    ),
   );
 });
 
 /** Headers with hostile data_offsets, shapes, dtypes and metadata over a small data area. */
 const entryArb = fc.record(
   {
-    dtype: fc.oneof(fc.constantFrom('F32', 'F64', 'BF16', 'I64', 'toString', '__proto__'), fc.string({ maxLength: 4 }), fc.constant(null)),
-    shape: fc.oneof(fc.array(fc.oneof(fc.nat(8), fc.constantFrom(-1, 2 ** 40, 1.5)), { maxLength: 3 }), fc.constant(null), fc.string()),
-    data_offsets: fc.oneof(fc.tuple(fc.integer({ min: -8, max: 80 }), fc.integer({ min: -8, max: 80 })), fc.constant([0, 2 ** 62]), fc.array(fc.nat(), { maxLength: 3 }), fc.constant(null)),
+    dtype: fc.oneof(
+      fc.constantFrom('F32', 'F64', 'BF16', 'I64', 'toString', '__proto__'),
+      fc.string({ maxLength: 4 }),
+      fc.constant(null),
+    ),
+    shape: fc.oneof(
+      fc.array(fc.oneof(fc.nat(8), fc.constantFrom(-1, 2 ** 40, 1.5)), { maxLength: 3 }),
+      fc.constant(null),
+      fc.string(),
+    ),
+    data_offsets: fc.oneof(
+      fc.tuple(fc.integer({ min: -8, max: 80 }), fc.integer({ min: -8, max: 80 })),
+      fc.constant([0, 2 ** 62]),
+      fc.array(fc.nat(), { maxLength: 3 }),
+      fc.constant(null),
+    ),
   },
   { requiredKeys: [] },
 );
 const hostileArb = fc.tuple(
-  fc.dictionary(fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom('__metadata__', '__proto__', 'constructor')), fc.oneof(entryArb, fc.jsonValue({ maxDepth: 2 })), { maxKeys: 6 }),
+  fc.dictionary(
+    fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom('__metadata__', '__proto__', 'constructor')),
+    fc.oneof(entryArb, fc.jsonValue({ maxDepth: 2 })),
+    { maxKeys: 6 },
+  ),
   fc.uint8Array({ maxLength: 96 }),
 );
 
@@ -93,7 +121,12 @@ test('the reference rules, case by case', () => {
     ['past the end', { a: f32([0, 8]) }, 4, /truncated: tensor a ends at byte 8/],
     ['trailing bytes', { a: f32([0, 8]) }, 16, /8 bytes after the last tensor/],
     ['metadata of numbers', { __metadata__: { step: 3 }, a: f32([0, 8]) }, 8, /__metadata__: field "step"/],
-    ['an unknown dtype', { a: { dtype: 'toString', shape: [2], data_offsets: [0, 8] } }, 8, /field "dtype": expected a safetensors dtype/],
+    [
+      'an unknown dtype',
+      { a: { dtype: 'toString', shape: [2], data_offsets: [0, 8] } },
+      8,
+      /field "dtype": expected a safetensors dtype/,
+    ],
     ['a list header', [1, 2], 0, /header is not a JSON object/],
   ];
   for (const [what, entries, dataBytes, message] of cases) {

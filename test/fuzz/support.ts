@@ -27,7 +27,12 @@ const FUZZ_SEED = process.env.SLURRY_FUZZ_SEED === undefined ? undefined : Numbe
  */
 export function fuzz<Ts>(t: { diagnostic(message: string): void }, property: fc.IProperty<Ts>): void {
   const t0 = performance.now();
-  const out = fc.check(property, { numRuns: FUZZ_RUNS, interruptAfterTimeLimit: FUZZ_MS, markInterruptAsFailure: false, seed: FUZZ_SEED });
+  const out = fc.check(property, {
+    numRuns: FUZZ_RUNS,
+    interruptAfterTimeLimit: FUZZ_MS,
+    markInterruptAsFailure: false,
+    seed: FUZZ_SEED,
+  });
   if (out.failed) throw new Error(fc.defaultReportMessage(out));
   t.diagnostic(`fuzz: ${out.numRuns} cases in ${Math.round(performance.now() - t0)} ms (seed ${out.seed})`);
 }
@@ -75,13 +80,17 @@ export function fuzzDir(name: string): string {
 export function mutatedBytes(valid: Uint8Array): fc.Arbitrary<Uint8Array> {
   const n = valid.length;
   return fc.oneof(
-    fc.array(fc.tuple(fc.nat(Math.max(0, n - 1)), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }).map((flips) => {
-      const out = Uint8Array.from(valid);
-      for (const [i, b] of flips) out[i] = b;
-      return out;
-    }),
+    fc
+      .array(fc.tuple(fc.nat(Math.max(0, n - 1)), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 })
+      .map((flips) => {
+        const out = Uint8Array.from(valid);
+        for (const [i, b] of flips) out[i] = b;
+        return out;
+      }),
     fc.nat(n).map((cut) => valid.slice(0, cut)),
-    fc.tuple(fc.nat(n), fc.uint8Array({ minLength: 1, maxLength: 64 })).map(([at, bytes]) => concat(valid.slice(0, at), bytes, valid.slice(at))),
+    fc
+      .tuple(fc.nat(n), fc.uint8Array({ minLength: 1, maxLength: 64 }))
+      .map(([at, bytes]) => concat(valid.slice(0, at), bytes, valid.slice(at))),
     fc.uint8Array({ maxLength: 512 }),
   );
 }
@@ -108,7 +117,12 @@ export function mutatedJson(valid: unknown): fc.Arbitrary<unknown> {
     fc.jsonValue({ maxDepth: 2 }),
   );
   return fc.oneof(
-    { weight: 4, arbitrary: fc.array(fc.tuple(fc.constantFrom(...paths), replacement), { minLength: 1, maxLength: 3 }).map((edits) => edits.reduce((doc, [p, v]) => setPath(doc, p, v), valid)) },
+    {
+      weight: 4,
+      arbitrary: fc
+        .array(fc.tuple(fc.constantFrom(...paths), replacement), { minLength: 1, maxLength: 3 })
+        .map((edits) => edits.reduce((doc, [p, v]) => setPath(doc, p, v), valid)),
+    },
     { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
   );
 }
@@ -119,7 +133,8 @@ function jsonPaths(value: unknown, prefix: Path = [], out: Path[] = [], limit = 
   if (out.length >= limit) return out;
   out.push(prefix);
   if (Array.isArray(value)) value.slice(0, 4).forEach((v, i) => jsonPaths(v, [...prefix, i], out, limit));
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value).slice(0, 40)) jsonPaths(v, [...prefix, k], out, limit);
+  else if (value && typeof value === 'object')
+    for (const [k, v] of Object.entries(value).slice(0, 40)) jsonPaths(v, [...prefix, k], out, limit);
   return out;
 }
 

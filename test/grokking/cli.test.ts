@@ -10,7 +10,10 @@ const root = mkdtempSync(join(tmpdir(), 'slurry-grok-cli-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 
 const grok = (...args: string[]) =>
-  spawnSync(process.execPath, [cli, 'grok', ...args], { encoding: 'utf8', env: { ...process.env, SLURRY_BACKEND: 'reference' } });
+  spawnSync(process.execPath, [cli, 'grok', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, SLURRY_BACKEND: 'reference' },
+  });
 
 test('bad input: a clear error naming the option, non-zero exit, nothing written', () => {
   const out = join(root, 'bad');
@@ -18,7 +21,10 @@ test('bad input: a clear error naming the option, non-zero exit, nothing written
     [['--op', 'div', '--p', '57'], /--p 57: division mod p needs a prime p.*try 59/],
     [['--train-frac', '1.5'], /--train-frac 1.5: expected a fraction strictly between 0 and 1/],
     [['--train-frac', '0'], /--train-frac 0: expected a fraction strictly between 0 and 1/],
-    [['--p', '59', '--model', '{"vocab_size": 40}'], /--model: vocab_size 40 is too small for p = 59: the task needs 60 tokens/],
+    [
+      ['--p', '59', '--model', '{"vocab_size": 40}'],
+      /--model: vocab_size 40 is too small for p = 59: the task needs 60 tokens/,
+    ],
     [['--model', '{"n_embd": 100, "n_head": 3}'], /--model: n_embd \(100\) must be divisible by n_head \(3\)/],
     [['--op', 'mul'], /--op mul: expected one of add, sub, div, poly/],
     [['--p', 'abc'], /--p abc: expected an integer >= 3/],
@@ -38,9 +44,32 @@ test('bad input: a clear error naming the option, non-zero exit, nothing written
 
 test('slurry grok writes a run directory with a report page', () => {
   const out = join(root, 'run');
-  const r = grok('--p', '7', '--train-frac', '0.5', '--steps', '6', '--eval-every', '2', '--checkpoint-every', '4', '--model', '{"n_embd": 8, "n_inner": 16, "n_head": 2}', '--out', out);
+  const r = grok(
+    '--p',
+    '7',
+    '--train-frac',
+    '0.5',
+    '--steps',
+    '6',
+    '--eval-every',
+    '2',
+    '--checkpoint-every',
+    '4',
+    '--model',
+    '{"n_embd": 8, "n_inner": 16, "n_head": 2}',
+    '--out',
+    out,
+  );
   assert.equal(r.status, 0, r.stderr);
-  for (const f of ['config.json', 'metrics.jsonl', 'summary.json', 'checkpoints/index.json', 'report/index.html', 'report/charts/accuracy.svg']) assert.ok(existsSync(join(out, f)), f);
+  for (const f of [
+    'config.json',
+    'metrics.jsonl',
+    'summary.json',
+    'checkpoints/index.json',
+    'report/index.html',
+    'report/charts/accuracy.svg',
+  ])
+    assert.ok(existsSync(join(out, f)), f);
   const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
   assert.deepEqual([config.p, config.train_frac, config.steps, config.seed, config.model.n_embd], [7, 0.5, 6, 0, 8]);
   assert.match(r.stderr, /grok: max_steps after 6 steps/);

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { embeddingMeasures, embeddingSpectrum, fourierBasis, frequencies, gini, keyFrequencies } from '../../src/grokking/fourier.js';
+import {
+  embeddingMeasures,
+  embeddingSpectrum,
+  fourierBasis,
+  frequencies,
+  gini,
+  keyFrequencies,
+} from '../../src/grokking/fourier.js';
 import { Rng } from '../../src/util/rng.js';
 
 test('the Fourier basis is orthonormal (odd and even p)', () => {
@@ -14,7 +21,10 @@ test('the Fourier basis is orthonormal (odd and even p)', () => {
         assert.ok(Math.abs(dot - (i === j ? 1 : 0)) < 1e-12, `p ${p}: <${i}, ${j}> = ${dot}`);
       }
     }
-    assert.deepEqual(frequencies(p), Array.from({ length: Math.floor(p / 2) }, (_, i) => i + 1));
+    assert.deepEqual(
+      frequencies(p),
+      Array.from({ length: Math.floor(p / 2) }, (_, i) => i + 1),
+    );
   }
 });
 
@@ -32,12 +42,17 @@ function embedding(p: number, d: number, f: (x: number, j: number) => number): F
 }
 
 test('a Fourier-sparse embedding: its frequencies are key, hold its norm, Gini near 1', () => {
-  const p = 31, d = 16;
+  const p = 31,
+    d = 16;
   const rng = new Rng(1);
   const u = Array.from({ length: d }, () => rng.normal());
   const v = Array.from({ length: d }, () => rng.normal());
   const w = (k: number) => (2 * Math.PI * k) / p;
-  const W = embedding(p, d, (x, j) => 3 * Math.cos(w(4) * x) * u[j] + 2 * Math.sin(w(11) * x) * v[j] + 0.01 * rng.normal());
+  const W = embedding(
+    p,
+    d,
+    (x, j) => 3 * Math.cos(w(4) * x) * u[j] + 2 * Math.sin(w(11) * x) * v[j] + 0.01 * rng.normal(),
+  );
   const s = embeddingSpectrum(W, p, d);
   const sum = s.constant + s.power.reduce((a, b) => a + b, 0);
   assert.ok(Math.abs(sum - s.total) < 1e-9 * s.total, 'Parseval: constant + powers = squared norm');
@@ -51,7 +66,8 @@ test('a Fourier-sparse embedding: its frequencies are key, hold its norm, Gini n
 });
 
 test('a random embedding has no key frequency and a low Gini', () => {
-  const p = 113, d = 128;
+  const p = 113,
+    d = 128;
   const rng = new Rng(2);
   const W = embedding(p, d, () => rng.normal());
   assert.deepEqual(keyFrequencies(embeddingSpectrum(W, p, d)), []);

@@ -9,7 +9,8 @@ const ln = Math.log;
 function logitsOf(p: number, f: (a: number, b: number, c: number) => number): Float64Array {
   const V = p + 1;
   const L = new Float64Array(p * p * V);
-  for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) for (let c = 0; c < V; c++) L[(a * p + b) * V + c] = c === p ? 50 : f(a, b, c);
+  for (let a = 0; a < p; a++)
+    for (let b = 0; b < p; b++) for (let c = 0; c < V; c++) L[(a * p + b) * V + c] = c === p ? 50 : f(a, b, c);
   return L;
 }
 
@@ -41,14 +42,19 @@ function bruteForce(op: 'add' | 'sub', p: number, L: Float64Array, isTrain: Uint
       }
     }
   }
-  let restricted = 0, excluded = 0, nTrain = 0;
+  let restricted = 0,
+    excluded = 0,
+    nTrain = 0;
   for (let a = 0; a < p; a++) {
     for (let b = 0; b < p; b++) {
       const i = a * p + b;
       const r = Array.from({ length: p }, (_, c) => mean[c] + K[i * p + c]);
       restricted += crossEntropy(r, y(a, b));
       if (isTrain[i]) {
-        excluded += crossEntropy(Array.from({ length: p }, (_, c) => L[i * V + c] - K[i * p + c]), y(a, b));
+        excluded += crossEntropy(
+          Array.from({ length: p }, (_, c) => L[i * V + c] - K[i * p + c]),
+          y(a, b),
+        );
         nTrain++;
       }
     }
@@ -65,8 +71,14 @@ test('restricted and excluded loss equal the definition computed on the whole gr
     for (const keys of [[], [2], [1, 4, 5]]) {
       const fast = logitMeasures(op, p, L, p + 1, isTrain, keys);
       const slow = bruteForce(op, p, L, isTrain, keys);
-      assert.ok(Math.abs(fast.restrictedLoss - slow.restrictedLoss) < 1e-10, `${op} ${keys}: restricted ${fast.restrictedLoss} vs ${slow.restrictedLoss}`);
-      assert.ok(Math.abs(fast.excludedLoss - slow.excludedLoss) < 1e-10, `${op} ${keys}: excluded ${fast.excludedLoss} vs ${slow.excludedLoss}`);
+      assert.ok(
+        Math.abs(fast.restrictedLoss - slow.restrictedLoss) < 1e-10,
+        `${op} ${keys}: restricted ${fast.restrictedLoss} vs ${slow.restrictedLoss}`,
+      );
+      assert.ok(
+        Math.abs(fast.excludedLoss - slow.excludedLoss) < 1e-10,
+        `${op} ${keys}: excluded ${fast.excludedLoss} vs ${slow.excludedLoss}`,
+      );
     }
   }
 });
@@ -75,11 +87,17 @@ test('logits of the Fourier circuit: restricted loss keeps them, excluded loss r
   const p = 13;
   const w = (k: number) => (2 * Math.PI * k) / p;
   // The grokked algorithm's logits: sum_k cos(w_k (a + b - c)), peaked at c = a + b.
-  const circuit = (a: number, b: number, c: number) => 4 * (Math.cos(w(3) * (a + b - c)) + Math.cos(w(5) * (a + b - c)));
+  const circuit = (a: number, b: number, c: number) =>
+    4 * (Math.cos(w(3) * (a + b - c)) + Math.cos(w(5) * (a + b - c)));
   const L = logitsOf(p, circuit);
-  const isTrain = Uint8Array.from({ length: p * p }, (_, i) => i % 3 === 0 ? 1 : 0);
+  const isTrain = Uint8Array.from({ length: p * p }, (_, i) => (i % 3 === 0 ? 1 : 0));
   let full = 0;
-  for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) full += crossEntropy(Array.from({ length: p }, (_, c) => circuit(a, b, c)), (a + b) % p);
+  for (let a = 0; a < p; a++)
+    for (let b = 0; b < p; b++)
+      full += crossEntropy(
+        Array.from({ length: p }, (_, c) => circuit(a, b, c)),
+        (a + b) % p,
+      );
   full /= p * p;
   const m = logitMeasures('add', p, L, p + 1, isTrain, [3, 5]);
   assert.ok(Math.abs(m.restrictedLoss - full) < 1e-9, `restricted ${m.restrictedLoss} vs full ${full}`);

@@ -16,7 +16,12 @@ after(() => rmSync(root, { recursive: true, force: true }));
 
 const tiny = parseGrokConfig({
   ...GROK_PRESETS.default,
-  p: 7, train_frac: 0.5, steps: 10, eval_every: 5, checkpoint_every: 5, stop_after: 0,
+  p: 7,
+  train_frac: 0.5,
+  steps: 10,
+  eval_every: 5,
+  checkpoint_every: 5,
+  stop_after: 0,
   model: { n_embd: 8, n_inner: 16, n_head: 2 },
 });
 const quiet = { log: () => {} };
@@ -28,14 +33,20 @@ test('the run page: summary numbers, one rendered figure per chart, spec/SVG/PNG
   assert.deepEqual(warnings, []);
   const html = readFileSync(index, 'utf8');
   assert.match(html, /<h1>Grokking: add mod 7<\/h1>/);
-  assert.match(html, new RegExp(`memorised \\(train accuracy 100%\\) at step</th><td>${summary.memorised_step ?? '-'}<`));
+  assert.match(
+    html,
+    new RegExp(`memorised \\(train accuracy 100%\\) at step</th><td>${summary.memorised_step ?? '-'}<`),
+  );
   assert.match(html, /restricted loss/);
   for (const name of ['accuracy', 'loss', 'structure', 'spectrum', 'final-spectrum']) {
     assert.match(html, new RegExp(`<figure id="${name}"><img src="data:image/svg\\+xml;base64,`), name);
     const spec = JSON.parse(readFileSync(join(dir, 'report', 'charts', `${name}.vl.json`), 'utf8'));
     assert.match(spec.$schema, /vega-lite/);
     assert.match(readFileSync(join(dir, 'report', 'charts', `${name}.svg`), 'utf8'), /^<svg/);
-    assert.deepEqual([...readFileSync(join(dir, 'report', 'charts', `${name}.png`)).subarray(1, 4)], [...Buffer.from('PNG')]);
+    assert.deepEqual(
+      [...readFileSync(join(dir, 'report', 'charts', `${name}.png`)).subarray(1, 4)],
+      [...Buffer.from('PNG')],
+    );
   }
   // The accuracy chart carries train accuracy at every step (a short run) and test accuracy at every evaluation.
   const run = readGrokRun(dir);
@@ -57,8 +68,14 @@ test('--compare runs weight decay 0 against 1 and the train fractions, on one pa
   assert.match(html, /Train fraction \(weight decay 1\)/);
   for (const n of names) assert.match(html, new RegExp(`href="../runs/${n}/report/index.html"`));
   const fracSpec = JSON.parse(readFileSync(join(out, 'report', 'charts', 'group1-accuracy.vl.json'), 'utf8'));
-  assert.deepEqual([...new Set(fracSpec.data.values.map((v: { run: string }) => v.run))], ['train fraction 0.3', 'train fraction 0.5', 'train fraction 0.7']);
-  assert.equal(JSON.parse(readFileSync(join(out, 'runs', 'wd0-frac0.5', 'config.json'), 'utf8')).optimizer.weight_decay, 0);
+  assert.deepEqual(
+    [...new Set(fracSpec.data.values.map((v: { run: string }) => v.run))],
+    ['train fraction 0.3', 'train fraction 0.5', 'train fraction 0.7'],
+  );
+  assert.equal(
+    JSON.parse(readFileSync(join(out, 'runs', 'wd0-frac0.5', 'config.json'), 'utf8')).optimizer.weight_decay,
+    0,
+  );
   // A second call reuses the finished runs.
   const before = readFileSync(join(out, 'runs', 'wd0-frac0.5', 'summary.json'), 'utf8');
   await compareGrok(tiny, out, [0.3, 0.7], quiet);

@@ -7,7 +7,13 @@ import { after, test } from 'node:test';
 import { setKernels } from '../../src/engine/backend.js';
 import { referenceKernels } from '../../src/engine/reference/kernels.js';
 import { GROK_PRESETS, parseGrokConfig, type GrokConfig } from '../../src/grokking/config.js';
-import type { GrokEvalRecord, GrokProgressRecord, GrokRecord, GrokSummary, GrokTrainRecord } from '../../src/grokking/records.js';
+import type {
+  GrokEvalRecord,
+  GrokProgressRecord,
+  GrokRecord,
+  GrokSummary,
+  GrokTrainRecord,
+} from '../../src/grokking/records.js';
 import { trainGrok } from '../../src/grokking/train.js';
 import { loadModel } from '../../src/model/checkpoint.js';
 import { SlurryError } from '../../src/util/errors.js';
@@ -19,12 +25,21 @@ after(() => rmSync(root, { recursive: true, force: true }));
 /** A small model on add mod 11 that memorises its 61 training pairs within 80 steps at lr 1e-2. */
 const tiny: GrokConfig = parseGrokConfig({
   ...GROK_PRESETS.default,
-  p: 11, train_frac: 0.5, optimizer: { ...GROK_PRESETS.default.optimizer, lr: 1e-2 }, steps: 80, eval_every: 20, checkpoint_every: 40, stop_after: 0,
+  p: 11,
+  train_frac: 0.5,
+  optimizer: { ...GROK_PRESETS.default.optimizer, lr: 1e-2 },
+  steps: 80,
+  eval_every: 20,
+  checkpoint_every: 40,
+  stop_after: 0,
   model: { n_embd: 16, n_inner: 32, n_head: 2 },
 });
 
 function readRun(dir: string) {
-  const records = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as GrokRecord);
+  const records = readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as GrokRecord);
   return {
     train: records.filter((r): r is GrokTrainRecord => r.type === 'grok_train'),
     evals: records.filter((r): r is GrokEvalRecord => r.type === 'grok_eval'),
@@ -45,8 +60,14 @@ test('a run records its config, every step, the evaluations, checkpoints and a s
   assert.deepEqual(parseGrokConfig(config), config, 'config.json parses back to itself');
 
   const { train, evals, progress } = readRun(dir);
-  assert.deepEqual(train.map((r) => r.step), Array.from({ length: 81 }, (_, i) => i));
-  assert.deepEqual(evals.map((r) => r.step), [0, 1, 2, 4, 8, 16, 20, 40, 60, 80]);
+  assert.deepEqual(
+    train.map((r) => r.step),
+    Array.from({ length: 81 }, (_, i) => i),
+  );
+  assert.deepEqual(
+    evals.map((r) => r.step),
+    [0, 1, 2, 4, 8, 16, 20, 40, 60, 80],
+  );
   assert.ok(train[80].train_loss < 0.5 * train[0].train_loss, `loss ${train[0].train_loss} -> ${train[80].train_loss}`);
   assert.equal(train[0].lr, 1e-3); // warm-up: (0 + 1) / 10 of 1e-2
   assert.equal(train[20].lr, 1e-2);
@@ -69,24 +90,40 @@ test('a run records its config, every step, the evaluations, checkpoints and a s
 
   // Checkpoints on the log-then-linear schedule, loadable, matching their manifest.
   const index = JSON.parse(readFileSync(join(dir, 'checkpoints', 'index.json'), 'utf8'));
-  assert.deepEqual(index.checkpoints.map((c: { step: number }) => c.step), [0, 1, 2, 4, 8, 16, 32, 40, 80]);
+  assert.deepEqual(
+    index.checkpoints.map((c: { step: number }) => c.step),
+    [0, 1, 2, 4, 8, 16, 32, 40, 80],
+  );
   for (const c of index.checkpoints) {
     const ckpt = join(dir, 'checkpoints', c.dir);
     assert.equal(c.tokens, c.step * 61 * 3);
-    for (const f of ['model.safetensors', 'config.json', 'optimizer.safetensors', 'state.json', 'manifest.json']) assert.ok(existsSync(join(ckpt, f)), `${c.dir}/${f}`);
+    for (const f of ['model.safetensors', 'config.json', 'optimizer.safetensors', 'state.json', 'manifest.json'])
+      assert.ok(existsSync(join(ckpt, f)), `${c.dir}/${f}`);
     const manifest = JSON.parse(readFileSync(join(ckpt, 'manifest.json'), 'utf8'));
     for (const [f, { sha256 }] of Object.entries(manifest.files) as [string, { sha256: string }][]) {
-      assert.equal(createHash('sha256').update(readFileSync(join(ckpt, f))).digest('hex'), sha256, `${c.dir}/${f}`);
+      assert.equal(
+        createHash('sha256')
+          .update(readFileSync(join(ckpt, f)))
+          .digest('hex'),
+        sha256,
+        `${c.dir}/${f}`,
+      );
     }
     assert.equal(JSON.parse(readFileSync(join(ckpt, 'state.json'), 'utf8')).step, c.step);
   }
   assert.equal(loadModel(join(dir, 'checkpoints', 'step-0000080')).config.n_embd, 16);
 
   // After training: one progress record per checkpoint, with the final key frequencies.
-  assert.deepEqual(progress.map((r) => r.step), index.checkpoints.map((c: { step: number }) => c.step));
+  assert.deepEqual(
+    progress.map((r) => r.step),
+    index.checkpoints.map((c: { step: number }) => c.step),
+  );
   for (const r of progress) assert.deepEqual(r.key_frequencies, summary.final_key_frequencies);
   const p80 = progress[progress.length - 1];
-  assert.ok(Math.abs(p80.train_loss - evals[evals.length - 1].train_loss) < 1e-4, 'a checkpoint reloads to the same losses');
+  assert.ok(
+    Math.abs(p80.train_loss - evals[evals.length - 1].train_loss) < 1e-4,
+    'a checkpoint reloads to the same losses',
+  );
 });
 
 test('same seed and config, same numbers', async () => {
@@ -102,19 +139,26 @@ test('same seed and config, same numbers', async () => {
 });
 
 test('a run directory is never overwritten', async () => {
-  await assert.rejects(() => trainGrok(tiny, join(root, 'a'), { log: () => {} }), (e: unknown) => e instanceof SlurryError && /--out .*already holds a run/.test((e as Error).message));
+  await assert.rejects(
+    () => trainGrok(tiny, join(root, 'a'), { log: () => {} }),
+    (e: unknown) => e instanceof SlurryError && /--out .*already holds a run/.test((e as Error).message),
+  );
 });
 
 test('early stop: once test accuracy has held for stop_after steps', async () => {
   // Test accuracy >= 1% holds from the start, so the run stops at the first eval 4 steps in.
-  const summary = await trainGrok({ ...tiny, stop_acc: 0.01, stop_after: 4, steps: 50 }, join(root, 'c'), { log: () => {} });
+  const summary = await trainGrok({ ...tiny, stop_acc: 0.01, stop_after: 4, steps: 50 }, join(root, 'c'), {
+    log: () => {},
+  });
   assert.equal(summary.steps_done, 4);
   assert.match(summary.stop_reason, /test accuracy >= 0.01 for 4 steps/);
 });
 
 test('division and the polynomial train too; the Fourier logit measures are null there', async () => {
   for (const op of ['div', 'poly'] as const) {
-    const summary = await trainGrok({ ...tiny, op, steps: 3, eval_every: 2, checkpoint_every: 2 }, join(root, op), { log: () => {} });
+    const summary = await trainGrok({ ...tiny, op, steps: 3, eval_every: 2, checkpoint_every: 2 }, join(root, op), {
+      log: () => {},
+    });
     const { evals, progress } = readRun(join(root, op));
     assert.equal(summary.n_train + summary.n_test, op === 'div' ? 110 : 121);
     for (const r of [...evals, ...progress]) assert.deepEqual([r.restricted_loss, r.excluded_loss], [null, null]);

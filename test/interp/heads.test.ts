@@ -20,12 +20,20 @@ const BETA = 40 * Math.sqrt(C); // attention logit of a match, after the 1/sqrt(
 
 function plantedInductionModel(): GPT {
   const config = parseGPTConfig({
-    vocab_size: V, n_layer: 2, n_head: 1, n_embd: C, n_positions: P, n_inner: 4,
-    layer_norm: false, activation_function: 'relu', tie_word_embeddings: false,
+    vocab_size: V,
+    n_layer: 2,
+    n_head: 1,
+    n_embd: C,
+    n_positions: P,
+    n_inner: 4,
+    layer_norm: false,
+    activation_function: 'relu',
+    tie_word_embeddings: false,
   });
   const model = GPT.init(config, 0);
   for (const { tensor } of model.parameters()) tensor.data.fill(0);
-  const set = (name: string, cols: number, r: number, c: number, v: number) => (model.param(name).data[r * cols + c] = v);
+  const set = (name: string, cols: number, r: number, c: number, v: number) =>
+    (model.param(name).data[r * cols + c] = v);
   for (let t = 0; t < V; t++) set('transformer.wte.weight', C, t, TOK + t, 1);
   for (let p = 0; p < P; p++) set('transformer.wpe.weight', C, p, POS + p, 1);
   const attn = (l: number) => `transformer.h.${l}.attn.c_attn.weight`; // [C, 3C]: q | k | v
@@ -73,7 +81,10 @@ test('a fresh model: every head scores at chance, within its bootstrap interval 
         const [lo, hi] = [means[9], means[390]];
         // Attention at init is uniform up to the tiny init logits: the interval, widened by
         // that residue (0.002), holds chance.
-        assert.ok(lo - 0.002 <= s.chance && s.chance <= hi + 0.002, `${name} L${l}H${h}: [${lo}, ${hi}] vs chance ${s.chance}`);
+        assert.ok(
+          lo - 0.002 <= s.chance && s.chance <= hi + 0.002,
+          `${name} L${l}H${h}: [${lo}, ${hi}] vs chance ${s.chance}`,
+        );
       }),
     );
   }

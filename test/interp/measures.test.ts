@@ -29,7 +29,8 @@ function orthogonal(rng: Rng, d: number): Float64Array {
 
 function matmul(x: ArrayLike<number>, q: ArrayLike<number>, n: number, d: number): Float32Array {
   const out = new Float32Array(n * d);
-  for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) for (let j = 0; j < d; j++) out[i * d + j] += x[i * d + k] * q[k * d + j];
+  for (let i = 0; i < n; i++)
+    for (let k = 0; k < d; k++) for (let j = 0; j < d; j++) out[i * d + j] += x[i * d + k] * q[k * d + j];
   return out;
 }
 
@@ -77,7 +78,12 @@ test('linear probe: a planted linear feature is read ~100%; the control task sta
   const task = acc(probeHits(data, train, test));
   assert.ok(task > 0.99, `task accuracy ${task}`);
   // Control: each row is its own type, so no type repeats between train and test: chance.
-  const control = controlLabels(Array.from({ length: n }, (_, i) => i), labels, classes, 7);
+  const control = controlLabels(
+    Array.from({ length: n }, (_, i) => i),
+    labels,
+    classes,
+    7,
+  );
   const controlAcc = acc(probeHits({ ...data, labels: control }, train, test));
   const chance = majorityBaseline(control, classes, train, test);
   assert.ok(Math.abs(controlAcc - chance) < 0.06, `control accuracy ${controlAcc}, majority ${chance}`);
@@ -127,7 +133,17 @@ test('TopK SAE on synthetic sparse data recovers the planted dictionary (cosine 
       for (let j = 0; j < d; j++) x[i * d + j] += c * dict[a * d + j];
     }
   }
-  const sae = trainSae(x, n, d, { latents: 48, k: 3, auxK: 8, auxCoef: 1 / 32, deadTokens: 1000, lr: 3e-3, batch: 128, epochs: 12, seed: 1 });
+  const sae = trainSae(x, n, d, {
+    latents: 48,
+    k: 3,
+    auxK: 8,
+    auxCoef: 1 / 32,
+    deadTokens: 1000,
+    lr: 3e-3,
+    batch: 128,
+    epochs: 12,
+    seed: 1,
+  });
   const worst = Array.from({ length: atoms }, (_, a) => {
     let best = -1;
     for (let f = 0; f < sae.m; f++) {
@@ -153,14 +169,15 @@ test('feature births: a feature present from some step on is born there', () => 
     vs.forEach((v, i) => out.set(v, i * d));
     return out;
   };
-  const births = featureBirths(
-    [
-      { step: 0, rows: rows(e(0)), m: 1 },
-      { step: 10, rows: rows(e(0), e(2)), m: 2 },
-      { step: 20, rows: rows(e(0), e(1), e(3)), m: 3 },
-      { step: 40, rows: rows(e(0), e(1), e(2)), m: 3 },
-    ],
-  );
+  const births = featureBirths([
+    { step: 0, rows: rows(e(0)), m: 1 },
+    { step: 10, rows: rows(e(0), e(2)), m: 2 },
+    { step: 20, rows: rows(e(0), e(1), e(3)), m: 3 },
+    { step: 40, rows: rows(e(0), e(1), e(2)), m: 3 },
+  ]);
   assert.deepEqual(births.births, [0, 20, 40]);
-  assert.deepEqual(births.present.map((p) => p.share), [1 / 3, 2 / 3, 2 / 3, 1]);
+  assert.deepEqual(
+    births.present.map((p) => p.share),
+    [1 / 3, 2 / 3, 2 / 3, 1],
+  );
 });

@@ -52,10 +52,16 @@ test('interp records every checkpoint once, with CKA to the final checkpoint; fr
   const { run } = await makeRun();
   const log: string[] = [];
   const first = interpRun(run, { ...options, log: (l) => log.push(l) });
-  assert.deepEqual(first.measured.map((m) => m.step), STEPS);
+  assert.deepEqual(
+    first.measured.map((m) => m.step),
+    STEPS,
+  );
   const lines = readFileSync(runPaths(run).interp, 'utf8').trim().split('\n');
   const records = lines.map((l) => interpRecordSchema.parse(JSON.parse(l)));
-  assert.deepEqual(records.map((r) => r.step), STEPS);
+  assert.deepEqual(
+    records.map((r) => r.step),
+    STEPS,
+  );
   const second = interpRun(run, { ...options, log: (l) => log.push(l) });
   assert.equal(second.measured.length, 0);
   assert.equal(second.upToDate, STEPS.length);
@@ -76,7 +82,10 @@ test('interp records every checkpoint once, with CKA to the final checkpoint; fr
     for (const s of sel) assert.ok(Math.abs(s) < 0.1, `step ${r.step}: source selectivity ${sel}`);
     assert.ok(r.sae.l0 <= r.sae.k);
     assert.ok(r.sae.fvu >= 0 && r.sae.fvu < 1, `FVU ${r.sae.fvu}`);
-    assert.equal(r.sae.density.counts.reduce((a, b) => a + b, 0) + Math.round(r.sae.dead * r.sae.latents), r.sae.latents);
+    assert.equal(
+      r.sae.density.counts.reduce((a, b) => a + b, 0) + Math.round(r.sae.dead * r.sae.latents),
+      r.sae.latents,
+    );
   }
 });
 

@@ -29,15 +29,20 @@ function lossOf(model: GPT, inputs: Int32Array, targets: Int32Array, B: number, 
 
 for (const [label, overrides] of [
   ['GPT-2 (tied, LayerNorm, GELU)', {}],
-  ['grokking variant (untied, no LayerNorm, ReLU)', { tie_word_embeddings: false, layer_norm: false, activation_function: 'relu', n_inner: 12 }],
+  [
+    'grokking variant (untied, no LayerNorm, ReLU)',
+    { tie_word_embeddings: false, layer_norm: false, activation_function: 'relu', n_inner: 12 },
+  ],
 ] as const) {
   test(`${label}: every parameter's gradient matches finite differences (float64)`, () => {
     const config = parseGPTConfig({ ...tiny, ...overrides });
     const model = GPT.init(config, 3, 'f64');
     // Larger weights than the init so every path (attention, norms) carries real signal.
     const rng = new Rng(5);
-    for (const { tensor } of model.parameters()) for (let i = 0; i < tensor.size; i++) tensor.data[i] += 0.3 * rng.normal();
-    const B = 2, T = 5;
+    for (const { tensor } of model.parameters())
+      for (let i = 0; i < tensor.size; i++) tensor.data[i] += 0.3 * rng.normal();
+    const B = 2,
+      T = 5;
     const inputs = randomIds(rng, B * T, config.vocab_size);
     const targets = randomIds(rng, B * T, config.vocab_size);
     targets[3] = -1;
@@ -56,7 +61,10 @@ for (const [label, overrides] of [
         tensor.data[i] = x0;
         const numeric = (plus - minus) / (2 * h);
         const analytic = tensor.grad![i];
-        assert.ok(Math.abs(analytic - numeric) < 1e-6 * Math.max(1, Math.abs(numeric)), `${spec.name}[${i}]: ${analytic} vs ${numeric}`);
+        assert.ok(
+          Math.abs(analytic - numeric) < 1e-6 * Math.max(1, Math.abs(numeric)),
+          `${spec.name}[${i}]: ${analytic} vs ${numeric}`,
+        );
       }
     }
   });
@@ -76,8 +84,14 @@ test('parameter count of GPT-2 small matches the published 124,439,808', () => {
 });
 
 test('config errors name the field', () => {
-  assert.throws(() => parseGPTConfig({ ...tiny, n_embd: 10, n_head: 3 }), /n_embd \(10\) must be divisible by n_head \(3\)/);
-  assert.throws(() => parseGPTConfig({ ...tiny, vocab_size: 0 }), (e: Error) => e instanceof SlurryError && /vocab_size/.test(e.message));
+  assert.throws(
+    () => parseGPTConfig({ ...tiny, n_embd: 10, n_head: 3 }),
+    /n_embd \(10\) must be divisible by n_head \(3\)/,
+  );
+  assert.throws(
+    () => parseGPTConfig({ ...tiny, vocab_size: 0 }),
+    (e: Error) => e instanceof SlurryError && /vocab_size/.test(e.message),
+  );
   assert.throws(() => parseGPTConfig({ ...tiny, n_layers: 2 }), /Unrecognized key.*n_layers/);
 });
 
@@ -92,7 +106,8 @@ test('checkpoint round trip: saved weights load bit-identically with a GPT2Confi
     assert.equal(config.n_embd, 8);
     assert.equal(config.activation_function, 'gelu_new');
     const loaded = loadModel(dir);
-    for (const { spec, tensor } of model.parameters()) assert.deepEqual(loaded.param(spec.name).data, tensor.data, spec.name);
+    for (const { spec, tensor } of model.parameters())
+      assert.deepEqual(loaded.param(spec.name).data, tensor.data, spec.name);
     assert.equal(loaded.param('transformer.h.0.attn.c_attn.weight').shape.join(), '8,24'); // Conv1D [in, out]
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -106,7 +121,10 @@ test('damaged checkpoints: truncated file, wrong shape, missing tensor each name
     const file = join(dir, 'model.safetensors');
     const bytes = readFileSync(file);
     writeFileSync(file, bytes.subarray(0, bytes.length - 100));
-    assert.throws(() => loadModel(dir), /model\.safetensors: truncated: tensor transformer\.\S+ ends at byte \d+ of the data but the file holds \d+/);
+    assert.throws(
+      () => loadModel(dir),
+      /model\.safetensors: truncated: tensor transformer\.\S+ ends at byte \d+ of the data but the file holds \d+/,
+    );
     writeFileSync(file, bytes.subarray(0, 5));
     assert.throws(() => loadModel(dir), /truncated/);
     saveModel(dir, GPT.init(parseGPTConfig({ ...tiny, n_embd: 12, n_head: 2 }), 1));
@@ -126,7 +144,8 @@ test('generation with the KV cache equals greedy decoding by full forward passes
   const config = parseGPTConfig({ ...tiny, n_positions: 12 });
   const model = GPT.init(config, 4);
   const rng = new Rng(8);
-  for (const { tensor } of model.parameters()) for (let i = 0; i < tensor.size; i++) tensor.data[i] += 0.5 * rng.normal();
+  for (const { tensor } of model.parameters())
+    for (let i = 0; i < tensor.size; i++) tensor.data[i] += 0.5 * rng.normal();
   const prompt = [3, 1, 4];
   const cached = generate(model, prompt, { maxNewTokens: 8 });
   const seq = [...prompt];

@@ -12,25 +12,44 @@ import { GPT } from '../../src/model/gpt.js';
 import { Rng } from '../../src/util/rng.js';
 
 test('gatherRows copies rows and adds gradients back, repeated rows included', () => {
-  const x = new Tensor(Float64Array.from({ length: 12 }, (_, i) => i), [4, 3], true);
+  const x = new Tensor(
+    Float64Array.from({ length: 12 }, (_, i) => i),
+    [4, 3],
+    true,
+  );
   const g = new Graph(referenceKernels, { grad: true, dtype: 'f64' });
   const out = g.gatherRows(x, Int32Array.from([3, 1, 3]));
   assert.deepEqual([...out.data], [9, 10, 11, 3, 4, 5, 9, 10, 11]);
   g.backward(out, Float64Array.from([1, 2, 3, 4, 5, 6, 10, 20, 30]));
   assert.deepEqual([...x.grad!], [0, 0, 0, 4, 5, 6, 0, 0, 0, 11, 22, 33]);
   g.release();
-  assert.throws(() => new Graph(referenceKernels, { grad: false }).gatherRows(x, Int32Array.from([4])), /row 4 at 0 outside \[0, 4\)/);
+  assert.throws(
+    () => new Graph(referenceKernels, { grad: false }).gatherRows(x, Int32Array.from([4])),
+    /row 4 at 0 outside \[0, 4\)/,
+  );
 });
 
 for (const [label, overrides] of [
-  ['grokking model (1 layer, no LayerNorm, ReLU, untied)', { n_layer: 1, layer_norm: false, activation_function: 'relu', tie_word_embeddings: false }],
+  [
+    'grokking model (1 layer, no LayerNorm, ReLU, untied)',
+    { n_layer: 1, layer_norm: false, activation_function: 'relu', tie_word_embeddings: false },
+  ],
   ['GPT-2 (2 layers, LayerNorm, GELU, tied)', { n_layer: 2 }],
 ] as const) {
   test(`lastPosition equals the full forward at the last positions: ${label}`, () => {
-    const config = parseGPTConfig({ vocab_size: 13, n_head: 2, n_embd: 8, n_positions: 4, n_inner: 16, initializer_range: 0.3, ...overrides });
+    const config = parseGPTConfig({
+      vocab_size: 13,
+      n_head: 2,
+      n_embd: 8,
+      n_positions: 4,
+      n_inner: 16,
+      initializer_range: 0.3,
+      ...overrides,
+    });
     const model = GPT.init(config, 11, 'f64');
     const rng = new Rng(4);
-    const B = 5, T = 3;
+    const B = 5,
+      T = 3;
     const ids = Int32Array.from({ length: B * T }, () => rng.int(config.vocab_size));
     const answers = Int32Array.from({ length: B }, () => rng.int(config.vocab_size));
     // Full forward: every position's logits; the loss reads only the last one of each row.
@@ -44,8 +63,12 @@ for (const [label, overrides] of [
       const { loss } = g.crossEntropy(logits, last ? answers : fullTargets, -1);
       g.backward(loss);
       const V = config.vocab_size;
-      const lastLogits = last ? Float64Array.from(logits.data) : Float64Array.from({ length: B * V }, (_, i) => logits.data[(Math.floor(i / V) * T + T - 1) * V + (i % V)]);
-      const grads = new Map([...model.params].map(([name, t]) => [name, Float64Array.from(t.grad ?? new Float64Array(t.size))]));
+      const lastLogits = last
+        ? Float64Array.from(logits.data)
+        : Float64Array.from({ length: B * V }, (_, i) => logits.data[(Math.floor(i / V) * T + T - 1) * V + (i % V)]);
+      const grads = new Map(
+        [...model.params].map(([name, t]) => [name, Float64Array.from(t.grad ?? new Float64Array(t.size))]),
+      );
       const value = loss.data[0];
       g.release();
       return { lastLogits, grads, value, rows: logits.shape[0] };
@@ -54,7 +77,8 @@ for (const [label, overrides] of [
     const cut = run(true);
     assert.equal(cut.rows, B);
     assert.equal(full.rows, B * T);
-    for (let i = 0; i < full.lastLogits.length; i++) assert.ok(Math.abs(full.lastLogits[i] - cut.lastLogits[i]) < 1e-12, `logit ${i}`);
+    for (let i = 0; i < full.lastLogits.length; i++)
+      assert.ok(Math.abs(full.lastLogits[i] - cut.lastLogits[i]) < 1e-12, `logit ${i}`);
     assert.ok(Math.abs(full.value - cut.value) < 1e-12);
     for (const [name, gFull] of full.grads) {
       const gCut = cut.grads.get(name)!;

@@ -10,7 +10,10 @@ test('allocate splits in proportion, respects what is available, and hands the r
   assert.deepEqual(Object.fromEntries(allocate(10, m({ a: 1, b: 1 }), m({ a: 2, b: 20 }))), { a: 2, b: 8 });
   assert.deepEqual(Object.fromEntries(allocate(10, m({ a: 1, b: 1 }), m({ a: 2, b: 3 }))), { a: 2, b: 3 });
   const odd = allocate(7, m({ a: 4, b: 2, c: 1 }), m({ a: 9, b: 9, c: 9 }));
-  assert.equal([...odd.values()].reduce((x, y) => x + y, 0), 7);
+  assert.equal(
+    [...odd.values()].reduce((x, y) => x + y, 0),
+    7,
+  );
   assert.deepEqual(Object.fromEntries(odd), { a: 4, b: 2, c: 1 });
 });
 
@@ -25,7 +28,13 @@ test('spreadSample: strata share the cap, answers repeat only when they must, le
     stratum: (t) => t.s,
     value: (t) => t.answer,
     answerLength: (t) => t.len,
-    candidateLengths: (s) => (s === 'r1' ? new Map([[1, 3], [2, 1]]) : new Map([[1, 10]])),
+    candidateLengths: (s) =>
+      s === 'r1'
+        ? new Map([
+            [1, 3],
+            [2, 1],
+          ])
+        : new Map([[1, 10]]),
   });
   const r1 = pick.filter((t) => t.s === 'r1');
   const r2 = pick.filter((t) => t.s === 'r2');
@@ -35,5 +44,8 @@ test('spreadSample: strata share the cap, answers repeat only when they must, le
   assert.equal(new Set(r2.map((t) => t.answer)).size, 8);
   const counts = [0, 1, 2].map((k) => r1.filter((t) => t.answer === `v${k}`).length);
   assert.ok(Math.max(...counts) - Math.min(...counts) <= 1, `spread over values: ${counts}`);
-  assert.deepEqual(spreadSample(items, 16, new Rng(1), { stratum: (t) => t.s, value: (t) => t.answer }).map((t) => t.id), spreadSample(items, 16, new Rng(1), { stratum: (t) => t.s, value: (t) => t.answer }).map((t) => t.id));
+  assert.deepEqual(
+    spreadSample(items, 16, new Rng(1), { stratum: (t) => t.s, value: (t) => t.answer }).map((t) => t.id),
+    spreadSample(items, 16, new Rng(1), { stratum: (t) => t.s, value: (t) => t.answer }).map((t) => t.id),
+  );
 });

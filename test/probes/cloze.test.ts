@@ -13,7 +13,10 @@ const tokenizer = new BpeTokenizer({ vocab: Array.from({ length: 256 }, (_, b) =
 
 /** A random model with large weights, so its greedy continuations vary with the prompt. */
 function model(seed: number): GPT {
-  const m = GPT.init(parseGPTConfig({ vocab_size: tokenizer.vocabSize, n_layer: 1, n_head: 2, n_embd: 16, n_positions: 32 }), seed);
+  const m = GPT.init(
+    parseGPTConfig({ vocab_size: tokenizer.vocabSize, n_layer: 1, n_head: 2, n_embd: 16, n_positions: 32 }),
+    seed,
+  );
   const rng = new Rng(seed);
   for (const { tensor } of m.parameters()) for (let i = 0; i < tensor.size; i++) tensor.data[i] += 0.5 * rng.normal();
   return m;
@@ -35,7 +38,10 @@ test('exact match is greedy decoding: the answer, then no letter or digit contin
     expected.push(false);
   }
   const scores = scoreCloze(m, 'test', prepareCloze(items, tokenizer), tokenizer, { exact: true });
-  assert.deepEqual(scores.map((s) => s.exact), expected);
+  assert.deepEqual(
+    scores.map((s) => s.exact),
+    expected,
+  );
   assert.ok(expected.filter(Boolean).length >= 1, 'some greedy answers must count');
 });
 
@@ -45,7 +51,12 @@ test('top-1, reciprocal rank and p(answer) over the candidates, with ties shared
   const [prepared] = prepareCloze([item], tokenizer);
   const [s] = scoreCloze(m, 'test', [prepared], tokenizer, { exact: false });
   // Each candidate's log-probability on its own (2 tokens each), ranked by hand.
-  const lp = [' a', ' b', ' c'].map((a) => scoreCloze(m, 'test', prepareCloze([{ ...item, answer: a, candidates: undefined }], tokenizer), tokenizer, { exact: false })[0].logprobPerToken * 2);
+  const lp = [' a', ' b', ' c'].map(
+    (a) =>
+      scoreCloze(m, 'test', prepareCloze([{ ...item, answer: a, candidates: undefined }], tokenizer), tokenizer, {
+        exact: false,
+      })[0].logprobPerToken * 2,
+  );
   const rank = 1 + lp.filter((x) => x > lp[0]).length;
   assert.equal(s.top1, rank === 1 ? 1 : 0);
   assert.ok(Math.abs(s.reciprocalRank - 1 / rank) < 1e-12);
@@ -60,12 +71,18 @@ test('top-1, reciprocal rank and p(answer) over the candidates, with ties shared
 });
 
 test('the uniform model ranks by length: chance of an answer among shorter, equal and longer candidates', () => {
-  const [item] = prepareCloze([{ id: 'q', group: 'g', prompt: 'x', answer: ' bb', candidates: [' a', ' bb', ' cc', ' ddd'] }], tokenizer);
+  const [item] = prepareCloze(
+    [{ id: 'q', group: 'g', prompt: 'x', answer: ' bb', candidates: [' a', ' bb', ' cc', ' ddd'] }],
+    tokenizer,
+  );
   const V = tokenizer.vocabSize;
   const u = uniformModelScore(item, V);
   assert.equal(u.top1, 0);
   assert.ok(Math.abs(u.pAnswer - 1 / (V + 2 + 1 / V)) < 1e-15);
-  const [short] = prepareCloze([{ id: 'q', group: 'g', prompt: 'x', answer: ' a', candidates: [' a', ' b', ' cc'] }], tokenizer);
+  const [short] = prepareCloze(
+    [{ id: 'q', group: 'g', prompt: 'x', answer: ' a', candidates: [' a', ' b', ' cc'] }],
+    tokenizer,
+  );
   assert.equal(uniformModelScore(short, V).top1, 0.5);
 });
 
@@ -75,18 +92,36 @@ test('a model that greedily writes the answer: exact match scored on items, hops
   // only computed for the items themselves.
   const byte = (ch: string) => ch.charCodeAt(0);
   // After ':' the model writes 'P', after 'P' a space (the word stops), after '=' it writes 'Q'.
-  const m = tableModel(tokenizer.vocabSize, new Map([[byte(':'), byte('P')], [byte('P'), byte(' ')], [byte('='), byte('Q')], [byte('Q'), byte('Q')]]));
+  const m = tableModel(
+    tokenizer.vocabSize,
+    new Map([
+      [byte(':'), byte('P')],
+      [byte('P'), byte(' ')],
+      [byte('='), byte('Q')],
+      [byte('Q'), byte('Q')],
+    ]),
+  );
   const hop = { prompt: 'Hop:', answer: 'P', candidates: ['P', 'Z'] };
   const items: ClozeItem[] = [
     { id: 'right', group: 'twohop', prompt: 'Two hops:', answer: 'P', candidates: ['P', 'Z'], hops: [hop, hop] },
-    { id: 'wrong', group: 'twohop', prompt: 'Two hops:', answer: 'Z', candidates: ['P', 'Z'], hops: [hop, { ...hop, answer: 'Z' }] },
+    {
+      id: 'wrong',
+      group: 'twohop',
+      prompt: 'Two hops:',
+      answer: 'Z',
+      candidates: ['P', 'Z'],
+      hops: [hop, { ...hop, answer: 'Z' }],
+    },
     { id: 'open', group: 'add', prompt: '1 + 1 =', answer: 'Q' },
   ];
   const scores = scoreCloze(m, 'reasoning', prepareCloze(items, tokenizer), tokenizer, { exact: true });
-  assert.deepEqual(scores.map((s) => [s.exact, s.top1, s.hopsKnown]), [
-    [true, 1, true],
-    [false, 0, false],
-    // Greedy writes 'Q' then 'Q' again: the word does not stop, so no exact match.
-    [false, 1, true],
-  ]);
+  assert.deepEqual(
+    scores.map((s) => [s.exact, s.top1, s.hopsKnown]),
+    [
+      [true, 1, true],
+      [false, 0, false],
+      // Greedy writes 'Q' then 'Q' again: the word does not stop, so no exact match.
+      [false, 1, true],
+    ],
+  );
 });

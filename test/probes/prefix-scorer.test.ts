@@ -18,7 +18,8 @@ setKernels(referenceKernels);
 function randomModel(overrides: object, seed: number, dtype: 'f32' | 'f64' = 'f64'): GPT {
   const model = GPT.init(parseGPTConfig({ ...base, ...overrides }), seed, dtype);
   const rng = new Rng(seed + 100);
-  for (const { tensor } of model.parameters()) for (let i = 0; i < tensor.size; i++) tensor.data[i] += 0.4 * rng.normal();
+  for (const { tensor } of model.parameters())
+    for (let i = 0; i < tensor.size; i++) tensor.data[i] += 0.4 * rng.normal();
   return model;
 }
 
@@ -44,14 +45,21 @@ for (const [label, overrides] of [
     const full = requests.flatMap((r) => r.continuations.map((c) => [...r.context, ...c]));
     const reference = tokenLogprobs(model, full);
     for (const maxBatchTokens of [1, 20, 10000]) {
-      const scores = scoreContinuations(model, requests.map((r) => ({ ...r, next: [0, 2] })), { maxBatchTokens, argmax: true });
+      const scores = scoreContinuations(
+        model,
+        requests.map((r) => ({ ...r, next: [0, 2] })),
+        { maxBatchTokens, argmax: true },
+      );
       let k = 0;
       requests.forEach((r, i) =>
         r.continuations.forEach((_, j) => {
           const lp = reference[k++];
           const expected = lp.slice(r.context.length - 1).reduce((a, b) => a + b, 0);
           // tokenLogprobs returns float32.
-          assert.ok(Math.abs(scores[i][j].logprob - expected) < 1e-5, `request ${i} continuation ${j}: ${scores[i][j].logprob} vs ${expected}`);
+          assert.ok(
+            Math.abs(scores[i][j].logprob - expected) < 1e-5,
+            `request ${i} continuation ${j}: ${scores[i][j].logprob} vs ${expected}`,
+          );
         }),
       );
     }
@@ -62,7 +70,11 @@ test('greedy and next agree with the argmax of full-sequence logits', () => {
   const model = randomModel({}, 11);
   const rng = new Rng(4);
   const requests = randomRequests(rng, 6, base.vocab_size);
-  const scores = scoreContinuations(model, requests.map((r) => ({ ...r, next: r.continuations.map((_, k) => k) })), { argmax: true });
+  const scores = scoreContinuations(
+    model,
+    requests.map((r) => ({ ...r, next: r.continuations.map((_, k) => k) })),
+    { argmax: true },
+  );
   // The argmax continuation of each context, built token by token from next-token scores.
   requests.forEach((r, i) => {
     r.continuations.forEach((c, j) => {
@@ -81,7 +93,10 @@ test('greedy and next agree with the argmax of full-sequence logits', () => {
 
 test('a continuation that does not fit the context window is refused', () => {
   const model = randomModel({}, 1);
-  assert.throws(() => scoreContinuations(model, [{ context: Array(10).fill(1), continuations: [[1, 2, 3, 4]] }]), /needs 13 positions; the context holds 12/);
+  assert.throws(
+    () => scoreContinuations(model, [{ context: Array(10).fill(1), continuations: [[1, 2, 3, 4]] }]),
+    /needs 13 positions; the context holds 12/,
+  );
 });
 
 test(`float32 on the active backend (${active.info().name}): trie scores match whole sequences`, () => {
@@ -97,7 +112,10 @@ test(`float32 on the active backend (${active.info().name}): trie scores match w
     requests.forEach((r, i) =>
       r.continuations.forEach((_, j) => {
         const expected = reference[k++].slice(r.context.length - 1).reduce((a, b) => a + b, 0);
-        assert.ok(Math.abs(scores[i][j].logprob - expected) < 1e-3 * Math.max(1, Math.abs(expected)), `request ${i} continuation ${j}: ${scores[i][j].logprob} vs ${expected}`);
+        assert.ok(
+          Math.abs(scores[i][j].logprob - expected) < 1e-3 * Math.max(1, Math.abs(expected)),
+          `request ${i} continuation ${j}: ${scores[i][j].logprob} vs ${expected}`,
+        );
       }),
     );
   } finally {

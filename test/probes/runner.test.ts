@@ -24,7 +24,13 @@ const byteTokenizer = new BpeTokenizer({ vocab: Array.from({ length: 256 }, (_, 
 
 function makeRun(): string {
   const run = join(mkdtempSync(join(tmpdir(), 'slurry-probe-run-')), 'run');
-  const config = parseGPTConfig({ vocab_size: byteTokenizer.vocabSize, n_layer: 1, n_head: 2, n_embd: 16, n_positions: 64 });
+  const config = parseGPTConfig({
+    vocab_size: byteTokenizer.vocabSize,
+    n_layer: 1,
+    n_head: 2,
+    n_embd: 16,
+    n_positions: 64,
+  });
   for (const step of STEPS) {
     const dir = join(run, 'checkpoints', checkpointDirName(step));
     mkdirSync(dir, { recursive: true });
@@ -44,46 +50,89 @@ writeFileSync(
     { sentence_good: 'The dog runs.', sentence_bad: 'The dog run.', UID: 'sva', pairID: 0 },
     { sentence_good: 'The dogs run.', sentence_bad: 'The dogs runs.', UID: 'sva', pairID: 1 },
     { sentence_good: 'Old cats sleep.', sentence_bad: 'old cats sleep.', UID: 'caps', pairID: 0 },
-  ].map((r) => JSON.stringify(r)).join('\n') + '\n',
+  ]
+    .map((r) => JSON.stringify(r))
+    .join('\n') + '\n',
 );
 const clozeFile = join(suiteDir, 'capitals.jsonl');
 writeFileSync(
   clozeFile,
   [
-    { id: 'fr', group: 'europe', prompt: 'The capital of France is', answer: ' Paris', candidates: [' Paris', ' Rome', ' Oslo', ' Canberra'] },
-    { id: 'it', group: 'europe', prompt: 'The capital of Italy is', answer: ' Rome', candidates: [' Paris', ' Rome', ' Oslo', ' Canberra'] },
-    { id: 'au', group: 'oceania', prompt: 'The capital of Australia is', answer: ' Canberra', candidates: [' Paris', ' Rome', ' Oslo', ' Canberra'] },
-  ].map((r) => JSON.stringify(r)).join('\n') + '\n',
+    {
+      id: 'fr',
+      group: 'europe',
+      prompt: 'The capital of France is',
+      answer: ' Paris',
+      candidates: [' Paris', ' Rome', ' Oslo', ' Canberra'],
+    },
+    {
+      id: 'it',
+      group: 'europe',
+      prompt: 'The capital of Italy is',
+      answer: ' Rome',
+      candidates: [' Paris', ' Rome', ' Oslo', ' Canberra'],
+    },
+    {
+      id: 'au',
+      group: 'oceania',
+      prompt: 'The capital of Australia is',
+      answer: ' Canberra',
+      candidates: [' Paris', ' Rome', ' Oslo', ' Canberra'],
+    },
+  ]
+    .map((r) => JSON.stringify(r))
+    .join('\n') + '\n',
 );
 const suites = resolveSuites([pairsFile, clozeFile]);
 const quiet = { suites, badRows: 'refuse' as const, log: () => {} };
 
 function records(run: string): ProbeRecord[] {
-  return readFileSync(join(run, 'probes.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  return readFileSync(join(run, 'probes.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 }
 
 test('every checkpoint gets one record per suite; a second call adds nothing; same inputs give the same records', () => {
   const run = makeRun();
   const first = probeRun(run, quiet);
-  assert.deepEqual(first.probed.map((p) => p.step), STEPS);
+  assert.deepEqual(
+    first.probed.map((p) => p.step),
+    STEPS,
+  );
   const recs = records(run);
-  assert.deepEqual(recs.map((r) => `${r.step}/${r.suite}`), STEPS.flatMap((s) => [`${s}/agreement`, `${s}/capitals`]));
+  assert.deepEqual(
+    recs.map((r) => `${r.step}/${r.suite}`),
+    STEPS.flatMap((s) => [`${s}/agreement`, `${s}/capitals`]),
+  );
   for (const r of recs) {
     assert.equal(r.tokens, r.step * 100);
     for (const item of r.items) assert.ok(item.d >= 0 && item.d <= 1 && Number.isFinite(item.c));
   }
   const pairs = recs.find((r) => r.suite === 'agreement')!;
-  assert.deepEqual([pairs.discrete, pairs.continuous, pairs.chance, pairs.ceiling], ['accuracy', 'margin', { d: 0.5, c: 0 }, { d: 1, c: null }]);
-  assert.deepEqual(pairs.items.map((i) => `${i.id}@${i.group}`), ['sva:0@sva', 'sva:1@sva', 'caps:0@caps']);
+  assert.deepEqual(
+    [pairs.discrete, pairs.continuous, pairs.chance, pairs.ceiling],
+    ['accuracy', 'margin', { d: 0.5, c: 0 }, { d: 1, c: null }],
+  );
+  assert.deepEqual(
+    pairs.items.map((i) => `${i.id}@${i.group}`),
+    ['sva:0@sva', 'sva:1@sva', 'caps:0@caps'],
+  );
   const cloze = recs.find((r) => r.suite === 'capitals')!;
   assert.deepEqual([cloze.discrete, cloze.continuous], ['accuracy', 'p_answer']);
   // The uniform model gives a candidate of n bytes probability V^-n: " Rome" and " Oslo"
   // (5 bytes) tie first, " Paris" (6) is next, " Canberra" (9) last.
   const V = 257;
-  const expected = { europe: { d: 0.25, c: (1 / (1 + 2 * V + V ** -3) + 1 / (2 + 1 / V + V ** -4)) / 2 }, oceania: { d: 0, c: 1 / (1 + V ** 3 + 2 * V ** 4) } };
+  const expected = {
+    europe: { d: 0.25, c: (1 / (1 + 2 * V + V ** -3) + 1 / (2 + 1 / V + V ** -4)) / 2 },
+    oceania: { d: 0, c: 1 / (1 + V ** 3 + 2 * V ** 4) },
+  };
   for (const g of ['europe', 'oceania'] as const) {
     assert.equal(cloze.chance_by_group![g].d, expected[g].d);
-    assert.ok(Math.abs(cloze.chance_by_group![g].c / expected[g].c - 1) < 1e-9, `${g}: ${cloze.chance_by_group![g].c} vs ${expected[g].c}`);
+    assert.ok(
+      Math.abs(cloze.chance_by_group![g].c / expected[g].c - 1) < 1e-9,
+      `${g}: ${cloze.chance_by_group![g].c} vs ${expected[g].c}`,
+    );
   }
   const again = probeRun(run, quiet);
   assert.deepEqual([again.probed.length, again.upToDate], [0, 3]);
@@ -103,7 +152,10 @@ test('a crash mid-append: the torn line is removed with a message and that recor
   const log: string[] = [];
   const r = probeRun(run, { ...quiet, log: (l) => log.push(l) });
   assert.match(log.join('\n'), /probes\.jsonl: removed an incomplete last line/);
-  assert.deepEqual(r.probed.map((p) => [p.step, p.suites]), [[10, ['capitals']]]);
+  assert.deepEqual(
+    r.probed.map((p) => [p.step, p.suites]),
+    [[10, ['capitals']]],
+  );
   assert.equal(readFileSync(file, 'utf8'), whole);
 });
 
@@ -112,7 +164,10 @@ test('a damaged or missing checkpoint is reported by name and the others are sti
   const model = join(run, 'checkpoints', checkpointDirName(5), 'model.safetensors');
   truncateSync(model, 100);
   const r = probeRun(run, quiet);
-  assert.deepEqual(r.probed.map((p) => p.step), [0, 10]);
+  assert.deepEqual(
+    r.probed.map((p) => p.step),
+    [0, 10],
+  );
   assert.equal(r.failed.length, 1);
   assert.match(r.failed[0].message, /step-0000005\/model\.safetensors: .*truncated/);
   const cli1 = spawnSync(process.execPath, [cli, 'probe', run, '--suite', pairsFile], { encoding: 'utf8' });
@@ -122,30 +177,43 @@ test('a damaged or missing checkpoint is reported by name and the others are sti
   index.checkpoints.push({ step: 20, tokens: 2000, dir: checkpointDirName(20) });
   writeFileSync(join(run, 'checkpoints', 'index.json'), JSON.stringify(index));
   const r2 = probeRun(run, quiet);
-  assert.deepEqual(r2.failed.map((f) => f.step), [5, 20]);
+  assert.deepEqual(
+    r2.failed.map((f) => f.step),
+    [5, 20],
+  );
   assert.match(r2.failed[1].message, /step-0000020: missing/);
 });
 
 test('a malformed row of a suite file is refused with its line, or skipped and reported with --skip-bad-rows', () => {
   const run = makeRun();
   const bad = join(suiteDir, 'broken.jsonl');
-  writeFileSync(bad, readFileSync(pairsFile, 'utf8') + '{"sentence_good": "A b.",\n{"sentence_good": "C d.", "sentence_bad": 7}\n');
+  writeFileSync(
+    bad,
+    readFileSync(pairsFile, 'utf8') + '{"sentence_good": "A b.",\n{"sentence_good": "C d.", "sentence_bad": 7}\n',
+  );
   const refused = spawnSync(process.execPath, [cli, 'probe', run, '--suite', bad], { encoding: 'utf8' });
   assert.equal(refused.status, 1);
   assert.match(refused.stderr, /broken\.jsonl:4: not valid JSON/);
-  const skipped = spawnSync(process.execPath, [cli, 'probe', run, '--suite', bad, '--skip-bad-rows', '--json'], { encoding: 'utf8' });
+  const skipped = spawnSync(process.execPath, [cli, 'probe', run, '--suite', bad, '--skip-bad-rows', '--json'], {
+    encoding: 'utf8',
+  });
   assert.equal(skipped.status, 0, skipped.stderr);
   assert.match(skipped.stderr, /broken\.jsonl:4: skipped \(not valid JSON/);
   assert.match(skipped.stderr, /broken\.jsonl:5: skipped \(field "sentence_bad"/);
-  assert.deepEqual(JSON.parse(skipped.stdout).probed.map((p: { step: number }) => p.step), STEPS);
+  assert.deepEqual(
+    JSON.parse(skipped.stdout).probed.map((p: { step: number }) => p.step),
+    STEPS,
+  );
   assert.ok(records(run).every((r) => r.items.length === 3));
 });
 
-test('slurry probe CHECKPOINT --json prints one checkpoint\'s summary and writes nothing to the run', () => {
+test("slurry probe CHECKPOINT --json prints one checkpoint's summary and writes nothing to the run", () => {
   const run = makeRun();
   const copy = join(mkdtempSync(join(tmpdir(), 'slurry-lone-')), 'step');
   cpSync(join(run, 'checkpoints', checkpointDirName(10)), copy, { recursive: true });
-  const r = spawnSync(process.execPath, [cli, 'probe', copy, '--suite', clozeFile, '--suite', pairsFile, '--json'], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [cli, 'probe', copy, '--suite', clozeFile, '--suite', pairsFile, '--json'], {
+    encoding: 'utf8',
+  });
   assert.equal(r.status, 0, r.stderr);
   const summary = JSON.parse(r.stdout);
   assert.equal(summary.step, 10);
@@ -155,13 +223,16 @@ test('slurry probe CHECKPOINT --json prints one checkpoint\'s summary and writes
   assert.ok(summary.suites.capitals.d >= 0 && summary.suites.capitals.d <= 1);
   const unknown = spawnSync(process.execPath, [cli, 'probe', copy, '--suite', 'nonsense'], { encoding: 'utf8' });
   assert.equal(unknown.status, 1);
-  assert.match(unknown.stderr, /--suite nonsense: not a built-in suite \(tokens, syntax, syntax_templates, recall, facts, reasoning, icl, samples\) or a \.jsonl file/);
+  assert.match(
+    unknown.stderr,
+    /--suite nonsense: not a built-in suite \(tokens, syntax, syntax_templates, recall, facts, reasoning, icl, samples\) or a \.jsonl file/,
+  );
   const lone = spawnSync(process.execPath, [cli, 'probe', copy, '--suite', 'syntax'], { encoding: 'utf8' });
   assert.equal(lone.status, 1);
   assert.match(lone.stderr, /not inside a run; pass --corpus DIR/);
 });
 
-test('one prober per run: a live process\'s lock is refused, a dead one\'s taken over', () => {
+test("one prober per run: a live process's lock is refused, a dead one's taken over", () => {
   const run = makeRun();
   const lock = join(run, 'probes.lock');
   // The parent of this test process is alive and is not this process.
@@ -169,6 +240,9 @@ test('one prober per run: a live process\'s lock is refused, a dead one\'s taken
   assert.throws(() => probeRun(run, quiet), /process \d+ is probing .* already/);
   const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
   writeFileSync(lock, gone.stdout);
-  assert.deepEqual(probeRun(run, quiet).probed.map((p) => p.step), STEPS);
+  assert.deepEqual(
+    probeRun(run, quiet).probed.map((p) => p.step),
+    STEPS,
+  );
   assert.equal(existsSync(lock), false);
 });

@@ -44,7 +44,8 @@ for (const { name, build, paradigms, min, max } of [
       let delta = 0;
       for (const p of pairs) {
         assert.notEqual(p.sentence_good, p.sentence_bad);
-        for (const s of [...splitSentences(p.sentence_good), ...splitSentences(p.sentence_bad)]) assert.equal(corpus.sentenceSeenInTraining(s), false, s);
+        for (const s of [...splitSentences(p.sentence_good), ...splitSentences(p.sentence_bad)])
+          assert.equal(corpus.sentenceSeenInTraining(s), false, s);
         delta += tokenizer.encode(p.sentence_good).length - tokenizer.encode(p.sentence_bad).length;
       }
       assert.equal(delta, 0, `${uid}: token lengths of good minus bad sum to ${delta}`);
@@ -89,9 +90,22 @@ test('freshly initialised models score at chance on every suite (95% interval ov
   const SEEDS = [1, 2, 3, 4, 5, 6];
   const T975 = 2.571; // Student's t, 5 degrees of freedom
   const dir = mkdtempSync(join(tmpdir(), 'slurry-probe-items-'));
-  const files = ensureItemFiles(dir, BUILTIN_SUITES, () => ({ corpus: corpusDir, context: CONTEXT }), () => {});
-  const suites = BUILTIN_SUITES.map((def) => def.prepare(files.get(def.name)!, tokenizer, 'refuse')).filter((s) => s.kind === 'probe');
-  const config = parseGPTConfig({ vocab_size: tokenizer.vocabSize, n_layer: 1, n_head: 2, n_embd: 16, n_positions: CONTEXT });
+  const files = ensureItemFiles(
+    dir,
+    BUILTIN_SUITES,
+    () => ({ corpus: corpusDir, context: CONTEXT }),
+    () => {},
+  );
+  const suites = BUILTIN_SUITES.map((def) => def.prepare(files.get(def.name)!, tokenizer, 'refuse')).filter(
+    (s) => s.kind === 'probe',
+  );
+  const config = parseGPTConfig({
+    vocab_size: tokenizer.vocabSize,
+    n_layer: 1,
+    n_head: 2,
+    n_embd: 16,
+    n_positions: CONTEXT,
+  });
   const means = new Map<string, number[]>();
   const chance = new Map<string, number>();
   for (const seed of SEEDS) {
@@ -141,14 +155,34 @@ test('training probes each checkpoint inline; `slurry probe RUN` then finds noth
   const result = await train(config, { out: run, onCheckpoint: probeOnCheckpoint(run, opts), log: () => {} });
   const steps = result.checkpoints.map((c) => c.step);
   assert.deepEqual(steps, [0, 1, 2, 4, 6, 12]);
-  const probes = readFileSync(join(run, 'probes.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-  assert.deepEqual(probes.map((r) => `${r.step}/${r.suite}`), steps.flatMap((s) => [`${s}/tokens`, `${s}/icl`]));
-  const samples = readFileSync(join(run, 'samples.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-  assert.deepEqual(samples.map((r) => r.step), steps);
+  const probes = readFileSync(join(run, 'probes.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  assert.deepEqual(
+    probes.map((r) => `${r.step}/${r.suite}`),
+    steps.flatMap((s) => [`${s}/tokens`, `${s}/icl`]),
+  );
+  const samples = readFileSync(join(run, 'samples.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  assert.deepEqual(
+    samples.map((r) => r.step),
+    steps,
+  );
   assert.equal(samples[0].samples.length, 9);
-  assert.ok(samples.every((r) => r.samples.every((s: { greedy: string; sampled: string }) => typeof s.greedy === 'string' && typeof s.sampled === 'string')));
+  assert.ok(
+    samples.every((r) =>
+      r.samples.every(
+        (s: { greedy: string; sampled: string }) => typeof s.greedy === 'string' && typeof s.sampled === 'string',
+      ),
+    ),
+  );
   const icl = probes.find((r) => r.suite === 'icl');
-  assert.ok(icl.metrics['prefix_matching/L0H1'] >= 0 && icl.metrics.prefix_matching_uniform > 0 && 'icl_score' in icl.metrics);
+  assert.ok(
+    icl.metrics['prefix_matching/L0H1'] >= 0 && icl.metrics.prefix_matching_uniform > 0 && 'icl_score' in icl.metrics,
+  );
   assert.match(log.join('\n'), /built \d+ tokens items/);
 
   const again = probeRun(run, opts);
@@ -156,6 +190,12 @@ test('training probes each checkpoint inline; `slurry probe RUN` then finds noth
 
   // Items built from one corpus are not mixed with another's.
   const meta = join(run, 'probe-items', 'meta.json');
-  writeFileSync(meta, readFileSync(meta, 'utf8').replace(/"corpus_manifest_sha256": "[0-9a-f]{6}/, '"corpus_manifest_sha256": "000000'));
-  assert.throws(() => probeRun(run, { ...opts, suites: resolveSuites(['syntax']), steps: [0] }), /items were built from .* delete .*probe-items to rebuild/);
+  writeFileSync(
+    meta,
+    readFileSync(meta, 'utf8').replace(/"corpus_manifest_sha256": "[0-9a-f]{6}/, '"corpus_manifest_sha256": "000000'),
+  );
+  assert.throws(
+    () => probeRun(run, { ...opts, suites: resolveSuites(['syntax']), steps: [0] }),
+    /items were built from .* delete .*probe-items to rebuild/,
+  );
 });

@@ -19,7 +19,13 @@ import { withChromium } from '../support/headless-chromium.js';
 const root = mkdtempSync(join(tmpdir(), 'slurry-report-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 
-const S = (suite: string, midpoint: number, width: number, more: Partial<SyntheticSuite> = {}): SyntheticSuite => ({ suite, items: 200, midpoint, width, ...more });
+const S = (suite: string, midpoint: number, width: number, more: Partial<SyntheticSuite> = {}): SyntheticSuite => ({
+  suite,
+  items: 200,
+  midpoint,
+  width,
+  ...more,
+});
 const facts = S('facts', 7, 0.6, {
   items: 400,
   groups: [
@@ -36,27 +42,54 @@ test('report for two runs: self-contained page, charts as SVG and PNG, opens cle
   writeSyntheticRun(mix, {
     seed: 1,
     trainEvery: 16,
-    suites: [S('tokens', 5, 0.5), S('syntax', 6, 0.5, { chanceD: 0.5, ceilingC: null }), facts, S('reasoning', 7.5, 2, { mode: 'threshold', itemSpread: 0.05, groups: [{ name: 'twohop', share: 0.5, shift: 0 }, { name: 'addition_2digit', share: 0.5, shift: 0.3 }] })],
+    suites: [
+      S('tokens', 5, 0.5),
+      S('syntax', 6, 0.5, { chanceD: 0.5, ceilingC: null }),
+      facts,
+      S('reasoning', 7.5, 2, {
+        mode: 'threshold',
+        itemSpread: 0.05,
+        groups: [
+          { name: 'twohop', share: 0.5, shift: 0 },
+          { name: 'addition_2digit', share: 0.5, shift: 0.3 },
+        ],
+      }),
+    ],
     bump: { at: 7.5, height: 0.5, width: 0.1 },
   });
-  writeSyntheticRun(curriculum, { seed: 2, trainEvery: 16, suites: [S('tokens', 4.8, 0.5), S('syntax', 5.7, 0.5, { chanceD: 0.5 }), facts] });
+  writeSyntheticRun(curriculum, {
+    seed: 2,
+    trainEvery: 16,
+    suites: [S('tokens', 4.8, 0.5), S('syntax', 5.7, 0.5, { chanceD: 0.5 }), facts],
+  });
 
   const result = await writeReport([mix, curriculum], { analyze: { resamples: 50 } });
   assert.deepEqual(result.analysed, [mix, curriculum]);
   assert.deepEqual(result.warnings, []);
   assert.equal(result.index, join(runPaths(mix).reportDir, 'index.html'));
   for (const kind of ['loss', 'waves', 'timeline', 'sources', 'facts', 'metrics', 'groups-reasoning']) {
-    assert.ok(result.files.some((f) => f.endsWith(`run1-${kind}.png`)), `missing chart ${kind}`);
+    assert.ok(
+      result.files.some((f) => f.endsWith(`run1-${kind}.png`)),
+      `missing chart ${kind}`,
+    );
   }
   assert.ok(result.files.some((f) => f.endsWith('time-to-target.svg')));
 
   const html = readFileSync(result.index, 'utf8');
   assert.doesNotMatch(html, /(src|href)="https?:/, 'the page must not reference the network');
   const a = JSON.parse(readFileSync(runPaths(mix).analysis, 'utf8')) as Analysis;
-  for (const o of a.verdict.order) assert.ok(html.includes(`${o.name} at ${formatTokens(o.midpoint.tokens)} tokens`), `summary lacks ${o.name}'s midpoint`);
+  for (const o of a.verdict.order)
+    assert.ok(
+      html.includes(`${o.name} at ${formatTokens(o.midpoint.tokens)} tokens`),
+      `summary lacks ${o.name}'s midpoint`,
+    );
   // Each run leads with the waves chart and the plain answer naming the overlapping pairs.
   const lead = html.indexOf('<figure id="run1-waves"');
-  assert.ok(lead > 0 && lead < html.indexOf('<p class="answer">') && html.indexOf('<p class="answer">') < html.indexOf('class="summary"'));
+  assert.ok(
+    lead > 0 &&
+      lead < html.indexOf('<p class="answer">') &&
+      html.indexOf('<p class="answer">') < html.indexOf('class="summary"'),
+  );
   const answer = html.slice(html.indexOf('<p class="answer">')).split('</p>')[0];
   const pair = a.verdict.overlaps.find((o) => o.overlap > 0)!;
   assert.ok(answer.includes(`${pair.a} and ${pair.b} by ${Math.round(100 * pair.overlap)}%`), answer);
@@ -72,7 +105,9 @@ test('report for two runs: self-contained page, charts as SVG and PNG, opens cle
     page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
     page.on('request', (r) => requests.push(r.url()));
     await page.goto(pathToFileURL(resolve(result.index)).href, { waitUntil: 'load' });
-    const images = await page.$$eval('img', (imgs) => imgs.map((i) => ({ complete: i.complete, w: i.naturalWidth, h: i.naturalHeight })));
+    const images = await page.$$eval('img', (imgs) =>
+      imgs.map((i) => ({ complete: i.complete, w: i.naturalWidth, h: i.naturalHeight })),
+    );
     const svgs = await page.$$eval('svg', (els) => els.map((s) => s.getBoundingClientRect().width));
     // The PNG files beside the page, decoded by the browser.
     const pngs = (await page.evaluate(`Promise.all([...document.querySelectorAll('a[href$=".png"]')].map((l) =>
@@ -81,7 +116,10 @@ test('report for two runs: self-contained page, charts as SVG and PNG, opens cle
     return { problems, requests, images, svgs, pngs, summary };
   });
   assert.deepEqual(seen.problems, []);
-  assert.ok(seen.requests.every((u) => u.startsWith('file:') || u.startsWith('data:')), seen.requests.join('\n'));
+  assert.ok(
+    seen.requests.every((u) => u.startsWith('file:') || u.startsWith('data:')),
+    seen.requests.join('\n'),
+  );
   assert.ok(seen.images.length >= 13, `only ${seen.images.length} images`);
   for (const i of seen.images) assert.ok(i.complete && i.w > 0 && i.h > 0, JSON.stringify(i));
   for (const w of seen.svgs) assert.ok(w > 0);
@@ -96,7 +134,10 @@ test('report for two runs: self-contained page, charts as SVG and PNG, opens cle
 
 test('a target share the analysis does not compute is refused', async () => {
   const run = join(root, 'mix');
-  await assert.rejects(writeReport([run, run], { target: 0.6, outDir: join(root, 'bad') }), /target 0.6: expected one of 0.25, 0.5, 0.75, 0.9/);
+  await assert.rejects(
+    writeReport([run, run], { target: 0.6, outDir: join(root, 'bad') }),
+    /target 0.6: expected one of 0.25, 0.5, 0.75, 0.9/,
+  );
 });
 
 test('a run with metrics but no probes (or probes but no metrics) still gets a report that says what is missing', async () => {
@@ -105,7 +146,10 @@ test('a run with metrics but no probes (or probes but no metrics) still gets a r
   rmSync(runPaths(noProbes).probes);
   const r1 = await writeReport([noProbes], { analyze: { resamples: 10 } });
   const html1 = readFileSync(r1.index, 'utf8');
-  assert.match(html1, /Missing: no probes\.jsonl in the run, so no capability curves\. To get it: run `slurry probe RUN`\./);
+  assert.match(
+    html1,
+    /Missing: no probes\.jsonl in the run, so no capability curves\. To get it: run `slurry probe RUN`\./,
+  );
   assert.ok(r1.files.some((f) => f.endsWith('loss.png')));
   assert.ok(!r1.files.some((f) => f.endsWith('waves.png')));
 

@@ -60,6 +60,9 @@ test('the metrics log keeps the records through a checkpoint step on reopening',
   for (let step = 0; step < 5; step++) log.append({ type: 'grok_train', step });
   log.close();
   new MetricsLog(file, 2).close();
-  const steps = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l).step);
+  const steps = readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l).step);
   assert.deepEqual(steps, [0, 1, 2]);
 });

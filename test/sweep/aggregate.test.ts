@@ -7,12 +7,26 @@ import { groupLabel, meanInterval, summarizeSweep, tQuantile975, type CellInput 
 function curve(values: number[], reach: number | null): CurveAnalysis {
   return {
     points: values.map((normalized, i) => ({ step: i * 10, tokens: i * 2560, mean: normalized, normalized, se: 0 })),
-    timeToTarget: [{ target: 0.5, status: reach === null ? 'not_reached' : 'reached', at: reach === null ? null : { value: Math.log10(reach), tokens: reach, lo: null, hi: null } }],
+    timeToTarget: [
+      {
+        target: 0.5,
+        status: reach === null ? 'not_reached' : 'reached',
+        at: reach === null ? null : { value: Math.log10(reach), tokens: reach, lo: null, hi: null },
+      },
+    ],
   } as unknown as CurveAnalysis;
 }
 
-function cell(values: Record<string, unknown>, parameters: number, d: number[], c: number[], reach: number | null): CellInput {
-  const analysis = { capabilities: [{ name: 'syntax', discrete: curve(d, reach), continuous: curve(c, null) }] } as unknown as Analysis;
+function cell(
+  values: Record<string, unknown>,
+  parameters: number,
+  d: number[],
+  c: number[],
+  reach: number | null,
+): CellInput {
+  const analysis = {
+    capabilities: [{ name: 'syntax', discrete: curve(d, reach), continuous: curve(c, null) }],
+  } as unknown as Analysis;
   return { hash: JSON.stringify(values), values, parameters, analysis };
 }
 

@@ -25,13 +25,27 @@ test('kill -9 of the controller and a worker mid-sweep: the rerun finishes every
   const cells = () => (existsSync(join(sweep, 'cells')) ? cellDirs(sweep).map((h) => join(sweep, 'cells', h)) : []);
   // Mid-way: one cell done, another past its step-4 checkpoint and still running.
   let victim = '';
-  await until(() => {
-    const done = cells().filter((c) => cellStatus(c) === 'done');
-    victim = cells().find((c) => cellStatus(c) === 'partial' && existsSync(cellLockPath(c)) && checkpointsOf(c).some((s) => s >= 4 && s < 32)) ?? '';
-    return done.length >= 1 && victim !== '';
-  }, 240_000, 'a finished cell and a cell mid-training');
+  await until(
+    () => {
+      const done = cells().filter((c) => cellStatus(c) === 'done');
+      victim =
+        cells().find(
+          (c) =>
+            cellStatus(c) === 'partial' &&
+            existsSync(cellLockPath(c)) &&
+            checkpointsOf(c).some((s) => s >= 4 && s < 32),
+        ) ?? '';
+      return done.length >= 1 && victim !== '';
+    },
+    240_000,
+    'a finished cell and a cell mid-training',
+  );
   const workerPid = Number(readFileSync(cellLockPath(victim), 'utf8').split('@')[0]);
-  const doneBefore = new Map(cells().filter((c) => cellStatus(c) === 'done').map((c) => [c, readCellRecord(c)!.finished]));
+  const doneBefore = new Map(
+    cells()
+      .filter((c) => cellStatus(c) === 'done')
+      .map((c) => [c, readCellRecord(c)!.finished]),
+  );
   controller.kill('SIGKILL');
   process.kill(workerPid, 'SIGKILL');
   await new Promise((r) => controller.once('exit', r));
@@ -41,13 +55,21 @@ test('kill -9 of the controller and a worker mid-sweep: the rerun finishes every
   assert.equal(rerun.status, 0, rerun.stderr);
   assert.match(rerun.stderr, new RegExp(`4 cells, ${doneBefore.size} already done, ${4 - doneBefore.size} to run`));
   const hash = victim.split('/').pop()!;
-  assert.match(rerun.stderr, new RegExp(`cell ${hash}: resuming .* from step-00000(0[4-9]|[1-3]\\d)`), 'the killed cell resumed from its last checkpoint');
+  assert.match(
+    rerun.stderr,
+    new RegExp(`cell ${hash}: resuming .* from step-00000(0[4-9]|[1-3]\\d)`),
+    'the killed cell resumed from its last checkpoint',
+  );
 
   assert.deepEqual(cellDirs(sweep), cellDirs(whole));
   for (const h of cellDirs(sweep)) {
     const run = join(sweep, 'cells', h);
     assert.equal(cellStatus(run), 'done', h);
-    assert.deepEqual(cellResults(run), cellResults(join(whole, 'cells', h)), `cell ${h} differs from the uninterrupted sweep`);
+    assert.deepEqual(
+      cellResults(run),
+      cellResults(join(whole, 'cells', h)),
+      `cell ${h} differs from the uninterrupted sweep`,
+    );
   }
   for (const [run, finished] of doneBefore) assert.equal(readCellRecord(run)!.finished, finished, `${run} ran again`);
 
@@ -100,7 +122,10 @@ test('a failed cell is recorded as failed and tried again by the next call', asy
   const sweep = tmp();
   const first = sweepCli(['sweep', file, '--out', sweep]);
   assert.equal(first.status, 1);
-  assert.match(first.stderr, /1 cell\(s\) failed \(rerun to retry them\): [0-9a-f]{16}: step \d+: the (loss|gradient norm) is/);
+  assert.match(
+    first.stderr,
+    /1 cell\(s\) failed \(rerun to retry them\): [0-9a-f]{16}: step \d+: the (loss|gradient norm) is/,
+  );
   const run = join(sweep, 'cells', cellDirs(sweep)[0]);
   assert.equal(cellStatus(run), 'failed');
   assert.match(readCellRecord(run)!.error!, /training stopped/);

@@ -15,15 +15,29 @@ import { checkRedis, connectionOptions, parseQueueUrl } from '../../src/sweep/qu
 import { enqueueCell } from '../../src/sweep/queue-jobs.js';
 import type { CellJob } from '../../src/sweep/run-cell.js';
 import { OwnRedis, freePort, redisServerMissing, redisUnavailable, testRedisUrl } from './redis.js';
-import { cellDirs, cellResults, checkpointsOf, cli, pidAlive, startCli, sweepCli, tinySweepFile, until } from './support.js';
+import {
+  cellDirs,
+  cellResults,
+  checkpointsOf,
+  cli,
+  pidAlive,
+  startCli,
+  sweepCli,
+  tinySweepFile,
+  until,
+} from './support.js';
 
 const tmp = () => join(mkdtempSync(join(tmpdir(), 'slurry-sweep-q-')), 'sweep');
 const queueName = (what: string) => `test-${what}-${process.pid}-${Date.now()}`;
 
 function startWorker(url: string, queue: string): ChildProcess & { log: string } {
-  const p = spawn(process.execPath, [cli, 'worker', '--queue', url, '--queue-name', queue, '--threads', '1', '--lock-seconds', '2'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  }) as ChildProcess & { log: string };
+  const p = spawn(
+    process.execPath,
+    [cli, 'worker', '--queue', url, '--queue-name', queue, '--threads', '1', '--lock-seconds', '2'],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  ) as ChildProcess & { log: string };
   p.log = '';
   p.stderr!.on('data', (d: Buffer) => (p.log += d.toString()));
   return p;
@@ -31,11 +45,13 @@ function startWorker(url: string, queue: string): ChildProcess & { log: string }
 
 async function stopAll(procs: ChildProcess[]): Promise<void> {
   await Promise.all(
-    procs.filter((p) => p.exitCode === null && p.signalCode === null).map((p) => {
-      const exited = new Promise((r) => p.once('exit', r));
-      p.kill('SIGTERM');
-      return exited;
-    }),
+    procs
+      .filter((p) => p.exitCode === null && p.signalCode === null)
+      .map((p) => {
+        const exited = new Promise((r) => p.once('exit', r));
+        p.kill('SIGTERM');
+        return exited;
+      }),
   );
 }
 
@@ -59,7 +75,10 @@ function parentOf(pid: number): number {
 test('an unreachable Redis is a clear error within 5 s, and nothing is planned twice', async () => {
   const port = await freePort();
   const t0 = performance.now();
-  await assert.rejects(checkRedis(parseQueueUrl(`redis://127.0.0.1:${port}`)), /--queue redis:\/\/127\.0\.0\.1:\d+: Redis does not answer \(ECONNREFUSED\)/);
+  await assert.rejects(
+    checkRedis(parseQueueUrl(`redis://127.0.0.1:${port}`)),
+    /--queue redis:\/\/127\.0\.0\.1:\d+: Redis does not answer \(ECONNREFUSED\)/,
+  );
   assert.ok(performance.now() - t0 < 5000);
   const file = await tinySweepFile();
   const r = sweepCli(['sweep', file, '--out', tmp(), '--queue', `redis://127.0.0.1:${port}`]);
@@ -74,7 +93,14 @@ test('enqueueing a cell twice is a no-op (deterministic job ids), also from two 
   const name = queueName('dup');
   const queue = new Queue<CellJob>(name, { connection: connectionOptions(parseQueueUrl(testRedisUrl)) });
   try {
-    const job: CellJob = { sweep: '/tmp/sweep-a', hash: 'abc', dir: 'cells/abc', label: 'seed=0', config: { seed: 0 }, suites: [] };
+    const job: CellJob = {
+      sweep: '/tmp/sweep-a',
+      hash: 'abc',
+      dir: 'cells/abc',
+      label: 'seed=0',
+      config: { seed: 0 },
+      suites: [],
+    };
     assert.equal(await enqueueCell(queue, job), 'added');
     assert.equal(await enqueueCell(queue, job), 'exists');
     const other = { ...job, hash: 'def', dir: 'cells/def' };
@@ -103,10 +129,20 @@ test('two workers and a controller: a worker killed mid-cell, the cell resumes o
   try {
     const cells = () => (existsSync(join(sweep, 'cells')) ? cellDirs(sweep).map((h) => join(sweep, 'cells', h)) : []);
     let victim = '';
-    await until(() => {
-      victim = cells().find((c) => cellStatus(c) === 'partial' && existsSync(cellLockPath(c)) && checkpointsOf(c).some((s) => s >= 4 && s < 32)) ?? '';
-      return victim !== '';
-    }, 240_000, 'a cell mid-training');
+    await until(
+      () => {
+        victim =
+          cells().find(
+            (c) =>
+              cellStatus(c) === 'partial' &&
+              existsSync(cellLockPath(c)) &&
+              checkpointsOf(c).some((s) => s >= 4 && s < 32),
+          ) ?? '';
+        return victim !== '';
+      },
+      240_000,
+      'a cell mid-training',
+    );
     const cellPid = Number(readFileSync(cellLockPath(victim), 'utf8').split('@')[0]);
     const workerPid = parentOf(cellPid);
     const killed = workers.find((w) => w.pid === workerPid);
@@ -139,7 +175,13 @@ test('a Redis restart mid-sweep is survived by the worker and the controller', a
   const worker = startWorker(redis.url, name);
   const controller = startCli(['sweep', file, '--out', sweep, '--queue', redis.url, '--queue-name', name]);
   try {
-    await until(() => existsSync(join(sweep, 'cells')) && cellDirs(sweep).some((h) => checkpointsOf(join(sweep, 'cells', h)).length > 0), 240_000, 'a cell training');
+    await until(
+      () =>
+        existsSync(join(sweep, 'cells')) &&
+        cellDirs(sweep).some((h) => checkpointsOf(join(sweep, 'cells', h)).length > 0),
+      240_000,
+      'a cell training',
+    );
     await redis.stop();
     await new Promise((r) => setTimeout(r, 1000));
     await redis.start();

@@ -24,9 +24,15 @@ export async function tinySweepFile(steps = 24): Promise<string> {
   return file;
 }
 
-export function sweepCli(args: string[], env: NodeJS.ProcessEnv = {}): { status: number | null; stdout: string; stderr: string } {
+export function sweepCli(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): { status: number | null; stdout: string; stderr: string } {
   const progress = args[0] === 'report' ? [] : ['--progress', 'lines'];
-  const r = spawnSync(process.execPath, [cli, ...args, ...progress], { encoding: 'utf8', env: { ...process.env, ...env } });
+  const r = spawnSync(process.execPath, [cli, ...args, ...progress], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -42,7 +48,10 @@ export function readJson(path: string): Record<string, unknown> {
 
 /** What must be identical between two runs of a cell: metrics (wall-clock aside), probes, analysis. */
 export function cellResults(run: string): unknown {
-  const probes = readFileSync(join(run, 'probes.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const probes = readFileSync(join(run, 'probes.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   probes.sort((a, b) => a.step - b.step || (a.suite < b.suite ? -1 : 1));
   const { run: _where, ...analysis } = readJson(join(run, 'analysis.json'));
   return { metrics: deterministic(readMetrics(run)), probes, analysis };
@@ -60,7 +69,9 @@ export async function until(cond: () => boolean, timeoutMs: number, what: string
 export function checkpointsOf(run: string): number[] {
   const dir = join(run, 'checkpoints');
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((n) => /^step-\d+$/.test(n)).map((n) => Number(n.slice(5)));
+  return readdirSync(dir)
+    .filter((n) => /^step-\d+$/.test(n))
+    .map((n) => Number(n.slice(5)));
 }
 
 export { processAlive as pidAlive } from '../../src/sweep/cell-state.js';

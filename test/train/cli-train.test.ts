@@ -14,7 +14,21 @@ function slurry(...args: string[]) {
 test('slurry train --preset tiny trains on a built corpus and writes the run directory', async () => {
   const corpus = await miniCorpus();
   const run = tempRun();
-  const r = slurry('train', '--preset', 'tiny', '--corpus', corpus, '--steps', '12', '--seed', '5', '--out', run, '--progress', 'lines');
+  const r = slurry(
+    'train',
+    '--preset',
+    'tiny',
+    '--corpus',
+    corpus,
+    '--steps',
+    '12',
+    '--seed',
+    '5',
+    '--out',
+    run,
+    '--progress',
+    'lines',
+  );
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, /train: 3,072 tok in .*final loss/);
   const config = JSON.parse(readFileSync(join(run, 'config.json'), 'utf8'));
@@ -22,9 +36,15 @@ test('slurry train --preset tiny trains on a built corpus and writes the run dir
   assert.equal(config.seed, 5);
   assert.equal(config.model.vocab_size, 257);
   assert.equal(config.corpus, corpus);
-  const last = readMetrics(run).filter((m) => m.type === 'train').pop()!;
+  const last = readMetrics(run)
+    .filter((m) => m.type === 'train')
+    .pop()!;
   assert.equal(last.step, 12);
-  assert.deepEqual(Object.keys(last.type === 'train' ? last.weights : {}).sort(), ['arithmetic', 'moby_dick', 'tracing']);
+  assert.deepEqual(Object.keys(last.type === 'train' ? last.weights : {}).sort(), [
+    'arithmetic',
+    'moby_dick',
+    'tracing',
+  ]);
   assert.ok(existsSync(join(run, 'checkpoints', 'step-0000012', 'tokenizer.json')));
   // Finished: a resume has nothing left to do and changes nothing.
   const before = readFileSync(join(run, 'metrics.jsonl'), 'utf8');
@@ -34,24 +54,36 @@ test('slurry train --preset tiny trains on a built corpus and writes the run dir
   assert.equal(readFileSync(join(run, 'metrics.jsonl'), 'utf8'), before);
 });
 
-test('slurry train --from continues another run\'s checkpoint with a new mixture', async () => {
+test("slurry train --from continues another run's checkpoint with a new mixture", async () => {
   const corpus = await miniCorpus();
   const first = tempRun();
-  assert.equal(slurry('train', '--preset', 'tiny', '--corpus', corpus, '--steps', '4', '--out', first, '--progress', 'silent').status, 0);
+  assert.equal(
+    slurry('train', '--preset', 'tiny', '--corpus', corpus, '--steps', '4', '--out', first, '--progress', 'silent')
+      .status,
+    0,
+  );
   const second = tempRun();
   const config = join(second, '..', 'continue.yaml');
-  writeFileSync(config, `preset: tiny\ncorpus: ${corpus}\nsteps: 4\ndata:\n  schedule:\n    kind: mix\n    weights: { reasoning: 1 }\n`);
+  writeFileSync(
+    config,
+    `preset: tiny\ncorpus: ${corpus}\nsteps: 4\ndata:\n  schedule:\n    kind: mix\n    weights: { reasoning: 1 }\n`,
+  );
   const from = join(first, 'checkpoints', 'step-0000004');
   const r = slurry('train', config, '--from', from, '--out', second, '--progress', 'silent');
   assert.equal(r.status, 0, r.stderr);
   const resolved = JSON.parse(readFileSync(join(second, 'config.json'), 'utf8'));
   assert.equal(resolved.init_from, from);
-  const firstVal = readMetrics(first).filter((m) => m.type === 'val').pop()!;
+  const firstVal = readMetrics(first)
+    .filter((m) => m.type === 'val')
+    .pop()!;
   const secondVal = readMetrics(second).find((m) => m.type === 'val')!;
   assert.equal(secondVal.loss, firstVal.loss, 'starts from the checkpoint weights');
   const step = readMetrics(second).find((m) => m.type === 'train')!;
   assert.equal(step.type === 'train' && step.weights.moby_dick, 0);
-  assert.match(slurry('train', config, '--from', first, '--out', tempRun()).stderr, /init_from: .* is a run, not a checkpoint \(pick one of its checkpoints, e\.g\. .*step-0000004\)/);
+  assert.match(
+    slurry('train', config, '--from', first, '--out', tempRun()).stderr,
+    /init_from: .* is a run, not a checkpoint \(pick one of its checkpoints, e\.g\. .*step-0000004\)/,
+  );
 });
 
 test('bad input is refused before training starts, naming the key or file', async () => {

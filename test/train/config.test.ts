@@ -17,7 +17,11 @@ function resolve(value: unknown): ResolvedTrainConfig {
 }
 
 function rejects(value: unknown, pattern: RegExp): void {
-  assert.throws(() => resolve(value), (err: unknown) => err instanceof SlurryError && pattern.test(err.message), `expected ${pattern}`);
+  assert.throws(
+    () => resolve(value),
+    (err: unknown) => err instanceof SlurryError && pattern.test(err.message),
+    `expected ${pattern}`,
+  );
 }
 
 test('every default is written out, and resolving the result gives it back unchanged', () => {
@@ -38,8 +42,18 @@ test('every default is written out, and resolving the result gives it back uncha
 test('optimizer.kind muon resolves with its own keys written out; AdamW refuses them', () => {
   const c = resolve({ ...base, optimizer: { lr: 0.01, kind: 'muon', muon_lr: 0.05 } });
   assert.deepEqual(c.optimizer, {
-    kind: 'muon', lr: 0.01, beta1: 0.9, beta2: 0.95, eps: 1e-8, weight_decay: 0.1, grad_clip: 1,
-    muon_lr: 0.05, muon_momentum: 0.95, muon_nesterov: true, muon_weight_decay: 0, muon_ns_steps: 5,
+    kind: 'muon',
+    lr: 0.01,
+    beta1: 0.9,
+    beta2: 0.95,
+    eps: 1e-8,
+    weight_decay: 0.1,
+    grad_clip: 1,
+    muon_lr: 0.05,
+    muon_momentum: 0.95,
+    muon_nesterov: true,
+    muon_weight_decay: 0,
+    muon_ns_steps: 5,
   });
   assert.deepEqual(resolve(JSON.parse(JSON.stringify(c))), c);
   rejects({ ...base, optimizer: { muon_lr: 0.05 } }, /Unrecognized key.*muon_lr/);
@@ -48,7 +62,12 @@ test('optimizer.kind muon resolves with its own keys written out; AdamW refuses 
 });
 
 test('a token budget becomes whole steps; weights may name kinds', () => {
-  const c = resolve({ ...base, steps: undefined, tokens: 1000, data: { schedule: { kind: 'mix', weights: { books: 1, lodash: 1 } } } });
+  const c = resolve({
+    ...base,
+    steps: undefined,
+    tokens: 1000,
+    data: { schedule: { kind: 'mix', weights: { books: 1, lodash: 1 } } },
+  });
   assert.equal(c.steps, 32);
   assert.equal(c.tokens, 1024);
   assert.deepEqual(c.data.schedule, { kind: 'mix', weights: { brown: 0.75, moby: 0.25, lodash: 1 } });
@@ -56,7 +75,19 @@ test('a token budget becomes whole steps; weights may name kinds', () => {
 });
 
 test('staged phases resolve to steps; the last takes the rest', () => {
-  const c = resolve({ ...base, data: { schedule: { kind: 'staged', phases: [{ weights: { books: 1 }, fraction: 0.25 }, { weights: { code: 1 }, tokens: 640 }, { weights: 'uniform' }] } } });
+  const c = resolve({
+    ...base,
+    data: {
+      schedule: {
+        kind: 'staged',
+        phases: [
+          { weights: { books: 1 }, fraction: 0.25 },
+          { weights: { code: 1 }, tokens: 640 },
+          { weights: 'uniform' },
+        ],
+      },
+    },
+  });
   assert.deepEqual(c.data.schedule.kind === 'staged' && c.data.schedule.phases.map((p) => p.steps), [25, 20, 55]);
   assert.deepEqual(resolve(JSON.parse(JSON.stringify(c))), c);
 });
@@ -67,16 +98,45 @@ test('bad input is refused with the key and what was expected', () => {
   rejects({ ...base, batch_size: 0 }, /field "batch_size": Too small/);
   rejects({ ...base, model: { n_layer: 2, n_head: 3, n_embd: 16 } }, /n_embd \(16\) must be divisible by n_head \(3\)/);
   rejects({ ...base, model: { ...base.model, n_positions: 4 } }, /context: 8 exceeds model\.n_positions \(4\)/);
-  rejects({ ...base, model: { ...base.model, vocab_size: 99 } }, /model\.vocab_size: 99, but the corpus tokenizer has 50/);
+  rejects(
+    { ...base, model: { ...base.model, vocab_size: 99 } },
+    /model\.vocab_size: 99, but the corpus tokenizer has 50/,
+  );
   rejects({ ...base, steps: undefined }, /steps or tokens: one is required/);
   rejects({ ...base, tokens: 7 }, /tokens \(7\) disagrees/);
   rejects({ ...base, corpus: undefined }, /corpus: missing/);
-  rejects({ ...base, data: { schedule: { kind: 'mix', weights: { wiki: 1 } } } }, /data\.schedule\.weights\.wiki: no such source or kind \(sources: brown, moby, lodash/);
+  rejects(
+    { ...base, data: { schedule: { kind: 'mix', weights: { wiki: 1 } } } },
+    /data\.schedule\.weights\.wiki: no such source or kind \(sources: brown, moby, lodash/,
+  );
   rejects({ ...base, data: { schedule: { kind: 'mix', weights: { brown: -1 } } } }, /data\.schedule\.weights/);
   rejects({ ...base, data: { schedule: { kind: 'mix', weights: { brown: 0 } } } }, /every weight is 0/);
   rejects({ ...base, data: { schedule: { kind: 'curriculum' } } }, /data\.schedule\.kind/);
-  rejects({ ...base, data: { schedule: { kind: 'staged', phases: [{ weights: 'natural', steps: 60 }, { weights: 'natural', steps: 60 }] } } }, /phases add up to 120 steps, but the run has 100/);
-  rejects({ ...base, data: { schedule: { kind: 'staged', phases: [{ weights: 'natural' }, { weights: 'natural' }] } } }, /phases\.0: needs steps, tokens or fraction/);
-  rejects({ ...base, lr_schedule: { kind: 'cosine', warmup_steps: 500 } }, /warmup_steps: 500 exceeds the run's 100 steps/);
-  rejects({ ...base, batch_size: 4096, context: 4096, model: { n_layer: 12, n_head: 12, n_embd: 768 } }, /GiB of activations/);
+  rejects(
+    {
+      ...base,
+      data: {
+        schedule: {
+          kind: 'staged',
+          phases: [
+            { weights: 'natural', steps: 60 },
+            { weights: 'natural', steps: 60 },
+          ],
+        },
+      },
+    },
+    /phases add up to 120 steps, but the run has 100/,
+  );
+  rejects(
+    { ...base, data: { schedule: { kind: 'staged', phases: [{ weights: 'natural' }, { weights: 'natural' }] } } },
+    /phases\.0: needs steps, tokens or fraction/,
+  );
+  rejects(
+    { ...base, lr_schedule: { kind: 'cosine', warmup_steps: 500 } },
+    /warmup_steps: 500 exceeds the run's 100 steps/,
+  );
+  rejects(
+    { ...base, batch_size: 4096, context: 4096, model: { n_layer: 12, n_head: 12, n_embd: 768 } },
+    /GiB of activations/,
+  );
 });

@@ -21,7 +21,11 @@ test('constant stays at lr after the warm-up; no warm-up starts at lr', () => {
 });
 
 test('warmup-stable-decay holds lr, then decays linearly over the last fraction', () => {
-  const lr = makeLrSchedule({ lr: 1, steps: 100, schedule: { kind: 'wsd', warmup_steps: 10, decay_fraction: 0.2, min_lr_ratio: 0 } });
+  const lr = makeLrSchedule({
+    lr: 1,
+    steps: 100,
+    schedule: { kind: 'wsd', warmup_steps: 10, decay_fraction: 0.2, min_lr_ratio: 0 },
+  });
   close(lr(10), 1);
   close(lr(80), 1);
   close(lr(90), 0.5);

@@ -22,7 +22,15 @@ import { deterministic, quiet, readMetrics, tempRun, tinyConfig } from './suppor
 import { syntheticData } from './support/synthetic-data.js';
 
 /** Shapes [in, out] as slurry stores them: wide, tall, square, odd sizes. */
-const SHAPES: [number, number][] = [[16, 48], [48, 16], [33, 17], [17, 33], [64, 64], [7, 129], [31, 31]];
+const SHAPES: [number, number][] = [
+  [16, 48],
+  [48, 16],
+  [33, 17],
+  [17, 33],
+  [64, 64],
+  [7, 129],
+  [31, 31],
+];
 
 /** Eigenvalues of a symmetric n x n matrix (cyclic Jacobi, float64). */
 function symmetricEigenvalues(a: Float64Array, n: number): number[] {
@@ -67,7 +75,9 @@ function singularValues(x: ArrayLike<number>, rows: number, cols: number): numbe
       gram[i * s + j] = sum;
     }
   }
-  return symmetricEigenvalues(gram, s).map((e) => Math.sqrt(Math.max(0, e))).sort((a, b) => a - b);
+  return symmetricEigenvalues(gram, s)
+    .map((e) => Math.sqrt(Math.max(0, e)))
+    .sort((a, b) => a - b);
 }
 
 function orthogonalized(k: Kernels, g: Buf, rows: number, cols: number): Buf {
@@ -82,7 +92,7 @@ function orthogonalized(k: Kernels, g: Buf, rows: number, cols: number): Buf {
  * [0.6818, 1.1344] (the band p oscillates in for ever after), and no s in [0, 1] above 1.2024;
  * only inputs below 0.01 of the Frobenius norm may still lie outside [0.68, 1.14].
  */
-test('Newton-Schulz (5 steps) maps random matrices of every shape into the quintic\'s band [0.68, 1.14]', () => {
+test("Newton-Schulz (5 steps) maps random matrices of every shape into the quintic's band [0.68, 1.14]", () => {
   const rng = new Rng(11);
   for (const [rows, cols] of SHAPES) {
     const g = Float64Array.from({ length: rows * cols }, () => rng.normal());
@@ -113,7 +123,11 @@ nativeSuite('Newton-Schulz on the native backend', (native) => {
  * orthogonalised with explicit matrix products, and scaled by max(1, out/in)^0.5.
  */
 function float64MuonStep(
-  w: Float64Array, m: Float64Array, g: Float64Array, inF: number, outF: number,
+  w: Float64Array,
+  m: Float64Array,
+  g: Float64Array,
+  inF: number,
+  outF: number,
   o: { lr: number; beta: number; nesterov: boolean; wd: number; clip: number },
 ): void {
   const n = inF * outF;
@@ -148,7 +162,11 @@ function float64MuonStep(
 for (const nesterov of [true, false]) {
   test(`a Muon step equals a float64 implementation of the algorithm (nesterov ${nesterov}, decay, clipping)`, () => {
     const rng = new Rng(nesterov ? 5 : 6);
-    const shapes: [number, number][] = [[6, 10], [12, 5], [9, 9]];
+    const shapes: [number, number][] = [
+      [6, 10],
+      [12, 5],
+      [9, 9],
+    ];
     const matrices = shapes.map(([r, c], i) => {
       const tensor = new Tensor(randomF32(rng, r * c), [r, c], true);
       return { name: `transformer.h.${i}.mlp.c_fc.weight`, tensor, decay: true };
@@ -175,7 +193,7 @@ for (const nesterov of [true, false]) {
         assertClose(muon.momentum[i], m[i], 1e-5, `step ${step + 1}: momentum of [${r}, ${c}]`);
       });
     }
-    assert.equal(muon.t, 3, 'the step count is the AdamW group\'s');
+    assert.equal(muon.t, 3, "the step count is the AdamW group's");
   });
 }
 
@@ -191,8 +209,18 @@ test('20 Muon steps are deterministic; checkpoints keep GPT-2 weights and save t
   const state = readTrainingState(dir);
   assert.equal(state.config.optimizer.kind, 'muon');
   assert.deepEqual(JSON.parse(readFileSync(join(runs[0], 'config.json'), 'utf8')).optimizer, {
-    kind: 'muon', lr: 0.03, beta1: 0.9, beta2: 0.95, eps: 1e-8, weight_decay: 0.1, grad_clip: 1,
-    muon_lr: 0.05, muon_momentum: 0.95, muon_nesterov: true, muon_weight_decay: 0.1, muon_ns_steps: 5,
+    kind: 'muon',
+    lr: 0.03,
+    beta1: 0.9,
+    beta2: 0.95,
+    eps: 1e-8,
+    weight_decay: 0.1,
+    grad_clip: 1,
+    muon_lr: 0.05,
+    muon_momentum: 0.95,
+    muon_nesterov: true,
+    muon_weight_decay: 0.1,
+    muon_ns_steps: 5,
   });
   const specs = parameterSpecs(state.config.model);
   const weights = [...readSafetensors(join(dir, 'model.safetensors')).tensors.keys()];
@@ -207,7 +235,10 @@ test('20 Muon steps are deterministic; checkpoints keep GPT-2 weights and save t
   const adamMatrices = names.filter((n) => n.startsWith('exp_avg') && matrices.some((x) => n.endsWith(x)));
   assert.deepEqual(adamMatrices, [], 'no AdamW moments for Muon matrices');
   const momentum = optimizerFile.tensors.get(`momentum_buffer.${matrices[0]}`)!;
-  assert.ok(momentum.data.some((x) => x !== 0), 'the momentum buffer holds state');
+  assert.ok(
+    momentum.data.some((x) => x !== 0),
+    'the momentum buffer holds state',
+  );
 });
 
 test('the tiny preset with Muon learns: validation loss falls', async () => {

@@ -29,7 +29,19 @@ test('an unknown precision is refused naming the key, in a config file and as a 
   const r = slurry(['train', config, '--out', run]);
   assert.equal(r.status, 1);
   assert.match(r.stderr, /fp16\.yaml: field "precision": expected one of fp32, bf16/);
-  const f = slurry(['train', '--preset', 'tiny', '--corpus', corpus, '--steps', '2', '--precision', 'half', '--out', tempRun()]);
+  const f = slurry([
+    'train',
+    '--preset',
+    'tiny',
+    '--corpus',
+    corpus,
+    '--steps',
+    '2',
+    '--precision',
+    'half',
+    '--out',
+    tempRun(),
+  ]);
   assert.equal(f.status, 1);
   assert.match(f.stderr, /--precision: "half" is not a precision; expected one of fp32, bf16/);
   assert.equal(f.stderr.trim().split('\n').length, 1);
@@ -38,13 +50,21 @@ test('an unknown precision is refused naming the key, in a config file and as a 
 test('bf16 where the CPU cannot run it (a lower instruction-set path forced) is refused naming the key', async () => {
   const corpus = await miniCorpus();
   const run = tempRun();
-  const r = slurry(['train', '--preset', 'tiny', '--corpus', corpus, '--steps', '2', '--precision', 'bf16', '--out', run], { SLURRY_ISA: 'avx2' });
+  const r = slurry(
+    ['train', '--preset', 'tiny', '--corpus', corpus, '--steps', '2', '--precision', 'bf16', '--out', run],
+    { SLURRY_ISA: 'avx2' },
+  );
   assert.equal(r.status, 1);
-  assert.match(r.stderr, /precision: bf16: bf16 (runs beside the avx512 path|needs a CPU with AVX512_BF16).*\(use precision: fp32\)/);
+  assert.match(
+    r.stderr,
+    /precision: bf16: bf16 (runs beside the avx512 path|needs a CPU with AVX512_BF16).*\(use precision: fp32\)/,
+  );
   assert.equal(r.stderr.trim().split('\n').length, 1);
 });
 
-test('a bf16 run records its precision, resumes to the same metrics, and refuses a resume in fp32', { skip: bf16Unavailable ?? false }, async () => {
+test('a bf16 run records its precision, resumes to the same metrics, and refuses a resume in fp32', {
+  skip: bf16Unavailable ?? false,
+}, async () => {
   const config = { ...tinyConfig, precision: 'bf16' };
   const whole = tempRun();
   await train(config, { out: whole, data: syntheticData(), log: quiet });
@@ -59,14 +79,20 @@ test('a bf16 run records its precision, resumes to the same metrics, and refuses
   const crash = (step: number) => {
     if (step === 10) throw new Error('simulated crash');
   };
-  await assert.rejects(train(config, { out: broken, data: syntheticData(), log: quiet, onCheckpoint: crash }), /simulated crash/);
+  await assert.rejects(
+    train(config, { out: broken, data: syntheticData(), log: quiet, onCheckpoint: crash }),
+    /simulated crash/,
+  );
   await assert.rejects(
     train({ ...config, precision: 'fp32' }, { out: broken, resume: true, data: syntheticData(), log: quiet }),
     /resume of .*: the given config differs from the run's precision: "bf16" -> "fp32"/,
   );
   const refused = slurry(['train', '--resume', broken, '--precision', 'fp32']);
   assert.equal(refused.status, 1);
-  assert.match(refused.stderr, /--precision fp32: .* trains with precision bf16 \(precision in .*config\.json\); a resume keeps the run's precision/);
+  assert.match(
+    refused.stderr,
+    /--precision fp32: .* trains with precision bf16 \(precision in .*config\.json\); a resume keeps the run's precision/,
+  );
   assert.equal(refused.stderr.trim().split('\n').length, 1);
   await train(undefined, { out: broken, resume: true, data: syntheticData(), log: quiet });
   assert.deepEqual(deterministic(readMetrics(broken)), deterministic(readMetrics(whole)));

@@ -15,7 +15,10 @@ const crashAt = (at: number) => (step: number) => {
 /** A run stopped just after its checkpoint at step 4. */
 async function interruptedRun(): Promise<string> {
   const run = tempRun();
-  await assert.rejects(train(tinyConfig, { out: run, data: syntheticData(), log: quiet, onCheckpoint: crashAt(4) }), /simulated crash/);
+  await assert.rejects(
+    train(tinyConfig, { out: run, data: syntheticData(), log: quiet, onCheckpoint: crashAt(4) }),
+    /simulated crash/,
+  );
   return run;
 }
 
@@ -23,7 +26,10 @@ const slurryError = (pattern: RegExp) => (err: unknown) => err instanceof Slurry
 
 test('a fresh run refuses a directory that already holds one', async () => {
   const run = await interruptedRun();
-  await assert.rejects(train(tinyConfig, { out: run, data: syntheticData(), log: quiet }), slurryError(/already holds a run \(use --resume/));
+  await assert.rejects(
+    train(tinyConfig, { out: run, data: syntheticData(), log: quiet }),
+    slurryError(/already holds a run \(use --resume/),
+  );
 });
 
 test('a resume refuses an edited config, naming the key', async () => {
@@ -32,18 +38,33 @@ test('a resume refuses an edited config, naming the key', async () => {
   const config = JSON.parse(readFileSync(path, 'utf8'));
   config.optimizer.lr = 0.001;
   writeFileSync(path, JSON.stringify(config));
-  await assert.rejects(train(undefined, { out: run, resume: true, data: syntheticData(), log: quiet }), slurryError(/config\.json: edited since the run started .*optimizer\.lr: 0\.03 -> 0\.001/));
+  await assert.rejects(
+    train(undefined, { out: run, resume: true, data: syntheticData(), log: quiet }),
+    slurryError(/config\.json: edited since the run started .*optimizer\.lr: 0\.03 -> 0\.001/),
+  );
   config.optimizer.momentum = 0.9;
   writeFileSync(path, JSON.stringify(config));
-  await assert.rejects(train(undefined, { out: run, resume: true, data: syntheticData(), log: quiet }), slurryError(/Unrecognized key.*momentum/));
+  await assert.rejects(
+    train(undefined, { out: run, resume: true, data: syntheticData(), log: quiet }),
+    slurryError(/Unrecognized key.*momentum/),
+  );
 });
 
 test('a resume refuses a different corpus and a different given config', async () => {
   const run = await interruptedRun();
-  await assert.rejects(train(undefined, { out: run, resume: true, data: syntheticData({ seed: 9 }), log: quiet }), slurryError(/the corpus changed since the run started/));
-  await assert.rejects(train({ ...tinyConfig, steps: 30 }, { out: run, resume: true, data: syntheticData(), log: quiet }), slurryError(/the given config differs from the run's steps: 24 -> 30/));
+  await assert.rejects(
+    train(undefined, { out: run, resume: true, data: syntheticData({ seed: 9 }), log: quiet }),
+    slurryError(/the corpus changed since the run started/),
+  );
+  await assert.rejects(
+    train({ ...tinyConfig, steps: 30 }, { out: run, resume: true, data: syntheticData(), log: quiet }),
+    slurryError(/the given config differs from the run's steps: 24 -> 30/),
+  );
   const muon = { ...tinyConfig, optimizer: { kind: 'muon', lr: 3e-2 } };
-  await assert.rejects(train(muon, { out: run, resume: true, data: syntheticData(), log: quiet }), slurryError(/^resume of .*: the given config differs from the run's optimizer\.kind: "adamw" -> "muon"$/));
+  await assert.rejects(
+    train(muon, { out: run, resume: true, data: syntheticData(), log: quiet }),
+    slurryError(/^resume of .*: the given config differs from the run's optimizer\.kind: "adamw" -> "muon"$/),
+  );
 });
 
 test('a resume passes over a damaged checkpoint, saying which and why, and continues from the newest that verifies', async () => {
@@ -54,7 +75,10 @@ test('a resume passes over a damaged checkpoint, saying which and why, and conti
   writeFileSync(file, bytes);
   const lines: string[] = [];
   await train(undefined, { out: run, resume: true, data: syntheticData(), log: (l) => lines.push(l) });
-  assert.match(lines[0]!, /^resume: skipping checkpoint step-0000004: .*step-0000004\/model\.safetensors: sha256 does not match manifest\.json/);
+  assert.match(
+    lines[0]!,
+    /^resume: skipping checkpoint step-0000004: .*step-0000004\/model\.safetensors: sha256 does not match manifest\.json/,
+  );
   assert.match(lines[1]!, /resuming .* from step-0000002/);
   const whole = tempRun();
   await train(tinyConfig, { out: whole, data: syntheticData(), log: quiet });
@@ -63,8 +87,12 @@ test('a resume passes over a damaged checkpoint, saying which and why, and conti
 
 test('a resume with no checkpoint that verifies is refused, naming the newest problem', async () => {
   const run = await interruptedRun();
-  for (const step of ['step-0000000', 'step-0000001', 'step-0000002', 'step-0000004']) writeFileSync(join(run, 'checkpoints', step, 'manifest.json'), '{}');
-  await assert.rejects(train(undefined, { out: run, resume: true, data: syntheticData(), log: quiet }), slurryError(/none of the 4 checkpoints verifies \(the newest: .*step-0000004\/manifest\.json/));
+  for (const step of ['step-0000000', 'step-0000001', 'step-0000002', 'step-0000004'])
+    writeFileSync(join(run, 'checkpoints', step, 'manifest.json'), '{}');
+  await assert.rejects(
+    train(undefined, { out: run, resume: true, data: syntheticData(), log: quiet }),
+    slurryError(/none of the 4 checkpoints verifies \(the newest: .*step-0000004\/manifest\.json/),
+  );
 });
 
 test('two trainers on one run directory: the second is refused while the first holds train.lock', async () => {
@@ -83,8 +111,14 @@ test('two trainers on one run directory: the second is refused while the first h
 });
 
 test('a resume of a missing run, and a missing corpus, are refused before training', async () => {
-  await assert.rejects(train(undefined, { out: tempRun(), resume: true, data: syntheticData(), log: quiet }), slurryError(/config\.json: missing \(is .* a run directory/));
-  await assert.rejects(train({ ...tinyConfig, corpus: '/no/such/corpus' }, { out: tempRun(), log: quiet }), slurryError(/corpus: \/no\/such\/corpus does not exist/));
+  await assert.rejects(
+    train(undefined, { out: tempRun(), resume: true, data: syntheticData(), log: quiet }),
+    slurryError(/config\.json: missing \(is .* a run directory/),
+  );
+  await assert.rejects(
+    train({ ...tinyConfig, corpus: '/no/such/corpus' }, { out: tempRun(), log: quiet }),
+    slurryError(/corpus: \/no\/such\/corpus does not exist/),
+  );
 });
 
 test('continued pretraining starts from the checkpoint weights with a new mixture', async () => {
@@ -93,8 +127,13 @@ test('continued pretraining starts from the checkpoint weights with a new mixtur
   const from = join(first, 'checkpoints', 'step-0000024');
   const second = tempRun();
   const { model: _model, ...rest } = tinyConfig;
-  await train({ ...rest, init_from: from, data: { schedule: { kind: 'mix', weights: { noise: 1 } } } }, { out: second, data: syntheticData(), log: quiet });
-  const finalOfFirst = readMetrics(first).filter((r): r is ValRecord => r.type === 'val').pop()!;
+  await train(
+    { ...rest, init_from: from, data: { schedule: { kind: 'mix', weights: { noise: 1 } } } },
+    { out: second, data: syntheticData(), log: quiet },
+  );
+  const finalOfFirst = readMetrics(first)
+    .filter((r): r is ValRecord => r.type === 'val')
+    .pop()!;
   const startOfSecond = readMetrics(second).find((r): r is ValRecord => r.type === 'val')!;
   assert.equal(startOfSecond.step, 0);
   assert.equal(startOfSecond.loss, finalOfFirst.loss, 'the second run starts where the first ended');
@@ -104,7 +143,10 @@ test('continued pretraining starts from the checkpoint weights with a new mixtur
   assert.equal(config.init_from, from);
   assert.equal(config.model.n_embd, 16);
   await assert.rejects(
-    train({ ...tinyConfig, init_from: from, model: { n_layer: 2, n_head: 2, n_embd: 16 } }, { out: tempRun(), data: syntheticData(), log: quiet }),
+    train(
+      { ...tinyConfig, init_from: from, model: { n_layer: 2, n_head: 2, n_embd: 16 } },
+      { out: tempRun(), data: syntheticData(), log: quiet },
+    ),
     slurryError(/model\.n_layer: 2, but init_from's checkpoint has 1/),
   );
 });

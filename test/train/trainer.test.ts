@@ -12,11 +12,19 @@ import { syntheticData } from './support/synthetic-data.js';
 test('a tiny run learns, logs every step and checkpoints on schedule', async () => {
   const run = tempRun();
   const seen: number[] = [];
-  const result = await train(tinyConfig, { out: run, data: syntheticData(), onCheckpoint: (step) => void seen.push(step), log: quiet });
+  const result = await train(tinyConfig, {
+    out: run,
+    data: syntheticData(),
+    onCheckpoint: (step) => void seen.push(step),
+    log: quiet,
+  });
   assert.equal(result.steps, 24);
   const records = readMetrics(run);
   const trainRecords = records.filter((r): r is TrainRecord => r.type === 'train');
-  assert.deepEqual(trainRecords.map((r) => r.step), Array.from({ length: 24 }, (_, i) => i + 1));
+  assert.deepEqual(
+    trainRecords.map((r) => r.step),
+    Array.from({ length: 24 }, (_, i) => i + 1),
+  );
   const first = trainRecords[0];
   const last = trainRecords[trainRecords.length - 1];
   const val = records.filter((r) => r.type === 'val');
@@ -27,13 +35,26 @@ test('a tiny run learns, logs every step and checkpoints on schedule', async () 
   assert.deepEqual(Object.keys(first.weights).sort(), ['count', 'noise', 'repeat']);
   assert.ok(Math.abs(Object.values(first.weights).reduce((a, b) => a + b, 0) - 1) < 1e-12);
   assert.ok(first.grad_norm > 0 && first.lr > 0 && first.tokens_per_s > 0);
-  assert.deepEqual(records.filter((r) => r.type === 'val').map((r) => r.step), [0, 1, 2, 4, 8, 10, 16, 20, 24]);
+  assert.deepEqual(
+    records.filter((r) => r.type === 'val').map((r) => r.step),
+    [0, 1, 2, 4, 8, 10, 16, 20, 24],
+  );
   assert.deepEqual(seen, [0, 1, 2, 4, 10, 20, 24]);
   const index = JSON.parse(readFileSync(join(run, 'checkpoints', 'index.json'), 'utf8'));
-  assert.deepEqual(index.checkpoints.map((e: { step: number }) => e.step), seen);
+  assert.deepEqual(
+    index.checkpoints.map((e: { step: number }) => e.step),
+    seen,
+  );
   assert.deepEqual(index.checkpoints[1], { step: 1, tokens: 64, dir: 'step-0000001' });
   const files = readdirSync(join(run, 'checkpoints', 'step-0000010')).sort();
-  assert.deepEqual(files, ['config.json', 'manifest.json', 'model.safetensors', 'optimizer.safetensors', 'state.json', 'tokenizer.json']);
+  assert.deepEqual(files, [
+    'config.json',
+    'manifest.json',
+    'model.safetensors',
+    'optimizer.safetensors',
+    'state.json',
+    'tokenizer.json',
+  ]);
   rmSync(run, { recursive: true, force: true });
 });
 
@@ -76,7 +97,10 @@ for (const { kind, optimizer } of resumeCases) {
     const crash = (step: number) => {
       if (step === 10) throw new Error('simulated crash');
     };
-    await assert.rejects(train(config, { out: broken, data: syntheticData(), log: quiet, onCheckpoint: crash }), /simulated crash/);
+    await assert.rejects(
+      train(config, { out: broken, data: syntheticData(), log: quiet, onCheckpoint: crash }),
+      /simulated crash/,
+    );
     // Lines past the checkpoint and a torn last line, as a kill mid-write leaves them.
     appendFileSync(join(broken, 'metrics.jsonl'), '{"type":"train","step":11,"loss":9}\n{"type":"tr');
     const resumed = await train(undefined, { out: broken, resume: true, data: syntheticData(), log: quiet });
@@ -95,8 +119,16 @@ for (const { kind, optimizer } of resumeCases) {
 test('a non-finite loss stops the run naming the step and the last good checkpoint', async () => {
   const run = tempRun();
   // A learning rate of 1e30 blows the weights up in one step; the next loss is not finite.
-  const config = { ...tinyConfig, optimizer: { lr: 1e30 }, lr_schedule: { kind: 'constant', warmup_steps: 0 }, checkpoints: { log_until: 0, every: 10 } };
-  await assert.rejects(train(config, { out: run, data: syntheticData(), log: quiet }), /step 2: the (loss|gradient norm) is (NaN|Infinity|-Infinity); training stopped\. The last good checkpoint is .*step-0000000 \(step 0\)/);
+  const config = {
+    ...tinyConfig,
+    optimizer: { lr: 1e30 },
+    lr_schedule: { kind: 'constant', warmup_steps: 0 },
+    checkpoints: { log_until: 0, every: 10 },
+  };
+  await assert.rejects(
+    train(config, { out: run, data: syntheticData(), log: quiet }),
+    /step 2: the (loss|gradient norm) is (NaN|Infinity|-Infinity); training stopped\. The last good checkpoint is .*step-0000000 \(step 0\)/,
+  );
   assert.deepEqual(readdirSync(join(run, 'checkpoints')).sort(), ['index.json', 'step-0000000']);
 });
 
@@ -113,9 +145,15 @@ test('with rollback, a divergence goes back to the last checkpoint with a lower 
   await train(config, { out: run, data: syntheticData(), log: (l) => lines.push(l) });
   assert.match(lines.join('\n'), /step 2: the .* is .*; rolled back to step-0000000 with learning-rate scale 3e-32/);
   const state = readTrainingState(join(run, 'checkpoints', 'step-0000024'));
-  assert.deepEqual(state.rollbacks.map((r) => [r.step, r.to_step, r.lr_scale]), [[2, 0, 3e-32]]);
+  assert.deepEqual(
+    state.rollbacks.map((r) => [r.step, r.to_step, r.lr_scale]),
+    [[2, 0, 3e-32]],
+  );
   const records = readMetrics(run).filter((r): r is TrainRecord => r.type === 'train');
-  assert.deepEqual(records.map((r) => r.step), Array.from({ length: 24 }, (_, i) => i + 1));
+  assert.deepEqual(
+    records.map((r) => r.step),
+    Array.from({ length: 24 }, (_, i) => i + 1),
+  );
   assert.ok(records.every((r) => Number.isFinite(r.loss) && Math.abs(r.lr - 0.03) < 1e-12));
 });
 
@@ -124,14 +162,22 @@ test('a resume on another backend or thread count says the losses will not be bi
   const crash = (step: number) => {
     if (step === 4) throw new Error('simulated crash');
   };
-  await assert.rejects(train(tinyConfig, { out: run, data: syntheticData(), log: quiet, onCheckpoint: crash }), /simulated crash/);
+  await assert.rejects(
+    train(tinyConfig, { out: run, data: syntheticData(), log: quiet, onCheckpoint: crash }),
+    /simulated crash/,
+  );
   const original = kernels();
   const info = original.info();
   setKernels({ ...original, info: () => ({ ...info, threads: info.threads + 1 }) });
   try {
     const lines: string[] = [];
     await train(undefined, { out: run, resume: true, data: syntheticData(), log: (l) => lines.push(l) });
-    assert.match(lines.join('\n'), new RegExp(`warning: the run started on ${info.name}/${info.isa} with ${info.threads} threads? and continues on .* with ${info.threads + 1} threads: losses will not be bit-identical`));
+    assert.match(
+      lines.join('\n'),
+      new RegExp(
+        `warning: the run started on ${info.name}/${info.isa} with ${info.threads} threads? and continues on .* with ${info.threads + 1} threads: losses will not be bit-identical`,
+      ),
+    );
   } finally {
     setKernels(original);
   }

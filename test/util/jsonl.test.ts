@@ -19,8 +19,17 @@ test('a bad row is refused with file:line and the field', () => {
 
 test('bad rows are skipped with their line numbers', () => {
   const r = parseJsonl(text, Row, 'f.jsonl', 'skip');
-  assert.deepEqual(r.rows.map((x) => [x.line, x.value.a]), [[1, 1], [5, 4]]);
-  assert.deepEqual(r.skipped.map((s) => s.line), [3, 4]);
+  assert.deepEqual(
+    r.rows.map((x) => [x.line, x.value.a]),
+    [
+      [1, 1],
+      [5, 4],
+    ],
+  );
+  assert.deepEqual(
+    r.skipped.map((s) => s.line),
+    [3, 4],
+  );
   assert.match(r.skipped[1].message, /not valid JSON/);
 });
 
@@ -31,7 +40,13 @@ test('a torn last line is cut off, whole lines are kept, appends land on a clean
   appendFileSync(file, '{"a":3, "b": [1,');
   assert.equal(repairTornTail(file), '{"a":3, "b": [1,');
   appendJsonl(file, [{ a: 4 }]);
-  assert.deepEqual(readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l).a), [1, 2, 4]);
+  assert.deepEqual(
+    readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).a),
+    [1, 2, 4],
+  );
   writeFileSync(file, '');
   assert.equal(repairTornTail(file), null);
 });

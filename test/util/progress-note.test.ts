@@ -5,7 +5,14 @@ import { startProgress } from '../../src/util/progress.js';
 test('update with a note shows it after the counts until a new note replaces it (training shows step and loss)', () => {
   let t = 0;
   const chunks: string[] = [];
-  const p = startProgress('train', { total: 1000, unit: 'tok', mode: 'lines', stream: { write: (s: string) => chunks.push(s) }, now: () => t, intervalMs: 1000 });
+  const p = startProgress('train', {
+    total: 1000,
+    unit: 'tok',
+    mode: 'lines',
+    stream: { write: (s: string) => chunks.push(s) },
+    now: () => t,
+    intervalMs: 1000,
+  });
   t = 1000;
   p.update(100, 'step 1/10  loss 7.600');
   t = 2000;

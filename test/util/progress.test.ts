@@ -10,7 +10,14 @@ function fakeStream(isTTY = false) {
 test('lines mode prints at most one line per interval, with percent, rate and ETA', () => {
   let t = 0;
   const { chunks, stream } = fakeStream();
-  const p = startProgress('encode', { total: 100, unit: 'docs', mode: 'lines', stream, now: () => t, intervalMs: 1000 });
+  const p = startProgress('encode', {
+    total: 100,
+    unit: 'docs',
+    mode: 'lines',
+    stream,
+    now: () => t,
+    intervalMs: 1000,
+  });
   t = 500;
   p.advance(10); // first line (nothing drawn yet)
   t = 700;
@@ -51,7 +58,14 @@ test('auto mode: a bar on a terminal, lines in CI or a pipe; durations format', 
 test('unknown totals show counts and rates only; scale divides counts', () => {
   let t = 0;
   const { chunks, stream } = fakeStream();
-  const p = startProgress('read', { unit: 'MB', scale: 1e6, mode: 'lines', stream, now: () => (t += 1000), intervalMs: 0 });
+  const p = startProgress('read', {
+    unit: 'MB',
+    scale: 1e6,
+    mode: 'lines',
+    stream,
+    now: () => (t += 1000),
+    intervalMs: 0,
+  });
   p.advance(2_500_000);
   assert.match(chunks[0]!, /^read: 2\.50 MB {2}1\.25 MB\/s\n$/);
 });

@@ -36,7 +36,10 @@ export interface KnowledgeBase {
 }
 
 interface CountriesList {
-  countries: Record<string, { name: string; continent: string; capital: string; currency: string[]; languages: string[] }>;
+  countries: Record<
+    string,
+    { name: string; continent: string; capital: string; currency: string[]; languages: string[] }
+  >;
   continents: Record<string, string>;
   languages: Record<string, { name: string }>;
 }
@@ -52,7 +55,8 @@ interface PeriodicElement {
  * Country names that take "the" in running text ("the United States", "the Bahamas"); the
  * article becomes part of the subject, so every template reads as English.
  */
-const NEEDS_THE = /^(United |Democratic Republic|Central African|Republic of|Dominican|British Indian|French Southern|U\.S\. )|Islands$|^(Bahamas|Gambia|Comoros|Maldives|Netherlands|Philippines|Seychelles|Western Sahara)$/;
+const NEEDS_THE =
+  /^(United |Democratic Republic|Central African|Republic of|Dominican|British Indian|French Southern|U\.S\. )|Islands$|^(Bahamas|Gambia|Comoros|Maldives|Netherlands|Philippines|Seychelles|Western Sahara)$/;
 
 export function countryInText(name: string): string {
   return NEEDS_THE.test(name) ? `the ${name}` : name;
@@ -61,7 +65,12 @@ export function countryInText(name: string): string {
 /** Names that read badly inside a sentence (parentheses, commas) are left out. */
 const plainName = (s: string) => s.length > 0 && !/[(),]/.test(s);
 
-function relation(name: string, description: string, pkg: string, rows: [key: string, subject: string, object: string][]): Relation {
+function relation(
+  name: string,
+  description: string,
+  pkg: string,
+  rows: [key: string, subject: string, object: string][],
+): Relation {
   const facts = rows
     .filter(([, s, o]) => plainName(s) && plainName(o))
     .map(([key, subject, object]) => ({ id: `${name}:${key}`, relation: name, key, subject, object }));
@@ -79,8 +88,18 @@ function countryRelations(): Relation[] {
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([k, c]) => [k, { ...c, name: countryInText(c.name) }] as const);
   return [
-    relation('country_capital', 'capital city of a country', pkg, entries.map(([k, c]) => [k, c.name, c.capital])),
-    relation('country_continent', 'continent a country lies in', pkg, entries.map(([k, c]) => [k, c.name, continents[c.continent] ?? ''])),
+    relation(
+      'country_capital',
+      'capital city of a country',
+      pkg,
+      entries.map(([k, c]) => [k, c.name, c.capital]),
+    ),
+    relation(
+      'country_continent',
+      'continent a country lies in',
+      pkg,
+      entries.map(([k, c]) => [k, c.name, continents[c.continent] ?? '']),
+    ),
     relation(
       'country_currency',
       "a country's (first listed) currency",
@@ -102,9 +121,24 @@ function elementRelations(): Relation[] {
   const rows = (f: (e: PeriodicElement) => string) =>
     elements.map((e): [string, string, string] => [String(e.atomicNumber), e.name.toLowerCase(), f(e)]);
   return [
-    relation('element_symbol', 'chemical symbol of an element', pkg, rows((e) => e.symbol)),
-    relation('element_number', 'atomic number of an element', pkg, rows((e) => String(e.atomicNumber))),
-    relation('element_category', 'group block of an element (metal, noble gas, ...)', pkg, rows((e) => e.groupBlock)),
+    relation(
+      'element_symbol',
+      'chemical symbol of an element',
+      pkg,
+      rows((e) => e.symbol),
+    ),
+    relation(
+      'element_number',
+      'atomic number of an element',
+      pkg,
+      rows((e) => String(e.atomicNumber)),
+    ),
+    relation(
+      'element_category',
+      'group block of an element (metal, noble gas, ...)',
+      pkg,
+      rows((e) => e.groupBlock),
+    ),
   ];
 }
 
@@ -141,11 +175,14 @@ function hypernymRelation(maxNouns: number): Relation {
   const seen = new Set<string>();
   // index.noun lists lemmas alphabetically; rank by the number of senses WordNet
   // records (a proxy for how common a noun is), ties alphabetical.
-  const lemmas = [...index.entries()].filter(([l]) => /^[a-z]+$/.test(l)).sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1));
+  const lemmas = [...index.entries()]
+    .filter(([l]) => /^[a-z]+$/.test(l))
+    .sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1));
   for (const [lemma, offsets] of lemmas) {
     if (rows.length >= maxNouns) break;
     const first = synsets.get(offsets[0]!);
-    if (!first || first.words[0] !== lemma || !CONCRETE_NOUN_FILES.has(first.lexFile) || first.hypernyms.length === 0) continue;
+    if (!first || first.words[0] !== lemma || !CONCRETE_NOUN_FILES.has(first.lexFile) || first.hypernyms.length === 0)
+      continue;
     const hyper = synsets.get(first.hypernyms[0]!);
     const object = hyper?.words[0];
     if (!object || !simple(object) || object === lemma || seen.has(lemma)) continue;
@@ -171,7 +208,12 @@ export interface KnowledgeOptions {
 }
 
 export function loadKnowledgeBase(opts: KnowledgeOptions): KnowledgeBase {
-  const relations = [...countryRelations(), ...elementRelations(), ...stateRelations(), hypernymRelation(opts.hypernymNouns)];
+  const relations = [
+    ...countryRelations(),
+    ...elementRelations(),
+    ...stateRelations(),
+    hypernymRelation(opts.hypernymNouns),
+  ];
   const byName = new Map(relations.map((r) => [r.name, r]));
   const byId = new Map(relations.flatMap((r) => r.facts.map((f) => [f.id, f] as const)));
   const packages = [...KB_PACKAGES];

@@ -29,7 +29,12 @@ export interface NaturalPair {
 }
 
 /** The paradigms, in the order reports list them. */
-export const NATURAL_PARADIGMS = ['natural_sva', 'natural_determiner_noun', 'natural_anaphor', 'natural_participle'] as const;
+export const NATURAL_PARADIGMS = [
+  'natural_sva',
+  'natural_determiner_noun',
+  'natural_anaphor',
+  'natural_participle',
+] as const;
 
 /** Sentences longer than this (in words) are skipped: they cost probe time and context. */
 const MAX_WORDS = 28;
@@ -111,13 +116,20 @@ export function sentenceEdits(words: readonly TaggedWord[], forms: Forms): [numb
     const w = lower[i]!;
     const prev = tags[i - 1];
     // Agreement with the noun right before the verb.
-    if (prev === 'NN' && tag === 'VBZ' && forms.vbzToBase.has(w)) edits.push([i, forms.vbzToBase.get(w)!, 'natural_sva', 0]);
-    if (prev === 'NNS' && tag === 'VB' && forms.baseToVbz.has(w)) edits.push([i, forms.baseToVbz.get(w)!, 'natural_sva', 1]);
+    if (prev === 'NN' && tag === 'VBZ' && forms.vbzToBase.has(w))
+      edits.push([i, forms.vbzToBase.get(w)!, 'natural_sva', 0]);
+    if (prev === 'NNS' && tag === 'VB' && forms.baseToVbz.has(w))
+      edits.push([i, forms.baseToVbz.get(w)!, 'natural_sva', 1]);
     const aux = tag ? AUXILIARY_SWAP[tag] : undefined;
     if (aux && w === aux[0] && ((aux[2] === 0 && prev === 'NN') || (aux[2] === 1 && prev === 'NNS')))
       edits.push([i, aux[1], 'natural_sva', aux[2]]);
     // A demonstrative and its noun.
-    if (tag === 'NN' && tags[i - 1] === 'DT' && (lower[i - 1] === 'this' || lower[i - 1] === 'that') && forms.plural.has(w))
+    if (
+      tag === 'NN' &&
+      tags[i - 1] === 'DT' &&
+      (lower[i - 1] === 'this' || lower[i - 1] === 'that') &&
+      forms.plural.has(w)
+    )
       edits.push([i, forms.plural.get(w)!, 'natural_determiner_noun', 0]);
     if (tag === 'NNS' && tags[i - 1] === 'DTS' && forms.singular.has(w))
       edits.push([i, forms.singular.get(w)!, 'natural_determiner_noun', 1]);
@@ -126,8 +138,10 @@ export function sentenceEdits(words: readonly TaggedWord[], forms: Forms): [numb
     if (reflexive && (tag === 'PPL' || tag === 'PPLS')) edits.push([i, reflexive[0], 'natural_anaphor', reflexive[1]]);
     // Irregular past tense and participle.
     const afterHave = [1, 2].some((k) => i - k >= 0 && HAVE.has(lower[i - k]!));
-    if (tag === 'VBN' && afterHave && forms.participleToPast.has(w)) edits.push([i, forms.participleToPast.get(w)!, 'natural_participle', 1]);
-    if (tag === 'VBD' && !afterHave && forms.pastToParticiple.has(w)) edits.push([i, forms.pastToParticiple.get(w)!, 'natural_participle', 0]);
+    if (tag === 'VBN' && afterHave && forms.participleToPast.has(w))
+      edits.push([i, forms.participleToPast.get(w)!, 'natural_participle', 1]);
+    if (tag === 'VBD' && !afterHave && forms.pastToParticiple.has(w))
+      edits.push([i, forms.pastToParticiple.get(w)!, 'natural_participle', 0]);
   }
   return edits;
 }

@@ -67,11 +67,17 @@ export const FACT_TEMPLATES: Readonly<Record<string, TemplateSet>> = {
       'Each atom of {s} has {o} protons.',
       'Element number {o} is {s}.',
     ],
-    heldOut: ['The number of protons in one atom of {s} is {o}', 'Counting along the periodic table, {s} comes at position {o}'],
+    heldOut: [
+      'The number of protons in one atom of {s} is {o}',
+      'Counting along the periodic table, {s} comes at position {o}',
+    ],
   },
   element_category: {
     train: ['{s} is {a:o}.', 'The element {s} is classed as {a:o}.', 'Chemically, {s} counts as {a:o}.'],
-    heldOut: ['Chemists place the element {s} among the elements known as {a:o}', 'In the periodic table, {s} is grouped as {a:o}'],
+    heldOut: [
+      'Chemists place the element {s} among the elements known as {a:o}',
+      'In the periodic table, {s} is grouped as {a:o}',
+    ],
   },
   state_capital: {
     train: [
@@ -80,7 +86,10 @@ export const FACT_TEMPLATES: Readonly<Record<string, TemplateSet>> = {
       'The state of {s} has its capital in {o}.',
       'The state government of {s} meets in {o}.',
     ],
-    heldOut: ['The U.S. state of {s} is governed from the city of {o}', 'The seat of government of the U.S. state {s} is in {o}'],
+    heldOut: [
+      'The U.S. state of {s} is governed from the city of {o}',
+      'The seat of government of the U.S. state {s} is in {o}',
+    ],
   },
   noun_hypernym: {
     train: ['{a:s} is a kind of {o}.', '{a:s} is a type of {o}.', 'Every {s} is {a:o}.', 'One kind of {o} is {a:s}.'],
@@ -90,9 +99,21 @@ export const FACT_TEMPLATES: Readonly<Record<string, TemplateSet>> = {
 
 /** Two-hop compositions: training templates; the probe uses the first (it ends with {o}). */
 export const TWOHOP_TEMPLATES: Readonly<Record<string, readonly string[]>> = {
-  capital_continent: ['The city of {s} lies in {o}', '{s} is a city in {o}.', 'The city of {s} is found on the continent of {o}.'],
-  capital_language: ['People in the city of {s} speak {o}', 'In the city of {s}, most people speak {o}.', '{o} is spoken on the streets of {s}.'],
-  capital_currency: ['In the city of {s}, prices are in the {o}', 'Shops in {s} take payment in the {o}.', 'The {o} is used to pay in the city of {s}.'],
+  capital_continent: [
+    'The city of {s} lies in {o}',
+    '{s} is a city in {o}.',
+    'The city of {s} is found on the continent of {o}.',
+  ],
+  capital_language: [
+    'People in the city of {s} speak {o}',
+    'In the city of {s}, most people speak {o}.',
+    '{o} is spoken on the streets of {s}.',
+  ],
+  capital_currency: [
+    'In the city of {s}, prices are in the {o}',
+    'Shops in {s} take payment in the {o}.',
+    'The {o} is used to pay in the city of {s}.',
+  ],
   symbol_number: [
     'The element with the symbol {s} has atomic number {o}',
     'The element written {s} has {o} protons.',
@@ -133,7 +154,8 @@ export function isCloze(template: string): boolean {
 export function cloze(template: string, subject: string, object: string): { prompt: string; answer: string } {
   template = template.replace(/\.$/, '');
   const slot = template.endsWith('{a:o}') ? '{a:o}' : template.endsWith('{o}') ? '{o}' : null;
-  if (!slot || !template.endsWith(' ' + slot)) throw new Error(`template "${template}" does not end with " {o}" or " {a:o}"`);
+  if (!slot || !template.endsWith(' ' + slot))
+    throw new Error(`template "${template}" does not end with " {o}" or " {a:o}"`);
   const prompt = render(template.slice(0, -(slot.length + 1)), subject, object);
   const answer = ' ' + (slot === '{a:o}' ? indefinite(object) : object);
   return { prompt, answer };

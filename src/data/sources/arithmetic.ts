@@ -87,7 +87,10 @@ export const arithmetic: Source<Options> = {
     }
     const docs: Document[] = [];
     for (let i = 0; i < lines.length; i += opts.problemsPerDocument)
-      docs.push({ id: `arithmetic-${String(docs.length).padStart(6, '0')}`, text: lines.slice(i, i + opts.problemsPerDocument).join('\n') });
+      docs.push({
+        id: `arithmetic-${String(docs.length).padStart(6, '0')}`,
+        text: lines.slice(i, i + opts.problemsPerDocument).join('\n'),
+      });
     return docs;
   },
   artifacts(opts, ctx) {

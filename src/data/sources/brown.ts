@@ -102,9 +102,7 @@ export function detokenize(words: readonly string[]): string {
 
 /** The text of a sample: sentences joined by spaces, paragraphs by blank lines. */
 export function brownSampleText(sample: BrownSample): string {
-  return sample.paragraphs
-    .map((p) => p.map((s) => detokenize(s.map((t) => t.word))).join(' '))
-    .join('\n\n');
+  return sample.paragraphs.map((p) => p.map((s) => detokenize(s.map((t) => t.word))).join(' ')).join('\n\n');
 }
 
 let samples: BrownSample[] | undefined;
@@ -156,7 +154,8 @@ export const brown: Source<z.infer<typeof Options>> = {
   kind: 'books',
   description: 'Brown Corpus: 500 samples of 1961 American English in 15 genres (press, fiction, learned, ...)',
   packages: [PACKAGE, 'irregular-plurals', 'english-verbs-irregular'],
-  licenseNote: 'Brown Corpus (Francis and Kucera, 1964; rev. 1979): distributed with the permission of the copyright holder, redistribution permitted (corpus README)',
+  licenseNote:
+    'Brown Corpus (Francis and Kucera, 1964; rev. 1979): distributed with the permission of the copyright holder, redistribution permitted (corpus README)',
   filter: 'prose',
   dedup: true,
   options: Options,
@@ -176,7 +175,15 @@ export const brown: Source<z.infer<typeof Options>> = {
       heldOut.flatMap((s) => s.paragraphs.flat()),
       lexicon,
       detokenize,
-    ).map((p, i): NaturalPairProbe => ({ id: `${p.uid}:${i}`, UID: p.uid, polarity: p.polarity, sentence_good: p.good, sentence_bad: p.bad }));
+    ).map(
+      (p, i): NaturalPairProbe => ({
+        id: `${p.uid}:${i}`,
+        UID: p.uid,
+        polarity: p.polarity,
+        sentence_good: p.good,
+        sentence_bad: p.bad,
+      }),
+    );
     return [
       { path: 'knowledge/lexicon.json', content: { json: lexicon } },
       { path: 'probes/syntax_natural.jsonl', content: { jsonl: pairs } },

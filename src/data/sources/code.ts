@@ -23,7 +23,13 @@ interface CodeSet {
 /** The files taken from each package (paths relative to the package folder). */
 export const CODE_SETS: readonly CodeSet[] = [
   // The per-method modules; lodash.js and core.js bundle the same code again.
-  { package: 'lodash', root: '.', recursive: false, include: /\.js$/, exclude: /^(lodash|core)(\.min)?\.js$|\.min\.js$/ },
+  {
+    package: 'lodash',
+    root: '.',
+    recursive: false,
+    include: /\.js$/,
+    exclude: /^(lodash|core)(\.min)?\.js$|\.min\.js$/,
+  },
   { package: 'ramda', root: 'src', recursive: true, include: /\.js$/ },
   { package: 'rxjs', root: 'src', recursive: true, include: /\.ts$/ },
   // Top-level ES modules and their helpers; locale data and the generated fp/ wrappers are left out.

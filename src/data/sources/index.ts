@@ -14,7 +14,17 @@ import { twohop } from './twohop.js';
 import type { Source } from './types.js';
 import { wordnet } from './wordnet.js';
 
-export const SOURCES: readonly Source<any>[] = [brown, mobyDick, sotu, wordnet, code, facts, twohop, arithmetic, tracing];
+export const SOURCES: readonly Source<any>[] = [
+  brown,
+  mobyDick,
+  sotu,
+  wordnet,
+  code,
+  facts,
+  twohop,
+  arithmetic,
+  tracing,
+];
 
 export function findSource(name: string): Source<any> | undefined {
   return SOURCES.find((s) => s.name === name);

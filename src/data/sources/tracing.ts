@@ -117,7 +117,10 @@ export const tracing: Source<Options> = {
     }
     const docs: Document[] = [];
     for (let i = 0; i < programs.length; i += opts.programsPerDocument)
-      docs.push({ id: `tracing-${String(docs.length).padStart(6, '0')}`, text: programs.slice(i, i + opts.programsPerDocument).join('\n\n') });
+      docs.push({
+        id: `tracing-${String(docs.length).padStart(6, '0')}`,
+        text: programs.slice(i, i + opts.programsPerDocument).join('\n\n'),
+      });
     return docs;
   },
   artifacts(opts, ctx) {

@@ -28,7 +28,8 @@ export const wordnet: Source<Options> = {
   kind: 'reference',
   description: 'WordNet 3.1 glosses and examples as dictionary entries (nouns, verbs, adjectives, adverbs)',
   packages: [WORDNET_PACKAGE],
-  licenseNote: 'WordNet 3.1 (Princeton University): WordNet License, use, copying and distribution permitted with its copyright notice',
+  licenseNote:
+    'WordNet 3.1 (Princeton University): WordNet License, use, copying and distribution permitted with its copyright notice',
   filter: 'prose',
   dedup: true,
   options: Options,

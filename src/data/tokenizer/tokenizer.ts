@@ -44,7 +44,8 @@ export class BpeTokenizer implements Tokenizer {
   private readonly decoder = new TextDecoder('utf-8');
 
   constructor(readonly model: BpeModel) {
-    if (model.vocab.length + 1 > 65536) throw new SlurryError(`vocabulary of ${model.vocab.length + 1} ids does not fit uint16 shards (max 65536)`);
+    if (model.vocab.length + 1 > 65536)
+      throw new SlurryError(`vocabulary of ${model.vocab.length + 1} ids does not fit uint16 shards (max 65536)`);
     this.vocabSize = model.vocab.length + 1;
     this.eotId = model.vocab.length;
     model.merges.forEach(([a, b, id], rank) => {
@@ -151,7 +152,15 @@ export class BpeTokenizer implements Tokenizer {
       truncation: null,
       padding: null,
       added_tokens: [
-        { id: this.eotId, content: EOT_TEXT, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true },
+        {
+          id: this.eotId,
+          content: EOT_TEXT,
+          single_word: false,
+          lstrip: false,
+          rstrip: false,
+          normalized: false,
+          special: true,
+        },
       ],
       normalizer: null,
       pre_tokenizer: {
@@ -173,7 +182,9 @@ export class BpeTokenizer implements Tokenizer {
         byte_fallback: false,
         ignore_merges: false,
         vocab,
-        merges: this.model.merges.map(([a, b]) => `${bytesToSymbols(this.model.vocab[a]!)} ${bytesToSymbols(this.model.vocab[b]!)}`),
+        merges: this.model.merges.map(
+          ([a, b]) => `${bytesToSymbols(this.model.vocab[a]!)} ${bytesToSymbols(this.model.vocab[b]!)}`,
+        ),
       },
     };
   }
@@ -191,23 +202,33 @@ export class BpeTokenizer implements Tokenizer {
     if (split.type !== 'Split' || split.pattern?.Regex !== PRETOKENIZE_PATTERN)
       throw bad('field "pre_tokenizer": not the pre-tokenizer slurry writes (Split with its pattern, then ByteLevel)');
     const entries = Object.entries(j.model.vocab);
-    if (entries.length + 1 > 65536) throw bad(`field "model.vocab": ${entries.length} tokens; uint16 shards hold at most 65535 and end-of-text`);
+    if (entries.length + 1 > 65536)
+      throw bad(`field "model.vocab": ${entries.length} tokens; uint16 shards hold at most 65535 and end-of-text`);
     const vocab: Uint8Array[] = new Array(entries.length);
     const symbolOf: string[] = new Array(entries.length);
     const byBytes = new Map<string, string>();
     for (const [sym, id] of entries) {
       const bytes = symbolsToBytes(sym);
-      if (!bytes || bytes.length === 0) throw bad(`field "model.vocab": ${JSON.stringify(sym)} is not a byte-level token`);
-      if (id >= entries.length) throw bad(`field "model.vocab": id ${id} of ${JSON.stringify(sym)} is outside 0..${entries.length - 1}`);
-      if (vocab[id]) throw bad(`field "model.vocab": id ${id} is used by both ${JSON.stringify(symbolOf[id])} and ${JSON.stringify(sym)}`);
+      if (!bytes || bytes.length === 0)
+        throw bad(`field "model.vocab": ${JSON.stringify(sym)} is not a byte-level token`);
+      if (id >= entries.length)
+        throw bad(`field "model.vocab": id ${id} of ${JSON.stringify(sym)} is outside 0..${entries.length - 1}`);
+      if (vocab[id])
+        throw bad(
+          `field "model.vocab": id ${id} is used by both ${JSON.stringify(symbolOf[id])} and ${JSON.stringify(sym)}`,
+        );
       const key = Buffer.from(bytes).toString('latin1');
-      if (byBytes.has(key)) throw bad(`field "model.vocab": ${JSON.stringify(sym)} and ${JSON.stringify(byBytes.get(key))} are the same bytes`);
+      if (byBytes.has(key))
+        throw bad(
+          `field "model.vocab": ${JSON.stringify(sym)} and ${JSON.stringify(byBytes.get(key))} are the same bytes`,
+        );
       byBytes.set(key, sym);
       vocab[id] = bytes;
       symbolOf[id] = sym;
     }
     for (let b = 0; b < 256; b++)
-      if (vocab[b]?.length !== 1 || vocab[b]![0] !== b) throw bad(`field "model.vocab": id ${b} must be the byte ${JSON.stringify(BYTE_TO_CHAR[b])}`);
+      if (vocab[b]?.length !== 1 || vocab[b]![0] !== b)
+        throw bad(`field "model.vocab": id ${b} must be the byte ${JSON.stringify(BYTE_TO_CHAR[b])}`);
     const idOf = (sym: string) => (Object.hasOwn(j.model.vocab, sym) ? j.model.vocab[sym] : undefined);
     const merges = j.model.merges.map((m, i): [number, number, number] => {
       const parts = typeof m === 'string' ? m.split(' ') : m;
@@ -215,11 +236,13 @@ export class BpeTokenizer implements Tokenizer {
       const a = parts.length === 2 ? idOf(l!) : undefined;
       const b = parts.length === 2 ? idOf(r!) : undefined;
       const id = parts.length === 2 ? idOf(l! + r!) : undefined;
-      if (a === undefined || b === undefined || id === undefined) throw bad(`field "model.merges[${i}]": not a pair of known tokens whose join is a token: ${JSON.stringify(m)}`);
+      if (a === undefined || b === undefined || id === undefined)
+        throw bad(`field "model.merges[${i}]": not a pair of known tokens whose join is a token: ${JSON.stringify(m)}`);
       return [a, b, id];
     });
     const eot = j.added_tokens.find((t) => t.content === EOT_TEXT);
-    if (!eot || eot.id !== vocab.length) throw bad(`field "added_tokens": expected ${EOT_TEXT} with id ${vocab.length}`);
+    if (!eot || eot.id !== vocab.length)
+      throw bad(`field "added_tokens": expected ${EOT_TEXT} with id ${vocab.length}`);
     return new BpeTokenizer({ vocab, merges });
   }
 }
@@ -242,7 +265,15 @@ export interface HuggingFaceTokenizerJson {
   version: string;
   truncation: null;
   padding: null;
-  added_tokens: { id: number; content: string; single_word: boolean; lstrip: boolean; rstrip: boolean; normalized: boolean; special: boolean }[];
+  added_tokens: {
+    id: number;
+    content: string;
+    single_word: boolean;
+    lstrip: boolean;
+    rstrip: boolean;
+    normalized: boolean;
+    special: boolean;
+  }[];
   normalizer: null;
   pre_tokenizer: {
     type: 'Sequence';

@@ -51,7 +51,10 @@ let loaded: NativeLoad | null = null;
 export function loadNativeKernels(): NativeLoad {
   if (loaded) return loaded;
   if (!existsSync(NATIVE_ADDON_PATH)) {
-    loaded = { ok: false, reason: `native addon not built (${NATIVE_ADDON_PATH} is missing; run \`npm rebuild slurry\` or \`npm install\`)` };
+    loaded = {
+      ok: false,
+      reason: `native addon not built (${NATIVE_ADDON_PATH} is missing; run \`npm rebuild slurry\` or \`npm install\`)`,
+    };
     return loaded;
   }
   try {

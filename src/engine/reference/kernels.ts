@@ -139,7 +139,10 @@ export const referenceKernels: Kernels = {
     const C3 = 3 * C;
     for (let j = 0; j < n; j++) {
       const L = spanLen[j];
-      const keys = [...Array.from({ length: L }, (_, u) => spanStart[j] + u), ...extra.subarray(extraStart[j], extraStart[j + 1])];
+      const keys = [
+        ...Array.from({ length: L }, (_, u) => spanStart[j] + u),
+        ...extra.subarray(extraStart[j], extraStart[j + 1]),
+      ];
       const p = new Float64Array(keys.length);
       for (let h = 0; h < H; h++) {
         const q = rows[j] * C3 + h * hs;

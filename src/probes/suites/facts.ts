@@ -25,12 +25,17 @@ export const FACTS_PER_BUCKET = 32;
 
 type FactsFile = 'facts' | 'facts_seen';
 
-export function buildFactItems(ctx: BuildContext, perBucket = FACTS_PER_BUCKET, file: FactsFile = 'facts'): ClozeItem[] {
+export function buildFactItems(
+  ctx: BuildContext,
+  perBucket = FACTS_PER_BUCKET,
+  file: FactsFile = 'facts',
+): ClozeItem[] {
   const probes = readProbeItems(ctx.corpus.dir, file).filter((p) => clozeFits(ctx.corpus.tokenizer, ctx.context, p));
   const rng = Rng.derive(ctx.seed, file);
   // One template per fact in the first tier, chosen by the seed.
   const firstTemplate = new Map<string, string>();
-  for (const p of rng.shuffle([...probes])) if (!firstTemplate.has(p.fact_id)) firstTemplate.set(p.fact_id, p.template_id);
+  for (const p of rng.shuffle([...probes]))
+    if (!firstTemplate.has(p.fact_id)) firstTemplate.set(p.fact_id, p.template_id);
   const buckets = [...new Set(probes.map((p) => p.bucket))].sort();
   const lengths = answerLengthKeys(ctx.corpus.tokenizer, probes, (p) => p.relation);
   return buckets.flatMap((bucket) =>
@@ -38,7 +43,12 @@ export function buildFactItems(ctx: BuildContext, perBucket = FACTS_PER_BUCKET, 
       probes.filter((p) => p.bucket === bucket),
       perBucket,
       rng,
-      { stratum: (p) => p.relation, value: (p) => p.answer, tier: (p) => (firstTemplate.get(p.fact_id) === p.template_id ? 0 : 1), ...lengths },
+      {
+        stratum: (p) => p.relation,
+        value: (p) => p.answer,
+        tier: (p) => (firstTemplate.get(p.fact_id) === p.template_id ? 0 : 1),
+        ...lengths,
+      },
     ).map(
       (p): ClozeItem => ({
         id: p.id,
@@ -78,7 +88,14 @@ function factsSuiteFor(name: string, source: FactsFile, description: string): Su
             metrics: {
               ...groupMeans('mrr', scored, mrr),
               chance_guess: guessChance(prepared),
-              ...prefixKeys('relation:', groupMeans('accuracy', relations, scores.map((s) => s.top1))),
+              ...prefixKeys(
+                'relation:',
+                groupMeans(
+                  'accuracy',
+                  relations,
+                  scores.map((s) => s.top1),
+                ),
+              ),
             },
           });
         },

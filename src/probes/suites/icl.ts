@@ -44,7 +44,12 @@ export function buildIclItems(ctx: BuildContext): SequenceItem[] {
     .filter((s) => NATURAL_KINDS.has(s.kind))
     .flatMap((s) =>
       evenWindows(corpus.tokens(s.name, 'val'), ctx.context + 1, CONTEXT_WINDOWS_PER_SOURCE).map(
-        (w): SequenceItem => ({ id: `context:${s.name}:${w.offset}`, group: 'context', tokens: w.tokens, meta: { source: s.name } }),
+        (w): SequenceItem => ({
+          id: `context:${s.name}:${w.offset}`,
+          group: 'context',
+          tokens: w.tokens,
+          meta: { source: s.name },
+        }),
       ),
     );
   return [...induction, ...context];
@@ -96,7 +101,10 @@ export function scoreInduction(model: GPT, items: readonly SequenceItem[]): Indu
       for (let v = 1; v < V; v++) if (logits[o + v] > logits[o + best]) best = v;
       let sum = 0;
       for (let v = 0; v < V; v++) sum += Math.exp(logits[o + v] - logits[o + best]);
-      return { loss: Math.log(sum) - (logits[o + item.tokens[t + 1]] - logits[o + best]), hit: best === item.tokens[t + 1] };
+      return {
+        loss: Math.log(sum) - (logits[o + item.tokens[t + 1]] - logits[o + best]),
+        hit: best === item.tokens[t + 1],
+      };
     };
     // Targets r2..rL: positions 1..L-1 in the first copy, L+1..2L-1 in the second.
     const first = Array.from({ length: L - 1 }, (_, i) => at(1 + i));
@@ -111,12 +119,19 @@ export function scoreInduction(model: GPT, items: readonly SequenceItem[]): Indu
     };
   });
   g.release();
-  return { items: scored, prefixMatching, uniformPrefixMatching: queries.reduce((a, { q }) => a + 1 / (q + 1), 0) / queries.length };
+  return {
+    items: scored,
+    prefixMatching,
+    uniformPrefixMatching: queries.reduce((a, { q }) => a + 1 / (q + 1), 0) / queries.length,
+  };
 }
 
 /** Early-minus-late loss on each natural-text window. */
 export function scoreContext(model: GPT, items: readonly SequenceItem[]): ScoredItem[] {
-  const lps = tokenLogprobs(model, items.map((i) => i.tokens));
+  const lps = tokenLogprobs(
+    model,
+    items.map((i) => i.tokens),
+  );
   return items.map((item, i): ScoredItem => {
     const lp = lps[i];
     const T = lp.length;
@@ -129,7 +144,8 @@ export function scoreContext(model: GPT, items: readonly SequenceItem[]): Scored
 
 export const iclSuite: SuiteDefinition = {
   name: 'icl',
-  description: 'induction on repeated random sequences (second-copy accuracy, loss gain, prefix-matching heads) and early-vs-late loss on natural text',
+  description:
+    'induction on repeated random sequences (second-copy accuracy, loss gain, prefix-matching heads) and early-vs-late loss on natural text',
   build: (ctx) => buildIclItems(ctx),
   prepare(file, _tokenizer, policy) {
     const items = readJsonlFile(file, SequenceItem, policy).rows.map((r) => r.value);
@@ -143,12 +159,20 @@ export const iclSuite: SuiteDefinition = {
         const ctx = context.length ? scoreContext(model, context) : [];
         const metrics: Record<string, number> = {};
         if (ind) {
-          ind.prefixMatching.forEach((heads, l) => heads.forEach((s, h) => (metrics[`prefix_matching/L${l}H${h}`] = s)));
+          ind.prefixMatching.forEach((heads, l) =>
+            heads.forEach((s, h) => (metrics[`prefix_matching/L${l}H${h}`] = s)),
+          );
           metrics.prefix_matching_max = Math.max(...ind.prefixMatching.flat());
           metrics.prefix_matching_uniform = ind.uniformPrefixMatching;
         }
         if (ctx.length) metrics.icl_score = ctx.reduce((a, s) => a + s.c, 0) / ctx.length;
-        return summarize([...(ind?.items ?? []), ...ctx], { suite: 'icl', discrete: 'accuracy', continuous: 'loss_gain', ceiling: { d: 1, c: null }, metrics });
+        return summarize([...(ind?.items ?? []), ...ctx], {
+          suite: 'icl',
+          discrete: 'accuracy',
+          continuous: 'loss_gain',
+          ceiling: { d: 1, c: null },
+          metrics,
+        });
       },
     };
   },

@@ -50,7 +50,8 @@ export const PARADIGMS: readonly Paradigm[] = [
   {
     uid: 'sva_across_pp',
     field: 'morphology',
-    description: 'agreement across a prepositional phrase with an attractor of the other number: "The dog near the cats runs."',
+    description:
+      'agreement across a prepositional phrase with an attractor of the other number: "The dog near the cats runs."',
     make(w, rng, polarity) {
       const pl = polarity === 1;
       const [n, m] = pickTwo(rng, w.nouns);
@@ -89,7 +90,8 @@ export const PARADIGMS: readonly Paradigm[] = [
   {
     uid: 'anaphor_number_agreement',
     field: 'morphology',
-    description: 'reflexive number agreement: "The dogs hurt themselves." / "The dogs hurt itself."; "We saw ourselves." / "We saw myself."',
+    description:
+      'reflexive number agreement: "The dogs hurt themselves." / "The dogs hurt itself."; "We saw ourselves." / "We saw myself."',
     make(w, rng, polarity) {
       const pl = polarity === 1;
       const t = pick(rng, w.transitive);
@@ -108,7 +110,8 @@ export const PARADIGMS: readonly Paradigm[] = [
   {
     uid: 'irregular_past_participle',
     field: 'morphology',
-    description: 'past tense vs participle of irregular verbs: "The boy broke the cups." / "The boy broken the cups."; "has broken" / "has broke"',
+    description:
+      'past tense vs participle of irregular verbs: "The boy broke the cups." / "The boy broken the cups."; "has broken" / "has broke"',
     make(w, rng, polarity) {
       const [s, o] = pickTwo(rng, w.nouns);
       const v = pick(rng, w.irregular);
@@ -120,7 +123,8 @@ export const PARADIGMS: readonly Paradigm[] = [
   {
     uid: 'word_order',
     field: 'syntax',
-    description: 'adjective before noun, object after verb: "The old dog runs." / "The dog old runs."; "The man saw old dogs." / "The man old dogs saw."',
+    description:
+      'adjective before noun, object after verb: "The old dog runs." / "The dog old runs."; "The man saw old dogs." / "The man old dogs saw."',
     make(w, rng, polarity) {
       const pl = rng.int(2) === 1;
       const [a, b] = pickTwo(rng, w.adjectives);
@@ -137,7 +141,8 @@ export const PARADIGMS: readonly Paradigm[] = [
   {
     uid: 'sentence_boundary',
     field: 'orthography',
-    description: 'where one sentence ends and the next begins: "The dogs run. Old cats sleep." / "The dogs run old. Cats sleep." / "The dogs. Run old cats sleep."',
+    description:
+      'where one sentence ends and the next begins: "The dogs run. Old cats sleep." / "The dogs run old. Cats sleep." / "The dogs. Run old cats sleep."',
     make(w, rng, polarity) {
       const [n, m] = pickTwo(rng, w.nouns);
       const [v, u] = pickTwo(rng, w.verbs);
@@ -149,14 +154,16 @@ export const PARADIGMS: readonly Paradigm[] = [
       const good = `The ${first} ${verb}. ${cap(a)} ${rest}`;
       // The boundary one word too late, or one word too early: either way a period
       // competes with a varied word, once on each side.
-      const bad = polarity === 0 ? `The ${first} ${verb} ${a}. ${cap(rest)}` : `The ${first}. ${cap(verb)} ${a} ${rest}`;
+      const bad =
+        polarity === 0 ? `The ${first} ${verb} ${a}. ${cap(rest)}` : `The ${first}. ${cap(verb)} ${a} ${rest}`;
       return { good, bad };
     },
   },
   {
     uid: 'capitalisation',
     field: 'orthography',
-    description: 'a capital letter starts a sentence and only there: "Old dogs run." / "old dogs run."; "The man saw the cats." / "The man saw the Cats."',
+    description:
+      'a capital letter starts a sentence and only there: "Old dogs run." / "old dogs run."; "The man saw the cats." / "The man saw the Cats."',
     make(w, rng, polarity) {
       const a = pick(rng, w.adjectives);
       if (polarity === 0) {

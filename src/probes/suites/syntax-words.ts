@@ -34,13 +34,105 @@ export interface SyntaxWords {
 
 /** Verbs that read naturally with a noun object ("the dog saw the cats"). */
 const TRANSITIVE = [
-  'see', 'like', 'help', 'watch', 'follow', 'find', 'love', 'hate', 'know', 'meet', 'call', 'hold', 'visit', 'need', 'want',
-  'fear', 'push', 'pull', 'carry', 'chase', 'teach', 'praise', 'admire', 'trust', 'hear', 'take', 'break', 'write', 'eat',
-  'drive', 'give', 'forget', 'hide', 'steal', 'throw', 'draw', 'choose', 'shake', 'wear', 'bite', 'ride', 'drink', 'catch',
-  'bring', 'buy', 'keep', 'leave', 'lose', 'sell', 'build', 'feed', 'hit', 'hurt', 'kick', 'lift', 'move', 'paint', 'pass',
-  'remember', 'save', 'serve', 'show', 'study', 'touch', 'wash', 'protect', 'attack', 'describe', 'notice', 'clean', 'open',
-  'check', 'answer', 'blame', 'thank', 'warn', 'join', 'support', 'defend', 'cover', 'fill', 'drop', 'hunt', 'guide', 'lead',
-  'beat', 'dig', 'fight', 'forgive', 'freeze', 'grow', 'shoot', 'sing', 'speak', 'swallow', 'tear', 'weave', 'win', 'wake',
+  'see',
+  'like',
+  'help',
+  'watch',
+  'follow',
+  'find',
+  'love',
+  'hate',
+  'know',
+  'meet',
+  'call',
+  'hold',
+  'visit',
+  'need',
+  'want',
+  'fear',
+  'push',
+  'pull',
+  'carry',
+  'chase',
+  'teach',
+  'praise',
+  'admire',
+  'trust',
+  'hear',
+  'take',
+  'break',
+  'write',
+  'eat',
+  'drive',
+  'give',
+  'forget',
+  'hide',
+  'steal',
+  'throw',
+  'draw',
+  'choose',
+  'shake',
+  'wear',
+  'bite',
+  'ride',
+  'drink',
+  'catch',
+  'bring',
+  'buy',
+  'keep',
+  'leave',
+  'lose',
+  'sell',
+  'build',
+  'feed',
+  'hit',
+  'hurt',
+  'kick',
+  'lift',
+  'move',
+  'paint',
+  'pass',
+  'remember',
+  'save',
+  'serve',
+  'show',
+  'study',
+  'touch',
+  'wash',
+  'protect',
+  'attack',
+  'describe',
+  'notice',
+  'clean',
+  'open',
+  'check',
+  'answer',
+  'blame',
+  'thank',
+  'warn',
+  'join',
+  'support',
+  'defend',
+  'cover',
+  'fill',
+  'drop',
+  'hunt',
+  'guide',
+  'lead',
+  'beat',
+  'dig',
+  'fight',
+  'forgive',
+  'freeze',
+  'grow',
+  'shoot',
+  'sing',
+  'speak',
+  'swallow',
+  'tear',
+  'weave',
+  'win',
+  'wake',
 ];
 
 const WORD = /^[a-z]{3,11}$/;
@@ -61,7 +153,11 @@ export function selectWords(lex: Lexicon, limits: WordLimits = DEFAULT_WORD_LIMI
     .filter((n) => WORD.test(n.singular) && WORD.test(n.plural) && n.singular !== n.plural)
     // Mostly a noun in both forms: "dog"/"dogs", not "rose"/"roses".
     .filter((n) => count(lex, n.singular, 'NN') >= 5 && count(lex, n.plural, 'NNS') >= 3)
-    .filter((n) => count(lex, n.singular, 'NN') * 2 >= total(lex, n.singular) && count(lex, n.plural, 'NNS') * 2 >= total(lex, n.plural))
+    .filter(
+      (n) =>
+        count(lex, n.singular, 'NN') * 2 >= total(lex, n.singular) &&
+        count(lex, n.plural, 'NNS') * 2 >= total(lex, n.plural),
+    )
     .sort((a, b) => count(lex, b.singular, 'NN') - count(lex, a.singular, 'NN') || (a.singular < b.singular ? -1 : 1))
     .slice(0, limits.nouns)
     .map((n) => ({ sg: n.singular, pl: n.plural }));
@@ -72,10 +168,16 @@ export function selectWords(lex: Lexicon, limits: WordLimits = DEFAULT_WORD_LIMI
     .map((v) => ({ base: v.base, vbz: v.vbz!, vbd: v.vbd, vbn: v.vbn }));
   const verbs = verbForms.slice(0, limits.verbs);
   const transitiveSet = new Set(TRANSITIVE);
-  const transitive = verbForms.filter((v): v is VerbForms & { vbd: string } => transitiveSet.has(v.base) && v.vbd !== null && WORD.test(v.vbd));
+  const transitive = verbForms.filter(
+    (v): v is VerbForms & { vbd: string } => transitiveSet.has(v.base) && v.vbd !== null && WORD.test(v.vbd),
+  );
   const irregular = transitive.filter(
     (v): v is VerbForms & { vbd: string; vbn: string } =>
-      v.vbn !== null && v.vbn !== v.vbd && WORD.test(v.vbn) && count(lex, v.vbd, 'VBD') >= 2 && count(lex, v.vbn, 'VBN') >= 2,
+      v.vbn !== null &&
+      v.vbn !== v.vbd &&
+      WORD.test(v.vbn) &&
+      count(lex, v.vbd, 'VBD') >= 2 &&
+      count(lex, v.vbn, 'VBN') >= 2,
   );
   const adjectives = Object.keys(lex.words)
     .filter((w) => WORD.test(w) && count(lex, w, 'JJ') >= 10 && count(lex, w, 'JJ') * 2 >= total(lex, w))
@@ -89,7 +191,8 @@ export function selectWords(lex: Lexicon, limits: WordLimits = DEFAULT_WORD_LIMI
     ['adjectives', adjectives.length, 10],
   ];
   for (const [what, have, min] of need) {
-    if (have < min) throw new SlurryError(`the lexicon (${lex.source}) attests ${have} ${what}; syntax probes need at least ${min}`);
+    if (have < min)
+      throw new SlurryError(`the lexicon (${lex.source}) attests ${have} ${what}; syntax probes need at least ${min}`);
   }
   return { nouns, verbs, transitive, irregular, adjectives };
 }

@@ -49,7 +49,11 @@ interface Candidate {
  * k > 0 a pair with Δ = +k goes with one with Δ = -k; Δ = 0 pairs go in twos of opposite
  * polarity. Returns fewer when the pool has too few matching twos.
  */
-export function balancedSelection<T extends { polarity: 0 | 1; delta: number }>(pool: readonly T[], target: number, rng: Rng): T[] {
+export function balancedSelection<T extends { polarity: 0 | 1; delta: number }>(
+  pool: readonly T[],
+  target: number,
+  rng: Rng,
+): T[] {
   const twos: [T, T][] = [];
   const byDelta = new Map<number, T[]>();
   for (const c of pool) {
@@ -89,7 +93,15 @@ function pairCollector(ctx: BuildContext, target: number) {
   const rows: PairItem[] = [];
   const select = (uid: string, field: string, pool: Candidate[], rng: Rng) =>
     balancedSelection(pool, target, rng).forEach((c, j) =>
-      rows.push({ sentence_good: c.good, sentence_bad: c.bad, UID: uid, field, pairID: j, id: `${uid}:${j}`, group: uid }),
+      rows.push({
+        sentence_good: c.good,
+        sentence_bad: c.bad,
+        UID: uid,
+        field,
+        pairID: j,
+        id: `${uid}:${j}`,
+        group: uid,
+      }),
     );
   return { candidate, select, rows };
 }
@@ -132,7 +144,11 @@ export function buildSyntaxItems(ctx: BuildContext, opts: SyntaxBuildOptions = {
   return rows;
 }
 
-function pairSuiteDefinition(name: string, description: string, build: (ctx: BuildContext) => PairItem[]): SuiteDefinition {
+function pairSuiteDefinition(
+  name: string,
+  description: string,
+  build: (ctx: BuildContext) => PairItem[],
+): SuiteDefinition {
   return {
     name,
     description,
@@ -140,7 +156,14 @@ function pairSuiteDefinition(name: string, description: string, build: (ctx: Bui
     prepare(file, tokenizer, policy) {
       const rows = readJsonlFile(file, PairSchema, policy).rows;
       const items = rows.map((r) => r.value);
-      return pairSuite(name, preparePairs(items, rows.map((r) => pairId(r.value, r.line)), tokenizer));
+      return pairSuite(
+        name,
+        preparePairs(
+          items,
+          rows.map((r) => pairId(r.value, r.line)),
+          tokenizer,
+        ),
+      );
     },
   };
 }

@@ -21,10 +21,16 @@ import { summarize, type BuildContext, type SuiteDefinition } from '../suite.js'
 export const WINDOWS_PER_SOURCE = 4;
 
 /** `count` windows of `length` tokens, evenly spaced through `tokens` (fewer when it is short). */
-export function evenWindows(tokens: ArrayLike<number>, length: number, count: number): { offset: number; tokens: number[] }[] {
+export function evenWindows(
+  tokens: ArrayLike<number>,
+  length: number,
+  count: number,
+): { offset: number; tokens: number[] }[] {
   if (tokens.length < length) return [];
   const room = tokens.length - length;
-  const offsets = [...new Set(Array.from({ length: count }, (_, k) => (count === 1 ? 0 : Math.floor((k * room) / (count - 1)))))];
+  const offsets = [
+    ...new Set(Array.from({ length: count }, (_, k) => (count === 1 ? 0 : Math.floor((k * room) / (count - 1))))),
+  ];
   return offsets.map((offset) => ({ offset, tokens: Array.from({ length }, (_, i) => tokens[offset + i]) }));
 }
 
@@ -35,7 +41,12 @@ export function buildTokenItems(ctx: BuildContext, perSource = WINDOWS_PER_SOURC
   return corpus.sources.flatMap((s) =>
     evenWindows(corpus.tokens(s.name, 'val'), ctx.context + 1, perSource).map((w): SequenceItem => {
       const ref = counts.windowLosses(w.tokens);
-      return { id: `${s.name}:${w.offset}`, group: s.name, tokens: w.tokens, meta: { unigram_loss: ref.unigram, bigram_loss: ref.bigram } };
+      return {
+        id: `${s.name}:${w.offset}`,
+        group: s.name,
+        tokens: w.tokens,
+        meta: { unigram_loss: ref.unigram, bigram_loss: ref.bigram },
+      };
     }),
   );
 }
@@ -56,7 +67,10 @@ export const tokensSuite: SuiteDefinition = {
       name: 'tokens',
       kind: 'probe',
       run(model) {
-        const lps = tokenLogprobs(model, items.map((i) => i.tokens));
+        const lps = tokenLogprobs(
+          model,
+          items.map((i) => i.tokens),
+        );
         const losses = lps.map((lp) => -lp.reduce((a, b) => a + b, 0) / lp.length);
         const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
         const loss = mean(losses);

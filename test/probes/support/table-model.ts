@@ -9,7 +9,15 @@ import { GPT } from '../../../src/model/gpt.js';
 
 export function tableModel(vocabSize: number, table: ReadonlyMap<number, number>, n_positions = 64): GPT {
   const C = vocabSize;
-  const config = parseGPTConfig({ vocab_size: vocabSize, n_layer: 1, n_head: 1, n_embd: C, n_positions, layer_norm: false, tie_word_embeddings: false });
+  const config = parseGPTConfig({
+    vocab_size: vocabSize,
+    n_layer: 1,
+    n_head: 1,
+    n_embd: C,
+    n_positions,
+    layer_norm: false,
+    tie_word_embeddings: false,
+  });
   const model = GPT.init(config, 1);
   for (const name of ['attn.c_proj', 'mlp.c_proj']) {
     model.param(`transformer.h.0.${name}.weight`).data.fill(0);

@@ -19,7 +19,11 @@ export function miniCorpus(): Promise<string> {
         preset: 'custom',
         seed: 1,
         tokenizer: { vocabSize: 'byte', sampleBytes: 100_000 },
-        sources: { moby_dick: { maxBytes: 60_000 }, arithmetic: { problems: 1500, maxDigits: 2, heldOutPerDigits: 20 }, tracing: { programs: 400, heldOut: 30 } },
+        sources: {
+          moby_dick: { maxBytes: 60_000 },
+          arithmetic: { problems: 1500, maxDigits: 2, heldOutPerDigits: 20 },
+          tracing: { programs: 400, heldOut: 30 },
+        },
       },
       'mini corpus',
     );

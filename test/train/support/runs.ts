@@ -21,7 +21,10 @@ export function tempRun(): string {
 }
 
 export function readMetrics(run: string): MetricsRecord[] {
-  return readFileSync(join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  return readFileSync(join(run, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 }
 
 /** The records without their wall-clock fields: what must be identical between runs. */

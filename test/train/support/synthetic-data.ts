@@ -39,7 +39,12 @@ export function syntheticData(opts: { tokens?: number; seed?: number; dir?: stri
   const V = ALPHABET.length + 1;
   const eotId = ALPHABET.length;
 
-  const fill = (pick: (row: number) => { source: number; offset: number }, streams: Int32Array[], B: number, T: number): Batch => {
+  const fill = (
+    pick: (row: number) => { source: number; offset: number },
+    streams: Int32Array[],
+    B: number,
+    T: number,
+  ): Batch => {
     const batch = { inputs: new Int32Array(B * T), targets: new Int32Array(B * T), sources: new Uint8Array(B * T) };
     for (let b = 0; b < B; b++) {
       const { source, offset } = pick(b);
@@ -58,9 +63,12 @@ export function syntheticData(opts: { tokens?: number; seed?: number; dir?: stri
       vocabSize: V,
       eotId,
       encode: (text) => [...text].map((ch) => ALPHABET.indexOf(ch)).filter((i) => i >= 0),
-      decode: (ids) => Array.from(ids, (i) => (i === eotId ? '\n' : ALPHABET[i] ?? '')).join(''),
+      decode: (ids) => Array.from(ids, (i) => (i === eotId ? '\n' : (ALPHABET[i] ?? ''))).join(''),
     },
-    tokenizerJson: JSON.stringify({ version: '1.0', model: { type: 'WordLevel', vocab: Object.fromEntries([...ALPHABET].map((ch, i) => [ch, i])) } }),
+    tokenizerJson: JSON.stringify({
+      version: '1.0',
+      model: { type: 'WordLevel', vocab: Object.fromEntries([...ALPHABET].map((ch, i) => [ch, i])) },
+    }),
     fingerprint: `synthetic:${seed}:${n}`,
     batch(dataSeed, k, weights, B, T) {
       return fill(

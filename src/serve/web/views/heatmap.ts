@@ -42,8 +42,7 @@ function heatmapSvg(rows: number[][], lo: number, hi: number, cell: number): str
   const nc = Math.max(0, ...rows.map((r) => r.length));
   const rects = rows.flatMap((r, i) =>
     r.map(
-      (v, j) =>
-        `<rect x="${j * cell}" y="${i * cell}" width="${cell}" height="${cell}" fill="${fill(v, lo, hi)}"/>`,
+      (v, j) => `<rect x="${j * cell}" y="${i * cell}" width="${cell}" height="${cell}" fill="${fill(v, lo, hi)}"/>`,
     ),
   );
   const size = `width="${nc * cell}" height="${rows.length * cell}"`;
