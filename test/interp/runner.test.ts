@@ -41,7 +41,7 @@ async function makeRun(): Promise<{ run: string; corpus: string }> {
 }
 
 const options: MeasureOptions = {
-  sae: { ...DEFAULT_SAE, epochs: 1, latents: 64 },
+  sae: { ...DEFAULT_SAE, latents: 64 },
   memoryLimit: 2 ** 30,
   headSequences: 8,
   ckaRows: 256,
