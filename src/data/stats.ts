@@ -23,12 +23,10 @@ export function topTokens(corpus: Corpus, n: number): TokenCount[] {
     total += t.length;
   }
   const ids = Array.from(counts.keys()).sort((a, b) => counts[b]! - counts[a]! || a - b);
-  return ids
-    .slice(0, n)
-    .map((id) => ({
-      id,
-      text: corpus.tokenizer.decode([id]),
-      count: counts[id]!,
-      fraction: total ? counts[id]! / total : 0,
-    }));
+  return ids.slice(0, n).map((id) => ({
+    id,
+    text: corpus.tokenizer.decode([id]),
+    count: counts[id]!,
+    fraction: total ? counts[id]! / total : 0,
+  }));
 }

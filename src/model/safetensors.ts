@@ -88,11 +88,9 @@ const DTYPE_BYTES: Record<string, number> = {
 
 const offset = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 const TensorInfo = z.strictObject({
-  dtype: z
-    .string()
-    .refine((d) => Object.hasOwn(DTYPE_BYTES, d), {
-      message: `expected a safetensors dtype (${Object.keys(DTYPE_BYTES).join(', ')})`,
-    }),
+  dtype: z.string().refine((d) => Object.hasOwn(DTYPE_BYTES, d), {
+    message: `expected a safetensors dtype (${Object.keys(DTYPE_BYTES).join(', ')})`,
+  }),
   shape: z.array(offset),
   data_offsets: z.tuple([offset, offset]),
 });
