@@ -207,19 +207,23 @@ function probeCheckpoints(run: string, index: readonly CheckpointEntry[], opts: 
     // One suite failing (a bug, a bad item) leaves the others' records intact.
     for (const suite of prepared.filter((p) => pending.some((s) => s.name === p.name))) {
       const ts = performance.now();
+      // A suite that throws is recorded as failed; a record that cannot be written (no space
+      // left, an I/O error) stops the whole probe, since every later one would fail alike.
+      let write: () => void;
       try {
         if (suite.kind === 'samples') {
           const record: SampleRecord = { step: entry.step, tokens: entry.tokens, samples: suite.run(model) };
-          appendJsonl(paths.samples, [record]);
+          write = () => appendJsonl(paths.samples, [record]);
         } else {
           const record: ProbeRecord = { step: entry.step, tokens: entry.tokens, ...runSuite(suite, model) };
-          appendJsonl(paths.probes, [record]);
+          write = () => appendJsonl(paths.probes, [record]);
         }
       } catch (err) {
         fail({ step: entry.step, dir, suite: suite.name, message: describeFailure(err) });
         times.push(`${suite.name} failed`);
         continue;
       }
+      write();
       done.push(suite.name);
       times.push(`${suite.name} ${((performance.now() - ts) / 1000).toFixed(1)}s`);
     }

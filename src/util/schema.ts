@@ -2,7 +2,7 @@
  * Validation at the boundary: parse a value with a zod schema and turn every issue into
  * one SlurryError that names where the value came from, the field path and what was
  * expected (e.g. `run.yaml: field "model.n_head": Too small: expected number to be >0`),
- * one line per issue.
+ * all issues on one line, separated by semicolons.
  */
 import type { z } from 'zod';
 import { SlurryError } from './errors.js';
@@ -10,11 +10,7 @@ import { SlurryError } from './errors.js';
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  throw new SlurryError(
-    describeIssues(result.error)
-      .map((line) => `${where}: ${line}`)
-      .join('\n'),
-  );
+  throw new SlurryError(`${where}: ${describeIssues(result.error).join('; ')}`);
 }
 
 /** Each issue of a failed parse as `field "a.b[2]": what was expected` (unknown keys named). */

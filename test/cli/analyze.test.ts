@@ -24,7 +24,7 @@ test('slurry analyze RUN writes analysis.json and prints the verdict', () => {
   });
   const r = slurry('analyze', run, '--resamples', '20');
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /^Verdict under the discrete metrics: stages\./);
+  assert.match(r.stdout, /^Verdict under the discrete metrics: stages\./m);
   assert.match(r.stdout, new RegExp(`wrote ${runPaths(run).analysis}`));
   const a = JSON.parse(readFileSync(runPaths(run).analysis, 'utf8'));
   assert.equal(a.settings.resamples, 20);
