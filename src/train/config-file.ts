@@ -64,7 +64,16 @@ export function layeredConfig(layers: ConfigLayers): Json {
     throw new SlurryError(`${layers.file}: preset: expected a preset name`);
   const presetName = layers.preset ?? (filePreset as string | undefined);
   const overrides = layers.overrides ?? {};
-  let config: Json = presetName ? (trainPreset(presetName) as Json) : {};
+  let config: Json = {};
+  if (layers.preset !== undefined) config = trainPreset(layers.preset) as Json;
+  else if (presetName !== undefined) {
+    try {
+      config = trainPreset(presetName) as Json;
+    } catch (err) {
+      // Named in the file: the error names the file, not a flag.
+      throw err instanceof SlurryError ? new SlurryError(`${layers.file}: ${err.message}`) : err;
+    }
+  }
   // Continued pretraining takes the checkpoint's model: a preset's model would contradict it.
   if ((fileRest.init_from ?? overrides.init_from) !== undefined) delete config.model;
   for (const layer of [fileRest, overrides]) {

@@ -13,7 +13,7 @@ import {
   writeCheckpointDir,
   writeCheckpointIndex,
 } from '../../src/run/checkpoint.js';
-import { checkpointDir, MANIFEST_FILE, MODEL_FILE } from '../../src/run/layout.js';
+import { CONFIG_FILE, checkpointDir, MANIFEST_FILE, MODEL_FILE } from '../../src/run/layout.js';
 import { MetricsLog } from '../../src/run/metrics-log.js';
 import { SlurryError } from '../../src/util/errors.js';
 
@@ -21,6 +21,7 @@ const fails = (f: () => unknown, message: RegExp) =>
   assert.throws(f, (e: Error) => e instanceof SlurryError && message.test(e.message));
 const files = (step: number): [string, Uint8Array[]][] => [
   [MODEL_FILE, [Buffer.from('weights '), Buffer.from(String(step))]],
+  [CONFIG_FILE, [Buffer.from('{}\n')]],
   ['state.json', [Buffer.from(`{"step": ${step}}\n`)]],
 ];
 
@@ -30,7 +31,7 @@ test('a checkpoint is written whole with a manifest, verified, listed and resolv
   const dir = checkpointDir(run, 2);
   assert.equal(readFileSync(join(dir, MODEL_FILE), 'utf8'), 'weights 2');
   const manifest = JSON.parse(readFileSync(join(dir, MANIFEST_FILE), 'utf8'));
-  assert.deepEqual(Object.keys(manifest.files), [MODEL_FILE, 'state.json']);
+  assert.deepEqual(Object.keys(manifest.files), [MODEL_FILE, CONFIG_FILE, 'state.json']);
   verifyCheckpoint(dir);
   assert.deepEqual(listCheckpointSteps(run), [0, 2, 10]);
   assert.equal(resolveCheckpointDir(run), checkpointDir(run, 10));
