@@ -1,19 +1,7 @@
 #!/usr/bin/env node
 import { CommanderError } from 'commander';
 import { SlurryError, systemError } from '../util/errors.js';
-import { runInterruptCleanups } from '../util/interrupt.js';
 import { buildProgram } from './program.js';
-
-// Half-made files of the work in progress (a corpus build's temporary directory) go first.
-for (const [signal, code] of [
-  ['SIGINT', 130],
-  ['SIGTERM', 143],
-] as const) {
-  process.once(signal, () => {
-    runInterruptCleanups();
-    process.exit(code);
-  });
-}
 
 /**
  * The one error path of the command line: a SlurryError (bad input, a damaged file) or an
