@@ -10,6 +10,8 @@
  * Every launch gets a fresh profile directory; flags keep the browser offline and quiet.
  */
 import {
+  accessSync,
+  constants,
   createReadStream,
   existsSync,
   readFileSync,
@@ -17,6 +19,7 @@ import {
   mkdtempSync,
   renameSync,
   rmSync,
+  statSync,
   writeFileSync,
   createWriteStream,
 } from 'node:fs';
@@ -36,6 +39,16 @@ export interface FoundChromium {
 }
 
 const DEBIAN = '/usr/bin/chromium';
+
+/** A file this process may run (a path that exists but cannot run is passed over). */
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
 const PACKAGE = '@sparticuz/chromium';
 
 /** The packaged browser's folder, unpacked on first use (about 30 s), or null when the package is absent. */
@@ -98,7 +111,7 @@ export function findChromium(): Promise<FoundChromium | null> {
   cached ??= (async () => {
     const forced = process.env.SLURRY_CHROMIUM;
     if (forced) return existsSync(forced) ? { executable: forced, source: `SLURRY_CHROMIUM=${forced}`, env: {} } : null;
-    if (existsSync(DEBIAN)) return { executable: DEBIAN, source: `Debian's ${DEBIAN}`, env: {} };
+    if (isExecutable(DEBIAN)) return { executable: DEBIAN, source: `Debian's ${DEBIAN}`, env: {} };
     return packagedChromium();
   })();
   return cached;

@@ -124,7 +124,7 @@ test('a failed cell is recorded as failed and tried again by the next call', asy
   assert.equal(first.status, 1);
   assert.match(
     first.stderr,
-    /1 cell\(s\) failed \(rerun to retry them\): [0-9a-f]{16}: step \d+: the (loss|gradient norm) is/,
+    /1 cell\(s\) failed \(rerun to retry them\): [0-9a-f]{16}: step \d+: the (loss|gradient norm|validation loss) is/,
   );
   const run = join(sweep, 'cells', cellDirs(sweep)[0]);
   assert.equal(cellStatus(run), 'failed');
