@@ -170,14 +170,15 @@ export function newestGoodCheckpoint(
  */
 export function restoreOptimizer(dir: string, opt: Optimizer): void {
   const path = join(dir, OPTIMIZER_FILE);
+  // The kind first (from the header alone): another optimizer's tensors are not "unexpected", they are its state.
+  const kind = readSafetensors(path, () => 'skip').metadata.optimizer ?? 'adamw';
+  if (kind !== opt.kind)
+    throw new SlurryError(`${path}: holds ${kind} state, but the run's optimizer.kind is ${opt.kind}`);
   const expected = new Set(opt.stateTensors().map((t) => t.name));
   const file = readSafetensors(path, (name) => (expected.has(name) ? 'read' : 'refuse'));
   const t = Number(file.metadata.step);
   if (!Number.isInteger(t) || t < 0)
     throw new SlurryError(`${path}: metadata step ${JSON.stringify(file.metadata.step)} is not a step count`);
-  const kind = file.metadata.optimizer ?? 'adamw';
-  if (kind !== opt.kind)
-    throw new SlurryError(`${path}: holds ${kind} state, but the run's optimizer.kind is ${opt.kind}`);
   for (const { name, data } of opt.stateTensors()) {
     const tensor = file.tensors.get(name);
     if (!tensor) throw new SlurryError(`${path}: missing tensor ${name}`);
