@@ -67,12 +67,18 @@ export function setupFresh(raw: unknown, run: string, o: SetupOptions): RunSetup
   const data = openData(parsed.corpus, o, where);
   const config = resolveWith(raw, data, where);
   if (config.init_from) checkSameTokenizer(config.init_from, data);
-  const model = config.init_from ? readCheckpointModel(config.init_from) : GPT.init(config.model, config.seed);
+  const start = freshStart(run, config, data);
   mkdirSync(run, { recursive: true });
   o.lock?.();
   if (existsSync(paths.config))
     throw new SlurryError(`${run}: already holds a run (use --resume to continue it, or another --out)`);
   writeJsonAtomic(paths.config, config);
+  return start;
+}
+
+/** Step 0 of a run: initial (or init_from) weights, a new optimizer, the initial state. */
+function freshStart(run: string, config: ResolvedTrainConfig, data: TrainingData): RunSetup {
+  const model = config.init_from ? readCheckpointModel(config.init_from) : GPT.init(config.model, config.seed);
   return {
     run,
     config,
@@ -116,17 +122,7 @@ export function setupResume(raw: unknown | undefined, run: string, o: SetupOptio
   const steps = listCheckpointSteps(run);
   if (steps.length === 0) {
     // Killed before the first checkpoint: nothing to keep, start over with the same config.
-    const model = config.init_from ? readCheckpointModel(config.init_from) : GPT.init(config.model, config.seed);
-    return {
-      run,
-      config,
-      data,
-      model,
-      optimizer: makeOptimizer(model, config.optimizer),
-      state: initialState(config, data),
-      checkpoints: [],
-      resumed: false,
-    };
+    return freshStart(run, config, data);
   }
   // The newest checkpoint that verifies; newer ones that do not are passed over, saying why.
   const { good, skipped } = newestGoodCheckpoint(run, steps);
