@@ -24,6 +24,23 @@ export interface BackendInfo {
   threads: number;
 }
 
+/** C = alpha * op(A) @ op(B) + beta * C over row-major buffers (see Kernels.gemm). */
+export type Gemm = (
+  transA: boolean,
+  transB: boolean,
+  M: number,
+  N: number,
+  K: number,
+  alpha: number,
+  A: Buf,
+  lda: number,
+  B: Buf,
+  ldb: number,
+  beta: number,
+  C: Buf,
+  ldc: number,
+) => void;
+
 export interface Kernels {
   info(): BackendInfo;
   /**
@@ -38,21 +55,7 @@ export interface Kernels {
    * lda/ldb/ldc are the row strides of the stored matrices. beta = 0 ignores C's content
    * (NaN in C does not propagate).
    */
-  gemm(
-    transA: boolean,
-    transB: boolean,
-    M: number,
-    N: number,
-    K: number,
-    alpha: number,
-    A: Buf,
-    lda: number,
-    B: Buf,
-    ldb: number,
-    beta: number,
-    C: Buf,
-    ldc: number,
-  ): void;
+  gemm: Gemm;
 
   /**
    * Why the bf16 kernels below cannot run here (no AVX512_BF16, or a lower instruction-set
@@ -63,21 +66,7 @@ export interface Kernels {
    * gemm with op(A) and op(B) rounded to bf16 (round to nearest even; subnormals flush to
    * zero) and the products accumulated in float32 (VDPBF16PS).
    */
-  gemmBf16?(
-    transA: boolean,
-    transB: boolean,
-    M: number,
-    N: number,
-    K: number,
-    alpha: number,
-    A: Buf,
-    lda: number,
-    B: Buf,
-    ldb: number,
-    beta: number,
-    C: Buf,
-    ldc: number,
-  ): void;
+  gemmBf16?: Gemm;
   /** attentionForward with its two products (Q K^T, P V) taking bf16 operands, accumulating in float32. */
   attentionForwardBf16?(out: Buf, att: Buf, qkv: Buf, B: number, T: number, C: number, H: number): void;
   /** attentionBackward with its four products taking bf16 operands, accumulating in float32. */
