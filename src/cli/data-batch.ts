@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { openCorpus } from '../data/corpus.js';
 import { SlurryError } from '../util/errors.js';
-import { decimalNumber, intFlag } from './flags.js';
+import { decimalNumber, intFlag, numberFlag } from './flags.js';
 
 interface BatchFlags {
   step: string;
@@ -9,6 +9,7 @@ interface BatchFlags {
   batch: string;
   context: string;
   weights: string;
+  repeats: string;
   json?: boolean;
 }
 
@@ -37,6 +38,7 @@ export function registerDataBatch(data: Command): void {
     .option('--batch <B>', 'sequences per batch', '8')
     .option('--context <T>', 'tokens per sequence', '128')
     .option('--weights <spec>', '"natural" (token shares) or NAME=W,NAME=W', 'natural')
+    .option('--repeats <fraction>', "fraction of rows that repeat a span (a run's data.repeats)", '0')
     .option('--json', 'print JSON')
     .action((dir: string, flags: BatchFlags) => {
       const corpus = openCorpus(dir, { verify: 'size' });
@@ -46,18 +48,23 @@ export function registerDataBatch(data: Command): void {
         batchSize: intFlag('--batch', flags.batch, 1),
         context: intFlag('--context', flags.context, 1),
         weights: parseWeightsArg(flags.weights, corpus.naturalWeights()),
+        repeats: numberFlag('--repeats', flags.repeats, (x) => x >= 0 && x <= 1, 'a fraction from 0 to 1'),
       };
       const batch = corpus.batch(req);
       const T = req.context;
       const rows = batch.rows.map((r, b) => {
         const ids = [...batch.inputs.subarray(b * T, (b + 1) * T), batch.targets[(b + 1) * T - 1]!];
-        return { row: b, source: corpus.sources[r.source]!.name, offset: r.offset, text: corpus.tokenizer.decode(ids) };
+        const source = corpus.sources[r.source]!.name;
+        return { row: b, source, offset: r.offset, repeat: r.repeat, text: corpus.tokenizer.decode(ids) };
       });
       if (flags.json) {
         console.log(JSON.stringify({ ...req, rows }, null, 2));
         return;
       }
       console.log(`batch ${req.step} (seed ${req.seed}, ${req.batchSize} x ${T} tokens)`);
-      for (const r of rows) console.log(`\n=== row ${r.row} · ${r.source} · offset ${r.offset} ===\n${r.text}`);
+      for (const r of rows) {
+        const repeat = r.repeat === undefined ? '' : ` · first ${r.repeat} tokens repeated`;
+        console.log(`\n=== row ${r.row} · ${r.source} · offset ${r.offset}${repeat} ===\n${r.text}`);
+      }
     });
 }

@@ -9,6 +9,13 @@
  * sources by systematic sampling: with a random start r in [0,1), row b takes the source
  * whose cumulative weight interval holds (b + r)/B, so each source gets within one row of
  * B times its weight. The window's start is uniform over the shard.
+ *
+ * With `repeats` > 0, that fraction of rows (each chosen by a hash of seed, step and row)
+ * holds a span of its window followed at once by the same span again, then the text that
+ * follows the span: natural text with a repeated span, the pattern from which induction
+ * heads form (Olsson et al. 2022, "In-context learning and induction heads"). The span is
+ * T/8 to T/2 tokens long. The text is the source's own training text, so nothing held out
+ * enters training.
  */
 import { SlurryError } from '../util/errors.js';
 import { MAX_BATCH_TOKENS, overBudget } from '../util/limits.js';
@@ -23,6 +30,8 @@ export interface BatchRequest {
   weights: Readonly<Record<string, number>>;
   batchSize: number;
   context: number;
+  /** Fraction of rows that repeat a span of their window (0 when absent). */
+  repeats?: number;
 }
 
 export interface BatchRow {
@@ -30,7 +39,13 @@ export interface BatchRow {
   source: number;
   /** Start of the window in the source's training shard. */
   offset: number;
+  /** Length of the span written twice at the row's start, when the row repeats one. */
+  repeat?: number;
 }
+
+/** Salts of the per-row hashes that decide repeats, apart from the offset's. */
+const REPEAT_SALT = 0x7e9ea7;
+const SPAN_SALT = 0x59a2;
 
 /** B rows of T tokens: what a training or validation step consumes. */
 export interface Batch {
@@ -107,6 +122,9 @@ export function sampleBatch(shards: SamplerShards, req: BatchRequest): SampledBa
   checkInt(req.seed, 'seed', 0);
   checkInt(req.step, 'step', 0);
   checkBatchSize(req.batchSize, req.context);
+  const repeats = req.repeats ?? 0;
+  if (!(repeats >= 0 && repeats <= 1))
+    throw new SlurryError(`batch request: field "repeats" must be a fraction in [0, 1], got ${repeats}`);
   const p = mixtureProbabilities(req.weights, shards);
   const B = req.batchSize;
   const T = req.context;
@@ -126,16 +144,28 @@ export function sampleBatch(shards: SamplerShards, req: BatchRequest): SampledBa
     const shard = shards.train[s]!;
     const n = shard.length;
     const offset = Math.floor(hashUniform(req.seed, req.step, b) * n);
-    rows.push({ source: s, offset });
     const base = b * T;
-    let pos = offset;
-    let prev = shard[pos]!;
-    for (let t = 0; t < T; t++) {
-      pos = pos + 1 === n ? 0 : pos + 1;
-      const next = shard[pos]!;
-      inputs[base + t] = prev;
-      targets[base + t] = next;
-      prev = next;
+    if (repeats > 0 && hashUniform(req.seed, req.step, b, REPEAT_SALT) < repeats) {
+      const shortest = Math.max(1, Math.floor(T / 8));
+      const span = shortest + Math.floor(hashUniform(req.seed, req.step, b, SPAN_SALT) * (Math.floor(T / 2) - shortest + 1));
+      rows.push({ source: s, offset, repeat: span });
+      // Window position t reads the shard at offset + t, less the span once past its copy.
+      const at = (t: number) => shard[(offset + (t < span ? t : t - span)) % n]!;
+      for (let t = 0; t < T; t++) {
+        inputs[base + t] = at(t);
+        targets[base + t] = at(t + 1);
+      }
+    } else {
+      rows.push({ source: s, offset });
+      let pos = offset;
+      let prev = shard[pos]!;
+      for (let t = 0; t < T; t++) {
+        pos = pos + 1 === n ? 0 : pos + 1;
+        const next = shard[pos]!;
+        inputs[base + t] = prev;
+        targets[base + t] = next;
+        prev = next;
+      }
     }
     sources.fill(s, base, base + T);
   }

@@ -190,6 +190,12 @@ export const trainConfigSchema = z
         /** Seed of the batch sampler; defaults to the run's seed. */
         seed: nonNegativeInt.optional(),
         schedule: dataScheduleSchema.prefault({ kind: 'mix' }),
+        /**
+         * Fraction of training rows that hold a span of their text followed at once by the
+         * same span again (data/sampler.ts): text with repeated spans, from which induction
+         * heads form (Olsson et al. 2022). 0: every row is plain text.
+         */
+        repeats: z.number().min(0).max(1).default(0),
       })
       .strict()
       .prefault({}),
@@ -237,7 +243,7 @@ export interface ResolvedTrainConfig
   steps: number;
   tokens: number;
   lr_schedule: ResolvedLrSchedule;
-  data: { seed: number; schedule: ResolvedDataSchedule };
+  data: { seed: number; schedule: ResolvedDataSchedule; repeats: number };
 }
 
 export type Weights = Record<string, number>;
@@ -351,7 +357,7 @@ export function resolveTrainConfig(c: TrainConfig, ctx: ResolveContext): Resolve
     tokens: steps * perStep,
     optimizer: c.optimizer,
     lr_schedule,
-    data: { seed: c.data.seed ?? c.seed, schedule },
+    data: { seed: c.data.seed ?? c.seed, schedule, repeats: c.data.repeats },
     checkpoints: c.checkpoints,
     eval: c.eval,
     divergence: c.divergence,

@@ -30,9 +30,9 @@ export function corpusTrainingData(corpus: Corpus): TrainingData {
     fingerprint: createHash('sha256')
       .update(readFileSync(join(corpus.dir, 'manifest.json')))
       .digest('hex'),
-    batch(seed, k, weights, B, T) {
+    batch(seed, k, weights, B, T, repeats = 0) {
       for (let i = 0; i < names.length; i++) weightsByName[names[i]] = weights[i];
-      return corpus.batch({ seed, step: k, weights: weightsByName, batchSize: B, context: T });
+      return corpus.batch({ seed, step: k, weights: weightsByName, batchSize: B, context: T, repeats });
     },
     validation(source, count, B, T) {
       const key = `${count}/${B}/${T}`;

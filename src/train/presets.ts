@@ -39,6 +39,7 @@ const quick: TrainConfigInput = {
   tokens: 1280 * 32 * 128,
   optimizer: { kind: 'muon', lr: 3e-3, muon_lr: 0.02 },
   lr_schedule: { kind: 'cosine', warmup_fraction: 0.05 },
+  data: { repeats: 0.1 },
   checkpoints: { log_until: 512, every: 128 },
   eval: { every: 64, batches: 2 },
 };
@@ -85,12 +86,15 @@ export const TRAIN_PRESETS: Record<string, TrainConfigInput> = {
   quick,
   full,
   ...Object.fromEntries(
-    Object.entries(compareSchedules).map(([name, schedule]) => [`compare-${name}`, { ...quick, data: { schedule } }]),
+    Object.entries(compareSchedules).map(([name, schedule]) => [
+      `compare-${name}`,
+      { ...quick, data: { ...quick.data, schedule } },
+    ]),
   ),
   'compare-anneal': {
     ...quick,
     lr_schedule: { kind: 'constant', warmup_fraction: 0.05 },
-    data: { schedule: compareSchedules.anneal },
+    data: { ...quick.data, schedule: compareSchedules.anneal },
   },
 };
 

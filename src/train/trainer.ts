@@ -225,7 +225,7 @@ async function runLoop(s: RunSetup, opts: TrainOptions, log: (line: string) => v
   for (let step = state.step + 1; step <= c.steps; step++) {
     const t0 = performance.now();
     const weights = schedule.weightsAt(step);
-    const batch = data.batch(c.data.seed, step - 1, weights, B, T);
+    const batch = data.batch(c.data.seed, step - 1, weights, B, T, c.data.repeats);
     const lr = lrAt(step) * state.lr_scale;
 
     const g = model.graph(true, { pool, precision: c.precision });

@@ -29,10 +29,10 @@ export interface TrainingData {
   /** Identifies the corpus content (e.g. its manifest's hash): a resume refuses another. */
   readonly fingerprint: string;
   /**
-   * Training batch k for mixture `weights` (one per source, summing to 1): a pure function
-   * of (seed, k, weights, B, T).
+   * Training batch k for mixture `weights` (one per source, summing to 1), with a fraction
+   * `repeats` of rows repeating a span (data/sampler.ts): a pure function of its arguments.
    */
-  batch(seed: number, k: number, weights: ArrayLike<number>, B: number, T: number): Batch;
+  batch(seed: number, k: number, weights: ArrayLike<number>, B: number, T: number, repeats?: number): Batch;
   /**
    * The fixed validation batches of source `source` (held-out text): `count` batches of
    * [B, T], the same for every call with the same arguments.

@@ -35,6 +35,32 @@ test('rows are consecutive windows of one source; targets are inputs shifted by 
   });
 });
 
+test('repeats: that fraction of rows is a span, the span again, then the text after it; the rest unchanged', () => {
+  const T = base.context;
+  let repeated = 0;
+  for (let step = 0; step < 40; step++) {
+    const plain = sampleBatch(shards, { ...base, step, batchSize: 32 });
+    const { inputs, targets, rows } = sampleBatch(shards, { ...base, step, batchSize: 32, repeats: 0.25 });
+    rows.forEach((r, b) => {
+      assert.equal(r.offset, plain.rows[b]!.offset);
+      if (r.repeat === undefined) {
+        assert.deepEqual(inputs.subarray(b * T, (b + 1) * T), plain.inputs.subarray(b * T, (b + 1) * T));
+        return;
+      }
+      repeated++;
+      assert.ok(r.repeat >= T / 8 && r.repeat <= T / 2, `span ${r.repeat}`);
+      const shard = shards.train[r.source]!;
+      const window = [...inputs.subarray(b * T, (b + 1) * T), targets[(b + 1) * T - 1]];
+      const expected = (t: number) => shard[(r.offset + (t < r.repeat! ? t : t - r.repeat!)) % shard.length];
+      window.forEach((id, t) => assert.equal(id, expected(t), `row ${b} position ${t}`));
+      for (let t = 0; t < T - 1; t++) assert.equal(targets[b * T + t], inputs[b * T + t + 1]);
+    });
+  }
+  // 1280 rows at 0.25: the count is binomial (sd about 15)
+  assert.ok(repeated > 1280 * 0.25 - 80 && repeated < 1280 * 0.25 + 80, `repeated rows: ${repeated}`);
+  assert.throws(() => sampleBatch(shards, { ...base, repeats: 1.5 }), /field "repeats"/);
+});
+
 test('each source gets within one row of B times its weight', () => {
   for (let step = 0; step < 50; step++) {
     const { rows } = sampleBatch(shards, { ...base, step, batchSize: 64 });

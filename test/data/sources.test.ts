@@ -116,6 +116,20 @@ test('arithmetic: correct sums, carries counted, held-out problems never in trai
   assert.equal(probes.path, 'probes/arithmetic.jsonl');
 });
 
+test('arithmetic: reversed sums are written least significant digit first, in training and probes alike', () => {
+  assert.equal(formatProblem(347, 589, 'reversed'), '347 + 589 = 639');
+  assert.equal(formatProblem(5, 5, 'reversed'), '5 + 5 = 01');
+  const opts = arithmetic.options.parse({ problems: 500, maxDigits: 3, answer: 'reversed' });
+  for (const l of arithmetic.documents(opts, ctx).flatMap((d) => d.text.split('\n'))) {
+    const [a, b, c] = l.split(/ [+=] /);
+    assert.equal(Number([...c!].reverse().join('')), Number(a) + Number(b), l);
+  }
+  const [file] = arithmetic.artifacts!(opts, { ...ctx, train: [], exposure: new Map() });
+  const items = (file!.content as { jsonl: { a: number; b: number; answer: string }[] }).jsonl;
+  for (const item of items) assert.equal(item.answer, ` ${[...String(item.a + item.b)].reverse().join('')}`);
+  assert.throws(() => arithmetic.options.parse({ answer: 'backwards' }), /answer/);
+});
+
 test('tracing: each program prints what its statements compute; held-out programs never in training', () => {
   const rng = new Rng(9);
   for (let i = 0; i < 300; i++) {
