@@ -1,13 +1,13 @@
 /**
- * `slurry episode --preset quick|full [--compare | --seeds N] [--suite FILE.jsonl ...] [--out DIR]`:
+ * `slurry episode --preset quick|full|long [--compare | --seeds N] [--suite FILE.jsonl ...] [--out DIR]`:
  * the main job. Builds the corpus, trains (one run, one per schedule, or one per seed),
  * probes every checkpoint (built-in suites and the --suite files), analyses and writes the
  * report, then prints the plain-language answer and the report's path. Rerunning continues
  * an interrupted episode.
  */
 import type { Command } from 'commander';
-import { PRESETS } from '../data/config.js';
 import { runEpisode } from '../episode/episode.js';
+import { EPISODE_PRESET_NAMES } from '../episode/presets.js';
 import { summaryParagraphs, VERDICT_LABEL, wavesAnswer } from '../report/summary.js';
 import { choiceFlag, intFlag, progressFlag, progressOption } from './flags.js';
 import { trainProgress } from './train-progress.js';
@@ -16,7 +16,7 @@ export function registerEpisode(program: Command): void {
   program
     .command('episode')
     .description('the whole experiment: build the corpus, train, probe, analyze, report ("stages or slurry?")')
-    .option('--preset <name>', `corpus and model size: ${PRESETS.join(' or ')}`, 'quick')
+    .option('--preset <name>', `how long: ${EPISODE_PRESET_NAMES.join(', ')} (the same corpus and model)`, 'quick')
     .option(
       '--compare',
       'train one run per data schedule (mix, staged, anneal, adaptive) at equal tokens and compare them',
@@ -45,7 +45,7 @@ export function registerEpisode(program: Command): void {
         suite: string[];
         progress: string;
       }) => {
-        const preset = choiceFlag('--preset', flags.preset, PRESETS);
+        const preset = choiceFlag('--preset', flags.preset, EPISODE_PRESET_NAMES);
         const seed = flags.seed === undefined ? undefined : intFlag('--seed', flags.seed, 0);
         const seeds = intFlag('--seeds', flags.seeds, 1);
         const mode = progressFlag(flags.progress);

@@ -147,7 +147,8 @@ export function sampleBatch(shards: SamplerShards, req: BatchRequest): SampledBa
     const base = b * T;
     if (repeats > 0 && hashUniform(req.seed, req.step, b, REPEAT_SALT) < repeats) {
       const shortest = Math.max(1, Math.floor(T / 8));
-      const span = shortest + Math.floor(hashUniform(req.seed, req.step, b, SPAN_SALT) * (Math.floor(T / 2) - shortest + 1));
+      const span =
+        shortest + Math.floor(hashUniform(req.seed, req.step, b, SPAN_SALT) * (Math.floor(T / 2) - shortest + 1));
       rows.push({ source: s, offset, repeat: span });
       // Window position t reads the shard at offset + t, less the span once past its copy.
       const at = (t: number) => shard[(offset + (t < span ? t : t - span)) % n]!;

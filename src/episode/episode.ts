@@ -21,7 +21,7 @@ import { analyzeRun } from '../analysis/analyze-run.js';
 import { aggregateSeeds, type SeedsAnalysis } from '../analysis/seeds.js';
 import type { Analysis } from '../analysis/types.js';
 import { buildCorpus } from '../data/build.js';
-import { presetConfig, type BuildConfig, type PresetName } from '../data/config.js';
+import { presetConfig, type BuildConfig } from '../data/config.js';
 import { openCorpus } from '../data/corpus.js';
 import { readItemFile } from '../probes/items.js';
 import { BUILTIN_SUITES, prepareFileSuite, resolveSuites, type SuiteSpec } from '../probes/registry.js';
@@ -34,12 +34,13 @@ import { train, type TrainOptions } from '../train/trainer.js';
 import { SlurryError } from '../util/errors.js';
 import { writeJsonAtomic } from '../util/fs.js';
 import { startProgress, type ProgressMode } from '../util/progress.js';
+import { EPISODE_PRESETS, type EpisodePresetName } from './presets.js';
 
 /** The data schedules `--compare` trains at equal tokens (the compare-* training presets). */
 export const COMPARE_SCHEDULES = ['mix', 'staged', 'anneal', 'adaptive'] as const;
 
 export interface EpisodeOptions {
-  preset: PresetName;
+  preset: EpisodePresetName;
   /** The episode directory. */
   out: string;
   /** Train one run per data schedule and compare them instead of one run. */
@@ -89,11 +90,12 @@ function plans(opts: EpisodeOptions, out: string, seeds: number): Plan[] {
       dir: join(out, 'runs', s),
       seed: opts.seed,
     }));
-  if (seeds === 1) return [{ label: opts.preset, preset: opts.preset, dir: join(out, 'run'), seed: opts.seed }];
+  const preset = EPISODE_PRESETS[opts.preset].train;
+  if (seeds === 1) return [{ label: opts.preset, preset, dir: join(out, 'run'), seed: opts.seed }];
   const first = opts.seed ?? 0;
   return Array.from({ length: seeds }, (_, k) => {
     const seed = first + k;
-    return { label: `seed-${seed}`, preset: opts.preset, dir: join(out, 'seeds', `seed-${seed}`), seed };
+    return { label: `seed-${seed}`, preset, dir: join(out, 'seeds', `seed-${seed}`), seed };
   });
 }
 
@@ -140,8 +142,9 @@ export async function runEpisode(opts: EpisodeOptions): Promise<EpisodeResult> {
   if (existsSync(join(corpus, 'manifest.json'))) {
     log(`corpus: reusing ${corpus}`);
   } else {
-    log(`corpus: building the ${opts.preset} corpus into ${corpus}`);
-    await buildCorpus({ config: opts.corpusConfig ?? presetConfig(opts.preset), out: corpus, progress, log });
+    const corpusPreset = EPISODE_PRESETS[opts.preset].corpus;
+    log(`corpus: building the ${corpusPreset} corpus into ${corpus}`);
+    await buildCorpus({ config: opts.corpusConfig ?? presetConfig(corpusPreset), out: corpus, progress, log });
   }
 
   const runPlans = plans(opts, out, seeds).map((plan) => {

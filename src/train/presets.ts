@@ -3,7 +3,8 @@
  * override. Sizes are chosen for a 2-core machine with the native backend:
  *   tiny      seconds, even on the reference backend: for tests
  *   quick     a few minutes: the main demo (`slurry episode --preset quick`)
- *   full      about an hour: the real experiment
+ *   full      under an hour: the reference experiment (the quick model, ten times the tokens)
+ *   long      overnight: four times the reference's tokens
  *   compare-* the quick model at equal tokens under each data schedule, for
  *             `slurry episode --compare` (mix vs staged vs anneal vs adaptive)
  * Mixtures name source kinds (books, news, reference, code, facts, reasoning), so they
@@ -39,23 +40,28 @@ const quick: TrainConfigInput = {
   tokens: 1280 * 32 * 128,
   optimizer: { kind: 'muon', lr: 3e-3, muon_lr: 0.02 },
   lr_schedule: { kind: 'cosine', warmup_fraction: 0.05 },
-  data: { repeats: 0.1 },
+  data: { repeats: 0.2 },
   checkpoints: { log_until: 512, every: 128 },
   eval: { every: 64, batches: 2 },
 };
 
-// 6 layers of width 192 over context 128: 2.7M parameters outside the embeddings, 8M tokens
-// (977 steps of 64 x 128). About 2,500 tokens/s on the full corpus's vocabulary (4096) with
-// the native backend on a shared 2-core machine (context 256 ran at 1,500): under an hour.
+// The reference experiment: the quick model on the quick corpus, 12,288 steps (50M tokens,
+// 9.6x the demo), checkpoints every 512 steps after the first 512. One corpus and one model
+// for quick, full and long keep the three comparable: only the tokens differ.
 const full: TrainConfigInput = {
-  model: { n_layer: 6, n_head: 6, n_embd: 192 },
-  batch_size: 64,
-  context: 128,
-  tokens: 8_000_000,
-  optimizer: { lr: 2e-3 },
-  lr_schedule: { kind: 'cosine', warmup_fraction: 0.04 },
-  checkpoints: { log_until: 512, every: 64 },
-  eval: { every: 50, batches: 2 },
+  ...quick,
+  tokens: 12_288 * 32 * 128,
+  checkpoints: { log_until: 512, every: 512 },
+  eval: { every: 256, batches: 2 },
+};
+
+// Overnight: four times the reference's tokens (201M), for what the reference leaves below
+// its midpoint.
+const long: TrainConfigInput = {
+  ...quick,
+  tokens: 4 * 12_288 * 32 * 128,
+  checkpoints: { log_until: 512, every: 2048 },
+  eval: { every: 1024, batches: 2 },
 };
 
 /** The data schedules compared at equal tokens (the quick model and budget). */
@@ -85,6 +91,7 @@ export const TRAIN_PRESETS: Record<string, TrainConfigInput> = {
   tiny,
   quick,
   full,
+  long,
   ...Object.fromEntries(
     Object.entries(compareSchedules).map(([name, schedule]) => [
       `compare-${name}`,

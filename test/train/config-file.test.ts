@@ -35,8 +35,8 @@ test('a YAML file overrides its preset, flags override the file; paths are relat
   assert.equal(c.corpus, join(path, '..', '..', 'corpora', 'quick'));
   assert.deepEqual(
     c.data,
-    { schedule: { kind: 'staged', phases: [{ weights: 'natural' }] } },
-    'a schedule of another kind replaces the whole schedule',
+    { repeats: 0.2, schedule: { kind: 'staged', phases: [{ weights: 'natural' }] } },
+    "a schedule of another kind replaces the whole schedule; the preset's other data keys stay",
   );
 });
 
@@ -54,7 +54,7 @@ test('JSON files read too; syntax errors name the file and line', () => {
   assert.throws(() => readConfigFile('/no/such.yaml'), slurryError(/no such config file/));
   assert.throws(
     () => layeredConfig({ preset: 'huge' }),
-    slurryError(/preset huge: expected one of tiny, quick, full, compare-mix/),
+    slurryError(/preset huge: expected one of tiny, quick, full, long, compare-mix/),
   );
 });
 

@@ -1,0 +1,22 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { PRESETS } from '../../src/data/config.js';
+import { EPISODE_PRESETS } from '../../src/episode/presets.js';
+import { parseTrainConfig } from '../../src/train/config.js';
+import { trainPreset } from '../../src/train/presets.js';
+
+test('episode presets: quick, full and long train one model on one corpus and differ only in tokens', () => {
+  const entries = Object.values(EPISODE_PRESETS);
+  for (const e of entries) assert.ok((PRESETS as readonly string[]).includes(e.corpus), e.corpus);
+  assert.equal(new Set(entries.map((e) => e.corpus)).size, 1);
+  const configs = entries.map((e) => parseTrainConfig(trainPreset(e.train), e.train));
+  for (const c of configs) {
+    assert.deepEqual(c.model, configs[0]!.model);
+    assert.deepEqual(c.optimizer, configs[0]!.optimizer);
+    assert.deepEqual(c.data, configs[0]!.data);
+    assert.equal(c.context, configs[0]!.context);
+    assert.equal(c.batch_size, configs[0]!.batch_size);
+  }
+  const tokens = configs.map((c) => c.tokens!);
+  assert.ok(tokens[0]! < tokens[1]! && tokens[1]! < tokens[2]!, `tokens ${tokens.join(' < ')}`);
+});
