@@ -3,8 +3,8 @@
  * override. Sizes are chosen for a 2-core machine with the native backend:
  *   tiny      seconds, even on the reference backend: for tests
  *   quick     a few minutes: the main demo (`slurry episode --preset quick`)
- *   full      under an hour: the reference experiment (the quick model, ten times the tokens)
- *   long      overnight: four times the reference's tokens
+ *   full      the reference experiment: the quick model, ten times the tokens
+ *   long      overnight: four times the reference's tokens, for the full corpus
  *   compare-* the quick model at equal tokens under each data schedule, for
  *             `slurry episode --compare` (mix vs staged vs anneal vs adaptive)
  * Mixtures name source kinds (books, news, reference, code, facts, reasoning), so they
@@ -55,8 +55,8 @@ const full: TrainConfigInput = {
   eval: { every: 256, batches: 2 },
 };
 
-// Overnight: four times the reference's tokens (201M), for what the reference leaves below
-// its midpoint.
+// Overnight, on the full corpus (episode/presets.ts): four times the reference's tokens
+// (201M), for what the reference leaves below its midpoint. Not yet measured.
 const long: TrainConfigInput = {
   ...quick,
   tokens: 4 * 12_288 * 32 * 128,
