@@ -16,6 +16,7 @@ import { z } from 'zod';
 import { runPaths } from '../run/layout.js';
 import { SlurryError } from '../util/errors.js';
 import { writeJsonAtomic } from '../util/fs.js';
+import { processAlive } from '../util/process.js';
 import { parseWith } from '../util/schema.js';
 
 export type CellStatus = 'done' | 'failed' | 'partial' | 'new';
@@ -96,22 +97,5 @@ export async function lockCell(
     if (host !== hostname())
       opts.log(`${file}: taking over from ${holder} (another host; the queue gave this worker the cell)`);
     rmSync(file, { force: true });
-  }
-}
-
-/** A live process (a zombie, killed but not yet reaped by its parent, is not). */
-export function processAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  try {
-    // /proc/PID/stat: "pid (comm) S ..."; the state follows the last ')'.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return true;
   }
 }
