@@ -10,6 +10,7 @@ import { analyzeRun } from '../analysis/analyze-run.js';
 import { resolveSuites } from '../probes/registry.js';
 import { probeRun } from '../probes/runner.js';
 import { runPaths } from '../run/layout.js';
+import type { LockWait } from '../run/lock.js';
 import { train } from '../train/trainer.js';
 import { SlurryError } from '../util/errors.js';
 import { cellStatus, clearCellRecord, lockCell, writeCellRecord } from './cell-state.js';
@@ -60,12 +61,13 @@ export async function runCell(job: CellJob, hooks: CellHooks = {}): Promise<Cell
   const run = join(job.sweep, job.dir);
   const log = hooks.log ?? ((line: string) => process.stderr.write(`slurry: ${line}\n`));
   const t0 = performance.now();
-  const unlock = await lockCell(run, { waitMs: HOLDER_WAIT_MS, log });
+  const lockWait = { ms: HOLDER_WAIT_MS, log };
+  const unlock = await lockCell(run, lockWait);
   try {
     if (cellStatus(run) === 'done') return { hash: job.hash, status: 'skipped', seconds: 0 };
     clearCellRecord(run);
     try {
-      await runStages(job, run, hooks, log);
+      await runStages(job, run, hooks, lockWait);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       writeCellRecord(run, {
@@ -85,9 +87,9 @@ export async function runCell(job: CellJob, hooks: CellHooks = {}): Promise<Cell
   }
 }
 
-async function runStages(job: CellJob, run: string, hooks: CellHooks, log: (line: string) => void): Promise<void> {
+async function runStages(job: CellJob, run: string, hooks: CellHooks, lockWait: LockWait): Promise<void> {
+  const { log } = lockWait;
   const resume = existsSync(runPaths(run).config);
-  const lockWait = { ms: HOLDER_WAIT_MS, log };
   await train(job.config, {
     out: run,
     resume,
