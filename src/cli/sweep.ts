@@ -12,6 +12,7 @@ import { presetConfig } from '../data/config.js';
 import { sweepView } from '../sweep/events.js';
 import { runLocalPool, threadsPerWorker } from '../sweep/local-pool.js';
 import { SWEEP_PRESETS, sweepPreset } from '../sweep/presets.js';
+import { checkRedis, parseQueueUrl } from '../sweep/queue-connection.js';
 import { runQueuedSweep } from '../sweep/queue-controller.js';
 import { readSweepFile, type SweepSpec } from '../sweep/spec.js';
 import { prepareSweep } from '../sweep/sweep.js';
@@ -67,6 +68,8 @@ export function registerSweep(program: Command): void {
       if (flags.corpus !== undefined) spec.base.corpus = resolve(flags.corpus);
       else if (flags.preset !== undefined) spec.base.corpus = await presetCorpus(flags.out, mode, print);
 
+      // An unreachable queue is refused before anything is planned or written.
+      if (flags.queue !== undefined) await checkRedis(parseQueueUrl(flags.queue));
       const sweep = prepareSweep(spec, { out: flags.out, where, yes: flags.yes });
       print(
         `sweep ${sweep.dir}: ${sweep.cells.length} cells, ${sweep.alreadyDone} already done, ${sweep.jobs.length} to run`,

@@ -12,7 +12,7 @@ import { openCheckpoint } from '../model/load-checkpoint.js';
 import type { GPT } from '../model/gpt.js';
 import { readCheckpointIndex } from '../run/checkpoint.js';
 import { checkpointDirName, runPaths } from '../run/layout.js';
-import { lockRun } from '../run/lock.js';
+import { lockRun, type LockWait } from '../run/lock.js';
 import type { CheckpointEntry, ProbeFailureRecord, ProbeRecord, SampleRecord } from '../run/records.js';
 import { SlurryError } from '../util/errors.js';
 import { jsonObject, readJsonFile } from '../util/json.js';
@@ -36,6 +36,8 @@ export interface ProbeOptions {
   log: (line: string) => void;
   /** After each checkpoint: how many of the checkpoints with work are done, and each suite's time. */
   progress?: (p: { done: number; total: number; step: number; note: string }) => void;
+  /** Wait this long for another process's probes.lock on the run instead of refusing at once. */
+  lockWait?: LockWait;
 }
 
 export interface ProbeRunResult {
@@ -156,7 +158,7 @@ export function runSuite(suite: PreparedSuite & { kind: 'probe' }, model: GPT): 
 export function probeRun(run: string, opts: ProbeOptions): ProbeRunResult {
   const index = readCheckpointIndex(run).filter((e) => !opts.steps || opts.steps.includes(e.step));
   // One prober per run at a time (say `slurry probe RUN` while training probes inline).
-  const unlock = lockRun(runPaths(run).probesLock, run, 'probing');
+  const unlock = lockRun(runPaths(run).probesLock, run, 'probing', opts.lockWait);
   try {
     return probeCheckpoints(run, index, opts);
   } finally {

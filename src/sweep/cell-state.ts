@@ -14,8 +14,10 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { runPaths } from '../run/layout.js';
+import type { LockWait } from '../run/lock.js';
 import { SlurryError } from '../util/errors.js';
 import { writeJsonAtomic } from '../util/fs.js';
+import { processAlive } from '../util/process.js';
 import { parseWith } from '../util/schema.js';
 
 export type CellStatus = 'done' | 'failed' | 'partial' | 'new';
@@ -64,54 +66,45 @@ export function clearCellRecord(run: string): void {
 /**
  * One process per cell at a time. The lock file holds `pid@host`; a lock of a process on
  * this host that is gone is taken over; one that is alive is waited for (a cell process
- * whose controller was killed exits at its next training step), up to `waitMs`. A lock
- * from another host cannot be checked from here: across machines the queue's job lock
- * is what keeps a cell to one worker, so it is taken over with a notice.
+ * whose controller was killed exits at its next training step), up to `wait.ms`, saying
+ * so. A lock from another host cannot be checked from here: across machines the queue's
+ * job lock is what keeps a cell to one worker, so it is taken over with a notice.
  */
-export async function lockCell(
-  run: string,
-  opts: { waitMs: number; log: (line: string) => void },
-): Promise<() => void> {
+export async function lockCell(run: string, wait: LockWait): Promise<() => void> {
   const file = cellLockPath(run);
   const me = `${process.pid}@${hostname()}`;
-  const deadline = Date.now() + opts.waitMs;
+  const started = Date.now();
+  let waitedFor = '';
   mkdirSync(run, { recursive: true });
   for (;;) {
     try {
       writeFileSync(file, me, { flag: 'wx' });
+      if (waitedFor)
+        wait.log(`${file}: process ${waitedFor} let go after ${((Date.now() - started) / 1000).toFixed(1)} s`);
       return () => {
         if (existsSync(file) && readFileSync(file, 'utf8') === me) rmSync(file, { force: true });
       };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
-    const holder = readFileSync(file, 'utf8');
+    let holder: string;
+    try {
+      holder = readFileSync(file, 'utf8');
+    } catch {
+      continue; // released in between
+    }
     const [pid, host] = holder.split('@');
     if (host === hostname() && processAlive(Number(pid))) {
-      if (Date.now() > deadline)
-        throw new SlurryError(`${file}: process ${holder} works on this cell (waited ${opts.waitMs / 1000} s)`);
+      if (Date.now() - started >= wait.ms)
+        throw new SlurryError(`${file}: process ${holder} works on this cell (waited ${wait.ms / 1000} s)`);
+      if (holder !== waitedFor)
+        wait.log(`${file}: process ${holder} works on this cell; waiting up to ${wait.ms / 1000} s for it to end`);
+      waitedFor = holder;
       await new Promise((r) => setTimeout(r, 100));
       continue;
     }
     if (host !== hostname())
-      opts.log(`${file}: taking over from ${holder} (another host; the queue gave this worker the cell)`);
+      wait.log(`${file}: taking over from ${holder} (another host; the queue gave this worker the cell)`);
     rmSync(file, { force: true });
-  }
-}
-
-/** A live process (a zombie, killed but not yet reaped by its parent, is not). */
-export function processAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  try {
-    // /proc/PID/stat: "pid (comm) S ..."; the state follows the last ')'.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return true;
   }
 }

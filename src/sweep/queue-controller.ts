@@ -1,6 +1,6 @@
 /**
  * `slurry sweep ... --queue redis://HOST:PORT`: enqueue the cells left to run as BullMQ
- * jobs and follow them until each is done or has failed for good. Workers
+ * jobs (the caller has checked that Redis answers: checkRedis) and follow them until each is done or has failed for good. Workers
  * (`slurry worker`) run them. The controller polls job states once a second: a Redis
  * restart only pauses it (its commands wait for the reconnect), and a job that vanished
  * (a Redis that lost its data) is queued again, under the same id.
@@ -9,7 +9,7 @@ import { Queue } from 'bullmq';
 import { join } from 'node:path';
 import { cellStatus } from './cell-state.js';
 import type { SweepEvents } from './events.js';
-import { checkRedis, connectionOptions, parseQueueUrl } from './queue-connection.js';
+import { connectionOptions, parseQueueUrl } from './queue-connection.js';
 import { enqueueCell, jobId } from './queue-jobs.js';
 import type { CellJob, CellOutcome, CellProgress } from './run-cell.js';
 
@@ -32,9 +32,7 @@ export interface QueuedSweepResult {
 }
 
 export async function runQueuedSweep(jobs: readonly CellJob[], opts: QueuedSweepOptions): Promise<QueuedSweepResult> {
-  const address = parseQueueUrl(opts.url);
-  await checkRedis(address);
-  const queue = new Queue<CellJob>(opts.queueName, { connection: connectionOptions(address) });
+  const queue = new Queue<CellJob>(opts.queueName, { connection: connectionOptions(parseQueueUrl(opts.url)) });
   queue.on('error', () => {});
   const result: QueuedSweepResult = {
     done: 0,

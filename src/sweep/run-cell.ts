@@ -10,6 +10,7 @@ import { analyzeRun } from '../analysis/analyze-run.js';
 import { resolveSuites } from '../probes/registry.js';
 import { probeRun } from '../probes/runner.js';
 import { runPaths } from '../run/layout.js';
+import type { LockWait } from '../run/lock.js';
 import { train } from '../train/trainer.js';
 import { SlurryError } from '../util/errors.js';
 import { cellStatus, clearCellRecord, lockCell, writeCellRecord } from './cell-state.js';
@@ -49,16 +50,24 @@ export interface CellOutcome {
   seconds: number;
 }
 
+/**
+ * How long a cell waits for an earlier process still holding it (its cell.lock, or the
+ * train.lock or probes.lock of its run): a cell process whose controller was killed ends
+ * at its next training step or probed checkpoint, and init reaps it soon after.
+ */
+const HOLDER_WAIT_MS = 120_000;
+
 export async function runCell(job: CellJob, hooks: CellHooks = {}): Promise<CellOutcome> {
   const run = join(job.sweep, job.dir);
   const log = hooks.log ?? ((line: string) => process.stderr.write(`slurry: ${line}\n`));
   const t0 = performance.now();
-  const unlock = await lockCell(run, { waitMs: 120_000, log });
+  const lockWait = { ms: HOLDER_WAIT_MS, log };
+  const unlock = await lockCell(run, lockWait);
   try {
     if (cellStatus(run) === 'done') return { hash: job.hash, status: 'skipped', seconds: 0 };
     clearCellRecord(run);
     try {
-      await runStages(job, run, hooks, log);
+      await runStages(job, run, hooks, lockWait);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       writeCellRecord(run, {
@@ -78,13 +87,15 @@ export async function runCell(job: CellJob, hooks: CellHooks = {}): Promise<Cell
   }
 }
 
-async function runStages(job: CellJob, run: string, hooks: CellHooks, log: (line: string) => void): Promise<void> {
+async function runStages(job: CellJob, run: string, hooks: CellHooks, lockWait: LockWait): Promise<void> {
+  const { log } = lockWait;
   const resume = existsSync(runPaths(run).config);
   await train(job.config, {
     out: run,
     resume,
     where: `cell ${job.hash} (${job.label})`,
     log,
+    lockWait,
     onProgress: (p) => {
       hooks.checkpoint?.();
       hooks.progress?.({ stage: 'train', done: p.step, total: p.steps });
@@ -94,6 +105,7 @@ async function runStages(job: CellJob, run: string, hooks: CellHooks, log: (line
     suites: resolveSuites(job.suites),
     badRows: 'refuse',
     log,
+    lockWait,
     progress: (p) => {
       hooks.checkpoint?.();
       hooks.progress?.({ stage: 'probe', done: p.done, total: p.total });

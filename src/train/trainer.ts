@@ -16,7 +16,7 @@ import type { Precision } from '../engine/precision.js';
 import type { GPT } from '../model/gpt.js';
 import { checkpointEntry, writeCheckpointIndex } from '../run/checkpoint.js';
 import { checkpointDirName, runPaths } from '../run/layout.js';
-import { lockRun } from '../run/lock.js';
+import { lockRun, type LockWait } from '../run/lock.js';
 import { MetricsLog } from '../run/metrics-log.js';
 import type { CheckpointEntry, TrainRecord, ValRecord } from '../run/records.js';
 import { SlurryError } from '../util/errors.js';
@@ -60,6 +60,8 @@ export interface TrainOptions {
   onProgress?: (p: StepProgress) => void;
   /** One-line notices (resume, rollback); default: stderr. */
   log?: (line: string) => void;
+  /** Wait this long for another process's train.lock on `out` instead of refusing at once. */
+  lockWait?: LockWait;
 }
 
 export interface TrainResult {
@@ -78,7 +80,7 @@ export async function train(config: unknown, opts: TrainOptions): Promise<TrainR
   // run once its config is valid, before it writes anything.
   let unlock = () => {};
   const lock = () => {
-    unlock = lockRun(runPaths(opts.out).trainLock, opts.out, 'training');
+    unlock = lockRun(runPaths(opts.out).trainLock, opts.out, 'training', opts.lockWait);
   };
   try {
     const o = { where: opts.where, data: opts.data, openData, lock, log };

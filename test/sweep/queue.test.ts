@@ -72,7 +72,7 @@ function parentOf(pid: number): number {
   return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
 }
 
-test('an unreachable Redis is a clear error within 5 s, and nothing is planned twice', async () => {
+test('an unreachable Redis is a clear error within 5 s, before anything is planned or written', async () => {
   const port = await freePort();
   const t0 = performance.now();
   await assert.rejects(
@@ -81,9 +81,11 @@ test('an unreachable Redis is a clear error within 5 s, and nothing is planned t
   );
   assert.ok(performance.now() - t0 < 5000);
   const file = await tinySweepFile();
-  const r = sweepCli(['sweep', file, '--out', tmp(), '--queue', `redis://127.0.0.1:${port}`]);
+  const out = tmp();
+  const r = sweepCli(['sweep', file, '--out', out, '--queue', `redis://127.0.0.1:${port}`]);
   assert.equal(r.status, 1);
   assert.match(r.stderr, /Redis does not answer/);
+  assert.ok(!existsSync(out), 'refused before anything is planned or written');
   assert.throws(() => parseQueueUrl('localhost:6379'), /--queue localhost:6379: expected redis:\/\/HOST:PORT/);
 });
 

@@ -74,4 +74,4 @@ export function checkpointsOf(run: string): number[] {
     .map((n) => Number(n.slice(5)));
 }
 
-export { processAlive as pidAlive } from '../../src/sweep/cell-state.js';
+export { processAlive as pidAlive } from '../../src/util/process.js';
