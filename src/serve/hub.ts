@@ -4,7 +4,9 @@
  * 50 browsers on one training run cost one poll every POLL_MS and one serialisation per
  * change. The runs list has its own channel, rescanned every LIST_MS while someone watches.
  */
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
+import { runPaths } from '../run/layout.js';
 import { findRuns } from './discover.js';
 import { listEntry } from './run-list.js';
 import type { RunListEntry } from './wire.js';
@@ -12,6 +14,8 @@ import { RunState } from './run-state.js';
 import { event, SseChannel } from './sse.js';
 
 const MAX_RUNS = 16;
+/** Bytes of metrics.jsonl read per step of the background warm-up (a few ms of parsing). */
+const WARM_SLICE = 1024 * 1024;
 
 export interface HubOptions {
   /** How often a watched run is polled (ms). */
@@ -24,6 +28,8 @@ export class Hub {
   private readonly states = new Map<string, RunState>();
   private readonly channels = new Map<string, { channel: SseChannel; timer: NodeJS.Timeout }>();
   private list: { channel: SseChannel; timer: NodeJS.Timeout; last: string } | null = null;
+  private warming: NodeJS.Immediate | null = null;
+  private closed = false;
 
   constructor(
     readonly root: string,
@@ -47,6 +53,35 @@ export class Hub {
     return s;
   }
 
+  /**
+   * Reads the runs under ROOT in the background (the most recently written first, as many
+   * as are kept), WARM_SLICE bytes of metrics at a time between requests, so the first page
+   * to open a long run finds it parsed rather than waiting for it.
+   */
+  warm(): void {
+    const newest = findRuns(this.root)
+      .map((rel) => ({ rel, mtime: statSync(runPaths(join(this.root, rel)).metrics, { throwIfNoEntry: false }) }))
+      .sort((a, b) => (b.mtime?.mtimeMs ?? 0) - (a.mtime?.mtimeMs ?? 0))
+      .slice(0, MAX_RUNS)
+      .map((r) => r.rel);
+    const step = () => {
+      this.warming = null;
+      const rel = newest[0];
+      if (rel === undefined || this.closed) return;
+      if (this.channels.has(rel)) {
+        // Watched: its poller reads it (and sends what it reads to the page).
+        newest.shift();
+        this.warming = setImmediate(step);
+        return;
+      }
+      let s = this.states.get(rel);
+      if (!s) this.states.set(rel, (s = new RunState(join(this.root, rel), rel)));
+      if (!s.poll(Date.now(), WARM_SLICE).more) newest.shift();
+      this.warming = setImmediate(step);
+    };
+    this.warming = setImmediate(step);
+  }
+
   runs(): RunListEntry[] {
     const now = Date.now();
     return findRuns(this.root).map((rel) => listEntry(this.root, rel, now));
@@ -58,7 +93,9 @@ export class Hub {
     let entry = this.channels.get(rel);
     if (!entry) {
       const channel = new SseChannel(() => {
-        clearInterval(this.channels.get(rel)!.timer);
+        // After close() the entry is gone already.
+        const gone = this.channels.get(rel);
+        if (gone) clearInterval(gone.timer);
         this.channels.delete(rel);
       });
       const timer = setInterval(() => this.pollRun(rel), this.opts.pollMs);
@@ -91,7 +128,7 @@ export class Hub {
   watchList(res: import('node:http').ServerResponse): void {
     if (!this.list) {
       const channel = new SseChannel(() => {
-        clearInterval(this.list!.timer);
+        if (this.list) clearInterval(this.list.timer);
         this.list = null;
       });
       const timer = setInterval(() => this.pollList(), this.opts.listMs);
@@ -122,6 +159,8 @@ export class Hub {
   }
 
   close(): void {
+    this.closed = true;
+    if (this.warming) clearImmediate(this.warming);
     for (const { channel, timer } of this.channels.values()) {
       clearInterval(timer);
       channel.close();

@@ -12,7 +12,7 @@ import { runPaths } from '../run/layout.js';
 import type { ProbeRecord, SampleRecord } from '../run/records.js';
 import type { RunKind, RunMeta } from './wire.js';
 import { JsonlTail } from './tail.js';
-import { Table } from './table.js';
+import { encodeTables, Table } from './table.js';
 import { liveLockPid, runStatus } from './status.js';
 import type { RunStatus } from './wire.js';
 
@@ -40,6 +40,8 @@ const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typ
 export interface RunDelta {
   rows: { table: string; start: number; n: number }[];
   metaChanged: boolean;
+  /** metrics.jsonl has more than the poll's byte limit let it read. */
+  more: boolean;
 }
 
 export class RunState {
@@ -59,6 +61,8 @@ export class RunState {
   private summary: unknown = null;
   private interp: RunMeta['interp'] = [];
   private lastStatus = '';
+  /** The tables as /api/metrics sends them, until they change (many pages opening a run encode it once). */
+  private encoded: Buffer | null = null;
   kind: RunKind = 'train';
 
   constructor(
@@ -71,11 +75,11 @@ export class RunState {
     this.samplesTail = new JsonlTail(p.samples, 'samples.jsonl');
   }
 
-  /** Reads whatever changed on disk since the last poll. */
-  poll(now = Date.now()): RunDelta {
-    const delta: RunDelta = { rows: [], metaChanged: false };
+  /** Reads whatever changed on disk since the last poll (of metrics.jsonl, `limit` bytes at most). */
+  poll(now = Date.now(), limit = Infinity): RunDelta {
     const before = new Map([...this.tables].map(([k, t]) => [k, t.n]));
-    const m = this.metrics.read();
+    const m = this.metrics.read(limit);
+    const delta: RunDelta = { rows: [], metaChanged: false, more: m.more };
     if (m.reset) {
       this.tables.clear();
       this.metricErrors = [];
@@ -89,6 +93,7 @@ export class RunState {
       if (t.n > start) delta.rows.push({ table: name, start, n: t.n });
     }
     if (m.reset) delta.metaChanged = true;
+    if (m.reset || delta.rows.length) this.encoded = null;
     delta.metaChanged = this.readProbes() || delta.metaChanged;
     delta.metaChanged = this.readSamples() || delta.metaChanged;
     delta.metaChanged = this.readJsonFiles() || delta.metaChanged;
@@ -111,8 +116,7 @@ export class RunState {
     if (v.type.startsWith('grok_')) this.kind = 'grok';
     let t = this.tables.get(v.type);
     if (!t) this.tables.set(v.type, (t = new Table()));
-    const { type: _type, ...rest } = v;
-    t.push(rest);
+    t.push(v, 'type');
   }
 
   private readProbes(): boolean {
@@ -232,6 +236,12 @@ export class RunState {
       probingPid: liveLockPid(readText(runPaths(this.dir).probesLock)),
       now,
     });
+  }
+
+  /** The metric tables in /api/metrics's binary form (see table.ts). */
+  metricsBody(): Buffer {
+    this.encoded ??= encodeTables(this.tables);
+    return this.encoded;
   }
 
   /** The probe records at one checkpoint (with their items). */

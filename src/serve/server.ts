@@ -25,7 +25,6 @@ import { isRunDir } from './discover.js';
 import { Hub } from './hub.js';
 import { itemsAt } from './items.js';
 import { PathRefused, relativeName, resolveUnder } from './root.js';
-import { encodeTables } from './table.js';
 
 export interface ServeOptions {
   root: string; // real path of ROOT (see openRoot)
@@ -98,6 +97,7 @@ export function listen(opts: ServeOptions): Promise<RunningServer> {
     server.once('error', reject);
     server.listen(opts.port, opts.host, () => {
       server.off('error', reject);
+      hub.warm();
       const a = server.address() as AddressInfo;
       const host = a.family === 'IPv6' ? `[${a.address}]` : a.address;
       resolve({
@@ -173,7 +173,7 @@ function handle(req: IncomingMessage, res: ServerResponse, opts: ServeOptions, h
   if (path === '/api/runs') return sendJson(res, { root: opts.root, runs: hub.runs() });
   if (path === '/api/run') return sendJson(res, hub.state(runParam(url, opts.root)).meta());
   if (path === '/api/metrics') {
-    const body = encodeTables(hub.state(runParam(url, opts.root)).tables);
+    const body = hub.state(runParam(url, opts.root)).metricsBody();
     res.writeHead(200, {
       'content-type': 'application/octet-stream',
       'cache-control': 'no-store',

@@ -14,6 +14,8 @@ export interface TailRead {
   errors: string[];
   /** True when the file was replaced or truncated and these values start it over. */
   reset: boolean;
+  /** True when the read stopped at its byte limit before the end of the file. */
+  more: boolean;
 }
 
 /** Bytes read per poll at most: a huge log is taken in slices, never all at once. */
@@ -33,9 +35,12 @@ export class JsonlTail {
     readonly label: string,
   ) {}
 
-  /** Reads what was appended since the last call (a missing file reads as nothing). */
-  read(): TailRead {
-    const out: TailRead = { values: [], errors: [], reset: false };
+  /**
+   * Reads what was appended since the last call (a missing file reads as nothing), or the
+   * next `limit` bytes of it at most.
+   */
+  read(limit = Infinity): TailRead {
+    const out: TailRead = { values: [], errors: [], reset: false, more: false };
     let fd: number;
     try {
       fd = openSync(this.file, 'r');
@@ -51,8 +56,10 @@ export class JsonlTail {
         this.skipping = false;
         out.reset = true;
       }
-      while (this.offset < size) {
-        const want = Math.min(SLICE, size - this.offset);
+      const end = Math.min(size, this.offset + limit);
+      out.more = end < size;
+      while (this.offset < end) {
+        const want = Math.min(SLICE, end - this.offset);
         const chunk = Buffer.allocUnsafe(want);
         const got = readSync(fd, chunk, 0, want, this.offset);
         if (got <= 0) break;

@@ -48,6 +48,48 @@ writeFileSync(
 );
 writeFileSync(join(root, 'broken', 'config.json'), '{ "steps": ');
 
+// A grokking run (the records `slurry grok` writes) and a run with `slurry interp`'s across.json.
+mkdirSync(join(root, 'grok'));
+writeFileSync(
+  join(root, 'grok', 'metrics.jsonl'),
+  Array.from({ length: 200 }, (_, i) => {
+    const step = i + 1;
+    const rows = [
+      { type: 'grok_train', step, train_loss: 4 / step, train_acc: Math.min(1, step / 50), lr: 1e-3, time: i },
+    ];
+    if (step % 20 === 0) {
+      const spectrum = Array.from({ length: 8 }, (_, k) => (k === 2 ? step / 200 : 0.1));
+      const test = { test_loss: 5 - step / 50, test_acc: step > 150 ? 0.99 : 0.05, weight_norm: 40 - step / 10 };
+      rows.push({
+        type: 'grok_eval',
+        step,
+        train_loss: 4 / step,
+        train_acc: 1,
+        ...test,
+        spectrum,
+        gini: 0.3,
+        key_share: 0.2,
+      } as never);
+    }
+    return rows.map((r) => JSON.stringify(r) + '\n').join('');
+  }).join(''),
+);
+mkdirSync(join(root, 'interp', 'interp'), { recursive: true });
+writeFileSync(join(root, 'interp', 'metrics.jsonl'), '{"type":"train","step":1,"tokens":8,"loss":3}\n');
+writeFileSync(
+  join(root, 'interp', 'interp', 'across.json'),
+  JSON.stringify({
+    final_step: 4,
+    steps: [1, 2, 4],
+    tokens: [8, 16, 32],
+    cka_final: [
+      [0.2, 0.4],
+      [0.5, 0.7],
+      [1, 1],
+    ],
+  }),
+);
+
 let server: RunningServer;
 before(async () => {
   server = await startServer(root);
@@ -91,6 +133,30 @@ test('every view loads without console errors; nothing is fetched from another o
     }
     assert.deepEqual(problems, []);
     assert.deepEqual([...origins], [new URL(server.url).origin]);
+  });
+});
+
+test('grokking view: accuracy, loss, norm and spectrum; interp view: a checkpoint x layer heatmap', {
+  skip,
+}, async () => {
+  await withChromium(async (ctx) => {
+    const page = await ctx.newPage();
+    const problems = await open(page, 'view=grok&run=grok');
+    await page.waitForSelector('figure.chart canvas', { timeout: 20_000 });
+    const captions = () => page.locator('figcaption').allTextContents();
+    await page.getByText('Fourier spectrum of the embedding over time').waitFor({ timeout: 20_000 });
+    // The uPlot legends name both accuracy curves.
+    assert.match((await page.locator('figure.chart').first().textContent()) ?? '', /train.*test/s);
+    await page.goto(`${server.url}?view=interp&run=interp`);
+    await page.waitForSelector('section figure canvas', { timeout: 20_000 });
+    assert.ok(
+      (await captions()).some((c) => c.includes('across: cka_final')),
+      String(await captions()),
+    );
+    const canvas = page.locator('section figure canvas').first();
+    const size = [Number(await canvas.getAttribute('width')), Number(await canvas.getAttribute('height'))];
+    assert.ok(size[0] > 1 && size[1] > 1, `heatmap canvas ${size}`);
+    assert.deepEqual(problems, []);
   });
 });
 

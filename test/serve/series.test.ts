@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { debiasedEma, decimate } from '../../src/serve/series.js';
+import fc from 'fast-check';
+import { debiasedEma, decimate, smoothedColumn } from '../../src/serve/series.js';
 
 test('debiased EMA: a constant stays constant from the first point; NaN is a gap', () => {
   const s = debiasedEma([2, 2, 2, NaN, 2], 0.9);
@@ -42,4 +43,79 @@ test('decimation of a zoomed range keeps one neighbour each side; x <= 0 is drop
   assert.deepEqual(d.x, [1, 2, 3, 4]);
   const lin = decimate([0, 1, 2], [9, 1, 2], 0, 2, 10, false);
   assert.deepEqual(lin.x, [0, 1, 2]);
+});
+
+/** M4 decimation written the plain way (a logarithm per point): the reference the fast one must equal. */
+function referenceDecimate(xs: number[], ys: number[], lo: number, hi: number, columns: number, log: boolean) {
+  const out: { x: number[]; y: number[] } = { x: [], y: [] };
+  const f = log ? Math.log10 : (v: number) => v;
+  if (log && lo <= 0) lo = Number.MIN_VALUE;
+  const usable = xs.map((_, i) => i).filter((i) => Number.isFinite(ys[i]) && (!log || xs[i] > 0));
+  const inside = usable.filter((i) => xs[i] >= lo && xs[i] <= hi);
+  const keep = new Set<number>();
+  const before = usable.filter((i) => xs[i] < lo).pop();
+  const after = usable.find((i) => xs[i] > hi);
+  // A neighbour outside is kept when the line runs on from it (into the range, or across it).
+  if (before !== undefined && (inside.length > 0 || after !== undefined)) keep.add(before);
+  if (after !== undefined) keep.add(after);
+  const span = f(hi) - f(lo) || 1;
+  const byColumn = new Map<number, number[]>();
+  for (const i of inside) {
+    const c = Math.min(columns - 1, Math.floor(((f(xs[i]) - f(lo)) / span) * columns));
+    byColumn.set(c, [...(byColumn.get(c) ?? []), i]);
+  }
+  for (const idx of byColumn.values()) {
+    const ysOf = idx.map((i) => ys[i]);
+    keep.add(idx[0]).add(idx[idx.length - 1]);
+    keep.add(idx[ysOf.indexOf(Math.min(...ysOf))]).add(idx[ysOf.indexOf(Math.max(...ysOf))]);
+  }
+  for (const i of [...keep].sort((a, b) => a - b)) {
+    out.x.push(xs[i]);
+    out.y.push(ys[i]);
+  }
+  return out;
+}
+
+test('fast decimation keeps exactly the points of the plain M4 (random curves, ranges, scales)', () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.tuple(fc.integer({ min: -5, max: 5000 }), fc.oneof(fc.double({ noNaN: false }), fc.constant(NaN))), {
+        maxLength: 400,
+      }),
+      fc.integer({ min: -5, max: 5000 }),
+      fc.integer({ min: 0, max: 5000 }),
+      fc.integer({ min: 1, max: 60 }),
+      fc.boolean(),
+      (points, a, width, columns, log) => {
+        // Ties on x are allowed (two records of one step): the order of the input is kept.
+        const sorted = points.sort((p, q) => p[0] - q[0]);
+        const xs = sorted.map((p) => p[0]);
+        const ys = sorted.map((p) => p[1]);
+        const lo = Math.max(a, log ? 1 : -5);
+        const hi = lo + width + 1;
+        const fast = decimate(xs, ys, lo, hi, columns, log);
+        const plain = referenceDecimate(xs, ys, lo, hi, columns, log);
+        assert.deepEqual(fast, plain);
+      },
+    ),
+    { numRuns: 300 },
+  );
+});
+
+test('a growing column is smoothed incrementally to the same values as all at once', () => {
+  const weight = 0.9;
+  let buf = new Float64Array(8).fill(NaN);
+  const ys = Array.from({ length: 20 }, (_, i) => (i === 7 ? NaN : Math.sin(i) + i / 10));
+  for (let n = 1; n <= ys.length; n++) {
+    if (n > buf.length) {
+      const grown = new Float64Array(buf.length * 2).fill(NaN);
+      grown.set(buf);
+      buf = grown;
+    }
+    buf[n - 1] = ys[n - 1];
+    const got = smoothedColumn(buf.subarray(0, n), weight);
+    assert.deepEqual([...got], [...debiasedEma(ys.slice(0, n), weight)]);
+  }
+  // Another weight starts over rather than continuing the first one's sums.
+  assert.deepEqual([...smoothedColumn(buf.subarray(0, ys.length), 0.5)], [...debiasedEma(ys, 0.5)]);
 });

@@ -70,16 +70,28 @@ export async function getTables(run: string): Promise<Map<string, Columns>> {
   const buf = await res.arrayBuffer();
   const headLen = new DataView(buf).getUint32(0, true);
   const header = JSON.parse(new TextDecoder().decode(new Uint8Array(buf, 4, headLen))) as {
-    tables: { name: string; n: number; columns: string[]; arrays: Record<string, (number[] | null)[]> }[];
+    tables: {
+      name: string;
+      n: number;
+      columns: string[];
+      bytes: (4 | 8)[];
+      arrays: Record<string, (number[] | null)[]>;
+    }[];
   };
   let off = 4 + headLen;
   const out = new Map<string, Columns>();
   for (const t of header.tables) {
     const c = new Columns();
     c.n = t.n;
-    for (const name of t.columns) {
-      c.cols.set(name, new Float64Array(buf.slice(off, off + t.n * 8)));
-      off += t.n * 8;
+    for (const [k, name] of t.columns.entries()) {
+      const bytes = t.bytes[k] * t.n;
+      c.cols.set(
+        name,
+        t.bytes[k] === 8
+          ? new Float64Array(buf.slice(off, off + bytes))
+          : Float64Array.from(new Float32Array(buf, off, t.n)),
+      );
+      off += bytes + ((8 - (bytes % 8)) % 8);
     }
     for (const [name, list] of Object.entries(t.arrays)) c.arrays.set(name, list);
     out.set(t.name, c);

@@ -109,6 +109,22 @@ export function curvesView(app: HTMLElement, q: URLSearchParams): () => void {
     const val = live.tables.get('val');
     if (!train) return;
     const tx = train.col(axis.x);
+    const lossSeries: SeriesInput[] = [
+      { label: 'train', x: tx, y: train.col('loss'), color: PALETTE[0], smooth: true },
+    ];
+    if (val)
+      lossSeries.push({ label: 'validation', x: val.col(axis.x), y: val.col('loss'), color: PALETTE[1], points: true });
+    charts.loss.setData(lossSeries);
+    // The loss is the chart people open a run for: it is drawn (and painted) first, the rest a frame later.
+    if (rest === 0) rest = requestAnimationFrame(drawRest);
+  }
+
+  let rest = 0;
+  function drawRest(): void {
+    rest = 0;
+    const train = live.tables.get('train');
+    const val = live.tables.get('val');
+    if (!train) return;
     const line = (
       t: Columns,
       col: string,
@@ -122,11 +138,6 @@ export function curvesView(app: HTMLElement, q: URLSearchParams): () => void {
       color,
       ...more,
     });
-    const lossSeries: SeriesInput[] = [
-      { label: 'train', x: tx, y: train.col('loss'), color: PALETTE[0], smooth: true },
-    ];
-    if (val) lossSeries.push(line(val, 'loss', 'validation', PALETTE[1], { points: true }));
-    charts.loss.setData(lossSeries);
     charts.sources.setData(
       family(train, 'loss_by_source').map((s, i) =>
         line(train, `loss_by_source/${s}`, s, PALETTE[i % PALETTE.length], { smooth: true }),
@@ -150,6 +161,7 @@ export function curvesView(app: HTMLElement, q: URLSearchParams): () => void {
   const onResize = () => Object.values(charts).forEach((c) => c.resize());
   window.addEventListener('resize', onResize);
   return () => {
+    cancelAnimationFrame(rest);
     live.close();
     window.removeEventListener('resize', onResize);
     Object.values(charts).forEach((c) => c.destroy());
