@@ -46,8 +46,10 @@ export function formatSpread(s: Spread, digits = 2, scale: (x: number) => number
 /** Tokens as 1.2M, 340k. */
 export function formatTokens(tokens: number): string {
   if (!Number.isFinite(tokens)) return '-';
-  if (tokens >= 1e6) return `${(tokens / 1e6).toPrecision(2)}M`;
-  if (tokens >= 1e3) return `${(tokens / 1e3).toPrecision(2)}k`;
+  // Two significant digits, never in exponent form (100k, not 1.0e+2k).
+  const short = (x: number) => (x >= 100 ? String(Math.round(x)) : String(Number(x.toPrecision(2))));
+  if (tokens >= 1e6) return `${short(tokens / 1e6)}M`;
+  if (tokens >= 1e3) return `${short(tokens / 1e3)}k`;
   return String(Math.round(tokens));
 }
 

@@ -38,13 +38,14 @@ export function answerCurriculum(runs: readonly MeasuredRun[]): Answer {
   let sentence: string;
   if (rows.length === 0) sentence = 'Not answered: no capability was measured.';
   else if (fewSeeds(runs)) sentence = `Not answered: ${ONE_SEED}.`;
+  else if (sooner.length + later.length + same.length === 0)
+    sentence = `Not answered: no capability reached half of its range in every seed of every schedule (${listing(unreached)}); train longer (--scale full).`;
   else {
     const parts: string[] = [];
-    if (sooner.length)
-      parts.push(`reached half of the range sooner than the plain mix: ${sooner.map(quote).join(', ')}`);
-    if (later.length) parts.push(`later: ${later.map(quote).join(', ')}`);
+    if (sooner.length) parts.push(`sooner than under the plain mix for ${sooner.map(quote).join(', ')}`);
+    if (later.length) parts.push(`later for ${later.map(quote).join(', ')}`);
     const head = parts.length
-      ? `At equal tokens, ${parts.join('; ')}`
+      ? `At equal tokens, a capability reached half of its range ${parts.join('; ')}`
       : 'At equal tokens, neither the staged curriculum nor the adaptive mixture brought any capability to half of its range measurably sooner or later than the plain mix';
     const tail = [
       same.length ? `no difference shown on ${listing([...new Set(same.map((r) => r.c.name))])}` : '',

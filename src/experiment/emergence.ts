@@ -89,6 +89,8 @@ export function answerEmergence(runs: readonly MeasuredRun[], order: readonly st
   let sentence: string;
   if (rows.length === 0) sentence = 'Not answered: no capability was measured.';
   else if (fewSeeds(runs)) sentence = `Not answered: ${ONE_SEED}.`;
+  else if (flat.length === rows.length)
+    sentence = `Not answered: no capability rose by ${MIN_RISE} from the smallest to the largest model in every seed under both metrics (${listing(flat)}).`;
   else {
     const artefact = pick('higher');
     const parts = [
