@@ -57,27 +57,28 @@ export function registerExperiment(program: Command): void {
       const mode = progressFlag(flags.progress);
       const print = (line: string) =>
         process.stderr.write(`${resolveMode(mode, process.stderr) === 'bar' ? '\r\x1b[2K' : ''}slurry: ${line}\n`);
+      // Signals are caught only while cells run (their pool stops them); otherwise they keep
+      // their default action, and a corpus build cleans up through its own handler.
       let stop: (() => void) | null = null;
       const onSignal = () => stop?.();
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
-      try {
-        const result = await runExperiment(experiment, {
-          out: flags.out,
-          scale,
-          seeds,
-          workers,
-          threads,
-          progress: mode,
-          log: print,
-          events: (total, done) => sweepView(total, done, mode, print),
-          onPool: (s) => (stop = s),
-        });
-        console.log(result.answer.sentence);
-        console.log(`\nExperiment finished in ${(result.seconds / 60).toFixed(1)} min. Report: ${result.report}`);
-      } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-      }
+      const onPool = (s: (() => void) | null) => {
+        stop = s;
+        for (const signal of ['SIGINT', 'SIGTERM'] as const)
+          if (s) process.on(signal, onSignal);
+          else process.off(signal, onSignal);
+      };
+      const result = await runExperiment(experiment, {
+        out: flags.out,
+        scale,
+        seeds,
+        workers,
+        threads,
+        progress: mode,
+        log: print,
+        events: (total, done) => sweepView(total, done, mode, print),
+        onPool,
+      });
+      console.log(result.answer.sentence);
+      console.log(`\nExperiment finished in ${(result.seconds / 60).toFixed(1)} min. Report: ${result.report}`);
     });
 }

@@ -166,5 +166,6 @@ export const emergence: Experiment = {
   arms: (scale) => sizes(scale).map((s) => ({ name: s.name, config: () => ({ model: s.model }) })),
   suites: scaleSuites,
   defaultSeeds: 2,
+  // The runner hands the runs over arm by arm, in the arms' order: smallest model first.
   answer: (runs) => answerEmergence(runs, [...new Set(runs.map((r) => r.arm))]),
 };

@@ -50,7 +50,10 @@ test('a tiny code-helps-reasoning runs, answers in report.md, and a rerun runs n
 
   const other = sweepCli(['experiment', 'anneal', '--out', out, '--scale', 'tiny']);
   assert.equal(other.status, 1);
-  assert.match(other.stderr, /--out .*: holds the experiment "code-helps-reasoning" .*give another directory for "anneal"/);
+  assert.match(
+    other.stderr,
+    /--out .*: holds the experiment "code-helps-reasoning" .*give another directory for "anneal"/,
+  );
   const scale = sweepCli(['experiment', 'code-helps-reasoning', '--out', out, '--scale', 'quick']);
   assert.equal(scale.status, 1);
   assert.match(scale.stderr, /holds "code-helps-reasoning" at --scale tiny; rerun with --scale tiny/);
@@ -59,11 +62,19 @@ test('a tiny code-helps-reasoning runs, answers in report.md, and a rerun runs n
 test('bad input: an unknown experiment lists the known ones; --seeds 0 is refused before anything is written', () => {
   const unknown = sweepCli(['experiment', 'code-helps-poetry', '--out', tmp()]);
   assert.equal(unknown.status, 1);
-  assert.match(unknown.stderr, new RegExp(`experiment code-helps-poetry: unknown; expected one of ${EXPERIMENTS.map((e) => e.name).join(', ')}`));
+  assert.match(
+    unknown.stderr,
+    new RegExp(`experiment code-helps-poetry: unknown; expected one of ${EXPERIMENTS.map((e) => e.name).join(', ')}`),
+  );
   const out = tmp();
   const zero = sweepCli(['experiment', 'anneal', '--out', out, '--seeds', '0']);
   assert.equal(zero.status, 1);
   assert.match(zero.stderr, /--seeds 0: expected an integer >= 1/);
   assert.equal(existsSync(out), false);
-  assert.equal(sweepCli(['experiment', 'anneal', '--out', out, '--scale', 'huge']).stderr.match(/--scale huge: expected one of tiny, quick, full/)?.length, 1);
+  assert.equal(
+    sweepCli(['experiment', 'anneal', '--out', out, '--scale', 'huge']).stderr.match(
+      /--scale huge: expected one of tiny, quick, full/,
+    )?.length,
+    1,
+  );
 });
