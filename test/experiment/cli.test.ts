@@ -1,12 +1,12 @@
 /**
  * `slurry experiment` end to end at the hidden tiny scale: code-helps-reasoning, 2 arms x 2
  * seeds of 24-step models on a byte-level corpus; the report opens with the answer the
- * command printed; the same command again runs nothing and answers the same. Bad input:
- * an unknown name (the error lists the experiments), --seeds 0, and an output directory
- * that holds another experiment.
+ * command printed; the same command again runs nothing and answers the same. Bad input
+ * (an unknown name, --seeds 0, a directory holding another experiment) is in the
+ * bad-input catalogue (test/catalogue).
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -47,34 +47,4 @@ test('a tiny code-helps-reasoning runs, answers in report.md, and a rerun runs n
   assert.equal(again.status, 0, again.stderr);
   assert.match(again.stderr, /4 cells, 4 already done, 0 to run/);
   assert.equal(again.stdout.split('\n')[0], answer);
-
-  const other = sweepCli(['experiment', 'anneal', '--out', out, '--scale', 'tiny']);
-  assert.equal(other.status, 1);
-  assert.match(
-    other.stderr,
-    /--out .*: holds the experiment "code-helps-reasoning" .*give another directory for "anneal"/,
-  );
-  const scale = sweepCli(['experiment', 'code-helps-reasoning', '--out', out, '--scale', 'quick']);
-  assert.equal(scale.status, 1);
-  assert.match(scale.stderr, /holds "code-helps-reasoning" at --scale tiny; rerun with --scale tiny/);
-});
-
-test('bad input: an unknown experiment lists the known ones; --seeds 0 is refused before anything is written', () => {
-  const unknown = sweepCli(['experiment', 'code-helps-poetry', '--out', tmp()]);
-  assert.equal(unknown.status, 1);
-  assert.match(
-    unknown.stderr,
-    new RegExp(`experiment code-helps-poetry: unknown; expected one of ${EXPERIMENTS.map((e) => e.name).join(', ')}`),
-  );
-  const out = tmp();
-  const zero = sweepCli(['experiment', 'anneal', '--out', out, '--seeds', '0']);
-  assert.equal(zero.status, 1);
-  assert.match(zero.stderr, /--seeds 0: expected an integer >= 1/);
-  assert.equal(existsSync(out), false);
-  assert.equal(
-    sweepCli(['experiment', 'anneal', '--out', out, '--scale', 'huge']).stderr.match(
-      /--scale huge: expected one of tiny, quick, full/,
-    )?.length,
-    1,
-  );
 });
