@@ -3,7 +3,7 @@
  * the end of training: the shared core of the experiments that ask whether a change of
  * data (code in the mixture, an anneal) raises some capabilities and at what cost to others.
  */
-import { formatSpread, listing, RELATION_WORDS, type Relation } from './compare.js';
+import { formatSpread, RELATION_WORDS, type Relation } from './compare.js';
 import { capabilityNames, contrast, finalLevel, type ArmContrast, type Metric } from './measures.js';
 import type { MeasuredRun, Table } from './types.js';
 
@@ -39,7 +39,7 @@ export const ONE_SEED =
   'with one seed per arm there is no interval across seeds, so no difference can be shown (run with --seeds 2 or more)';
 
 /** An arm's spread, with the seeds that lack the number. */
-export function spreadCell(s: ArmContrast['a'], missing: number, format = formatSpread): string {
+function spreadCell(s: ArmContrast['a'], missing: number, format = formatSpread): string {
   return missing ? `${format(s)}; ${missing} seed(s) without` : format(s);
 }
 
@@ -59,15 +59,4 @@ export function levelTable(
       RELATION_WORDS[c.relation],
     ]),
   };
-}
-
-/** `higher on x and y; lower on z; no difference shown on w` (parts without names left out). */
-export function relationSummary(contrasts: readonly ArmContrast[]): string {
-  const r = byRelation(contrasts);
-  const parts: string[] = [];
-  if (r.higher.length) parts.push(`higher on ${listing(r.higher)}`);
-  if (r.lower.length) parts.push(`lower on ${listing(r.lower)}`);
-  if (r.same.length) parts.push(`no difference shown on ${listing(r.same)}`);
-  if (r.unknown.length) parts.push(`no interval on ${listing(r.unknown)}`);
-  return parts.join('; ');
 }

@@ -56,18 +56,13 @@ export function midpointTokens(analysis: Analysis, capability: string, metric: M
   return t?.status === 'reached' && t.at ? t.at.value : null;
 }
 
-/** Final validation loss of a source (nats per token); null when not measured. */
-export function finalSourceLoss(analysis: Analysis, source: string): number | null {
-  return analysis.losses.sources.find((s) => s.source === source)?.final ?? null;
-}
-
 /** Validation loss of a source at each evaluation: tokens -> loss. */
 export function sourceLossCurve(analysis: Analysis, source: string): { tokens: number; loss: number }[] {
   return analysis.losses.sources.find((s) => s.source === source)?.val ?? [];
 }
 
 /** Per-seed values of `measure` over one arm's runs (seeds where it is null are left out). */
-export function armValues(
+function armValues(
   runs: readonly MeasuredRun[],
   arm: string,
   measure: (a: Analysis) => number | null,

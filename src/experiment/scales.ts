@@ -18,7 +18,7 @@ import { trainPreset } from '../train/presets.js';
 import type { Scale } from './types.js';
 
 /** Steps of 32 x 128 tokens at quick scale (half of the quick preset's 1280). */
-export const QUICK_STEPS = 640;
+const QUICK_STEPS = 640;
 
 export function scaleCorpus(scale: Scale): BuildConfig {
   if (scale !== 'tiny') return presetConfig('quick');
@@ -63,11 +63,6 @@ export function scaleSuites(scale: Scale): string[] {
  */
 export function naturalWeights(corpus: CorpusInfo, keep: (kind: string) => boolean): Record<string, number> {
   return Object.fromEntries(corpus.sources.filter((s) => keep(s.kind) && s.tokens > 0).map((s) => [s.name, s.tokens]));
-}
-
-/** The kinds among `kinds` that the corpus has. */
-export function presentKinds(corpus: CorpusInfo, kinds: readonly string[]): string[] {
-  return kinds.filter((k) => corpus.sources.some((s) => s.kind === k && s.tokens > 0));
 }
 
 type Schedule = Record<string, unknown>;
