@@ -8,6 +8,7 @@ import { registerBench } from './bench.js';
 import { registerData } from './data.js';
 import { registerDoctor } from './doctor.js';
 import { registerEpisode } from './episode.js';
+import { registerExperiment } from './experiment.js';
 import { registerGrok } from './grok.js';
 import { registerInterp } from './interp.js';
 import { registerProbe } from './probe.js';
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerAnalyze(program);
   registerReport(program);
   registerSweep(program);
+  registerExperiment(program);
   registerWorker(program);
   registerGrok(program);
   registerScore(program);

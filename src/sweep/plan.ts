@@ -58,22 +58,30 @@ export function planSweep(spec: SweepSpec, opts: PlanOptions): PlannedCell[] {
   }
   const seen = new Map<string, PlannedCell>();
   for (const values of assignments(spec)) {
-    const cell = planCell(spec, values, opts);
+    const cell = planCell(spec.base, values, { ...opts, derived: spec.derived });
     // Random draws may repeat a cell: it runs once.
     if (!seen.has(cell.hash)) seen.set(cell.hash, cell);
   }
   return [...seen.values()];
 }
 
-function planCell(spec: SweepSpec, values: Assignment, opts: PlanOptions): PlannedCell {
+/**
+ * One cell: `values` composed onto `base`, resolved against its corpus and hashed. Sweeps
+ * call it per assignment; experiments per arm and seed.
+ */
+export function planCell(
+  base: Record<string, unknown>,
+  values: Assignment,
+  opts: PlanOptions & { derived?: SweepSpec['derived'] },
+): PlannedCell {
   const label = cellLabel(values);
   try {
-    const config = composeCell(spec.base, values);
+    const config = composeCell(base, values);
     const parsed = parseTrainConfig(config, 'config');
     const parameters = nonEmbeddingParameters(parsed.model);
-    if (spec.derived.tokens) {
+    if (opts.derived?.tokens) {
       delete config.steps;
-      config.tokens = derivedTokens(spec.derived.tokens, parameters);
+      config.tokens = derivedTokens(opts.derived.tokens, parameters);
     }
     const checked = parseTrainConfig(config, 'config');
     if (!checked.corpus)

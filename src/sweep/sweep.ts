@@ -22,8 +22,15 @@ export interface PreparedSweep {
 /** Plans the sweep into `out` and lists what is left to run. */
 export function prepareSweep(spec: SweepSpec, opts: { out: string; where: string; yes?: boolean }): PreparedSweep {
   const dir = resolve(opts.out);
+  const cells = planSweep(spec, { where: opts.where, corpus: corpusInfoReader(), yes: opts.yes });
+  writeSweepManifest(dir, opts.where, spec, cells);
+  return { dir, cells, ...pendingJobs(dir, cells, spec.suites) };
+}
+
+/** A reader of corpus facts for planning, opening each corpus once. */
+export function corpusInfoReader(): (path: string) => CorpusInfo {
   const corpora = new Map<string, CorpusInfo>();
-  const corpus = (path: string): CorpusInfo => {
+  return (path) => {
     let info = corpora.get(path);
     if (!info) {
       const c = openCorpus(path, { verify: 'size' });
@@ -35,13 +42,19 @@ export function prepareSweep(spec: SweepSpec, opts: { out: string; where: string
     }
     return info;
   };
-  const cells = planSweep(spec, { where: opts.where, corpus, yes: opts.yes });
-  writeSweepManifest(dir, opts.where, spec, cells);
+}
+
+/** The cells of `dir` not yet done, as jobs (probed with `suites`), and how many are done. */
+export function pendingJobs(
+  dir: string,
+  cells: readonly PlannedCell[],
+  suites: string[],
+): { jobs: CellJob[]; alreadyDone: number } {
   const jobs: CellJob[] = [];
   let alreadyDone = 0;
   for (const c of cells) {
     if (cellStatus(resolve(dir, c.dir)) === 'done') alreadyDone++;
-    else jobs.push({ sweep: dir, hash: c.hash, dir: c.dir, label: c.label, config: c.config, suites: spec.suites });
+    else jobs.push({ sweep: dir, hash: c.hash, dir: c.dir, label: c.label, config: c.config, suites });
   }
-  return { dir, cells, jobs, alreadyDone };
+  return { jobs, alreadyDone };
 }

@@ -347,4 +347,39 @@ export const BAD_INPUTS: BadInput[] = [
     expect:
       /resume: skipping checkpoint step-\d+: .*model\.safetensors: \d+ bytes, manifest\.json says \d+ \(damaged or truncated\)/,
   },
+
+  // 9. Experiments: a name that is not one, a seed count, a directory that holds another experiment.
+  {
+    input: 'experiment with an unknown name',
+    command: ['experiment', 'code-helps-poetry', '--out', '{dir}/out'],
+    expect: /experiment code-helps-poetry: unknown; expected one of code-helps-reasoning, .*lite-models/,
+    absent: '{dir}/out',
+  },
+  {
+    input: 'experiment --seeds 0',
+    command: ['experiment', 'anneal', '--out', '{dir}/out', '--seeds', '0'],
+    expect: /--seeds 0: expected an integer >= 1/,
+    absent: '{dir}/out',
+  },
+  {
+    input: 'experiment into a directory holding another experiment',
+    setup: (ctx) => {
+      mkdirSync(join(ctx.dir, 'out'));
+      writeFileSync(join(ctx.dir, 'out', 'experiment.json'), '{"version":1,"name":"anneal","scale":"tiny","seeds":2}');
+    },
+    command: ['experiment', 'curriculum', '--out', '{dir}/out', '--scale', 'tiny'],
+    expect:
+      /--out .*out: holds the experiment "anneal" \(.*experiment\.json\); give another directory for "curriculum"/,
+    absent: '{dir}/out/corpora',
+  },
+  {
+    input: 'experiment at another scale than its directory holds',
+    setup: (ctx) => {
+      mkdirSync(join(ctx.dir, 'out'));
+      writeFileSync(join(ctx.dir, 'out', 'experiment.json'), '{"version":1,"name":"anneal","scale":"tiny","seeds":2}');
+    },
+    command: ['experiment', 'anneal', '--out', '{dir}/out'],
+    expect: /holds "anneal" at --scale tiny; rerun with --scale tiny or give another directory/,
+    absent: '{dir}/out/corpora',
+  },
 ];

@@ -1,0 +1,97 @@
+/**
+ * The numbers experiments read from a run's analysis, per seed: a capability's measured
+ * level at the last probed checkpoint (normalised: 0 chance, 1 ceiling; the measured mean,
+ * not the fit), the tokens it took to reach half of its range, and a source's validation
+ * loss. A capability is a suite, or a suite's group written `suite/group` (reasoning/twohop,
+ * reasoning/code, reasoning/add_2d: the reasoning probes apart).
+ */
+import type { Analysis, CurveAnalysis } from '../analysis/types.js';
+import { spread, relation, type Relation, type Spread } from './compare.js';
+import type { MeasuredRun } from './types.js';
+
+export type Metric = 'd' | 'c';
+
+/** Suites whose groups are reported as capabilities of their own. */
+const SPLIT_SUITES = ['reasoning'];
+
+/** The curve of a capability (`suite` or `suite/group`) under a metric, or null when the run has none. */
+export function curveOf(analysis: Analysis, capability: string, metric: Metric): CurveAnalysis | null {
+  const [suite, group] = capability.split('/');
+  if (group === undefined) {
+    const cap = analysis.capabilities.find((c) => c.name === suite);
+    return cap ? (metric === 'd' ? cap.discrete : cap.continuous) : null;
+  }
+  const curve = analysis.groups.find((g) => g.suite === suite)?.groups.find((g) => g.group === group)?.curve;
+  if (!curve) return null;
+  return curve.metric === metric ? curve : null;
+}
+
+/** Capabilities in the runs, in first-seen order: suites, then the groups of the split suites. */
+export function capabilityNames(runs: readonly MeasuredRun[]): string[] {
+  const names: string[] = [];
+  const add = (n: string) => !names.includes(n) && names.push(n);
+  for (const r of runs) for (const c of r.analysis.capabilities) add(c.name);
+  for (const r of runs)
+    for (const g of r.analysis.groups)
+      if (SPLIT_SUITES.includes(g.suite)) for (const x of g.groups) add(`${g.suite}/${x.group}`);
+  return names;
+}
+
+/** Normalised level measured at the last probed checkpoint; null when the curve is missing. */
+export function finalLevel(analysis: Analysis, capability: string, metric: Metric): number | null {
+  const curve = curveOf(analysis, capability, metric);
+  const last = curve?.points[curve.points.length - 1];
+  return last && Number.isFinite(last.normalized) ? last.normalized : null;
+}
+
+/** Normalised level at each probed checkpoint: tokens -> level. */
+export function levels(analysis: Analysis, capability: string, metric: Metric): { tokens: number; level: number }[] {
+  const curve = curveOf(analysis, capability, metric);
+  return (curve?.points ?? []).map((p) => ({ tokens: p.tokens, level: p.normalized }));
+}
+
+/** log10(tokens) at which the capability reached half of its range; null unless reached inside the run. */
+export function midpointTokens(analysis: Analysis, capability: string, metric: Metric): number | null {
+  const t = curveOf(analysis, capability, metric)?.timeToTarget.find((x) => x.target === 0.5);
+  return t?.status === 'reached' && t.at ? t.at.value : null;
+}
+
+/** Validation loss of a source at each evaluation: tokens -> loss. */
+export function sourceLossCurve(analysis: Analysis, source: string): { tokens: number; loss: number }[] {
+  return analysis.losses.sources.find((s) => s.source === source)?.val ?? [];
+}
+
+/** Per-seed values of `measure` over one arm's runs (seeds where it is null are left out). */
+function armValues(
+  runs: readonly MeasuredRun[],
+  arm: string,
+  measure: (a: Analysis) => number | null,
+): { values: number[]; missing: number } {
+  const mine = runs.filter((r) => r.arm === arm);
+  const values = mine.map((r) => measure(r.analysis)).filter((v): v is number => v !== null && Number.isFinite(v));
+  return { values, missing: mine.length - values.length };
+}
+
+export interface ArmContrast {
+  name: string;
+  a: Spread;
+  b: Spread;
+  /** Seeds of each arm without the number (a midpoint not reached, a curve missing). */
+  missing: { a: number; b: number };
+  /** How arm b stands against arm a; 'unknown' also when a seed lacks the number (a mean would hide it). */
+  relation: Relation;
+}
+
+/** One measure, arm a against arm b, across seeds. */
+export function contrast(
+  runs: readonly MeasuredRun[],
+  name: string,
+  arms: { a: string; b: string },
+  measure: (a: Analysis) => number | null,
+): ArmContrast {
+  const a = armValues(runs, arms.a, measure);
+  const b = armValues(runs, arms.b, measure);
+  const [sa, sb] = [spread(a.values), spread(b.values)];
+  const missing = { a: a.missing, b: b.missing };
+  return { name, a: sa, b: sb, missing, relation: a.missing || b.missing ? 'unknown' : relation(sa, sb) };
+}

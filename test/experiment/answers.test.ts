@@ -1,0 +1,196 @@
+/**
+ * Each experiment's answer on constructed results: a clear effect, no effect (intervals that
+ * overlap: "no difference shown", never a winner), a reversed effect, and one seed.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { answerAnneal } from '../../src/experiment/anneal.js';
+import { answerCodeHelpsReasoning } from '../../src/experiment/code-helps-reasoning.js';
+import { formatTokens, relation, spread } from '../../src/experiment/compare.js';
+import { answerContinuedPretraining } from '../../src/experiment/continued-pretraining.js';
+import { answerCurriculum } from '../../src/experiment/curriculum.js';
+import { answerEmergence, jumpShare } from '../../src/experiment/emergence.js';
+import { answerLiteModels } from '../../src/experiment/lite-models.js';
+import { analysis, run, runs } from './constructed.js';
+
+const levels = (caps: Record<string, number>) =>
+  analysis({ caps: Object.fromEntries(Object.entries(caps).map(([k, v]) => [k, { d: v }])) });
+
+test('relation: disjoint 95% t intervals differ, overlapping ones show no difference, one value has no interval', () => {
+  const low = spread([0.2, 0.22]);
+  assert.ok(low.lo !== null && Math.abs(low.lo - (0.21 - 12.706 * 0.01)) < 1e-9);
+  assert.equal(relation(low, spread([0.6, 0.62])), 'higher');
+  assert.equal(relation(spread([0.6, 0.62]), low), 'lower');
+  assert.equal(relation(low, spread([0.25, 0.2])), 'same');
+  assert.equal(relation(spread([0.2]), spread([0.9])), 'unknown');
+  assert.deepEqual([formatTokens(1e5), formatTokens(1.3e6), formatTokens(2_621_440)], ['100k', '1.3M', '2.6M']);
+});
+
+test('code-helps-reasoning: a clear gain, no gain, a loss, a cost elsewhere, one seed', () => {
+  const without = [levels({ reasoning: 0.2, syntax: 0.5 }), levels({ reasoning: 0.22, syntax: 0.52 })];
+  const gain = answerCodeHelpsReasoning(
+    runs({
+      'without-code': without,
+      'with-code': [levels({ reasoning: 0.6, syntax: 0.5 }), levels({ reasoning: 0.62, syntax: 0.52 })],
+    }),
+  );
+  assert.match(
+    gain.sentence,
+    /^Code in the mixture raised reasoning 0\.61 \[0\.48, 0\.74\] against 0\.21 \[0\.08, 0\.34\]/,
+  );
+  assert.match(gain.sentence, /with no other capability shown lower/);
+  assert.deepEqual(gain.tables[0].rows[0].slice(3), ['higher']);
+
+  const none = answerCodeHelpsReasoning(
+    runs({
+      'without-code': without,
+      'with-code': [levels({ reasoning: 0.25, syntax: 0.5 }), levels({ reasoning: 0.2, syntax: 0.52 })],
+    }),
+  );
+  assert.match(none.sentence, /^No difference shown on any reasoning probe \(reasoning\)/);
+  assert.doesNotMatch(none.sentence, /raised|lowered/);
+
+  const reversed = answerCodeHelpsReasoning(
+    runs({
+      'with-code': without,
+      'without-code': [levels({ reasoning: 0.6, syntax: 0.5 }), levels({ reasoning: 0.62, syntax: 0.52 })],
+    }),
+  );
+  assert.match(reversed.sentence, /^Code in the mixture lowered reasoning 0\.21/);
+
+  const cost = answerCodeHelpsReasoning(
+    runs({
+      'without-code': without,
+      'with-code': [levels({ reasoning: 0.6, syntax: 0.1 }), levels({ reasoning: 0.62, syntax: 0.12 })],
+    }),
+  );
+  assert.match(cost.sentence, /at a cost to syntax 0\.11 \[-0\.02, 0\.24\] against 0\.51/);
+
+  const oneSeed = answerCodeHelpsReasoning([
+    run('without-code', 0, without[0]),
+    run('with-code', 0, levels({ reasoning: 0.9 })),
+  ]);
+  assert.match(oneSeed.sentence, /^Not answered: with one seed per arm there is no interval/);
+});
+
+test('code-helps-reasoning: the reasoning groups (two-hop, tracing, additions) are capabilities of their own', () => {
+  const a = (code: number) =>
+    analysis({ caps: { reasoning: { d: 0.3 } }, groups: { reasoning: { code, twohop: 0.1 } } });
+  const r = answerCodeHelpsReasoning(runs({ 'without-code': [a(0.1), a(0.12)], 'with-code': [a(0.7), a(0.72)] }));
+  assert.deepEqual(
+    r.tables[0].rows.map((row) => [row[0], row[3]]),
+    [
+      ['reasoning', 'no difference shown'],
+      ['reasoning/code', 'higher'],
+      ['reasoning/twohop', 'no difference shown'],
+    ],
+  );
+  assert.match(r.sentence, /raised reasoning\/code 0\.71/);
+});
+
+test('anneal: raised, no difference, lowered', () => {
+  const mix = [levels({ facts: 0.3, syntax: 0.6 }), levels({ facts: 0.32, syntax: 0.61 })];
+  const up = [levels({ facts: 0.7, syntax: 0.6 }), levels({ facts: 0.72, syntax: 0.62 })];
+  assert.match(
+    answerAnneal(runs({ mix, anneal: up })).sentence,
+    /^Annealing .* raised facts 0\.71 .* \(no difference shown on syntax\)\.$/,
+  );
+  assert.match(
+    answerAnneal(runs({ mix, anneal: mix })).sentence,
+    /made no difference shown on any capability .*\(facts and syntax\)/,
+  );
+  assert.match(answerAnneal(runs({ mix: up, anneal: mix })).sentence, /lowered facts 0\.31/);
+});
+
+test('curriculum: sooner, no difference, later, and a capability some seed never reached', () => {
+  const mids = (syntax: number | null, facts: number | null) =>
+    analysis({ caps: { syntax: { d: 0.9, mid: syntax }, facts: { d: 0.9, mid: facts } } });
+  const mix = [mids(6, 6), mids(6.02, 6.02)];
+  const clear = answerCurriculum(
+    runs({ mix, staged: [mids(5.5, 6), mids(5.52, 6.01)], adaptive: [mids(6, 6.5), mids(6.01, 6.52)] }),
+  );
+  assert.match(
+    clear.sentence,
+    /reached half of its range sooner than under the plain mix for staged on syntax \(324k \[.*\] against 1M/,
+  );
+  assert.match(clear.sentence, /; later for adaptive on facts \(3\.2M/);
+  assert.match(clear.sentence, /no difference shown on facts and syntax/);
+
+  const none = answerCurriculum(runs({ mix, staged: mix, adaptive: mix }));
+  assert.match(none.sentence, /^At equal tokens, neither the staged curriculum nor the adaptive mixture/);
+
+  const censored = answerCurriculum(runs({ mix, staged: [mids(5, null), mids(5.01, 6)], adaptive: mix }));
+  assert.match(censored.sentence, /facts not at half of the range in every seed of every schedule, so not compared/);
+  assert.match(
+    censored.tables[0].rows.find((r) => r[0] === 'facts' && r[1] === 'staged')![3],
+    /1 seed\(s\) not reached/,
+  );
+
+  const never = answerCurriculum(runs({ mix: [mids(null, null), mids(null, null)], staged: mix, adaptive: mix }));
+  assert.match(never.sentence, /^Not answered: no capability reached half of its range/);
+});
+
+test('emergence: a discrete step over a smooth continuous rise is the artefact pattern; equal sharpness; the reverse', () => {
+  assert.equal(jumpShare([0, 0, 0, 0.9]), 1);
+  assert.equal(jumpShare([0.2, 0.2]), null);
+  const at = (d: number, c: number) => levels({}) && analysis({ caps: { facts: { d, c } } });
+  const family = (d: number[][], c: number[][]) =>
+    ['1x32', '2x64', '3x96', '4x128'].flatMap((arm, i) =>
+      [0, 1].map((seed) => run(arm, seed, at(d[seed][i], c[seed][i]))),
+    );
+  const step = [
+    [0, 0, 0.02, 0.9],
+    [0, 0.01, 0.02, 0.88],
+  ];
+  const even = [
+    [0.2, 0.4, 0.6, 0.8],
+    [0.21, 0.4, 0.61, 0.8],
+  ];
+  const order = ['1x32', '2x64', '3x96', '4x128'];
+  assert.match(
+    answerEmergence(family(step, even), order).sentence,
+    /^Across 4 model sizes, facts rose more abruptly .*metric-artefact/,
+  );
+  assert.match(answerEmergence(family(even, even), order).sentence, /no difference in sharpness shown on facts/);
+  assert.match(
+    answerEmergence(family(even, step), order).sentence,
+    /facts rose more abruptly under the continuous metric/,
+  );
+  const flat = [
+    [0, 0, 0, 0.01],
+    [0, 0, 0, 0],
+  ];
+  assert.match(answerEmergence(family(flat, flat), order).sentence, /^Not answered: no capability rose by 0\.05/);
+});
+
+test('continued-pretraining: re-warming gains and forgets more; no difference; the reverse', () => {
+  const cont = (code: number[], books: number[]) => analysis({ losses: { code, books } });
+  const rewarm = [cont([3, 2.2, 2], [2, 2.6, 2.3]), cont([3, 2.2, 2.05], [2, 2.62, 2.32])];
+  const hold = [cont([3, 2.8, 2.7], [2, 2.05, 2.05]), cont([3, 2.8, 2.72], [2, 2.04, 2.06])];
+  const base = [cont([3], [2]), cont([3], [2])];
+  const clear = answerContinuedPretraining(runs({ base, 'no-rewarm': hold, rewarm }));
+  assert.match(clear.sentence, /gained more on the new domain \(0\.975 \[.*\] against 0\.290/);
+  assert.match(clear.sentence, /forgot more of the old one/);
+  assert.match(clear.sentence, /had a deeper stability gap/);
+  assert.match(
+    answerContinuedPretraining(runs({ base, 'no-rewarm': hold, rewarm: hold })).sentence,
+    /^Re-warming .* made no difference shown in the drop/,
+  );
+  const reversed = answerContinuedPretraining(runs({ base, 'no-rewarm': rewarm, rewarm: hold })).sentence;
+  assert.match(reversed, /gained less on the new domain.*forgot less.*shallower stability gap/);
+});
+
+test('lite-models: a capability counts from the first checkpoint where every seed has half of its range', () => {
+  const a = (facts: number[]) => analysis({ caps: { tokens: { d: [0.1, 0.6, 0.9] }, facts: { d: facts } } });
+  const r = answerLiteModels(runs({ run: [a([0, 0.2, 0.7]), a([0, 0.3, 0.4])] }));
+  assert.match(
+    r.sentence,
+    /by 100k tokens it predicts held-out text better than bigram counts; no checkpoint yet knows facts/,
+  );
+  assert.deepEqual(
+    r.tables[0].rows.map((row) => row[1]),
+    ['-', 'predicts held-out text better than bigram counts', 'predicts held-out text better than bigram counts'],
+  );
+  const both = answerLiteModels(runs({ run: [a([0, 0.2, 0.7]), a([0, 0.3, 0.6])] }));
+  assert.match(both.sentence, /then by 1M tokens it knows facts/);
+});
