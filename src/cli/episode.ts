@@ -16,7 +16,11 @@ export function registerEpisode(program: Command): void {
   program
     .command('episode')
     .description('the whole experiment: build the corpus, train, probe, analyze, report ("stages or slurry?")')
-    .option('--preset <name>', `how long: ${EPISODE_PRESET_NAMES.join(', ')} (the same corpus and model)`, 'quick')
+    .option(
+      '--preset <name>',
+      'quick (the demo, minutes), full (the reference: 50M tokens) or long (overnight, on the full corpus)',
+      'quick',
+    )
     .option(
       '--compare',
       'train one run per data schedule (mix, staged, anneal, adaptive) at equal tokens and compare them',
