@@ -241,6 +241,47 @@ export function wavesChart(a: Analysis, metric: 'd' | 'c'): TopLevelSpec | null 
   } as TopLevelSpec;
 }
 
+/**
+ * One capability's normalised curve from each of several runs on one token axis, with each
+ * run's logistic fit and the line at half of the chance-to-ceiling range: how far the same
+ * capability gets at each length (or under each config). Step-0 points sit the usual
+ * offset left of the earliest checkpoint of any run. Null when no run probed it.
+ */
+export function capabilityAcrossRunsChart(
+  runs: { label: string; analysis: Analysis }[],
+  capability: string,
+  metric: 'd' | 'c',
+): TopLevelSpec | null {
+  const withCurve = runs.flatMap(({ label, analysis }) => {
+    const cap = analysis.capabilities.find((c) => c.name === capability);
+    const curve = cap && (metric === 'd' ? cap.discrete : cap.continuous);
+    return curve && curve.points.length > 0 ? [{ label, analysis, curve }] : [];
+  });
+  if (withCurve.length === 0) return null;
+  const x0 = Math.min(...withCurve.map((r) => firstNonzeroTokens(r.analysis)));
+  const off = withCurve[0].analysis.definitions.step0PlotOffsetDecades;
+  const level = withCurve[0].analysis.definitions.midpointLevel;
+  const rows = withCurve.map((r) => curveRows(r.label, r.curve, x0, off));
+  const points = rows.flatMap((r) => r.points);
+  const fit = rows.flatMap((r) => r.fit);
+  const layer = [
+    {
+      data: { values: [{ share: level }] },
+      mark: { type: 'rule', color: '#888', strokeDash: [2, 3] },
+      encoding: { y: { field: 'share', type: 'quantitative' } },
+    },
+    ...curvesLayers(points, fit, { title: 'run', domain: withCurve.map((r) => r.label) }, yDomainOf(points)),
+  ];
+  const title = capabilityOf(capability)?.capability ?? capability;
+  return {
+    ...base,
+    title: `${title} (${capability}, ${metric === 'd' ? 'discrete' : 'continuous'}) in each run: normalised level against tokens`,
+    width: WIDTH,
+    height: HEIGHT,
+    layer,
+  } as TopLevelSpec;
+}
+
 /** Each capability's learning window (onset to saturation) as a bar, midpoint and its interval. */
 export function timelineChart(a: Analysis): TopLevelSpec | null {
   const order = a.verdict.order;

@@ -30,7 +30,7 @@ export interface RunSection {
 
 export interface ReportModel {
   runs: RunSection[];
-  comparison: { comparison: RunComparison; chart: ChartFigure | null } | null;
+  comparison: { comparison: RunComparison; chart: ChartFigure | null; across: ChartFigure[] } | null;
   /** The runs are seeds of one config: verdicts and midpoints across seeds. */
   seeds: SeedsAnalysis | null;
 }
@@ -65,7 +65,8 @@ export function reportHtml(model: ReportModel): string {
       : `slurry report: ${model.runs.map((r) => r.label).join(' vs ')}`;
   const body: string[] = [`<h1>${e(title)}</h1>`];
   if (model.seeds) body.push(seedsSection(model.seeds));
-  if (model.comparison) body.push(comparisonSection(model.comparison.comparison, model.comparison.chart));
+  if (model.comparison)
+    body.push(comparisonSection(model.comparison.comparison, model.comparison.chart, model.comparison.across));
   for (const run of model.runs) body.push(runSection(run, model.runs.length > 1));
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -228,7 +229,7 @@ function samplesTable(samples: SampleRecord[]): string {
   return `<table class="samples">${head}${rows.join('')}</table><p class="muted">Each cell: greedy continuation, then a sampled one (grey).</p>`;
 }
 
-function comparisonSection(c: RunComparison, chart: ChartFigure | null): string {
+function comparisonSection(c: RunComparison, chart: ChartFigure | null, across: ChartFigure[]): string {
   const share = `${Math.round(c.target * 100)}%`;
   const cell = (t: RunComparison['capabilities'][number]['times'][number]) =>
     t.tokens === null
@@ -248,7 +249,8 @@ function comparisonSection(c: RunComparison, chart: ChartFigure | null): string 
   return `<section class="comparison"><h2>Comparison: tokens to reach ${share} of the ceiling</h2>
 ${chart ? figure(chart) : ''}
 <table>${head}${rows.join('')}</table>
-<p class="muted">Time to target from each run's fitted ${c.metric === 'd' ? 'discrete' : 'continuous'} curve; ratios are relative to ${e(c.runs[0])} (below 1: faster). Ratio intervals pair the outer ends of both runs' 95% intervals (conservative).</p></section>`;
+<p class="muted">Time to target from each run's fitted ${c.metric === 'd' ? 'discrete' : 'continuous'} curve; ratios are relative to ${e(c.runs[0])} (below 1: faster). Ratio intervals pair the outer ends of both runs' 95% intervals (conservative).</p>
+${across.length ? `<h3>Each capability across runs</h3>\n${across.map(figure).join('\n')}` : ''}</section>`;
 }
 
 function seedsSection(s: SeedsAnalysis): string {

@@ -109,7 +109,20 @@ export async function writeReport(runDirs: string[], opts: ReportOptions = {}): 
           `Tokens each run needed to bring each capability to ${Math.round(comparison.target * 100)}% of its ceiling (discrete metrics).`,
         )
       : null;
-    comparisonModel = { comparison, chart };
+    const across: ChartFigure[] = [];
+    const runs = labels.map((label, i) => ({ label, analysis: loaded[i] }));
+    for (const name of comparison.capabilities.map((c) => c.name)) {
+      const acrossSpec = charts.capabilityAcrossRunsChart(runs, name, comparison.metric);
+      if (acrossSpec)
+        across.push(
+          await render(
+            `across-${slug(name)}`,
+            acrossSpec,
+            `${name} in every run on one token axis (${comparison.metric === 'd' ? 'discrete' : 'continuous'} metric), normalised between chance (0) and ceiling (1), with each run's logistic fit; the dotted line is ${Math.round(100 * loaded[0].definitions.midpointLevel)}% of the range. ${step0Note(loaded[0])}`,
+          ),
+        );
+    }
+    comparisonModel = { comparison, chart, across };
   }
 
   const index = join(outDir, 'index.html');

@@ -74,6 +74,14 @@ test('report for two runs: self-contained page, charts as SVG and PNG, opens cle
     );
   }
   assert.ok(result.files.some((f) => f.endsWith('time-to-target.svg')));
+  // One chart per capability with every run that probed it on one token axis.
+  for (const name of ['tokens', 'syntax', 'facts', 'reasoning']) {
+    const svg = result.files.find((f) => f.endsWith(`across-${name}.svg`));
+    assert.ok(svg, `missing the across-runs chart of ${name}`);
+    const text = readFileSync(svg, 'utf8');
+    assert.ok(text.includes('mix'), `${name}: the first run is not in its chart`);
+    assert.equal(text.includes('curriculum'), name !== 'reasoning', `${name}: the second run's presence is wrong`);
+  }
 
   const html = readFileSync(result.index, 'utf8');
   assert.doesNotMatch(html, /(src|href)="https?:/, 'the page must not reference the network');
