@@ -32,7 +32,7 @@ process.on('uncaughtException', (err) => {
 });
 
 try {
-  await buildProgram().parseAsync(process.argv);
+  await (await buildProgram(process.argv)).parseAsync(process.argv);
 } catch (err) {
   report(err);
 }

@@ -12,8 +12,6 @@ import { presetConfig } from '../data/config.js';
 import { sweepView } from '../sweep/events.js';
 import { runLocalPool, threadsPerWorker } from '../sweep/local-pool.js';
 import { SWEEP_PRESETS, sweepPreset } from '../sweep/presets.js';
-import { checkRedis, parseQueueUrl } from '../sweep/queue-connection.js';
-import { runQueuedSweep } from '../sweep/queue-controller.js';
 import { readSweepFile, type SweepSpec } from '../sweep/spec.js';
 import { prepareSweep } from '../sweep/sweep.js';
 import { SlurryError } from '../util/errors.js';
@@ -68,19 +66,25 @@ export function registerSweep(program: Command): void {
       if (flags.corpus !== undefined) spec.base.corpus = resolve(flags.corpus);
       else if (flags.preset !== undefined) spec.base.corpus = await presetCorpus(flags.out, mode, print);
 
-      // An unreachable queue is refused before anything is planned or written.
-      if (flags.queue !== undefined) await checkRedis(parseQueueUrl(flags.queue));
+      // An unreachable queue is refused before anything is planned or written. The queue's
+      // client libraries load only for a queued sweep.
+      let queue: typeof import('../sweep/queue-controller.js') | null = null;
+      if (flags.queue !== undefined) {
+        const { checkRedis, parseQueueUrl } = await import('../sweep/queue-connection.js');
+        await checkRedis(parseQueueUrl(flags.queue));
+        queue = await import('../sweep/queue-controller.js');
+      }
       const sweep = prepareSweep(spec, { out: flags.out, where, yes: flags.yes });
       print(
         `sweep ${sweep.dir}: ${sweep.cells.length} cells, ${sweep.alreadyDone} already done, ${sweep.jobs.length} to run`,
       );
       const view = sweepView(sweep.cells.length, sweep.alreadyDone, mode, print);
 
-      if (flags.queue !== undefined) {
+      if (queue && flags.queue !== undefined) {
         const stop = new AbortController();
         const onStop = () => stop.abort();
         process.once('SIGINT', onStop);
-        const r = await runQueuedSweep(sweep.jobs, {
+        const r = await queue.runQueuedSweep(sweep.jobs, {
           url: flags.queue,
           queueName: flags.queueName,
           events: view,
