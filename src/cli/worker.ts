@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { availableParallelism } from 'node:os';
 import { startWorker } from '../sweep/queue-worker.js';
+import { SlurryError } from '../util/errors.js';
 import { intFlag } from './flags.js';
 
 export function registerWorker(program: Command): void {
@@ -13,10 +14,16 @@ export function registerWorker(program: Command): void {
     .description('run sweep cells from a BullMQ queue on Redis (see `slurry sweep --queue`)')
     .requiredOption('--queue <url>', 'the Redis of the queue: redis://HOST:PORT')
     .option('--queue-name <name>', 'BullMQ queue name', 'slurry-cells')
-    .option('--threads <n>', 'threads for training (default: the cores)')
+    .option('--threads <n>', "threads for training, at most the machine's cores (default: the cores)")
     .option('--lock-seconds <s>', "job lock: a dead worker's cell goes to another worker after about this long", '30')
     .action(async (flags: { queue: string; queueName: string; threads?: string; lockSeconds: string }) => {
-      const threads = flags.threads === undefined ? availableParallelism() : intFlag('--threads', flags.threads, 1);
+      const cores = availableParallelism();
+      const threads = flags.threads === undefined ? cores : intFlag('--threads', flags.threads, 1);
+      // More threads than cores only slows a cell down (the threads take turns on the cores).
+      if (threads > cores)
+        throw new SlurryError(
+          `--threads ${threads}: more threads than this machine's ${cores} cores; give at most ${cores} (for several workers on one machine, split the cores between them)`,
+        );
       const lockMs = intFlag('--lock-seconds', flags.lockSeconds, 1) * 1000;
       const log = (line: string) => process.stderr.write(`slurry: ${line}\n`);
       const worker = await startWorker({ url: flags.queue, queueName: flags.queueName, threads, lockMs, log });

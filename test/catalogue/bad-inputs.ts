@@ -382,4 +382,9 @@ export const BAD_INPUTS: BadInput[] = [
     expect: /holds "anneal" at --scale tiny; rerun with --scale tiny or give another directory/,
     absent: '{dir}/out/corpora',
   },
+  {
+    input: 'worker with more threads than cores',
+    command: ['worker', '--queue', 'redis://127.0.0.1:1', '--threads', '100000'],
+    expect: /--threads 100000: more threads than this machine's \d+ cores; give at most \d+/,
+  },
 ];
