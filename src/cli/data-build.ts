@@ -18,7 +18,11 @@ export function registerDataBuild(data: Command): void {
   data
     .command('build')
     .description('build a corpus: sources -> clean -> dedup -> tokenizer -> shards, probes, manifest')
-    .option('--preset <name>', 'quick (<= 5 MB, seconds) or full (> 40 MB)', 'quick')
+    .option(
+      '--preset <name>',
+      "quick (<= 5 MB, seconds), reference (about 20 MB: the reference experiment's) or full (> 40 MB)",
+      'quick',
+    )
     .requiredOption('--out <dir>', 'corpus directory to create')
     .option('--seed <n>', 'build seed (sampling, splits, generated data)')
     .option('--vocab <size>', 'vocabulary size (ids, end-of-text included) or "byte"')

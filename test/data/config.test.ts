@@ -6,7 +6,7 @@ import { SOURCES } from '../../src/data/sources/index.js';
 import { SlurryError } from '../../src/util/errors.js';
 
 test('presets resolve with every default written out and every source included', () => {
-  for (const name of ['quick', 'full']) {
+  for (const name of ['quick', 'reference', 'full']) {
     const c = presetConfig(name);
     assert.equal(c.preset, name);
     assert.deepEqual(Object.keys(c.sources).sort(), SOURCES.map((s) => s.name).sort());
@@ -18,6 +18,12 @@ test('presets resolve with every default written out and every source included',
   }
   assert.equal(presetConfig('quick').tokenizer.vocabSize, 2048);
   assert.equal(presetConfig('full').tokenizer.vocabSize, 4096);
+  // The reference corpus shares the quick corpus's vocabulary, facts and problems; only natural text grows.
+  const [quick, reference] = [presetConfig('quick'), presetConfig('reference')];
+  assert.equal(reference.tokenizer.vocabSize, quick.tokenizer.vocabSize);
+  for (const name of ['facts', 'twohop', 'arithmetic', 'tracing'])
+    assert.deepEqual(reference.sources[name], quick.sources[name], name);
+  assert.ok(reference.sources.brown.maxBytes! > 4 * quick.sources.brown.maxBytes!);
   const quickBudget = Object.values(presetConfig('quick').sources).reduce((n, s) => n + (s.maxBytes ?? 0), 0);
   assert.ok(quickBudget < 4_000_000);
 });
@@ -28,7 +34,7 @@ test('overrides apply; bad values are errors naming the field', () => {
   assert.equal(presetConfig('full', { dedupThreshold: 0.6 }).dedup.threshold, 0.6);
   assert.equal(presetConfig('full', { dedupThreshold: 0.6 }).dedup.numPerm, 128);
   assert.throws(() => presetConfig('quick', { dedupThreshold: 1.5 }), /field "dedup.threshold"/);
-  assert.throws(() => presetConfig('huge'), /unknown preset "huge"; expected one of quick, full/);
+  assert.throws(() => presetConfig('huge'), /unknown preset "huge"; expected one of quick, reference, full/);
   assert.throws(() => presetConfig('quick', { vocabSize: 100 }), /field "tokenizer.vocabSize"/);
   assert.throws(
     () => parseBuildConfig({ preset: 'custom', seed: 1, sources: { brown: { maxBytes: -5 } } }, 'my.json'),
