@@ -6,6 +6,11 @@ export function trainProgress(mode: ProgressMode) {
   let bar: Progress | null = null;
   let from = 0;
   const quietLines = mode === 'silent';
+  /** A warning (a skipped checkpoint, a rollback): shown whatever the progress mode. */
+  const warn = (line: string) =>
+    process.stderr.write(
+      `${mode === 'bar' || (mode === 'auto' && process.stderr.isTTY) ? '\r\x1b[2K' : ''}slurry: ${line}\n`,
+    );
   return {
     start(p: { tokens: number; totalTokens: number }) {
       // A resumed run counts from where it starts, so the rate and ETA are this process's.
@@ -15,15 +20,14 @@ export function trainProgress(mode: ProgressMode) {
     step(p: StepProgress) {
       bar?.update(p.tokens - from, `step ${p.step}/${p.steps}  loss ${p.loss.toFixed(3)}`);
     },
+    /** A notice, left out under --progress silent. */
     note(line: string) {
-      if (!quietLines)
-        process.stderr.write(
-          `${mode === 'bar' || (mode === 'auto' && process.stderr.isTTY) ? '\r\x1b[2K' : ''}slurry: ${line}\n`,
-        );
+      if (!quietLines) warn(line);
     },
+    warn,
     done(finalLoss: number) {
       if (bar) bar.done(`final loss ${finalLoss.toFixed(3)}`);
-      else this.note('nothing left to train: the run is complete');
+      else if (!quietLines) warn('nothing left to train: the run is complete');
       bar = null;
     },
   };

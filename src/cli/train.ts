@@ -94,6 +94,7 @@ export function registerTrain(program: Command): void {
           onProgress: progress.step,
           onCheckpoint,
           log: progress.note,
+          warn: progress.warn,
         });
         progress.done(r.finalLoss);
         return;
@@ -119,6 +120,7 @@ export function registerTrain(program: Command): void {
         onProgress: progress.step,
         onCheckpoint,
         log: progress.note,
+        warn: progress.warn,
       });
       progress.done(r.finalLoss);
     });

@@ -52,8 +52,8 @@ export interface SetupOptions {
   openData: DataOpener;
   /** Takes the run's train lock (called before anything is written, or read on a resume). */
   lock?: () => void;
-  /** One-line notices (a checkpoint skipped on resume). */
-  log?: (line: string) => void;
+  /** One-line warnings (a checkpoint skipped on resume). */
+  warn?: (line: string) => void;
 }
 
 /** A new run in an empty (or absent) directory. */
@@ -126,7 +126,7 @@ export function setupResume(raw: unknown | undefined, run: string, o: SetupOptio
   }
   // The newest checkpoint that verifies; newer ones that do not are passed over, saying why.
   const { good, skipped } = newestGoodCheckpoint(run, steps);
-  for (const s of skipped) o.log?.(`resume: skipping checkpoint ${checkpointDirName(s.step)}: ${s.reason}`);
+  for (const s of skipped) o.warn?.(`resume: skipping checkpoint ${checkpointDirName(s.step)}: ${s.reason}`);
   if (!good) {
     throw new SlurryError(
       `${paths.checkpoints}: none of the ${steps.length} checkpoints verifies (the newest: ${skipped[0]!.reason}); start a new run`,

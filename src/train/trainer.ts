@@ -58,8 +58,13 @@ export interface TrainOptions {
   /** Called once before the first step of this call, with the step it starts from. */
   onStart?: (p: { step: number; steps: number; tokens: number; totalTokens: number }) => void;
   onProgress?: (p: StepProgress) => void;
-  /** One-line notices (resume, rollback); default: stderr. */
+  /** One-line notices (resuming); default: stderr. */
   log?: (line: string) => void;
+  /**
+   * Lines that say something went wrong or changed the run (a checkpoint skipped on resume,
+   * a rollback, another backend): a caller that silences `log` still shows these. Default: `log`.
+   */
+  warn?: (line: string) => void;
   /** Wait this long for another process's train.lock on `out` instead of refusing at once. */
   lockWait?: LockWait;
 }
@@ -83,15 +88,21 @@ export async function train(config: unknown, opts: TrainOptions): Promise<TrainR
     unlock = lockRun(runPaths(opts.out).trainLock, opts.out, 'training', opts.lockWait);
   };
   try {
-    const o = { where: opts.where, data: opts.data, openData, lock, log };
+    const warn = opts.warn ?? log;
+    const o = { where: opts.where, data: opts.data, openData, lock, warn };
     const setup = opts.resume ? setupResume(config, opts.out, o) : setupFresh(config, opts.out, o);
-    return await runLoop(setup, opts, log);
+    return await runLoop(setup, opts, log, warn);
   } finally {
     unlock();
   }
 }
 
-async function runLoop(s: RunSetup, opts: TrainOptions, log: (line: string) => void): Promise<TrainResult> {
+async function runLoop(
+  s: RunSetup,
+  opts: TrainOptions,
+  log: (line: string) => void,
+  warn: (line: string) => void,
+): Promise<TrainResult> {
   const { run, config: c, data, model, optimizer } = s;
   const B = c.batch_size;
   const T = c.context;
@@ -120,7 +131,7 @@ async function runLoop(s: RunSetup, opts: TrainOptions, log: (line: string) => v
     log(`resuming ${run} from ${checkpointDirName(state.step)} (step ${state.step} of ${c.steps})`);
     const [was, now] = [state.backend, kernels().info()];
     if (was.name !== now.name || was.isa !== now.isa || was.threads !== now.threads) {
-      log(
+      warn(
         `warning: the run started on ${backendLabel(was)} and continues on ${backendLabel(now)}: losses will not be bit-identical to an uninterrupted run`,
       );
     }
@@ -148,7 +159,7 @@ async function runLoop(s: RunSetup, opts: TrainOptions, log: (line: string) => v
       run,
       [...checkpoints.keys()].filter((s) => s < step),
     );
-    for (const s of skipped) log(`skipping checkpoint ${checkpointDirName(s.step)}: ${s.reason}`);
+    for (const s of skipped) warn(`skipping checkpoint ${checkpointDirName(s.step)}: ${s.reason}`);
     const lastGood = good
       ? ` The last good checkpoint is ${good.dir} (step ${good.step}).`
       : ' No checkpoint before it is good.';
@@ -174,7 +185,9 @@ async function runLoop(s: RunSetup, opts: TrainOptions, log: (line: string) => v
     schedule = makeDataSchedule(c.data.schedule, data.sources, c.steps, saved.schedule);
     for (const s of [...checkpoints.keys()]) if (s > good.step) checkpoints.delete(s);
     metrics = new MetricsLog(paths.metrics, good.step);
-    log(`step ${step}: ${reason}; rolled back to ${checkpointDirName(good.step)} with learning-rate scale ${lr_scale}`);
+    warn(
+      `step ${step}: ${reason}; rolled back to ${checkpointDirName(good.step)} with learning-rate scale ${lr_scale}`,
+    );
     return good.step;
   };
 
