@@ -1,6 +1,7 @@
 /**
  * Curve arithmetic shared by the page and its tests (pure, no DOM): debiased exponential
- * smoothing, and min/max decimation into pixel columns that is correct on a log axis.
+ * smoothing, min/max decimation into pixel columns that is correct on a log axis, and the
+ * number formats of axes and legends.
  */
 
 /** The performance mark a page sets once its first chart with points is drawn (the open-time benchmark reads it). */
@@ -165,4 +166,27 @@ export function decimate(
   }
   flush();
   return out;
+}
+
+export function formatTick(v: number | null): string {
+  if (v === null || !Number.isFinite(v)) return '';
+  const a = Math.abs(v);
+  if (a >= 1e9) return `${+(v / 1e9).toPrecision(3)}B`;
+  if (a >= 1e6) return `${+(v / 1e6).toPrecision(3)}M`;
+  if (a >= 1e4) return `${+(v / 1e3).toPrecision(3)}k`;
+  if (a === 0) return '0';
+  if (a < 1e-3) return v.toExponential(0);
+  return `${+v.toPrecision(3)}`;
+}
+
+/**
+ * A value in the legend (under the cursor): four significant digits, in scientific notation
+ * when tiny or huge, so a learning rate of 3e-4 reads 3e-4 and not 0 (uPlot's default rounds
+ * to a few decimals).
+ */
+export function formatValue(v: number | null): string {
+  if (v === null || !Number.isFinite(v)) return '–';
+  const a = Math.abs(v);
+  if (a !== 0 && (a < 1e-3 || a >= 1e9)) return v.toExponential(3).replace(/\.?0+e/, 'e');
+  return `${+v.toPrecision(4)}`;
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { debiasedEma, decimate, smoothedColumn } from '../../src/serve/series.js';
+import { debiasedEma, decimate, formatTick, formatValue, smoothedColumn } from '../../src/serve/series.js';
 
 test('debiased EMA: a constant stays constant from the first point; NaN is a gap', () => {
   const s = debiasedEma([2, 2, 2, NaN, 2], 0.9);
@@ -118,4 +118,19 @@ test('a growing column is smoothed incrementally to the same values as all at on
   }
   // Another weight starts over rather than continuing the first one's sums.
   assert.deepEqual([...smoothedColumn(buf.subarray(0, ys.length), 0.5)], [...debiasedEma(ys, 0.5)]);
+});
+
+test('number formats: the legend keeps small values (a learning rate of 3e-4 is not 0), ticks stay short', () => {
+  assert.equal(formatValue(3e-4), '3e-4');
+  assert.equal(formatValue(3.05e-4), '3.05e-4');
+  assert.equal(formatValue(0.0123456), '0.01235');
+  assert.equal(formatValue(2.71828), '2.718');
+  assert.equal(formatValue(1234567), '1235000');
+  assert.equal(formatValue(5e9), '5e+9');
+  assert.equal(formatValue(0), '0');
+  assert.equal(formatValue(null), '–');
+  assert.equal(formatValue(Number.NaN), '–');
+  assert.equal(formatTick(3e-4), '3e-4');
+  assert.equal(formatTick(25_000), '25k');
+  assert.equal(formatTick(0.5), '0.5');
 });

@@ -5,7 +5,7 @@
  * over the faint raw curve. Drag to zoom, double-click to see everything again.
  */
 import uPlot from 'uplot';
-import { debiasedEma, decimate, FIRST_CHART, smoothedColumn } from '../series.js';
+import { debiasedEma, decimate, FIRST_CHART, formatTick, formatValue, smoothedColumn } from '../series.js';
 import { chartToolbar } from './export.js';
 
 export interface SeriesInput {
@@ -114,7 +114,8 @@ export class LineChart {
   private build(width: number, [lo, hi]: [number, number]): { data: uPlot.AlignedData; series: uPlot.Series[] } {
     const columns = Math.max(50, Math.round(width));
     const tables: uPlot.AlignedData[] = [];
-    const series: uPlot.Series[] = [{ label: this.opts.xLabel }];
+    const value = (_u: uPlot, v: number | null) => formatValue(v);
+    const series: uPlot.Series[] = [{ label: this.opts.xLabel, value }];
     for (const s of this.series) {
       const smooth = s.smooth && this.opts.smoothing > 0;
       const raw = decimate(s.x, s.y, lo, hi, columns, this.opts.logX);
@@ -122,6 +123,7 @@ export class LineChart {
       const points = s.points ? { show: true, size: 6, fill: s.color } : { show: false };
       series.push({
         label: smooth ? `${s.label} (raw)` : s.label,
+        value,
         stroke: smooth ? faint(s.color) : s.color,
         width: s.points ? 0 : smooth ? 1 : 1.5,
         dash: s.dash,
@@ -136,7 +138,7 @@ export class LineChart {
             : debiasedEma(s.y, this.opts.smoothing);
         const sm = decimate(s.x, ys, lo, hi, columns, this.opts.logX);
         tables.push([sm.x, sm.y]);
-        series.push({ label: s.label, stroke: s.color, width: 2, spanGaps: true, points: { show: false } });
+        series.push({ label: s.label, value, stroke: s.color, width: 2, spanGaps: true, points: { show: false } });
       }
     }
     const data = tables.length ? uPlot.join(tables as uPlot.AlignedData[]) : ([[]] as unknown as uPlot.AlignedData);
@@ -223,17 +225,6 @@ export class LineChart {
 /** The page's first chart with points on it is drawn: a performance mark (the open-time benchmark reads it). */
 function markFirstChart(u: uPlot): void {
   if (u.data[0].length > 0 && performance.getEntriesByName(FIRST_CHART).length === 0) performance.mark(FIRST_CHART);
-}
-
-export function formatTick(v: number | null): string {
-  if (v === null || !Number.isFinite(v)) return '';
-  const a = Math.abs(v);
-  if (a >= 1e9) return `${+(v / 1e9).toPrecision(3)}B`;
-  if (a >= 1e6) return `${+(v / 1e6).toPrecision(3)}M`;
-  if (a >= 1e4) return `${+(v / 1e3).toPrecision(3)}k`;
-  if (a === 0) return '0';
-  if (a < 1e-3) return v.toExponential(0);
-  return `${+v.toPrecision(3)}`;
 }
 
 /** Ticks of a log axis: the powers of ten in range, with 2x and 5x when it spans under three decades. */

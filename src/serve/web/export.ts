@@ -4,7 +4,7 @@
  * (the waves) gives its SVG as served and its PNG drawn from it onto a canvas.
  */
 import type uPlot from 'uplot';
-import { formatTick } from './chart.js';
+import { formatTick } from '../series.js';
 
 type Source = { canvas: HTMLCanvasElement; plot: uPlot } | { svg: () => Promise<string> };
 
