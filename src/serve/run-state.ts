@@ -4,6 +4,7 @@
  * config, analysis and status. Every file is read, never written. A malformed file becomes
  * an entry in `errors` for the page's error panel; nothing here throws for bad run files.
  */
+import { interpPoint, type InterpPoint } from './interp-curves.js';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Analysis } from '../analysis/types.js';
@@ -49,11 +50,13 @@ export class RunState {
   private readonly metrics: JsonlTail;
   private readonly probesTail: JsonlTail;
   private readonly samplesTail: JsonlTail;
+  private readonly interpTail: JsonlTail;
   private readonly stamps = new Map<string, Watched | null>();
   private metricErrors: string[] = [];
   private fileErrors = new Map<string, string>();
   private probeRecords = new Map<string, ProbeRecord>();
   private sampleRecords = new Map<number, SampleRecord>();
+  private interpPoints = new Map<number, InterpPoint>();
   private config: Record<string, unknown> | null = null;
   private checkpoints: RunMeta['checkpoints'] = [];
   private analysis: unknown = null;
@@ -73,6 +76,7 @@ export class RunState {
     this.metrics = new JsonlTail(p.metrics, 'metrics.jsonl');
     this.probesTail = new JsonlTail(p.probes, 'probes.jsonl');
     this.samplesTail = new JsonlTail(p.samples, 'samples.jsonl');
+    this.interpTail = new JsonlTail(p.interp, 'interp.jsonl');
   }
 
   /** Reads whatever changed on disk since the last poll (of metrics.jsonl, `limit` bytes at most). */
@@ -96,6 +100,7 @@ export class RunState {
     if (m.reset || delta.rows.length) this.encoded = null;
     delta.metaChanged = this.readProbes() || delta.metaChanged;
     delta.metaChanged = this.readSamples() || delta.metaChanged;
+    delta.metaChanged = this.readInterpPoints() || delta.metaChanged;
     delta.metaChanged = this.readJsonFiles() || delta.metaChanged;
     const status = this.status(now);
     // While training the reason names the step, which changes every poll: rows say that.
@@ -148,6 +153,18 @@ export class RunState {
       else this.fileErrors.set('samples.jsonl', 'samples.jsonl: a record lacks step or samples');
     }
     for (const e of r.errors) this.fileErrors.set('samples.jsonl', e);
+    return r.values.length > 0 || r.errors.length > 0 || r.reset;
+  }
+
+  private readInterpPoints(): boolean {
+    const r = this.interpTail.read();
+    if (r.reset) this.interpPoints.clear();
+    for (const v of r.values) {
+      const got = interpPoint(v);
+      if ('point' in got) this.interpPoints.set(got.point.step, got.point);
+      else this.fileErrors.set('interp.jsonl', `interp.jsonl: ${got.error}`);
+    }
+    for (const e of r.errors) this.fileErrors.set('interp.jsonl', e);
     return r.values.length > 0 || r.errors.length > 0 || r.reset;
   }
 
@@ -277,6 +294,7 @@ export class RunState {
       verdict_text: this.verdictText,
       summary: this.summary,
       interp: this.interp,
+      interp_points: [...this.interpPoints.values()].sort((a, b) => a.step - b.step),
       errors,
       tables: Object.fromEntries([...this.tables].map(([k, t]) => [k, t.n])),
       last:

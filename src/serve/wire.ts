@@ -2,6 +2,7 @@
  * What the server sends and the page reads (types only, so the page's bundle can share
  * them): the runs list, a run's meta, and a checkpoint's items.
  */
+import type { InterpPoint } from './interp-curves.js';
 import type { ProbeRecord, SampleRecord } from '../run/records.js';
 
 export type RunKind = 'train' | 'grok';
@@ -29,6 +30,8 @@ export interface RunMeta {
   summary: unknown;
   /** Interpretability results (RUN/interp/*.json), when `slurry interp` wrote any. */
   interp: { name: string; value: unknown }[];
+  /** RUN/interp.jsonl, one point per measured checkpoint, cut to what the curves draw. */
+  interp_points: InterpPoint[];
   errors: string[];
   tables: Record<string, number>;
   last: { step: number; tokens: number; loss: number | null } | null;

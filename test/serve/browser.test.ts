@@ -13,6 +13,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import type { RunningServer } from '../../src/serve/server.js';
+import { interpRecordFixture } from '../fixtures/interp-record.js';
 import { writeSyntheticRun } from '../fixtures/synthetic-run.js';
 import { findChromium, NO_CHROMIUM, withChromium } from '../support/headless-chromium.js';
 import { miniCorpus } from '../train/support/mini-corpus.js';
@@ -77,6 +78,10 @@ writeFileSync(
 mkdirSync(join(root, 'interp', 'interp'), { recursive: true });
 writeFileSync(join(root, 'interp', 'metrics.jsonl'), '{"type":"train","step":1,"tokens":8,"loss":3}\n');
 writeFileSync(
+  join(root, 'interp', 'interp.jsonl'),
+  [1, 2, 4].map((s) => JSON.stringify(interpRecordFixture(s, 8 * s)) + '\n').join(''),
+);
+writeFileSync(
   join(root, 'interp', 'interp', 'across.json'),
   JSON.stringify({
     final_step: 4,
@@ -136,7 +141,7 @@ test('every view loads without console errors; nothing is fetched from another o
   });
 });
 
-test('grokking view: accuracy, loss, norm and spectrum; interp view: a checkpoint x layer heatmap', {
+test('grokking view: accuracy, loss, norm and spectrum; interp view: curves over training and a checkpoint x layer heatmap', {
   skip,
 }, async () => {
   await withChromium(async (ctx) => {
@@ -152,6 +157,17 @@ test('grokking view: accuracy, loss, norm and spectrum; interp view: a checkpoin
     assert.ok(
       (await captions()).some((c) => c.includes('across: cka_final')),
       String(await captions()),
+    );
+    // interp.jsonl drawn over training: per-layer probe curves, the heads' legend.
+    assert.ok(
+      (await captions()).some((c) => c.startsWith('Linear probe for part of speech')),
+      String(await captions()),
+    );
+    const heads = page.locator('figure.chart', { hasText: 'Attention heads' });
+    assert.match((await heads.textContent()) ?? '', /best prefix-matching \(induction\) head/);
+    assert.match(
+      (await page.locator('section figure', { hasText: 'across: cka_final' }).first().textContent()) ?? '',
+      /rows: checkpoint \(in step order\) · columns: layer \(0 = embeddings\)/,
     );
     const canvas = page.locator('section figure canvas').first();
     const size = [Number(await canvas.getAttribute('width')), Number(await canvas.getAttribute('height'))];

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { interpPoint } from '../../src/serve/interp-curves.js';
+import { interpRecordFixture } from '../fixtures/interp-record.js';
 import { debiasedEma, decimate, formatTick, formatValue, smoothedColumn } from '../../src/serve/series.js';
 
 test('debiased EMA: a constant stays constant from the first point; NaN is a gap', () => {
@@ -133,4 +135,17 @@ test('number formats: the legend keeps small values (a learning rate of 3e-4 is 
   assert.equal(formatTick(3e-4), '3e-4');
   assert.equal(formatTick(25_000), '25k');
   assert.equal(formatTick(0.5), '0.5');
+});
+
+test('interp.jsonl points: a record is cut to its curves; a record of another shape names the field', () => {
+  const record = interpRecordFixture(4, 32);
+  const got = interpPoint(record);
+  assert.ok('point' in got);
+  assert.deepEqual(got.point.probes.pos?.accuracy, record.probes.pos!.accuracy);
+  assert.deepEqual(got.point.heads.prefix_matching, { max: record.heads.prefix_matching.mean[1][0], chance: 0.05 });
+  assert.deepEqual(got.point.cka_prev, record.cka_prev!.layers);
+  assert.equal(got.point.sae.fvu, record.sae.fvu);
+  assert.ok(!('items' in got.point.probes.pos!), 'the bootstrap items stay on disk');
+  const bad = interpPoint({ ...interpRecordFixture(4, 32), heads: null });
+  assert.ok('error' in bad && /heads/.test(bad.error), JSON.stringify(bad));
 });

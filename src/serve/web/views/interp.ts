@@ -1,10 +1,12 @@
 /**
- * Interpretability results (RUN/interp/*.json, written by `slurry interp`): every numeric
- * matrix found in them (e.g. layer x checkpoint) drawn as a heatmap under its key.
+ * Interpretability results written by `slurry interp`: the per-checkpoint measures of
+ * RUN/interp.jsonl as curves over training (interp-curves.ts), then every numeric matrix of
+ * RUN/interp/*.json (e.g. checkpoint x layer CKA to the final checkpoint) as a heatmap.
  */
 import { LiveRun } from '../api.js';
 import { errorPanel, h } from '../dom.js';
 import { heatmap } from './heatmap.js';
+import { interpCurves } from './interp-curves.js';
 import { runHeader } from './run-header.js';
 
 function matrices(v: unknown, path: string, out: [string, number[][]][]): void {
@@ -19,17 +21,36 @@ function matrices(v: unknown, path: string, out: [string, number[][]][]): void {
   }
 }
 
+/**
+ * What the rows and columns of a matrix in RUN/interp/across.json are (interp-records.ts):
+ * [checkpoint][layer], or [feature][checkpoint] for the SAE features' presence.
+ */
+function axesOf(key: string): [string, string] {
+  if (key.endsWith('features.items')) return ['final SAE feature', 'checkpoint (in step order)'];
+  if (key.startsWith('cka_final')) return ['checkpoint (in step order)', 'layer (0 = embeddings)'];
+  return ['rows', 'columns'];
+}
+
 export function interpView(app: HTMLElement, q: URLSearchParams): () => void {
   const run = q.get('run') ?? '';
   const header = h('div');
   const body = h('div');
+  const curves = interpCurves(true);
+  const curvesSection = h(
+    'section',
+    {},
+    h('h3', {}, 'Over training'),
+    h('div', { class: 'grid' }, ...curves.charts.map((c) => c.el)),
+  );
   const live = new LiveRun(run, () => redraw());
-  app.append(header, body);
+  app.append(header, curvesSection, body);
   function redraw(): void {
     const m = live.meta;
     if (!m) return;
     header.replaceChildren(runHeader(m, 'interp'));
-    if (m.interp.length === 0) {
+    curvesSection.hidden = m.interp_points.length === 0;
+    curves.update(m.interp_points);
+    if (m.interp.length === 0 && m.interp_points.length === 0) {
       body.replaceChildren(
         h('p', { class: 'muted' }, 'No interpretability results in this run (`slurry interp` writes RUN/interp/).'),
       );
@@ -44,12 +65,15 @@ export function interpView(app: HTMLElement, q: URLSearchParams): () => void {
           {},
           h('h3', {}, r.name),
           ...(found.length
-            ? found.map(([k, rows]) => heatmap(`${r.name}: ${k}`, rows, 'rows', 'columns'))
+            ? found.map(([k, rows]) => heatmap(`${r.name}: ${k}`, rows, ...axesOf(k)))
             : [h('p', { class: 'muted' }, 'no numeric matrix in this file')]),
         );
       }),
     );
   }
   live.open().then(redraw, (err) => body.replaceChildren(errorPanel([String(err)])!));
-  return () => live.close();
+  return () => {
+    live.close();
+    for (const c of curves.charts) c.destroy();
+  };
 }
