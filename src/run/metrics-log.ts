@@ -5,8 +5,8 @@
  * back to exactly those lines: the file then equals an uninterrupted run's. Language runs
  * log MetricsRecords, grokking runs their GrokRecords: any record with a step.
  */
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync } from 'node:fs';
-import { writeAllSync, writeFileAtomic } from '../util/fs.js';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { fsyncNamed, writeAllSync, writeFileAtomic } from '../util/fs.js';
 import type { MetricsRecord } from './records.js';
 
 const FLUSH_INTERVAL_MS = 1000;
@@ -42,7 +42,7 @@ export class MetricsLog<R extends { step: number } = MetricsRecord> {
       this.pending.length = 0;
     }
     this.lastFlush = Date.now();
-    if (durable) fsyncSync(this.fd);
+    if (durable) fsyncNamed(this.fd, this.path);
   }
 
   close(): void {

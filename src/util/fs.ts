@@ -31,21 +31,48 @@ function checkFault(path: string): void {
   throw err;
 }
 
+/**
+ * An OS error from a call on `path`, with the path set: write and fsync report none of their
+ * own, so a real full disk would otherwise say "no space left" without saying where.
+ */
+export function onPath(err: unknown, path: string): unknown {
+  const e = err as NodeJS.ErrnoException;
+  if (err instanceof Error && typeof e.code === 'string' && e.path === undefined) e.path = path;
+  return err;
+}
+
 /** Writes all of `data` to `fd` (at `position`, or the file's current position); `path` names it. */
 export function writeAllSync(fd: number, data: Uint8Array, path: string, position?: number): void {
   checkFault(path);
   let off = 0;
-  while (off < data.byteLength)
-    off += writeSync(fd, data, off, data.byteLength - off, position === undefined ? null : position + off);
+  try {
+    while (off < data.byteLength)
+      off += writeSync(fd, data, off, data.byteLength - off, position === undefined ? null : position + off);
+  } catch (err) {
+    throw onPath(err, path);
+  }
+}
+
+/** fsync of `fd`, the file at `path`; an error names it. */
+export function fsyncNamed(fd: number, path: string): void {
+  try {
+    fsyncSync(fd);
+  } catch (err) {
+    throw onPath(err, path);
+  }
 }
 
 /** Writes all of `chunk` at `position` of an open file handle; `path` names it. */
 export async function writeAllAt(fh: FileHandle, chunk: Uint8Array, position: number, path: string): Promise<void> {
   checkFault(path);
   let done = 0;
-  while (done < chunk.byteLength) {
-    const { bytesWritten } = await fh.write(chunk, done, chunk.byteLength - done, position + done);
-    done += bytesWritten;
+  try {
+    while (done < chunk.byteLength) {
+      const { bytesWritten } = await fh.write(chunk, done, chunk.byteLength - done, position + done);
+      done += bytesWritten;
+    }
+  } catch (err) {
+    throw onPath(err, path);
   }
 }
 
@@ -63,7 +90,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array | readon
     const fd = openSync(tmp, 'w');
     try {
       for (const chunk of chunks) writeAllSync(fd, chunk, path);
-      fsyncSync(fd);
+      fsyncNamed(fd, path);
     } finally {
       closeSync(fd);
     }

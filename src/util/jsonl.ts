@@ -5,11 +5,11 @@
  * mid-write leaves one without its newline), then writes whole lines in one call and
  * fsyncs, so a later read never meets half a record.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, truncateSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, truncateSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { z } from 'zod';
 import { SlurryError } from './errors.js';
-import { writeAllSync } from './fs.js';
+import { fsyncNamed, writeAllSync } from './fs.js';
 import { describeIssues } from './schema.js';
 import { readUtf8File } from './text-file.js';
 
@@ -104,7 +104,7 @@ export function appendJsonl(file: string, values: readonly unknown[]): void {
   const fd = openSync(file, 'a');
   try {
     writeAllSync(fd, data, file);
-    fsyncSync(fd);
+    fsyncNamed(fd, file);
   } finally {
     closeSync(fd);
   }
