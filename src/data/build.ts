@@ -278,7 +278,7 @@ async function buildInto(dir: string, opts: BuildOptions): Promise<Manifest> {
     for (const d of s.docs) {
       const text = normalizeText(d.text);
       if (text !== d.text) s.entry.normalized++;
-      const rule = qualityRejection(text, s.source.filter, config.filters);
+      const rule = config.filters.enabled ? qualityRejection(text, s.source.filter, config.filters) : null;
       if (rule) s.entry.filtered[rule] = (s.entry.filtered[rule] ?? 0) + 1;
       else kept.push({ ...d, text });
       filter.advance();
@@ -291,11 +291,12 @@ async function buildInto(dir: string, opts: BuildOptions): Promise<Manifest> {
   endStage('clean');
 
   // Deduplicate across sources, in source order.
-  const dedupCount = states.filter((s) => s.source.dedup).reduce((n, s) => n + s.docs.length, 0);
+  const deduplicated = (s: SourceState) => s.source.dedup && config.dedup.enabled;
+  const dedupCount = states.filter(deduplicated).reduce((n, s) => n + s.docs.length, 0);
   const dedup = startProgress('dedup', { total: dedupCount, unit: 'docs', mode: progressMode });
   const deduplicator = new Deduplicator(config.dedup);
   for (const s of states) {
-    if (s.source.dedup) {
+    if (deduplicated(s)) {
       s.docs = s.docs.filter((d) => {
         const dup = deduplicator.offer(d.text);
         if (dup) s.entry.duplicates[dup]++;

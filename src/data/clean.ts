@@ -57,6 +57,8 @@ export const CodeThresholds = z.strictObject({
 export type CodeThresholds = z.infer<typeof CodeThresholds>;
 
 export const FilterThresholds = z.strictObject({
+  /** false: no document is filtered out (the spam-poisons experiment's "filters off"); normalisation still applies. */
+  enabled: z.boolean().default(true),
   prose: ProseThresholds.default(ProseThresholds.parse({})),
   code: CodeThresholds.default(CodeThresholds.parse({})),
 });

@@ -10,6 +10,8 @@ import { z } from 'zod';
 import { hashInts, mix32 } from './random.js';
 
 export const DedupOptions = z.strictObject({
+  /** false: no document is removed as a duplicate (the dedup experiment's "off"). */
+  enabled: z.boolean().default(true),
   /** Estimated Jaccard similarity of shingle sets at or above which a document is a near duplicate. */
   threshold: z.number().gt(0).lt(1).default(0.8),
   /** MinHash signature length. */

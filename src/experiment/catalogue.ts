@@ -9,10 +9,12 @@ import { continuedPretraining } from './continued-pretraining.js';
 import { curriculum } from './curriculum.js';
 import { emergence } from './emergence.js';
 import { liteModels } from './lite-models.js';
+import { spamPoisons } from './spam-poisons.js';
 import type { Experiment } from './types.js';
 
 export const EXPERIMENTS: readonly Experiment[] = [
   codeHelpsReasoning,
+  spamPoisons,
   continuedPretraining,
   anneal,
   curriculum,

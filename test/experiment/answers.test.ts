@@ -11,6 +11,7 @@ import { answerContinuedPretraining } from '../../src/experiment/continued-pretr
 import { answerCurriculum } from '../../src/experiment/curriculum.js';
 import { answerEmergence, jumpShare } from '../../src/experiment/emergence.js';
 import { answerLiteModels } from '../../src/experiment/lite-models.js';
+import { answerSpamPoisons } from '../../src/experiment/spam-poisons.js';
 import { analysis, run, runs } from './constructed.js';
 
 const levels = (caps: Record<string, number>) =>
@@ -193,4 +194,60 @@ test('lite-models: a capability counts from the first checkpoint where every see
   );
   const both = answerLiteModels(runs({ run: [a([0, 0.2, 0.7]), a([0, 0.3, 0.6])] }));
   assert.match(both.sentence, /then by 1M tokens it knows facts/);
+});
+
+test('spam-poisons: harm at 30% recovered by filtering, no harm at 10%, a reversed effect, one seed', () => {
+  const clean = [levels({ syntax: 0.5, facts: 0.3 }), levels({ syntax: 0.52, facts: 0.32 })];
+  const same = clean;
+  const harmed = [levels({ syntax: 0.2, facts: 0.3 }), levels({ syntax: 0.22, facts: 0.32 })];
+  const a = answerSpamPoisons(
+    runs({
+      clean,
+      'spam10-raw': same,
+      'spam10-filtered': same,
+      'spam30-raw': harmed,
+      'spam30-filtered': same,
+    }),
+  );
+  assert.match(a.sentence, /^At 10% spam with the filters off, no capability was shown lower than the clean mixture\./);
+  assert.match(
+    a.sentence,
+    /At 30% spam with the filters off, syntax 0\.21 \[[^\]]+\] against 0\.51 \[[^\]]+\] \(spam against clean\)/,
+  );
+  assert.match(a.sentence, /filtering raised syntax 0\.51/);
+  assert.match(a.sentence, /the filtered mixture was not shown below the clean one on any capability/);
+  assert.doesNotMatch(a.sentence, /facts 0/);
+  assert.equal(a.tables.length, 4);
+
+  // Filtering that does not help: the harm stays.
+  const stays = answerSpamPoisons(
+    runs({ clean, 'spam10-raw': same, 'spam10-filtered': same, 'spam30-raw': harmed, 'spam30-filtered': harmed }),
+  );
+  assert.match(
+    stays.sentence,
+    /filtering was not shown to raise any of them; and syntax 0\.21 \[[^\]]+\] against 0\.51 \[[^\]]+\] stayed below the clean mixture/,
+  );
+
+  // Spam that helps is not called harm.
+  const reversed = answerSpamPoisons(
+    runs({
+      clean: harmed,
+      'spam10-raw': harmed,
+      'spam10-filtered': harmed,
+      'spam30-raw': clean,
+      'spam30-filtered': clean,
+    }),
+  );
+  assert.match(reversed.sentence, /At 30% spam with the filters off, no capability was shown lower/);
+
+  const one = answerSpamPoisons(
+    runs({
+      clean: [clean[0]!],
+      'spam10-raw': [same[0]!],
+      'spam10-filtered': [same[0]!],
+      'spam30-raw': [harmed[0]!],
+      'spam30-filtered': [same[0]!],
+    }),
+  );
+  assert.match(one.sentence, /^Not answered: with one seed per arm/);
 });

@@ -9,6 +9,7 @@ import { code } from './code.js';
 import { facts } from './facts.js';
 import { mobyDick } from './moby-dick.js';
 import { sotu } from './sotu.js';
+import { spam } from './spam.js';
 import { tracing } from './tracing.js';
 import { twohop } from './twohop.js';
 import type { Source } from './types.js';
@@ -24,6 +25,7 @@ export const SOURCES: readonly Source<any>[] = [
   twohop,
   arithmetic,
   tracing,
+  spam,
 ];
 
 export function findSource(name: string): Source<any> | undefined {

@@ -10,7 +10,7 @@ import type { z } from 'zod';
 import type { KnowledgeBase } from '../knowledge/kb.js';
 
 /** What a source's text is, for mixtures and reports ("code helps reasoning" needs these). */
-export const SOURCE_KINDS = ['books', 'news', 'reference', 'code', 'facts', 'reasoning'] as const;
+export const SOURCE_KINDS = ['books', 'news', 'reference', 'code', 'facts', 'reasoning', 'web'] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 
 /**
