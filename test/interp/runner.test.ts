@@ -10,6 +10,8 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { buildCorpus } from '../../src/data/build.js';
+import { parseBuildConfig } from '../../src/data/config.js';
 import { openCorpus } from '../../src/data/corpus.js';
 import { DEFAULT_SAE, type MeasureOptions } from '../../src/interp/measure.js';
 import { interpRun, readAcross } from '../../src/interp/runner.js';
@@ -93,8 +95,8 @@ function slurry(...args: string[]) {
   return spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
 }
 
-test('bad input: unknown hook, an SAE too big: one-line errors', async () => {
-  const { run } = await makeRun();
+test('bad input: unknown hook, an SAE too big, a checkpoint of another vocabulary: one-line errors', async () => {
+  const { run, corpus } = await makeRun();
   const ckpt = join(run, 'checkpoints', checkpointDirName(0));
   const hook = slurry('interp', ckpt, '--sae-site', 'blocks.0.hook_resid_pots');
   assert.notEqual(hook.status, 0);
@@ -105,4 +107,33 @@ test('bad input: unknown hook, an SAE too big: one-line errors', async () => {
   assert.notEqual(big.status, 0);
   assert.match(big.stderr, /SAE with 2000000000 latents .* needs [\d.]+ GiB; the limit is/);
   assert.equal(big.stderr.trim().split('\n').length, 1, big.stderr);
+
+  // A checkpoint trained on a corpus of another vocabulary, put among the run's: refused, naming it.
+  const vocabSize = openCorpus(corpus, { verify: 'size' }).tokenizer.vocabSize;
+  const otherCorpus = join(mkdtempSync(join(tmpdir(), 'slurry-interp-other-')), 'corpus');
+  await buildCorpus({
+    config: parseBuildConfig(
+      {
+        preset: 'custom',
+        seed: 2,
+        tokenizer: { vocabSize: 300, sampleBytes: 50_000 },
+        sources: { moby_dick: { maxBytes: 30_000 } },
+      },
+      'the other corpus',
+    ),
+    out: otherCorpus,
+    progress: 'silent',
+  });
+  const foreign = join(run, 'checkpoints', checkpointDirName(99));
+  mkdirSync(foreign, { recursive: true });
+  const config = parseGPTConfig({ vocab_size: 300, n_layer: 2, n_head: 2, n_embd: 16, n_positions: 32 });
+  saveModel(foreign, GPT.init(config, 5), { slurry: { step: 99, tokens: 9900 } });
+  copyFileSync(join(otherCorpus, 'tokenizer.json'), join(foreign, 'tokenizer.json'));
+  const other = slurry('interp', foreign);
+  assert.notEqual(other.status, 0);
+  assert.match(
+    other.stderr,
+    new RegExp(`${foreign}: vocabulary of 300 tokens, but the run's interp sample uses ${vocabSize}`),
+  );
+  assert.equal(other.stderr.trim().split('\n').length, 1, other.stderr);
 });
