@@ -45,20 +45,16 @@ const quick: TrainConfigInput = {
   eval: { every: 64, batches: 2 },
 };
 
-// The quick corpus's token shares: by kind for text and facts, by source for the problems
-// (the reasoning kind's 0.238 split as the quick corpus splits it). The reference corpus
-// holds far more natural text and more distinct additions; drawn in these shares, its facts
-// and problems come as often per token as in the demo (more additions do not take the
-// tracing and two-hop problems' share), and only the text and the sums are more varied.
-const QUICK_SHARES = {
+// The quick corpus's token shares by source kind. The reference corpus holds far more
+// natural text; drawn in these shares, its facts and problems come as often per token as
+// in the demo, and only the natural text is more varied.
+const QUICK_KIND_SHARES = {
   books: 0.253,
   news: 0.131,
   reference: 0.116,
   code: 0.1435,
   facts: 0.118,
-  arithmetic: 0.1171,
-  tracing: 0.0956,
-  twohop: 0.0253,
+  reasoning: 0.238,
 };
 
 // The reference experiment: the quick model on the reference corpus (episode/presets.ts),
@@ -67,7 +63,7 @@ const QUICK_SHARES = {
 const full: TrainConfigInput = {
   ...quick,
   tokens: 12_288 * 32 * 128,
-  data: { ...quick.data, schedule: { kind: 'mix', weights: QUICK_SHARES } },
+  data: { ...quick.data, schedule: { kind: 'mix', weights: QUICK_KIND_SHARES } },
   checkpoints: { log_until: 512, every: 512 },
   eval: { every: 256, batches: 2 },
 };

@@ -18,14 +18,11 @@ test('presets resolve with every default written out and every source included',
   }
   assert.equal(presetConfig('quick').tokenizer.vocabSize, 2048);
   assert.equal(presetConfig('full').tokenizer.vocabSize, 4096);
-  // The reference corpus shares the quick corpus's vocabulary, facts and problems, but for more
-  // distinct additions in the same format; natural text grows.
+  // The reference corpus shares the quick corpus's vocabulary, facts and problems; only natural text grows.
   const [quick, reference] = [presetConfig('quick'), presetConfig('reference')];
   assert.equal(reference.tokenizer.vocabSize, quick.tokenizer.vocabSize);
-  for (const name of ['facts', 'twohop', 'tracing'])
+  for (const name of ['facts', 'twohop', 'arithmetic', 'tracing'])
     assert.deepEqual(reference.sources[name], quick.sources[name], name);
-  assert.deepEqual({ ...reference.sources.arithmetic, problems: 0 }, { ...quick.sources.arithmetic, problems: 0 });
-  assert.ok(Number(reference.sources.arithmetic.problems) > 10 * Number(quick.sources.arithmetic.problems));
   assert.ok(reference.sources.brown.maxBytes! > 4 * quick.sources.brown.maxBytes!);
   const quickBudget = Object.values(presetConfig('quick').sources).reduce((n, s) => n + (s.maxBytes ?? 0), 0);
   assert.ok(quickBudget < 4_000_000);
