@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } 
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SlurryError } from '../util/errors.js';
-import { onPath, writeAllAt, writeJsonAtomic } from '../util/fs.js';
+import { syncNamed, writeAllAt, writeJsonAtomic } from '../util/fs.js';
 import { readJsonFile } from '../util/json.js';
 import { checkpointDir, checkpointDirName, MANIFEST_FILE, MODEL_FILE, runPaths } from './layout.js';
 import type { CheckpointEntry, CheckpointIndex } from './records.js';
@@ -77,9 +77,7 @@ async function writeChunks(path: string, chunks: readonly Uint8Array[]): Promise
         return writeAllAt(fh, chunk, at, path);
       }),
     );
-    await fh.sync().catch((err: unknown) => {
-      throw onPath(err, path);
-    });
+    await syncNamed(fh, path);
   } finally {
     await fh.close();
   }

@@ -23,19 +23,37 @@ export function setWriteFault(f: WriteFault | null): void {
   fault = f;
 }
 
+/** Throws the injected fault for a write to `path`, if any, shaped as the OS reports it: without a path. */
 function checkFault(path: string): void {
   const code = fault?.(path);
   if (!code) return;
-  const err = new Error(`${code}: injected fault, write '${path}'`) as NodeJS.ErrnoException;
-  Object.assign(err, { code, syscall: 'write', path });
+  const err = new Error(`${code}: injected fault, write`) as NodeJS.ErrnoException;
+  Object.assign(err, { code, syscall: 'write' });
   throw err;
 }
 
 /**
- * An OS error from a call on `path`, with the path set: write and fsync report none of their
- * own, so a real full disk would otherwise say "no space left" without saying where.
+ * Runs an I/O call on the file at `path`; an OS error it throws gets the path: write and
+ * fsync report none of their own, so a full disk would otherwise say "no space left"
+ * without saying where. Injected faults go through here too.
  */
-export function onPath(err: unknown, path: string): unknown {
+function onFile<T>(path: string, io: () => T): T {
+  try {
+    return io();
+  } catch (err) {
+    throw withPath(err, path);
+  }
+}
+
+async function onFileAsync<T>(path: string, io: () => Promise<T>): Promise<T> {
+  try {
+    return await io();
+  } catch (err) {
+    throw withPath(err, path);
+  }
+}
+
+function withPath(err: unknown, path: string): unknown {
   const e = err as NodeJS.ErrnoException;
   if (err instanceof Error && typeof e.code === 'string' && e.path === undefined) e.path = path;
   return err;
@@ -43,37 +61,34 @@ export function onPath(err: unknown, path: string): unknown {
 
 /** Writes all of `data` to `fd` (at `position`, or the file's current position); `path` names it. */
 export function writeAllSync(fd: number, data: Uint8Array, path: string, position?: number): void {
-  checkFault(path);
-  let off = 0;
-  try {
+  onFile(path, () => {
+    checkFault(path);
+    let off = 0;
     while (off < data.byteLength)
       off += writeSync(fd, data, off, data.byteLength - off, position === undefined ? null : position + off);
-  } catch (err) {
-    throw onPath(err, path);
-  }
+  });
 }
 
 /** fsync of `fd`, the file at `path`; an error names it. */
 export function fsyncNamed(fd: number, path: string): void {
-  try {
-    fsyncSync(fd);
-  } catch (err) {
-    throw onPath(err, path);
-  }
+  onFile(path, () => fsyncSync(fd));
+}
+
+/** fsync of an open file handle, the file at `path`; an error names it. */
+export function syncNamed(fh: FileHandle, path: string): Promise<void> {
+  return onFileAsync(path, () => fh.sync());
 }
 
 /** Writes all of `chunk` at `position` of an open file handle; `path` names it. */
-export async function writeAllAt(fh: FileHandle, chunk: Uint8Array, position: number, path: string): Promise<void> {
-  checkFault(path);
-  let done = 0;
-  try {
+export function writeAllAt(fh: FileHandle, chunk: Uint8Array, position: number, path: string): Promise<void> {
+  return onFileAsync(path, async () => {
+    checkFault(path);
+    let done = 0;
     while (done < chunk.byteLength) {
       const { bytesWritten } = await fh.write(chunk, done, chunk.byteLength - done, position + done);
       done += bytesWritten;
     }
-  } catch (err) {
-    throw onPath(err, path);
-  }
+  });
 }
 
 let counter = 0;
