@@ -8,7 +8,7 @@
 import { listing } from './compare.js';
 import { fewSeeds, levelContrasts, levelTable, ONE_SEED, quoted } from './level-contrast.js';
 import type { ArmContrast } from './measures.js';
-import { scaleBase, scaleCorpus, scaleSuites } from './scales.js';
+import { naturalWeights, scaleBase, scaleCorpus, scaleSuites } from './scales.js';
 import type { BuildConfig } from '../data/config.js';
 import type { CorpusInfo } from '../sweep/plan.js';
 import type { Answer, Arm, Experiment, MeasuredRun, Scale } from './types.js';
@@ -36,24 +36,34 @@ export function spamCorpus(scale: Scale, cleaning: boolean): BuildConfig {
  * `share`; where filtering left no spam at all, the other sources take the whole budget.
  */
 export function spamWeights(corpus: CorpusInfo, share: number): Record<string, number> {
-  const others = corpus.sources.filter((s) => s.kind !== 'web' && s.tokens > 0);
-  const total = others.reduce((n, s) => n + s.tokens, 0);
+  const others = naturalWeights(corpus, (kind) => kind !== 'web');
+  const total = Object.values(others).reduce((n, t) => n + t, 0);
   const spam = corpus.sources.find((s) => s.kind === 'web' && s.tokens > 0);
   const rest = spam ? 1 - share : 1;
-  const weights = Object.fromEntries(others.map((s) => [s.name, (rest * s.tokens) / total]));
+  const weights = Object.fromEntries(Object.entries(others).map(([name, t]) => [name, (rest * t) / total]));
   return spam ? { ...weights, [spam.name]: share } : weights;
 }
+
+/** The three comparisons at one share of spam. */
+interface ShareContrasts {
+  share: number;
+  /** Raw spam against the clean mixture. */
+  harm: ArmContrast[];
+  /** Filtered against raw. */
+  recovery: ArmContrast[];
+  /** Filtered against the clean mixture: what filtering left of the harm. */
+  left: ArmContrast[];
+}
+
+const percent = (share: number) => `${Math.round(share * 100)}%`;
 
 function phrase(contrasts: readonly ArmContrast[], relation: 'higher' | 'lower'): string {
   return listing(contrasts.filter((c) => c.relation === relation).map(quoted));
 }
 
 /** One sentence for one share: harm with the filters off, and what filtering gave back. */
-function shareSentence(runs: readonly MeasuredRun[], share: number): string {
-  const pct = `${Math.round(share * 100)}%`;
-  const harm = levelContrasts(runs, { a: CLEAN, b: raw(share) });
-  const recovery = levelContrasts(runs, { a: raw(share), b: filtered(share) });
-  const left = levelContrasts(runs, { a: CLEAN, b: filtered(share) });
+function shareSentence({ share, harm, recovery, left }: ShareContrasts): string {
+  const pct = percent(share);
   const harmed = harm.filter((c) => c.relation === 'lower');
   if (harm.every((c) => c.relation === 'unknown')) return `at ${pct} spam: not measured`;
   if (harmed.length === 0)
@@ -72,34 +82,36 @@ function shareSentence(runs: readonly MeasuredRun[], share: number): string {
 }
 
 export function answerSpamPoisons(runs: readonly MeasuredRun[]): Answer {
-  const tables = SPAM_SHARES.flatMap((share) => {
-    const pct = `${Math.round(share * 100)}%`;
-    const harm = { a: CLEAN, b: raw(share) };
-    const rec = { a: raw(share), b: filtered(share) };
-    return [
-      levelTable(`${pct} spam, filters off, against clean (discrete level)`, levelContrasts(runs, harm), harm, 'level'),
-      levelTable(`${pct} spam, filters on against off (discrete level)`, levelContrasts(runs, rec), rec, 'level'),
-    ];
-  });
+  const shares: ShareContrasts[] = SPAM_SHARES.map((share) => ({
+    share,
+    harm: levelContrasts(runs, { a: CLEAN, b: raw(share) }),
+    recovery: levelContrasts(runs, { a: raw(share), b: filtered(share) }),
+    left: levelContrasts(runs, { a: CLEAN, b: filtered(share) }),
+  }));
+  const tables = shares.flatMap(({ share, harm, recovery }) => [
+    levelTable(
+      `${percent(share)} spam, filters off, against clean (discrete level)`,
+      harm,
+      { a: CLEAN, b: raw(share) },
+      'level',
+    ),
+    levelTable(
+      `${percent(share)} spam, filters on against off (discrete level)`,
+      recovery,
+      { a: raw(share), b: filtered(share) },
+      'level',
+    ),
+  ]);
   let sentence: string;
   if (fewSeeds(runs)) sentence = `Not answered: ${ONE_SEED}.`;
   else {
-    const parts = SPAM_SHARES.map((share) => shareSentence(runs, share));
+    const parts = shares.map(shareSentence);
     sentence = `${parts.map((p) => p[0]!.toUpperCase() + p.slice(1)).join('. ')} (level at the last checkpoint, 0 chance to 1 ceiling, mean [95% interval] over seeds, at equal tokens).`;
   }
   return {
     sentence,
     tables,
-    findings: Object.fromEntries(
-      SPAM_SHARES.map((share) => [
-        share,
-        {
-          harm: levelContrasts(runs, { a: CLEAN, b: raw(share) }),
-          recovery: levelContrasts(runs, { a: raw(share), b: filtered(share) }),
-          left: levelContrasts(runs, { a: CLEAN, b: filtered(share) }),
-        },
-      ]),
-    ),
+    findings: Object.fromEntries(shares.map(({ share, ...contrasts }) => [share, contrasts])),
   };
 }
 
