@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { BENCH_PRESETS } from '../bench/presets.js';
 import { kernels } from '../engine/backend.js';
-import { parsePrecision, precisionUnavailable, PRECISIONS } from '../engine/precision.js';
+import { parsePrecision, precisionUnavailable, PRECISION_CHOICES, resolvePrecision } from '../engine/precision.js';
 import { benchTrainStep, formatProfile } from '../bench/train-step.js';
 import { SlurryError } from '../util/errors.js';
 import { choiceFlag, intFlag } from './flags.js';
@@ -15,7 +15,7 @@ export function registerBench(program: Command): void {
     .requiredOption('--preset <name>', 'A, B, C or grok (../shared/bench/README.md)')
     .option('--steps <n>', 'measured steps', '20')
     .option('--warmup <n>', 'warm-up steps', '3')
-    .option('--precision <p>', `arithmetic of the matrix products: ${PRECISIONS.join(' or ')}`, 'fp32')
+    .option('--precision <p>', `arithmetic of the matrix products: ${PRECISION_CHOICES.join(', ')}`, 'fp32')
     .option('--profile', 'time every kernel: where a step goes')
     .option('--json', 'print one JSON object')
     .action(
@@ -30,7 +30,7 @@ export function registerBench(program: Command): void {
         const preset = BENCH_PRESETS[choiceFlag('--preset', opts.preset, Object.keys(BENCH_PRESETS))];
         const steps = intFlag('--steps', opts.steps, 1);
         const warmup = intFlag('--warmup', opts.warmup, 0);
-        const precision = parsePrecision(opts.precision, '--precision');
+        const precision = resolvePrecision(parsePrecision(opts.precision, '--precision'), kernels());
         const unavailable = precisionUnavailable(precision, kernels());
         if (unavailable) throw new SlurryError(`--precision ${precision}: ${unavailable}`);
         const r = benchTrainStep(preset, { steps, warmup, precision, profile: opts.profile });

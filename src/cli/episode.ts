@@ -8,6 +8,7 @@
 import type { Command } from 'commander';
 import { runEpisode } from '../episode/episode.js';
 import { EPISODE_PRESET_NAMES } from '../episode/presets.js';
+import { parsePrecision, PRECISION_CHOICES } from '../engine/precision.js';
 import { summaryParagraphs, VERDICT_LABEL, wavesAnswer } from '../report/summary.js';
 import { choiceFlag, intFlag, progressFlag, progressOption } from './flags.js';
 import { trainProgress } from './train-progress.js';
@@ -38,6 +39,10 @@ export function registerEpisode(program: Command): void {
       (v: string, prev: string[]) => [...prev, v],
       [],
     )
+    .option(
+      '--precision <p>',
+      `arithmetic of the matrix products: ${PRECISION_CHOICES.join(', ')} (default: the preset's; bf16 needs AVX512_BF16)`,
+    )
     .addOption(progressOption())
     .action(
       async (flags: {
@@ -47,11 +52,13 @@ export function registerEpisode(program: Command): void {
         seed?: string;
         seeds: string;
         suite: string[];
+        precision?: string;
         progress: string;
       }) => {
         const preset = choiceFlag('--preset', flags.preset, EPISODE_PRESET_NAMES);
         const seed = flags.seed === undefined ? undefined : intFlag('--seed', flags.seed, 0);
         const seeds = intFlag('--seeds', flags.seeds, 1);
+        const precision = flags.precision === undefined ? undefined : parsePrecision(flags.precision, '--precision');
         const mode = progressFlag(flags.progress);
         const progress = trainProgress(mode);
         const result = await runEpisode({
@@ -62,6 +69,7 @@ export function registerEpisode(program: Command): void {
           seed,
           seeds,
           suiteFiles: flags.suite,
+          precision,
           progress: mode,
           log: progress.note,
           trainHooks: {

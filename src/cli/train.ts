@@ -4,11 +4,10 @@
  */
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { readFileSync } from 'node:fs';
-import { parsePrecision, PRECISIONS, type Precision } from '../engine/precision.js';
+import { kernels } from '../engine/backend.js';
+import { checkResumePrecision, parsePrecision, PRECISION_CHOICES } from '../engine/precision.js';
 import { probeOnCheckpoint } from '../probes/inline.js';
 import { resolveSuites } from '../probes/registry.js';
-import { runPaths } from '../run/layout.js';
 import { layeredConfig } from '../train/config-file.js';
 import { TRAIN_PRESETS } from '../train/presets.js';
 import { train } from '../train/trainer.js';
@@ -30,22 +29,6 @@ interface TrainFlags {
   probe?: boolean;
 }
 
-/** A resume keeps the run's precision: --precision may only repeat it. */
-function checkResumePrecision(run: string, precision: Precision): void {
-  const path = runPaths(run).config;
-  let stored: unknown;
-  try {
-    stored = (JSON.parse(readFileSync(path, 'utf8')) as { precision?: unknown }).precision ?? 'fp32';
-  } catch {
-    return; // the resume itself reports a missing or damaged config
-  }
-  if (stored !== precision) {
-    throw new SlurryError(
-      `--precision ${precision}: ${run} trains with precision ${String(stored)} (precision in ${path}); a resume keeps the run's precision`,
-    );
-  }
-}
-
 export function registerTrain(program: Command): void {
   program
     .command('train')
@@ -61,7 +44,7 @@ export function registerTrain(program: Command): void {
     .option('--resume <run>', 'continue the run in this directory from its last checkpoint')
     .option(
       '--precision <p>',
-      `arithmetic of the matrix products: ${PRECISIONS.join(' or ')} (replaces the config's precision)`,
+      `arithmetic of the matrix products: ${PRECISION_CHOICES.join(', ')} (replaces the config's precision)`,
     )
     .addOption(progressOption())
     .option('--probe', 'probe each checkpoint as it is written (every built-in suite; as `slurry probe RUN`)')
@@ -86,7 +69,7 @@ export function registerTrain(program: Command): void {
           );
         }
         if (flags.precision !== undefined)
-          checkResumePrecision(flags.resume, parsePrecision(flags.precision, '--precision'));
+          checkResumePrecision(flags.resume, parsePrecision(flags.precision, '--precision'), '--precision', kernels());
         const r = await train(undefined, {
           out: flags.resume,
           resume: true,

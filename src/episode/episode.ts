@@ -28,6 +28,8 @@ import { BUILTIN_SUITES, prepareFileSuite, resolveSuites, type SuiteSpec } from 
 import { probeRun } from '../probes/runner.js';
 import { writeReport } from '../report/write-report.js';
 import { runPaths } from '../run/layout.js';
+import { kernels } from '../engine/backend.js';
+import { checkResumePrecision, type PrecisionChoice } from '../engine/precision.js';
 import { layeredConfig } from '../train/config-file.js';
 import { parseTrainConfig } from '../train/config.js';
 import { train, type TrainOptions } from '../train/trainer.js';
@@ -57,6 +59,8 @@ export interface EpisodeOptions {
   corpusConfig?: BuildConfig;
   /** Training config keys over the preset's (a smaller model, fewer steps). */
   trainOverrides?: Record<string, unknown>;
+  /** Arithmetic of the matrix products (default: the preset's); a continued run must keep its own. */
+  precision?: PrecisionChoice;
   progress?: ProgressMode;
   /** One line per stage (default: stderr). */
   log?: (line: string) => void;
@@ -149,9 +153,11 @@ export async function runEpisode(opts: EpisodeOptions): Promise<EpisodeResult> {
 
   const runPlans = plans(opts, out, seeds).map((plan) => {
     const overrides: Record<string, unknown> = { corpus, ...opts.trainOverrides };
+    if (opts.precision) overrides.precision = opts.precision;
     // A seed sets both the initialisation and the data order, both recorded in config.json.
     if (plan.seed !== undefined) Object.assign(overrides, { seed: plan.seed, data: { seed: plan.seed } });
     const resume = existsSync(runPaths(plan.dir).config);
+    if (resume && opts.precision) checkResumePrecision(plan.dir, opts.precision, '--precision', kernels());
     return { ...plan, resume, config: resume ? undefined : layeredConfig({ preset: plan.preset, overrides }) };
   });
   const files = suites.filter((s) => s.kind === 'file');

@@ -3,12 +3,12 @@
  *
  *   tiny   a 2-layer width-32 model, 24 steps, on a byte-level corpus of Moby-Dick, code,
  *          additions and tracing built in about a second: tests only (hidden from --help)
- *   quick  the quick model (4 layers, width 128, Muon) on the quick corpus at half the quick
- *          preset's budget: 2.6M tokens (640 steps of 32 x 128), 13 checkpoints. Sized from
- *          the quick preset's measured speed (about 24k tokens/s on an idle 2-core machine,
- *          so about 2 minutes of training per cell, plus probing) so that 2 seeds of an
- *          experiment of 2 to 3 arms fit in about 30 minutes
- *   full   the quick preset's own budget: 5.2M tokens, 17 checkpoints, as `slurry episode
+ *   quick  the quick model (4 layers, width 128, Muon) on the quick corpus for 2.6M tokens
+ *          (640 steps of 32 x 128), 13 checkpoints. Sized from the quick model's measured
+ *          speed (about 24k tokens/s on an idle 2-core machine, so about 2 minutes of
+ *          training per cell, plus probing) so that 2 seeds of an experiment of 2 to 3 arms
+ *          fit in about 30 minutes
+ *   full   the quick preset's own budget: 8.4M tokens, 18 checkpoints, as `slurry episode
  *          --compare` trains (the compare-* presets)
  */
 import { BUILTIN_SUITES } from '../probes/registry.js';
@@ -17,7 +17,7 @@ import type { CorpusInfo } from '../sweep/plan.js';
 import { trainPreset } from '../train/presets.js';
 import type { Scale } from './types.js';
 
-/** Steps of 32 x 128 tokens at quick scale (half of the quick preset's 1280). */
+/** Steps of 32 x 128 tokens at quick scale (the quick preset trains 2048). */
 const QUICK_STEPS = 640;
 
 export function scaleCorpus(scale: Scale): BuildConfig {

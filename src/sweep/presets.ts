@@ -4,7 +4,7 @@
  *
  *   seeds      the quick run under 5 seeds: error bars on every curve
  *   emergence  5 model sizes over a factor 62 in non-embedding parameters (12.8k to 793k),
- *              token-matched: every size sees the same 5.2M tokens in the same order
+ *              token-matched: every size sees the same 8.4M tokens in the same order
  *              (data.seed is fixed), so each size's checkpoints trace capability against
  *              training compute 6 N D and the sizes meet at equal data, as in Wei et al.
  *              2022's plots; the report shows the discrete and continuous metric side by

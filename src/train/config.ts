@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import { kernels } from '../engine/backend.js';
-import { PRECISIONS, precisionUnavailable } from '../engine/precision.js';
+import { type Precision, PRECISION_CHOICES, precisionUnavailable, resolvePrecision } from '../engine/precision.js';
 import { gptConfigSchema, parseGPTConfig, type GPTConfig } from '../model/config.js';
 import { countParameters } from '../model/gpt.js';
 import { SlurryError } from '../util/errors.js';
@@ -173,9 +173,10 @@ export const trainConfigSchema = z
     /**
      * Arithmetic of the matrix products: fp32, or bf16 mixed precision (bf16 operands,
      * float32 accumulation; weights, AdamW, LayerNorm, softmax and the loss in float32).
-     * bf16 needs a CPU with AVX512_BF16.
+     * bf16 needs a CPU with AVX512_BF16; auto (the default) is bf16 where the CPU has it,
+     * fp32 elsewhere, and config.json records which.
      */
-    precision: z.enum(PRECISIONS, { error: `expected one of ${PRECISIONS.join(', ')}` }).default('fp32'),
+    precision: z.enum(PRECISION_CHOICES, { error: `expected one of ${PRECISION_CHOICES.join(', ')}` }).default('auto'),
     /** Sequences per batch. */
     batch_size: positiveInt.default(32),
     /** Tokens per sequence (T). */
@@ -237,8 +238,10 @@ export type TrainConfig = z.output<typeof trainConfigSchema>;
 
 /** A config with everything resolved: what RUN/config.json holds and the trainer runs. */
 export interface ResolvedTrainConfig
-  extends Omit<TrainConfig, 'model' | 'steps' | 'tokens' | 'corpus' | 'lr_schedule' | 'data'> {
+  extends Omit<TrainConfig, 'model' | 'precision' | 'steps' | 'tokens' | 'corpus' | 'lr_schedule' | 'data'> {
   corpus: string;
+  /** `auto` resolved on this machine's kernels. */
+  precision: Precision;
   model: GPTConfig;
   steps: number;
   tokens: number;
@@ -312,8 +315,9 @@ export function resolveTrainConfig(c: TrainConfig, ctx: ResolveContext): Resolve
     );
   }
 
-  const unavailable = precisionUnavailable(c.precision, kernels());
-  if (unavailable) fail(`precision: ${c.precision}: ${unavailable} (use precision: fp32)`);
+  const precision = resolvePrecision(c.precision, kernels());
+  const unavailable = precisionUnavailable(precision, kernels());
+  if (unavailable) fail(`precision: ${precision}: ${unavailable} (use precision: fp32 or auto)`);
   const model = resolveModel(c, ctx, fail);
   const lr_schedule = resolveLrSchedule(c.lr_schedule, steps, fail);
   const schedule = resolveDataSchedule(c.data.schedule, ctx.sources, steps, perStep, fail);
@@ -350,7 +354,7 @@ export function resolveTrainConfig(c: TrainConfig, ctx: ResolveContext): Resolve
     corpus: c.corpus!,
     init_from: c.init_from,
     model,
-    precision: c.precision,
+    precision,
     batch_size: B,
     context: T,
     steps,

@@ -388,4 +388,10 @@ export const BAD_INPUTS: BadInput[] = [
     command: ['worker', '--queue', 'redis://127.0.0.1:1', '--threads', '100000'],
     expect: /--threads 100000: more threads than this machine's \d+ cores; give at most \d+/,
   },
+  {
+    input: 'episode with an unknown precision',
+    command: ['episode', '--precision', 'fp16', '--out', '{dir}/ep'],
+    expect: /--precision: "fp16" is not a precision; expected one of auto, fp32, bf16/,
+    absent: '{dir}/ep',
+  },
 ];

@@ -46,7 +46,7 @@ test('every arm of every experiment resolves at every scale; first-wave arms tra
       assert.equal(budgets.size, 1, `${e.name} at ${scale}: ${[...budgets].join(', ')}`);
     }
   assert.equal(plan('code-helps-reasoning', 'quick')[0].resolved.tokens, 640 * 32 * 128);
-  assert.equal(plan('code-helps-reasoning', 'full')[0].resolved.tokens, 1280 * 32 * 128);
+  assert.equal(plan('code-helps-reasoning', 'full')[0].resolved.tokens, 2048 * 32 * 128);
 });
 
 test('code-helps-reasoning: without code, the code source gets nothing and the rest keep their proportions', () => {

@@ -97,5 +97,5 @@ test("the README's example config is valid", () => {
     vocabSize: 2048,
     where: 'README',
   });
-  assert.equal(c.steps, 1280);
+  assert.equal(c.steps, 2048);
 });
