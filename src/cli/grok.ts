@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
+import { parsePrecision, PRECISION_CHOICES } from '../engine/precision.js';
 import { readModelConfig } from '../model/checkpoint.js';
 import { compareGrok, DEFAULT_COMPARE_FRACS } from '../grokking/compare.js';
 import { GROK_PRESETS, parseGrokConfig, type GrokConfig } from '../grokking/config.js';
@@ -26,6 +27,7 @@ interface GrokOptions {
   checkpointEvery?: string;
   stopAfter?: string;
   model?: string;
+  precision?: string;
   compare?: boolean;
   fracs?: string;
   reportOnly?: boolean;
@@ -45,6 +47,7 @@ const GROK_FLAGS: Record<string, string> = {
   checkpoint_every: '--checkpoint-every',
   stop_after: '--stop-after',
   model: '--model',
+  precision: '--precision',
 };
 
 /** --model: inline JSON, a JSON file of GPT config fields, or a checkpoint directory. */
@@ -79,6 +82,7 @@ export function grokConfigFromOptions(o: Omit<GrokOptions, 'out'>): GrokConfig {
   if (o.checkpointEvery !== undefined) c.checkpoint_every = intFlag('--checkpoint-every', o.checkpointEvery, 1);
   if (o.stopAfter !== undefined) c.stop_after = intFlag('--stop-after', o.stopAfter, 0);
   if (o.model !== undefined) c.model = modelOption(o.model);
+  if (o.precision !== undefined) c.precision = parsePrecision(o.precision, '--precision');
   return parseGrokConfig(c, 'grok options');
 }
 
@@ -114,6 +118,10 @@ export function registerGrok(program: Command): void {
     .option(
       '--model <json|file|dir>',
       'model fields over the default transformer: inline JSON, a JSON file, or a checkpoint directory',
+    )
+    .option(
+      '--precision <p>',
+      `arithmetic of the matrix products: ${PRECISION_CHOICES.join(', ')} (default: fp32, as the reference)`,
     )
     .option(
       '--compare',

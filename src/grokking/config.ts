@@ -5,6 +5,7 @@
  * included) is what RUN/config.json holds, so a run is reproduced from that file alone.
  */
 import { z } from 'zod';
+import { PRECISION_CHOICES } from '../engine/precision.js';
 import { parseGPTConfig, type GPTConfig } from '../model/config.js';
 import { FieldError, SlurryError } from '../util/errors.js';
 import { parseWith } from '../util/schema.js';
@@ -39,6 +40,11 @@ export const grokConfigSchema = z
     stop_after: z.number().int().nonnegative(),
     /** Model fields over the grokking transformer (see grokModelConfig). */
     model: z.record(z.string(), z.unknown()),
+    /**
+     * Arithmetic of the matrix products, as the training config's `precision`; a run's
+     * config.json records the precision it ran in (fp32 for runs from before the key).
+     */
+    precision: z.enum(PRECISION_CHOICES, { error: `expected one of ${PRECISION_CHOICES.join(', ')}` }).default('fp32'),
   })
   .strict();
 
@@ -61,6 +67,7 @@ const DEFAULT: GrokConfig = {
   stop_acc: 0.99,
   stop_after: 1000,
   model: {},
+  precision: 'fp32',
 };
 
 /**

@@ -3,6 +3,7 @@
  * accuracy, the weight norm, and the Fourier progress measures of one step.
  */
 import type { BufferPool } from '../engine/buffer-pool.js';
+import type { Precision } from '../engine/precision.js';
 import type { GPT } from '../model/gpt.js';
 import { embeddingMeasures } from './fourier.js';
 import { hasFourierCircuit, logitMeasures } from './logit-measures.js';
@@ -12,12 +13,12 @@ import { SEQ_LEN, type Examples, type GrokDataset } from './task.js';
 const CHUNK = 4096;
 
 /** Logits at the '=' position for every example, [n, V] (float32, a copy). */
-export function predict(model: GPT, ex: Examples, pool?: BufferPool): Float32Array {
+export function predict(model: GPT, ex: Examples, pool?: BufferPool, precision?: Precision): Float32Array {
   const V = model.config.vocab_size;
   const out = new Float32Array(ex.size * V);
   for (let start = 0; start < ex.size; start += CHUNK) {
     const n = Math.min(CHUNK, ex.size - start);
-    const g = model.graph(false, { pool });
+    const g = model.graph(false, { pool, precision });
     const logits = model.forward(g, ex.tokens.subarray(start * SEQ_LEN, (start + n) * SEQ_LEN), n, SEQ_LEN, {
       lastPosition: true,
     });

@@ -14,6 +14,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { kernels } from '../engine/backend.js';
 import { BufferPool } from '../engine/buffer-pool.js';
+import { precisionUnavailable, resolvePrecision } from '../engine/precision.js';
 import { loadModel } from '../model/checkpoint.js';
 import { countParameters, GPT } from '../model/gpt.js';
 import { writeCheckpointIndex } from '../run/checkpoint.js';
@@ -52,7 +53,10 @@ export async function trainGrok(config: GrokConfig, run: string, opts: GrokRunOp
   mkdirSync(run, { recursive: true });
 
   const modelConfig = grokModelConfig(config);
-  const resolved: GrokConfig = { ...config, model: modelConfig };
+  const precision = resolvePrecision(config.precision, kernels());
+  const unavailable = precisionUnavailable(precision, kernels());
+  if (unavailable) throw new SlurryError(`--precision ${precision}: ${unavailable} (use fp32 or auto)`);
+  const resolved: GrokConfig = { ...config, model: modelConfig, precision };
   const ds = makeDataset(config.op, config.p, config.train_frac, config.seed);
   writeJsonAtomic(paths.config, resolved);
 
@@ -88,7 +92,7 @@ export async function trainGrok(config: GrokConfig, run: string, opts: GrokRunOp
 
   for (let step = 0; ; step++) {
     const ts = performance.now();
-    const g = model.graph(true, { pool });
+    const g = model.graph(true, { pool, precision });
     const logits = model.forward(g, ds.train.tokens, n, SEQ_LEN, { lastPosition: true });
     const { loss } = g.crossEntropy(logits, ds.train.labels);
     const trainLoss = loss.data[0];
@@ -112,7 +116,7 @@ export async function trainGrok(config: GrokConfig, run: string, opts: GrokRunOp
       stopReason = `non-finite training loss at step ${step}`;
     }
     if (evalSteps.has(step) || stop) {
-      const m = measureStep(model, ds, logits.data, predict(model, ds.test, pool));
+      const m = measureStep(model, ds, logits.data, predict(model, ds.test, pool, precision));
       last = { type: 'grok_eval', step, ...m, time: elapsed() };
       metrics.append(last);
       let event = '';

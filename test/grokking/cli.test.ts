@@ -4,6 +4,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { kernels } from '../../src/engine/backend.js';
+import { precisionUnavailable } from '../../src/engine/precision.js';
 
 const cli = new URL('../../src/cli/main.js', import.meta.url).pathname;
 const root = mkdtempSync(join(tmpdir(), 'slurry-grok-cli-'));
@@ -32,6 +34,8 @@ test('bad input: a clear error naming the option, non-zero exit, nothing written
     [['--preset', 'slow'], /--preset slow: expected one of default, quick/],
     [['--fracs', '0.3'], /--fracs: only with --compare/],
     [['--compare', '--fracs', '0.3,2'], /--fracs 2: expected a fraction/],
+    [['--precision', 'half'], /--precision: "half" is not a precision; expected one of auto, fp32, bf16/],
+    [['--precision', 'bf16'], /--precision bf16: the reference backend has no bf16 kernels .*\(use fp32 or auto\)/],
   ];
   for (const [args, message] of cases) {
     const r = grok(...args, '--out', out);
@@ -71,6 +75,43 @@ test('slurry grok writes a run directory with a report page', () => {
   ])
     assert.ok(existsSync(join(out, f)), f);
   const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
-  assert.deepEqual([config.p, config.train_frac, config.steps, config.seed, config.model.n_embd], [7, 0.5, 6, 0, 8]);
+  assert.deepEqual(
+    [config.p, config.train_frac, config.steps, config.seed, config.model.n_embd, config.precision],
+    [7, 0.5, 6, 0, 8, 'fp32'],
+  );
   assert.match(r.stderr, /grok: max_steps after 6 steps/);
+});
+
+const bf16Unavailable = precisionUnavailable('bf16', kernels());
+
+test('a bf16 run records its precision and repeats its numbers; auto is bf16 here', {
+  skip: bf16Unavailable ?? false,
+}, () => {
+  const native = (...args: string[]) =>
+    spawnSync(process.execPath, [cli, 'grok', '--p', '7', '--train-frac', '0.5', '--steps', '8', ...args], {
+      encoding: 'utf8',
+    });
+  const trainLosses = (dir: string) =>
+    readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .filter((r) => r.type === 'grok_train')
+      .map((r) => r.train_loss);
+  const runs = ['bf16', 'bf16', 'auto', 'fp32'].map((precision, i) => {
+    const out = join(root, `native-${i}`);
+    const r = native('--precision', precision, '--out', out);
+    assert.equal(r.status, 0, r.stderr);
+    return {
+      precision: JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')).precision,
+      losses: trainLosses(out),
+    };
+  });
+  assert.deepEqual(
+    runs.map((r) => r.precision),
+    ['bf16', 'bf16', 'bf16', 'fp32'],
+  );
+  assert.deepEqual(runs[1].losses, runs[0].losses, 'same seed, same bf16 numbers');
+  assert.deepEqual(runs[2].losses, runs[0].losses, 'auto ran bf16');
+  assert.notDeepEqual(runs[3].losses, runs[0].losses, 'bf16 rounds the products');
 });
