@@ -23,7 +23,7 @@ import { Rng } from '../util/rng.js';
 import { analyzeCurves, type CurveResult } from './capability.js';
 import { percentileInterval, summarizeCurve } from './curve-summary.js';
 import type { SuiteMatrix } from './curves.js';
-import { CI_LEVEL, DEFAULT_RESAMPLES } from './definitions.js';
+import { CI_LEVEL, DEFAULT_RESAMPLES, MIN_CHECKPOINTS_FOR_FIT } from './definitions.js';
 import { logisticFitter } from './logistic.js';
 import type { CurveAnalysis, Estimate, LossTransition } from './types.js';
 
@@ -187,7 +187,8 @@ export function analyzeInterp(
       ),
     );
   }
-  const cka = across ? ckaCurve(across, seed) : null;
+  // Fewer checkpoints than a fit needs: no CKA curve (the other curves say why they have no fit).
+  const cka = across && across.steps.length >= MIN_CHECKPOINTS_FOR_FIT ? ckaCurve(across, seed) : null;
   if (cka) curves.push(cka.curve);
 
   const relations: InterpRelation[] = [];

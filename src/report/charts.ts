@@ -9,16 +9,16 @@ import type { Analysis, CurveAnalysis } from '../analysis/types.js';
 import { capabilityOf } from '../run/capabilities.js';
 
 const FONT = 'DejaVu Sans, Helvetica, Arial, sans-serif';
-const WIDTH = 640;
-const HEIGHT = 300;
+export const WIDTH = 640;
+export const HEIGHT = 300;
 
-const base = {
+export const base = {
   $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
   background: 'white',
   config: { font: FONT, title: { fontSize: 14, anchor: 'start' as const }, legend: { labelLimit: 220 } },
 };
 
-const tokensAxis = (title = 'tokens seen (log scale)') => ({
+export const tokensAxis = (title = 'tokens seen (log scale)') => ({
   title,
   labelExpr: "replace(format(datum.value, '~s'), 'G', 'B')",
   labelOverlap: 'greedy' as const,
@@ -32,7 +32,7 @@ export function plotTokens(tokens: number, firstNonzero: number, offsetDecades: 
   return tokens > 0 ? tokens : firstNonzero / 10 ** offsetDecades;
 }
 
-function firstNonzeroTokens(a: Analysis): number {
+export function firstNonzeroTokens(a: Analysis): number {
   const t = a.checkpoints.find((c) => c.tokens > 0)?.tokens;
   return t ?? 1;
 }
@@ -543,5 +543,28 @@ export function timeToTargetChart(rows: RunTimes[], target: number, runs: string
       },
       { mark: { type: 'point', filled: true, size: 60 }, encoding: { x: xEnc, xOffset: { field: 'run' }, y, color } },
     ],
+  } as TopLevelSpec;
+}
+
+/**
+ * The internal view's fitted curves (analysis.interp: induction, probe selectivity, CKA to
+ * the final checkpoint, ...) normalised like the capabilities, with their logistic fits, on
+ * the capabilities' token axis. Null when the run has no interp records.
+ */
+export function interpCurvesChart(a: Analysis): TopLevelSpec | null {
+  const curves = (a.interp?.curves ?? []).filter((c) => c.curve.points.length > 0);
+  if (curves.length === 0) return null;
+  const x0 = firstNonzeroTokens(a);
+  const off = a.definitions.step0PlotOffsetDecades;
+  const rows = curves.map((c) => curveRows(c.name, c.curve, x0, off));
+  const points = rows.flatMap((r) => r.points);
+  const fit = rows.flatMap((r) => r.fit);
+  return {
+    ...base,
+    title:
+      'Inside the model: each internal measure normalised from its start (0) to its ceiling (1), lines logistic fits',
+    width: WIDTH,
+    height: HEIGHT,
+    layer: curvesLayers(points, fit, { title: 'measure', domain: curves.map((c) => c.name) }, yDomainOf(points)),
   } as TopLevelSpec;
 }

@@ -7,6 +7,7 @@ import type { SeedsAnalysis } from '../analysis/seeds.js';
 import { formatLog10, formatTokens } from '../analysis/format.js';
 import type { Analysis, CurveAnalysis, Estimate, Position } from '../analysis/types.js';
 import type { SampleRecord } from '../run/records.js';
+import type { FeatureRow } from './interp-charts.js';
 import { definitionsList, summaryParagraphs, VERDICT_LABEL, wavesAnswer } from './summary.js';
 
 export interface ChartFigure {
@@ -26,6 +27,8 @@ export interface RunSection {
   /** The chart the run's section leads with (the waves), before the summary. */
   lead: ChartFigure | null;
   charts: ChartFigure[];
+  /** The panels of `slurry interp`, when the run has interp records. */
+  interp: { charts: ChartFigure[]; features: FeatureRow[] } | null;
 }
 
 export interface ReportModel {
@@ -109,6 +112,7 @@ function runSection(run: RunSection, several: boolean): string {
   );
   if (a.groups.length > 0) parts.push(`<h3>Groups</h3>`, groupsTable(a));
   parts.push(`<h2>Transitions</h2>`, transitionsTable(a));
+  if (run.interp) parts.push(interpSection(a, run.interp.charts, run.interp.features));
   parts.push(`<h2>Samples per checkpoint</h2>`, samplesTable(run.samples));
   if (a.problems.length + a.warnings.length > 0) {
     parts.push(
@@ -212,6 +216,30 @@ function transitionsTable(a: Analysis): string {
   ];
   if (rows.length === 0) return `<p class="muted">None found at the thresholds in the definitions.</p>`;
   return `<table><tr><th>where</th><th>kind</th><th>tokens</th><th>size</th><th>z</th></tr>${rows.join('')}</table>`;
+}
+
+/** `slurry interp`'s curves against behaviour in words, its panels, and the top SAE features. */
+function interpSection(a: Analysis, charts: ChartFigure[], features: FeatureRow[]): string {
+  const statements = a.interp?.statements ?? [];
+  const parts = [
+    `<h2 id="inside">Inside the model</h2>`,
+    statements.length
+      ? `<ul>${statements.map((s) => `<li>${e(s)}</li>`).join('')}</ul>`
+      : `<p class="muted">analysis.json has no interp curves: run \`slurry analyze\` after \`slurry interp\`.</p>`,
+    ...charts.map(figure),
+  ];
+  if (features.length) {
+    const rows = features.map(
+      (f) =>
+        `<tr><td class="num">${f.step}</td><td class="num">${e(formatTokens(f.tokens))}</td><td class="num">${f.feature}</td><td class="num">${f.density.toPrecision(2)}</td><td class="samples">${f.contexts
+          .map((c) => `…${e(c.text)}<mark>${e(c.token)}</mark> <span class="muted">${c.activation.toFixed(2)}</span>`)
+          .join('<br>')}</td></tr>`,
+    );
+    parts.push(
+      `<h3>Top SAE features</h3><table><tr><th>step</th><th>tokens</th><th>feature</th><th>firing frequency</th><th>top-activating contexts (the highlighted token fires it; activation in grey)</th></tr>${rows.join('')}</table>`,
+    );
+  }
+  return parts.join('\n');
 }
 
 function samplesTable(samples: SampleRecord[]): string {

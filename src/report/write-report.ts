@@ -20,7 +20,16 @@ import { SlurryError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { jsonObject, readJsonFile } from '../util/json.js';
 import * as charts from './charts.js';
+import {
+  ckaToFinalChart,
+  headScoresChart,
+  interpFeatureRows,
+  probeHeatmap,
+  saeMetricsChart,
+  type InterpData,
+} from './interp-charts.js';
 import { reportHtml, type ChartFigure, type RunSection } from './html.js';
+import { loadInterp } from '../analysis/interp.js';
 import { chartWriter } from './render.js';
 
 export interface ReportOptions {
@@ -82,6 +91,14 @@ export async function writeReport(runDirs: string[], opts: ReportOptions = {}): 
     for (const c of chartList(a)) if (c.spec) figures.push(await render(prefix + c.id, c.spec, c.caption));
     const waves = wavesFigure(a);
     const lead = waves.spec ? await render(prefix + 'waves', waves.spec, waves.caption) : null;
+    const interp = loadInterp(runDirs[i]);
+    let interpPanels: RunSection['interp'] = null;
+    if (interp && interp.records.length > 0) {
+      const panels: ChartFigure[] = [];
+      for (const c of interpChartList(a, interp))
+        if (c.spec) panels.push(await render(prefix + c.id, c.spec, c.caption));
+      interpPanels = { charts: panels, features: interpFeatureRows(interp) };
+    }
     sections.push({
       label: labels[i],
       analysis: a,
@@ -89,6 +106,7 @@ export async function writeReport(runDirs: string[], opts: ReportOptions = {}): 
       config: readConfig(runDirs[i]),
       lead,
       charts: figures,
+      interp: interpPanels,
     });
   }
 
@@ -187,6 +205,39 @@ function chartList(a: Analysis): { id: string; spec: TopLevelSpec | null; captio
       })),
   ];
   return list;
+}
+
+function interpChartList(a: Analysis, d: InterpData): { id: string; spec: TopLevelSpec | null; caption: string }[] {
+  const axis = { x0: charts.firstNonzeroTokens(a), offset: a.definitions.step0PlotOffsetDecades };
+  const step0 = step0Note(a);
+  return [
+    {
+      id: 'interp-curves',
+      spec: charts.interpCurvesChart(a),
+      caption: `The internal measures fitted like the capabilities (analysis.json's interp curves), each normalised between its chance or starting level (0) and its ceiling (1). ${step0}`,
+    },
+    {
+      id: 'interp-probes',
+      spec: probeHeatmap(d),
+      caption:
+        'Held-out accuracy of a linear probe on the residual stream at each layer (rows) and checkpoint (columns), for part-of-speech tags and for the source of each token.',
+    },
+    {
+      id: 'interp-cka',
+      spec: ckaToFinalChart(d, axis),
+      caption: `Linear CKA of each layer's representation with the same layer at the final checkpoint (1 = the same up to rotation and scale). ${step0}`,
+    },
+    {
+      id: 'interp-heads',
+      spec: headScoresChart(d, axis),
+      caption: `The best head of each attention score on repeated random sequences, and (dashed) the score uniform causal attention gets on the same queries. ${step0}`,
+    },
+    {
+      id: 'interp-sae',
+      spec: saeMetricsChart(d, axis),
+      caption: `The sparse autoencoder trained on each checkpoint: active latents per token, dead latents, the variance it leaves unexplained and the share of the loss it recovers when it replaces the activation (missing while ablating the site costs almost nothing). ${step0}`,
+    },
+  ];
 }
 
 const slug = (s: string) => s.replace(/[^A-Za-z0-9_-]+/g, '_');

@@ -6,52 +6,24 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { buildCorpus } from '../../src/data/build.js';
 import { parseBuildConfig } from '../../src/data/config.js';
 import { openCorpus } from '../../src/data/corpus.js';
-import { DEFAULT_SAE, type MeasureOptions } from '../../src/interp/measure.js';
 import { interpRun, readAcross } from '../../src/interp/runner.js';
 import { saveModel } from '../../src/model/checkpoint.js';
 import { parseGPTConfig } from '../../src/model/config.js';
 import { GPT } from '../../src/model/gpt.js';
 import { interpRecordSchema } from '../../src/run/interp-records.js';
 import { checkpointDirName, runPaths } from '../../src/run/layout.js';
-import { probeCorpus } from '../probes/support/probe-corpus.js';
+import { freshModelsRun, interpOptions as options, STEPS } from './support/fresh-models-run.js';
 
 const cli = new URL('../../src/cli/main.js', import.meta.url).pathname;
-const STEPS = [0, 5, 10];
-
-async function makeRun(): Promise<{ run: string; corpus: string }> {
-  const corpus = await probeCorpus();
-  const vocabSize = openCorpus(corpus, { verify: 'size' }).tokenizer.vocabSize;
-  const run = join(mkdtempSync(join(tmpdir(), 'slurry-interp-run-')), 'run');
-  const config = parseGPTConfig({ vocab_size: vocabSize, n_layer: 2, n_head: 2, n_embd: 16, n_positions: 32 });
-  for (const step of STEPS) {
-    const dir = join(run, 'checkpoints', checkpointDirName(step));
-    mkdirSync(dir, { recursive: true });
-    saveModel(dir, GPT.init(config, step + 1), { slurry: { step, tokens: step * 100 } });
-    copyFileSync(join(corpus, 'tokenizer.json'), join(dir, 'tokenizer.json'));
-  }
-  const index = { checkpoints: STEPS.map((step) => ({ step, tokens: step * 100, dir: checkpointDirName(step) })) };
-  writeFileSync(join(run, 'checkpoints', 'index.json'), JSON.stringify(index));
-  writeFileSync(join(run, 'config.json'), JSON.stringify({ corpus }));
-  return { run, corpus };
-}
-
-const options: MeasureOptions = {
-  sae: { ...DEFAULT_SAE, latents: 64 },
-  memoryLimit: 2 ** 30,
-  headSequences: 8,
-  ckaRows: 256,
-  seed: 0,
-};
-
 test('interp records every checkpoint once, with CKA to the final checkpoint; fresh models have selectivity ~0', async () => {
-  const { run } = await makeRun();
+  const { run } = await freshModelsRun();
   const log: string[] = [];
   const first = interpRun(run, { ...options, log: (l) => log.push(l) });
   assert.deepEqual(
@@ -96,7 +68,7 @@ function slurry(...args: string[]) {
 }
 
 test('bad input: unknown hook, an SAE too big, a checkpoint of another vocabulary: one-line errors', async () => {
-  const { run, corpus } = await makeRun();
+  const { run, corpus } = await freshModelsRun();
   const ckpt = join(run, 'checkpoints', checkpointDirName(0));
   const hook = slurry('interp', ckpt, '--sae-site', 'blocks.0.hook_resid_pots');
   assert.notEqual(hook.status, 0);
