@@ -16,6 +16,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { kernels } from '../src/engine/backend.js';
+import { precisionUnavailable, type Precision } from '../src/engine/precision.js';
 import { GROK_PRESETS, type GrokConfig } from '../src/grokking/config.js';
 import type { GrokSummary } from '../src/grokking/records.js';
 import { median, torchAvailable, TORCH_PYTHON } from './util.js';
@@ -44,10 +46,10 @@ interface RunResult {
 }
 
 /** One slurry grok run in its own process; `steps`/`evalEvery` override the preset's. */
-function runSlurry(preset: string, opts: { steps?: number; evalEvery?: number } = {}): RunResult {
+function runSlurry(preset: string, precision: Precision, opts: { steps?: number; evalEvery?: number } = {}): RunResult {
   const out = mkdtempSync(join(tmpdir(), 'slurry-bench-grok-'));
   try {
-    const args = [CLI, 'grok', '--preset', preset, '--out', join(out, 'run')];
+    const args = [CLI, 'grok', '--preset', preset, '--precision', precision, '--out', join(out, 'run')];
     if (opts.steps !== undefined)
       args.push('--steps', String(opts.steps), '--stop-after', '0', '--checkpoint-every', String(opts.steps + 1));
     if (opts.evalEvery !== undefined) args.push('--eval-every', String(opts.evalEvery));
@@ -127,24 +129,32 @@ export function benchGrok(opts: { presets?: string[]; rounds?: number; stepSampl
   const rounds = opts.rounds ?? 3;
   const stepSamples = opts.stepSamples ?? 30;
   const torch = existsSync(TORCH_GROK) && torchAvailable();
+  // slurry in fp32 (the reference's arithmetic) and, where the CPU has AVX512_BF16, in bf16.
+  const precisions: Precision[] = precisionUnavailable('bf16', kernels()) ? ['fp32'] : ['fp32', 'bf16'];
   console.log(`\n## Grokking: full-batch step time (median of ${rounds} alternated runs of ${stepSamples} steps)`);
   if (!torch)
     console.log(
       `PyTorch reference skipped: needs ${TORCH_GROK} and ${TORCH_PYTHON} with torch (apt-get install python3-torch python3-numpy libopenblas0-pthread)`,
     );
-  console.log('| setup | slurry ms/step | torch ms/step | slurry / torch time |');
-  console.log('| --- | --- | --- | --- |');
+  console.log(
+    `| setup | ${precisions.map((p) => `slurry ${p} ms/step`).join(' | ')} | torch ms/step | ${precisions.map((p) => `slurry ${p} / torch`).join(' | ')} |`,
+  );
+  console.log(`|${' --- |'.repeat(2 + 2 * precisions.length)}`);
   for (const name of ['quick', 'default']) {
     const c = GROK_PRESETS[name];
-    const ours: number[] = [];
+    const ours = precisions.map((): number[] => []);
     const theirs: number[] = [];
     for (let r = 0; r < rounds; r++) {
-      ours.push(runSlurry(name, { steps: stepSamples, evalEvery: stepSamples + 1 }).step_s);
+      precisions.forEach((p, i) =>
+        ours[i].push(runSlurry(name, p, { steps: stepSamples, evalEvery: stepSamples + 1 }).step_s),
+      );
       if (torch) theirs.push(runTorch(c, { steps: stepSamples }).step_s);
     }
-    const a = median(ours) * 1000;
+    const a = ours.map((o) => median(o) * 1000);
     const b = torch ? median(theirs) * 1000 : NaN;
-    console.log(`| ${name}: ${c.op} p=${c.p} frac=${c.train_frac} | ${fmt(a)} | ${fmt(b)} | ${ratio(a, b)} |`);
+    console.log(
+      `| ${name}: ${c.op} p=${c.p} frac=${c.train_frac} | ${a.map((x) => fmt(x)).join(' | ')} | ${fmt(b)} | ${a.map((x) => ratio(x, b)).join(' | ')} |`,
+    );
   }
 
   console.log('\n## Grokking: one whole run per preset (steps are optimizer updates; wall time includes evaluations)');
@@ -152,17 +162,19 @@ export function benchGrok(opts: { presets?: string[]; rounds?: number; stepSampl
   console.log('| --- | --- | --- | --- | --- | --- | --- |');
   for (const name of presets) {
     const c = GROK_PRESETS[name];
-    const rows: [string, RunResult][] = [['slurry', runSlurry(name)]];
-    if (torch) rows.push(['torch', runTorch(c)]);
+    const rows: [string, RunResult][] = precisions.map((p) => [`slurry ${p}`, runSlurry(name, p)]);
+    const reference = torch ? runTorch(c) : null;
+    if (reference) rows.push(['torch', reference]);
     for (const [side, r] of rows) {
       console.log(
         `| ${name} (p=${c.p}, frac=${c.train_frac}) | ${side} | ${fmt(r.memorised, 6)} | ${fmt(r.grokked, 6)} | ${r.grokked && r.memorised ? (r.grokked / r.memorised).toFixed(1) : '-'} | ${fmt(r.wall_to_grok)} | ${fmt(r.step_s)} |`,
       );
     }
-    if (rows.length === 2)
-      console.log(
-        `| ${name} | slurry / torch wall to grok | | | | ${ratio(rows[0][1].wall_to_grok, rows[1][1].wall_to_grok)} | ${ratio(rows[0][1].step_s, rows[1][1].step_s)} |`,
-      );
+    if (reference)
+      for (const [side, r] of rows.slice(0, precisions.length))
+        console.log(
+          `| ${name} | ${side} / torch wall to grok | | | | ${ratio(r.wall_to_grok, reference.wall_to_grok)} | ${ratio(r.step_s, reference.step_s)} |`,
+        );
   }
 }
 
