@@ -102,10 +102,16 @@ export function structureChart(run: GrokRunData): VegaLiteSpec {
       series: `embedding norm share of final key frequencies [${r.key_frequencies.join(', ')}]`,
       value: r.key_share,
     })),
+    // Runs written before the neuron measure existed have no such field.
+    ...run.progress.flatMap((r) =>
+      r.neuron_key_share === null || r.neuron_key_share === undefined
+        ? []
+        : [{ step: r.step, series: 'MLP neurons: variance share in those frequencies', value: r.neuron_key_share }],
+    ),
   ];
   return {
     $schema: SCHEMA,
-    title: 'Weight norm and Fourier sparsity of the embedding',
+    title: 'Weight norm and Fourier sparsity of the embedding and the MLP neurons',
     vconcat: [
       { width: WIDTH, height: 160, ...seriesLines(norm, { title: 'L2 norm of all parameters' }) },
       { width: WIDTH, height: 160, ...seriesLines(shares, { title: 'share / Gini', scale: { domain: [0, 1] } }) },

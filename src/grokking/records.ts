@@ -47,6 +47,11 @@ export interface GrokProgressRecord {
   step: number;
   key_frequencies: number[]; // the final model's
   key_share: number; // share of this checkpoint's embedding norm in them
+  /**
+   * Share of the last MLP layer's variance over the p x p grid in their 2D Fourier terms
+   * (neuron-fourier.ts); null for operations without the Fourier circuit.
+   */
+  neuron_key_share: number | null;
   restricted_loss: number | null;
   excluded_loss: number | null;
   train_loss: number;

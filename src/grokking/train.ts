@@ -29,6 +29,8 @@ import { writeGrokCheckpoint } from './checkpoint.js';
 import { grokModelConfig, type GrokConfig } from './config.js';
 import { accuracy, measureStep, predict } from './evaluate.js';
 import { embeddingSpectrum, keyFrequencies } from './fourier.js';
+import { hasFourierCircuit } from './logit-measures.js';
+import { neuronKeyShare } from './neuron-fourier.js';
 import type { GrokEvalRecord, GrokProgressRecord, GrokRecord, GrokSummary, GrokTrainRecord } from './records.js';
 import { makeDataset, SEQ_LEN, type GrokDataset } from './task.js';
 
@@ -225,6 +227,7 @@ function measureCheckpoints(
       step: entry.step,
       key_frequencies: keys,
       key_share: s.key_share,
+      neuron_key_share: hasFourierCircuit(ds.op) ? neuronKeyShare(m, ds.p, keys) : null,
       restricted_loss: s.restricted_loss,
       excluded_loss: s.excluded_loss,
       train_loss: s.train_loss,

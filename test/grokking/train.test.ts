@@ -119,6 +119,8 @@ test('a run records its config, every step, the evaluations, checkpoints and a s
     index.checkpoints.map((c: { step: number }) => c.step),
   );
   for (const r of progress) assert.deepEqual(r.key_frequencies, summary.final_key_frequencies);
+  for (const r of progress)
+    assert.ok(r.neuron_key_share !== null && r.neuron_key_share >= 0 && r.neuron_key_share <= 1 + 1e-9);
   const p80 = progress[progress.length - 1];
   assert.ok(
     Math.abs(p80.train_loss - evals[evals.length - 1].train_loss) < 1e-4,
@@ -162,6 +164,7 @@ test('division and the polynomial train too; the Fourier logit measures are null
     const { evals, progress } = readRun(join(root, op));
     assert.equal(summary.n_train + summary.n_test, op === 'div' ? 110 : 121);
     for (const r of [...evals, ...progress]) assert.deepEqual([r.restricted_loss, r.excluded_loss], [null, null]);
+    for (const r of progress) assert.equal(r.neuron_key_share, null);
     assert.ok(evals.every((r) => r.spectrum.length === 5 && Number.isFinite(r.gini)));
   }
 });
