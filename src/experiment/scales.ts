@@ -8,7 +8,7 @@
  *          speed (about 24k tokens/s on an idle 2-core machine, so about 2 minutes of
  *          training per cell, plus probing) so that 2 seeds of an experiment of 2 to 3 arms
  *          fit in about 30 minutes
- *   full   the quick preset's own budget: 8.4M tokens, 18 checkpoints, as `slurry episode
+ *   full   the quick preset's own budget: 8.4M tokens, 17 checkpoints, as `slurry episode
  *          --compare` trains (the compare-* presets)
  */
 import { BUILTIN_SUITES } from '../probes/registry.js';
