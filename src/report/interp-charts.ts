@@ -156,7 +156,10 @@ export function saeMetricsChart(d: InterpData, axis: Axis): TopLevelSpec | null 
       width: WIDTH / 2 - 20,
       height: 150,
       mark: { type: 'line', point: true },
-      encoding: { x, y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false } } },
+      encoding: {
+        x,
+        y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false }, axis: { format: '~g' } },
+      },
     },
     resolve: { scale: { y: 'independent' } },
   } as TopLevelSpec;
