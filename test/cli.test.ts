@@ -17,6 +17,12 @@ test('slurry doctor prints backend, isa and threads', () => {
   assert.ok(['native', 'reference'].includes(info.name));
   assert.ok(info.threads >= 1);
   assert.equal(typeof info.isa, 'string');
+  assert.equal(info.autoPrecision, info.bf16 ? 'bf16' : 'fp32');
+  const forced = spawnSync(process.execPath, [cli, 'doctor', '--json'], {
+    encoding: 'utf8',
+    env: { ...process.env, SLURRY_BACKEND: 'reference' },
+  });
+  assert.equal(JSON.parse(forced.stdout).autoPrecision, 'fp32', 'the reference backend has no bf16');
 });
 
 test('an unknown command exits non-zero', () => {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { kernels, nativeFallbackReason } from '../engine/backend.js';
 import { loadNativeKernels } from '../engine/native/load.js';
-import { precisionUnavailable } from '../engine/precision.js';
+import { precisionUnavailable, resolvePrecision } from '../engine/precision.js';
 
 /** Best of a few short runs of a throughput probe (GFLOP/s on every pool thread). */
 function measuredPeak(probe: (iters: number) => number): number {
@@ -32,6 +32,8 @@ export function registerDoctor(program: Command): void {
         nativeFallback: nativeFallbackReason(),
         bf16: bf16Unavailable === null,
         bf16Unavailable,
+        /** What a run's default `precision: auto` trains in here. */
+        autoPrecision: resolvePrecision('auto', k),
         peaks,
       };
       if (opts.json) {
@@ -44,6 +46,7 @@ export function registerDoctor(program: Command): void {
       console.log(
         `bf16      ${bf16Unavailable === null ? 'available (AVX512_BF16)' : `unavailable: ${bf16Unavailable}`}`,
       );
+      console.log(`precision auto (the default) trains in ${report.autoPrecision} here`);
       if (peaks) {
         const bf16 = peaks.bf16_gflops === null ? '' : `, bf16 ${peaks.bf16_gflops.toFixed(0)} GFLOP/s (VDPBF16PS)`;
         console.log(
