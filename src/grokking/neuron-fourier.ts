@@ -2,8 +2,8 @@
  * The MLP neurons in the Fourier basis (Nanda et al. 2023, section 5): after grokking, each
  * neuron's activation at the '=' position, as a function of (a, b) on the p x p grid, lies
  * almost entirely in the 2D Fourier terms of the key frequencies. Read through the
- * activation cache (`blocks.{l}.mlp.hook_post` of the last block, all p^2 pairs in one
- * pass), this is the grokking runs' family of the interp measures.
+ * activation cache (`blocks.{l}.mlp.hook_post` of the last block, the dataset's p^2 pairs
+ * in one pass), this is the grokking runs' family of the interp measures.
  *
  * Measure: the share of the neurons' variance over the grid (each neuron's activations
  * minus its mean, summed over neurons) that lies in the terms u(a) v(b) with u and v each
@@ -14,20 +14,8 @@
 import type { GPT } from '../model/gpt.js';
 import { ActivationCache } from '../model/hooks.js';
 import { fourierBasis } from './fourier.js';
-import { SEQ_LEN } from './task.js';
-
-/** Tokens [a, b, =] of every pair, row a * p + b ('=' is token p). */
-export function gridTokens(p: number): Int32Array {
-  const tokens = new Int32Array(p * p * SEQ_LEN);
-  for (let a = 0; a < p; a++)
-    for (let b = 0; b < p; b++) {
-      const row = (a * p + b) * SEQ_LEN;
-      tokens[row] = a;
-      tokens[row + 1] = b;
-      tokens[row + 2] = p;
-    }
-  return tokens;
-}
+import { hasFourierCircuit } from './logit-measures.js';
+import { SEQ_LEN, type GrokDataset } from './task.js';
 
 /**
  * Share of the variance of `acts` ([p * p, n] row-major, row a * p + b) in the 2D Fourier
@@ -69,19 +57,23 @@ export function keyFrequencyShare(acts: ArrayLike<number>, p: number, n: number,
   return total > 0 ? explained / total : 0;
 }
 
-/** The last block's MLP activations at '=' for every pair, [p * p, n_inner], through the cache. */
-export function neuronGrid(model: GPT, p: number): { acts: Float32Array; n: number } {
+/**
+ * The last block's MLP activations at '=' for every pair of `ds.all` (add and sub: the
+ * p x p grid, row a * p + b), [pairs, n_inner], through the cache.
+ */
+export function neuronGrid(model: GPT, ds: GrokDataset): { acts: Float32Array; n: number } {
   const name = `blocks.${model.config.n_layer - 1}.mlp.hook_post`;
   const cache = new ActivationCache(model.config, [name]);
   const g = model.graph(false);
-  model.forward(g, gridTokens(p), p * p, SEQ_LEN, { lastPosition: true, hooks: cache });
+  model.forward(g, ds.all.tokens, ds.all.size, SEQ_LEN, { lastPosition: true, hooks: cache });
   g.release();
   const a = cache.get(name);
   return { acts: a.data, n: a.shape[a.shape.length - 1] };
 }
 
-/** keyFrequencyShare of the model's last MLP layer (through the activation cache). */
-export function neuronKeyShare(model: GPT, p: number, keys: readonly number[]): number {
-  const { acts, n } = neuronGrid(model, p);
-  return keyFrequencyShare(acts, p, n, keys);
+/** keyFrequencyShare of the model's last MLP layer; null for operations without the Fourier circuit. */
+export function neuronKeyShare(model: GPT, ds: GrokDataset, keys: readonly number[]): number | null {
+  if (!hasFourierCircuit(ds.op)) return null;
+  const { acts, n } = neuronGrid(model, ds);
+  return keyFrequencyShare(acts, ds.p, n, keys);
 }

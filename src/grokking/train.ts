@@ -29,7 +29,6 @@ import { writeGrokCheckpoint } from './checkpoint.js';
 import { grokModelConfig, type GrokConfig } from './config.js';
 import { accuracy, measureStep, predict } from './evaluate.js';
 import { embeddingSpectrum, keyFrequencies } from './fourier.js';
-import { hasFourierCircuit } from './logit-measures.js';
 import { neuronKeyShare } from './neuron-fourier.js';
 import type { GrokEvalRecord, GrokProgressRecord, GrokRecord, GrokSummary, GrokTrainRecord } from './records.js';
 import { makeDataset, SEQ_LEN, type GrokDataset } from './task.js';
@@ -52,12 +51,13 @@ export async function trainGrok(config: GrokConfig, run: string, opts: GrokRunOp
   const paths = runPaths(run);
   if (existsSync(paths.metrics))
     throw new SlurryError(`--out ${run}: already holds a run (metrics.jsonl); choose a new directory`);
-  mkdirSync(run, { recursive: true });
-
-  const modelConfig = grokModelConfig(config);
+  // Refused before anything is written: a precision this CPU cannot run leaves no directory.
   const precision = resolvePrecision(config.precision, kernels());
   const unavailable = precisionUnavailable(precision, kernels());
   if (unavailable) throw new SlurryError(`--precision ${precision}: ${unavailable} (use fp32 or auto)`);
+  mkdirSync(run, { recursive: true });
+
+  const modelConfig = grokModelConfig(config);
   const resolved: GrokConfig = { ...config, model: modelConfig, precision };
   const ds = makeDataset(config.op, config.p, config.train_frac, config.seed);
   writeJsonAtomic(paths.config, resolved);
@@ -227,7 +227,7 @@ function measureCheckpoints(
       step: entry.step,
       key_frequencies: keys,
       key_share: s.key_share,
-      neuron_key_share: hasFourierCircuit(ds.op) ? neuronKeyShare(m, ds.p, keys) : null,
+      neuron_key_share: neuronKeyShare(m, ds, keys),
       restricted_loss: s.restricted_loss,
       excluded_loss: s.excluded_loss,
       train_loss: s.train_loss,

@@ -44,6 +44,7 @@ test('bad input: a clear error naming the option, non-zero exit, nothing written
     assert.doesNotMatch(r.stderr, /at .*\.js:\d+/, 'no stack trace');
   }
   assert.ok(!existsSync(join(out, 'metrics.jsonl')));
+  assert.ok(!existsSync(out), 'a refused run leaves no directory');
 });
 
 test('slurry grok writes a run directory with a report page', () => {

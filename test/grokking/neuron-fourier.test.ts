@@ -7,8 +7,8 @@ import { test } from 'node:test';
 import { setKernels } from '../../src/engine/backend.js';
 import { referenceKernels } from '../../src/engine/reference/kernels.js';
 import { grokModelConfig, GROK_PRESETS } from '../../src/grokking/config.js';
-import { gridTokens, keyFrequencyShare, neuronGrid } from '../../src/grokking/neuron-fourier.js';
-import { SEQ_LEN } from '../../src/grokking/task.js';
+import { keyFrequencyShare, neuronGrid } from '../../src/grokking/neuron-fourier.js';
+import { makeDataset, SEQ_LEN } from '../../src/grokking/task.js';
 import { GPT } from '../../src/model/gpt.js';
 import { ActivationCache } from '../../src/model/hooks.js';
 import { Rng } from '../../src/util/rng.js';
@@ -54,10 +54,11 @@ test('noise neurons: the share is near the key terms share of all directions', (
 
 test('the grid holds pair (a, b) in row a * p + b: the hook_post of that pair alone', () => {
   const model = GPT.init(grokModelConfig({ ...GROK_PRESETS.default, p, model: { n_embd: 16, n_inner: 8 } }), 3);
-  const { acts, n } = neuronGrid(model, p);
+  const ds = makeDataset('add', p, 0.5, 0);
+  const { acts, n } = neuronGrid(model, ds);
   assert.equal(n, 8);
   assert.equal(acts.length, p * p * n);
-  const tokens = gridTokens(p);
+  const tokens = ds.all.tokens;
   for (const [a, b] of [
     [0, 0],
     [2, 9],
