@@ -69,7 +69,7 @@ export function registerTrain(program: Command): void {
           );
         }
         if (flags.precision !== undefined)
-          checkResumePrecision(flags.resume, parsePrecision(flags.precision, '--precision'), '--precision', kernels());
+          checkResumePrecision(flags.resume, parsePrecision(flags.precision, '--precision'), kernels());
         const r = await train(undefined, {
           out: flags.resume,
           resume: true,

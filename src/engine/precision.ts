@@ -37,7 +37,7 @@ export function parsePrecision(value: string, where: string): PrecisionChoice {
 }
 
 /** A resume keeps the run's precision: --precision may only repeat it (or be `auto` standing for it). */
-export function checkResumePrecision(run: string, choice: PrecisionChoice, where: string, k: Kernels): void {
+export function checkResumePrecision(run: string, choice: PrecisionChoice, k: Kernels): void {
   const precision = resolvePrecision(choice, k);
   const path = runPaths(run).config;
   let stored: unknown;
@@ -48,7 +48,7 @@ export function checkResumePrecision(run: string, choice: PrecisionChoice, where
   }
   if (stored !== precision) {
     throw new SlurryError(
-      `${where} ${choice}${choice === precision ? '' : ` (${precision} on this CPU)`}: ${run} trains with precision ${String(stored)} (precision in ${path}); a resume keeps the run's precision`,
+      `--precision ${choice}${choice === precision ? '' : ` (${precision} on this CPU)`}: ${run} trains with precision ${String(stored)} (precision in ${path}); a resume keeps the run's precision`,
     );
   }
 }

@@ -141,6 +141,10 @@ export async function runEpisode(opts: EpisodeOptions): Promise<EpisodeResult> {
   const log = opts.log ?? ((line: string) => process.stderr.write(`slurry: ${line}\n`));
   const progress = opts.progress ?? 'auto';
   const { seeds, suites } = checkInput(opts);
+  const planned = plans(opts, out, seeds).map((plan) => ({ ...plan, resume: existsSync(runPaths(plan.dir).config) }));
+  // A continued run keeps its precision: a --precision it does not train in is refused before the corpus.
+  if (opts.precision)
+    for (const plan of planned) if (plan.resume) checkResumePrecision(plan.dir, opts.precision, kernels());
 
   const corpus = join(out, 'corpus');
   if (existsSync(join(corpus, 'manifest.json'))) {
@@ -151,14 +155,12 @@ export async function runEpisode(opts: EpisodeOptions): Promise<EpisodeResult> {
     await buildCorpus({ config: opts.corpusConfig ?? presetConfig(corpusPreset), out: corpus, progress, log });
   }
 
-  const runPlans = plans(opts, out, seeds).map((plan) => {
+  const runPlans = planned.map((plan) => {
     const overrides: Record<string, unknown> = { corpus, ...opts.trainOverrides };
     if (opts.precision) overrides.precision = opts.precision;
     // A seed sets both the initialisation and the data order, both recorded in config.json.
     if (plan.seed !== undefined) Object.assign(overrides, { seed: plan.seed, data: { seed: plan.seed } });
-    const resume = existsSync(runPaths(plan.dir).config);
-    if (resume && opts.precision) checkResumePrecision(plan.dir, opts.precision, '--precision', kernels());
-    return { ...plan, resume, config: resume ? undefined : layeredConfig({ preset: plan.preset, overrides }) };
+    return { ...plan, config: plan.resume ? undefined : layeredConfig({ preset: plan.preset, overrides }) };
   });
   const files = suites.filter((s) => s.kind === 'file');
   if (files.length) {

@@ -394,4 +394,15 @@ export const BAD_INPUTS: BadInput[] = [
     expect: /--precision: "fp16" is not a precision; expected one of auto, fp32, bf16/,
     absent: '{dir}/ep',
   },
+  {
+    input: 'episode continued in another precision than its run trains in',
+    setup: (ctx) => {
+      mkdirSync(join(ctx.dir, 'ep', 'run'), { recursive: true });
+      writeFileSync(join(ctx.dir, 'ep', 'run', 'config.json'), JSON.stringify({ precision: 'bf16' }));
+    },
+    command: ['episode', '--out', '{dir}/ep', '--precision', 'fp32'],
+    expect:
+      /--precision fp32: .*ep\/run trains with precision bf16 \(precision in .*config\.json\); a resume keeps the run's precision/,
+    absent: '{dir}/ep/corpus',
+  },
 ];
