@@ -5,7 +5,7 @@
  */
 import { CAPABILITY_SUITES, EXPOSURE_SUITES } from '../run/capabilities.js';
 import { runPaths } from '../run/layout.js';
-import type { InterpAcross, InterpRecord } from '../run/interp-records.js';
+import type { InterpData } from '../run/interp-records.js';
 import { analyzeInterp, loadInterp } from './interp.js';
 import type { ProbeRecord } from '../run/records.js';
 import { writeJsonAtomic } from '../util/fs.js';
@@ -42,7 +42,7 @@ export interface AnalyzeOptions {
   /** Metric for the verdict and groups: 'd' discrete (default) or 'c' continuous. */
   primaryMetric?: MetricKind;
   /** The run's interp records (RUN/interp.jsonl, RUN/interp/across.json), to fit on the same timeline. */
-  interp?: { records: InterpRecord[]; across: InterpAcross | null };
+  interp?: InterpData;
 }
 
 /** The built-in suites in the order of the claimed stages; others follow by name. */

@@ -14,7 +14,13 @@
  * excludes 0, 'with' when it contains 0, 'undetermined' when a midpoint is missing.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { interpAcrossSchema, interpRecordSchema, type InterpAcross, type InterpRecord } from '../run/interp-records.js';
+import {
+  interpAcrossSchema,
+  interpRecordSchema,
+  type InterpAcross,
+  type InterpData,
+  type InterpRecord,
+} from '../run/interp-records.js';
 import { runPaths } from '../run/layout.js';
 import { readJsonlStrict } from '../util/jsonl.js';
 import { parseWith } from '../util/schema.js';
@@ -330,7 +336,7 @@ function relationOfMidpoints(
 }
 
 /** The run's interp records and across file, validated; null when it has none. */
-export function loadInterp(run: string): { records: InterpRecord[]; across: InterpAcross | null } | null {
+export function loadInterp(run: string): InterpData | null {
   const p = runPaths(run);
   if (!existsSync(p.interp)) return null;
   const byStep = new Map<number, InterpRecord>();

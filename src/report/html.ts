@@ -223,9 +223,7 @@ function interpSection(a: Analysis, charts: ChartFigure[], features: FeatureRow[
   const statements = a.interp?.statements ?? [];
   const parts = [
     `<h2 id="inside">Inside the model</h2>`,
-    statements.length
-      ? `<ul>${statements.map((s) => `<li>${e(s)}</li>`).join('')}</ul>`
-      : `<p class="muted">analysis.json has no interp curves: run \`slurry analyze\` after \`slurry interp\`.</p>`,
+    `<ul>${statements.map((s) => `<li>${e(s)}</li>`).join('')}</ul>`,
     ...charts.map(figure),
   ];
   if (features.length) {

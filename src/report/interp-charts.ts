@@ -7,13 +7,8 @@
  * interpFeatureRows picks the top SAE features shown as a table beside them.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import type { InterpAcross, InterpRecord } from '../run/interp-records.js';
+import { bestHead, type InterpData, type InterpRecord } from '../run/interp-records.js';
 import { base, HEIGHT, plotTokens, tokensAxis, WIDTH } from './charts.js';
-
-export interface InterpData {
-  records: InterpRecord[];
-  across: InterpAcross | null;
-}
 
 /** Where step 0 goes: the first nonzero token count, and the offset left of it in decades. */
 interface Axis {
@@ -98,12 +93,10 @@ export function headScoresChart(d: InterpData, axis: Axis): TopLevelSpec | null 
   const records = byStep(d.records);
   if (records.length === 0) return null;
   const rows = records.flatMap((r) =>
-    HEAD_SCORES.map(([key, score]) => ({
-      score,
-      tokens: plotTokens(r.tokens, axis.x0, axis.offset),
-      best: Math.max(...r.heads[key].mean.flat()),
-      chance: r.heads[key].chance,
-    })),
+    HEAD_SCORES.map(([key, score]) => {
+      const { max, chance } = bestHead(r.heads[key]);
+      return { score, tokens: plotTokens(r.tokens, axis.x0, axis.offset), best: max, chance };
+    }),
   );
   const color = {
     field: 'score',

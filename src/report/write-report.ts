@@ -1,8 +1,8 @@
 /**
  * `slurry report RUN [RUN2 ...]`: RUN/report/index.html with its charts as SVG and PNG
  * files beside it (the page itself embeds the SVGs, so it is self-contained). Each run's
- * analysis.json is used when it is newer than the run's metrics and probes; otherwise the
- * run is analysed first (which writes analysis.json).
+ * analysis.json is used when it is newer than the run's metrics, probes and interp records;
+ * otherwise the run is analysed first (which writes analysis.json).
  */
 import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -20,14 +20,8 @@ import { SlurryError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { jsonObject, readJsonFile } from '../util/json.js';
 import * as charts from './charts.js';
-import {
-  ckaToFinalChart,
-  headScoresChart,
-  interpFeatureRows,
-  probeHeatmap,
-  saeMetricsChart,
-  type InterpData,
-} from './interp-charts.js';
+import { ckaToFinalChart, headScoresChart, interpFeatureRows, probeHeatmap, saeMetricsChart } from './interp-charts.js';
+import type { InterpData } from '../run/interp-records.js';
 import { reportHtml, type ChartFigure, type RunSection } from './html.js';
 import { loadInterp } from '../analysis/interp.js';
 import { chartWriter } from './render.js';
@@ -251,7 +245,9 @@ function loadOrAnalyze(run: string, opts: ReportOptions): { analysis: Analysis; 
   const p = runPaths(run);
   if (!opts.reanalyze && existsSync(p.analysis)) {
     const mtime = statSync(p.analysis).mtimeMs;
-    const inputsNewer = [p.metrics, p.probes].some((f) => existsSync(f) && statSync(f).mtimeMs > mtime);
+    const inputsNewer = [p.metrics, p.probes, p.interp, p.interpAcross].some(
+      (f) => existsSync(f) && statSync(f).mtimeMs > mtime,
+    );
     if (!inputsNewer) {
       const stored = readJsonFile(p.analysis, jsonObject, `run \`slurry analyze ${run}\` again`);
       // A current version is this program's own output, read as written.

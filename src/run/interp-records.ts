@@ -140,3 +140,14 @@ export const interpAcrossSchema = z.object({
 });
 
 export type InterpAcross = z.infer<typeof interpAcrossSchema>;
+
+/** What `slurry interp` left in a run: its records (one per checkpoint) and across.json, if written. */
+export interface InterpData {
+  records: InterpRecord[];
+  across: InterpAcross | null;
+}
+
+/** The best head of one attention score (the largest mean over layers and heads), with uniform attention's score. */
+export function bestHead(score: InterpRecord['heads']['previous_token']): { max: number; chance: number } {
+  return { max: Math.max(...score.mean.flat()), chance: score.chance };
+}

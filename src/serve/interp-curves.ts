@@ -5,7 +5,7 @@
  * in-context-learning score and the SAE's metrics. The per-item arrays (bootstrap items,
  * contexts) stay on disk: they would multiply the page's payload for nothing it draws.
  */
-import { interpRecordSchema, type InterpProbe } from '../run/interp-records.js';
+import { bestHead, interpRecordSchema, type InterpProbe } from '../run/interp-records.js';
 
 export interface InterpPoint {
   step: number;
@@ -31,7 +31,6 @@ export function interpPoint(value: unknown): { point: InterpPoint } | { error: s
     return { error: `a record is not the shape \`slurry interp\` writes (${issue.path.join('.')}: ${issue.message})` };
   }
   const r = parsed.data;
-  const best = (s: { chance: number; mean: number[][] }) => ({ max: Math.max(...s.mean.flat()), chance: s.chance });
   return {
     point: {
       step: r.step,
@@ -40,9 +39,9 @@ export function interpPoint(value: unknown): { point: InterpPoint } | { error: s
       probes: { pos: probe(r.probes.pos), source: probe(r.probes.source) },
       cka_prev: r.cka_prev?.layers ?? null,
       heads: {
-        previous_token: best(r.heads.previous_token),
-        duplicate_token: best(r.heads.duplicate_token),
-        prefix_matching: best(r.heads.prefix_matching),
+        previous_token: bestHead(r.heads.previous_token),
+        duplicate_token: bestHead(r.heads.duplicate_token),
+        prefix_matching: bestHead(r.heads.prefix_matching),
       },
       icl_score: r.icl.score,
       sae: { l0: r.sae.l0, dead: r.sae.dead, fvu: r.sae.fvu, loss_recovered: r.sae.loss_recovered },

@@ -5,7 +5,7 @@
  * their contexts; a run without interp records has no such section.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, renameSync, utimesSync } from 'node:fs';
 import { test } from 'node:test';
 import { interpRun } from '../../src/interp/runner.js';
 import { writeReport } from '../../src/report/write-report.js';
@@ -42,6 +42,24 @@ test('a run measured by slurry interp gets the interp panels and the top SAE fea
   const heatmap = readFileSync(r.files.find((f) => f.endsWith('interp-probes.svg'))!, 'utf8');
   assert.match(heatmap, /part of speech/);
   assert.match(heatmap, /token source/);
+});
+
+test('interp measured after the last analysis: the report analyses again and carries its sentences', async () => {
+  const { run } = await freshModelsRun();
+  interpRun(run, { ...interpOptions, log: () => {} });
+  const p = runPaths(run);
+  // Analysed and reported while interp's outputs are away, as before `slurry interp` ran.
+  renameSync(p.interp, `${p.interp}.away`);
+  renameSync(p.interpDir, `${p.interpDir}.away`);
+  writeSyntheticRun(run, { seed: 3, trainEvery: 1, totalSteps: 10, tokensPerStep: 100, suites: [] });
+  await writeReport([run], { analyze: { resamples: 10 } });
+  renameSync(`${p.interp}.away`, p.interp);
+  renameSync(`${p.interpDir}.away`, p.interpDir);
+  const later = new Date(Date.now() + 2000);
+  utimesSync(p.interp, later, later);
+  const r = await writeReport([run], { analyze: { resamples: 10 } });
+  assert.deepEqual(r.analysed, [run]);
+  assert.match(readFileSync(r.index, 'utf8'), /<li>the induction-head curve has no fitted window/);
 });
 
 test('a run without interp records has no interp section', async () => {
