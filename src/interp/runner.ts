@@ -4,16 +4,19 @@
  * RUN/interp/; then RUN/interp/across.json is rewritten from the caches. Resumable and
  * idempotent like `slurry probe`: a recorded checkpoint is never measured again, a crash
  * loses at most the checkpoint in progress, one process per run (RUN/interp/interp.lock).
+ * Every checkpoint's SAE reads the site the first record names; another --sae-site is refused.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openCorpus } from '../data/corpus.js';
 import { readLexicon } from '../data/probe-files.js';
+import { readModelConfig } from '../model/checkpoint.js';
+import { checkHookNames } from '../model/hooks.js';
 import { openCheckpoint } from '../model/load-checkpoint.js';
 import { readSafetensors, writeSafetensors } from '../model/safetensors.js';
 import { recordedKeys, runCorpus } from '../probes/runner.js';
 import { readCheckpointIndex } from '../run/checkpoint.js';
-import { interpAcrossSchema, type InterpAcross } from '../run/interp-records.js';
+import { interpAcrossSchema, interpRecordSchema, type InterpAcross } from '../run/interp-records.js';
 import { checkpointDirName, runPaths } from '../run/layout.js';
 import { lockRun } from '../run/lock.js';
 import { SlurryError } from '../util/errors.js';
@@ -78,9 +81,39 @@ const actsFile = (run: string, step: number) =>
   join(runPaths(run).interpActs, `${checkpointDirName(step)}.safetensors`);
 const saeFile = (run: string, step: number) => join(runPaths(run).interpSae, `${checkpointDirName(step)}.safetensors`);
 
-export function interpRun(run: string, opts: InterpRunOptions): InterpRunResult {
+/**
+ * The SAE site of this run: the one its records were measured on (one site for every
+ * checkpoint, so the curves compare like with like), or `requested`, checked against the
+ * model's hook names even when every checkpoint is already measured.
+ */
+function parseJsonOrNull(line: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return null;
+  }
+}
+
+function runSaeSite(run: string, firstCheckpoint: string, requested: string | undefined): string | undefined {
+  const file = runPaths(run).interp;
+  // The first record names the site (a torn or odd line is the resume's business, not this check's).
+  const firstLine = existsSync(file) ? readFileSync(file, 'utf8').split('\n', 1)[0] : '';
+  const parsed = firstLine ? interpRecordSchema.safeParse(parseJsonOrNull(firstLine)) : null;
+  const recorded = parsed?.success ? parsed.data.sae.site : null;
+  if (requested !== undefined) checkHookNames(readModelConfig(firstCheckpoint), [requested]);
+  if (requested !== undefined && recorded !== null && requested !== recorded) {
+    throw new SlurryError(
+      `--sae-site ${requested}: ${file} was measured with the SAE on ${recorded}; keep that site, or remove ${file} and ${runPaths(run).interpDir} to measure again`,
+    );
+  }
+  return requested ?? recorded ?? undefined;
+}
+
+export function interpRun(run: string, options: InterpRunOptions): InterpRunResult {
   const index = readCheckpointIndex(run);
   if (index.length === 0) throw new SlurryError(`${runPaths(run).checkpointIndex}: no checkpoints to measure`);
+  const first = join(runPaths(run).checkpoints, index[0].dir || checkpointDirName(index[0].step));
+  const opts = { ...options, saeSite: runSaeSite(run, first, options.saeSite) };
   mkdirSync(runPaths(run).interpDir, { recursive: true });
   const unlock = lockRun(runPaths(run).interpLock, run, 'measuring');
   try {

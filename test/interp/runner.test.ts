@@ -109,3 +109,24 @@ test('bad input: unknown hook, an SAE too big, a checkpoint of another vocabular
   );
   assert.equal(other.stderr.trim().split('\n').length, 1, other.stderr);
 });
+
+test('--sae-site on a measured run: checked even when every checkpoint is up to date, and kept as recorded', async () => {
+  const { run } = await freshModelsRun();
+  interpRun(run, { ...options, log: () => {} });
+  const recorded = interpRecordSchema.parse(JSON.parse(readFileSync(runPaths(run).interp, 'utf8').split('\n')[0])).sae
+    .site;
+  const unknown = slurry('interp', run, '--sae-site', 'blocks.0.hook_resid_pots');
+  assert.notEqual(unknown.status, 0);
+  assert.match(unknown.stderr, /unknown hook "blocks.0.hook_resid_pots".*close names: blocks.0.hook_resid_post/);
+  assert.equal(unknown.stderr.trim().split('\n').length, 1, unknown.stderr);
+
+  const other = slurry('interp', run, '--sae-site', 'blocks.1.hook_resid_post');
+  assert.notEqual(other.status, 0);
+  assert.match(other.stderr, /--sae-site blocks.1.hook_resid_post: .*interp.jsonl was measured with the SAE on /);
+  assert.ok(other.stderr.includes(recorded), other.stderr);
+  assert.equal(other.stderr.trim().split('\n').length, 1, other.stderr);
+
+  const same = slurry('interp', run, '--sae-site', recorded);
+  assert.equal(same.status, 0, same.stderr);
+  assert.match(same.stderr, /0 checkpoint\(s\) measured, 3 already up to date/);
+});
