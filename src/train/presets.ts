@@ -26,10 +26,10 @@ const tiny: TrainConfigInput = {
 
 // 4 layers of width 128 over context 128: about 0.8M parameters outside the embeddings,
 // 8.4M tokens (2048 steps of 32 x 128), 17 checkpoints. On an idle 2-core AVX-512 machine
-// with bf16 (precision: auto) this model trains at about 23k tokens/s (6 min; fp32: 15k),
-// and probing the checkpoints takes about 100 s, so the whole episode stays inside 10
-// minutes (7.9 min for `npm start` on a fresh clone). At 5.2M tokens recall reached 0.38
-// of its range; at 8.4M it reaches 0.54, crossing half at 7.5M (interval not yet closed).
+// with bf16 (precision: auto) this model trains at about 24k tokens/s (6 min; fp32: 18k),
+// and probing the checkpoints takes about 2 min: `npm start` took 7.9 min on a fresh clone
+// (the episode in fp32: 10.1 min). At 5.2M tokens recall reached 0.38 of its range; at 8.4M
+// 0.54 in bf16 (crossing half at 7.5M, interval not yet closed) and 0.49 in fp32.
 //
 // Muon for the blocks' matrices (AdamW for embeddings, norms and biases): on this model and
 // corpus it reached AdamW's validation loss in about two thirds of the steps, and after
