@@ -67,18 +67,21 @@ function slurry(...args: string[]) {
   return spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
 }
 
+/** A refusal: non-zero exit and one line of stderr matching `message`. */
+function assertRefused(r: ReturnType<typeof slurry>, message: RegExp): void {
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, message);
+  assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+}
+
 test('bad input: unknown hook, an SAE too big, a checkpoint of another vocabulary: one-line errors', async () => {
   const { run, corpus } = await freshModelsRun();
   const ckpt = join(run, 'checkpoints', checkpointDirName(0));
   const hook = slurry('interp', ckpt, '--sae-site', 'blocks.0.hook_resid_pots');
-  assert.notEqual(hook.status, 0);
-  assert.match(hook.stderr, /unknown hook "blocks.0.hook_resid_pots".*close names: blocks.0.hook_resid_post/);
-  assert.equal(hook.stderr.trim().split('\n').length, 1, hook.stderr);
+  assertRefused(hook, /unknown hook "blocks.0.hook_resid_pots".*close names: blocks.0.hook_resid_post/);
 
   const big = slurry('interp', ckpt, '--sae-latents', '2000000000');
-  assert.notEqual(big.status, 0);
-  assert.match(big.stderr, /SAE with 2000000000 latents .* needs [\d.]+ GiB; the limit is/);
-  assert.equal(big.stderr.trim().split('\n').length, 1, big.stderr);
+  assertRefused(big, /SAE with 2000000000 latents .* needs [\d.]+ GiB; the limit is/);
 
   // A checkpoint trained on a corpus of another vocabulary, put among the run's: refused, naming it.
   const vocabSize = openCorpus(corpus, { verify: 'size' }).tokenizer.vocabSize;
@@ -102,12 +105,10 @@ test('bad input: unknown hook, an SAE too big, a checkpoint of another vocabular
   saveModel(foreign, GPT.init(config, 5), { slurry: { step: 99, tokens: 9900 } });
   copyFileSync(join(otherCorpus, 'tokenizer.json'), join(foreign, 'tokenizer.json'));
   const other = slurry('interp', foreign);
-  assert.notEqual(other.status, 0);
-  assert.match(
-    other.stderr,
+  assertRefused(
+    other,
     new RegExp(`${foreign}: vocabulary of 300 tokens, but the run's interp sample uses ${vocabSize}`),
   );
-  assert.equal(other.stderr.trim().split('\n').length, 1, other.stderr);
 });
 
 test('--sae-site on a measured run: checked even when every checkpoint is up to date, and kept as recorded', async () => {
@@ -116,15 +117,11 @@ test('--sae-site on a measured run: checked even when every checkpoint is up to 
   const recorded = interpRecordSchema.parse(JSON.parse(readFileSync(runPaths(run).interp, 'utf8').split('\n')[0])).sae
     .site;
   const unknown = slurry('interp', run, '--sae-site', 'blocks.0.hook_resid_pots');
-  assert.notEqual(unknown.status, 0);
-  assert.match(unknown.stderr, /unknown hook "blocks.0.hook_resid_pots".*close names: blocks.0.hook_resid_post/);
-  assert.equal(unknown.stderr.trim().split('\n').length, 1, unknown.stderr);
+  assertRefused(unknown, /unknown hook "blocks.0.hook_resid_pots".*close names: blocks.0.hook_resid_post/);
 
   const other = slurry('interp', run, '--sae-site', 'blocks.1.hook_resid_post');
-  assert.notEqual(other.status, 0);
-  assert.match(other.stderr, /--sae-site blocks.1.hook_resid_post: .*interp.jsonl was measured with the SAE on /);
+  assertRefused(other, /--sae-site blocks.1.hook_resid_post: .*interp.jsonl was measured with the SAE on /);
   assert.ok(other.stderr.includes(recorded), other.stderr);
-  assert.equal(other.stderr.trim().split('\n').length, 1, other.stderr);
 
   const same = slurry('interp', run, '--sae-site', recorded);
   assert.equal(same.status, 0, same.stderr);
