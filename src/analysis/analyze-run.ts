@@ -85,6 +85,16 @@ export function analyzeRunData(data: RunData, opts: AnalyzeOptions = {}): Analys
     warnings.push(...all.warnings);
     // The capability is judged without its control items; the groups chart shows them.
     const m = capabilityItems(all);
+    const g = suiteGroups(all, primary, seed, resamples);
+    if (g.groups.length > 0) groups.push(g);
+    if (m.ids.length === 0) {
+      problems.push({
+        subject: suite,
+        what: 'every item is a control; there is no capability curve to fit',
+        fix: 'probe with items outside the control groups (do they fit the model context?)',
+      });
+      continue;
+    }
     if (m.ids.length < MIN_ITEMS_FOR_BOOTSTRAP) {
       warnings.push(`suite ${suite}: only ${m.ids.length} items; bootstrap intervals over so few items are coarse`);
     }
@@ -104,11 +114,10 @@ export function analyzeRunData(data: RunData, opts: AnalyzeOptions = {}): Analys
       metricComparison: compareMetrics(r.d, r.c),
     });
     slopes.push(...curveSlopeChanges(suite, r.d), ...curveSlopeChanges(suite, r.c));
-    const g = suiteGroups(all, primary, seed, resamples);
-    if (g.groups.length > 0) groups.push(g);
   }
 
-  const inputs = (kind: MetricKind) => suites.map((name) => ({ name, curve: results.get(name)![kind] }));
+  const inputs = (kind: MetricKind) =>
+    suites.flatMap((name) => (results.has(name) ? [{ name, curve: results.get(name)![kind] }] : []));
   const { losses, transitions: lossTransitions } = analyzeLosses(data.train, data.val, data.probes);
   const behaviour = new Map([...results.entries()].map(([name, r]) => [name, r[primary]]));
   const interp = opts.interp?.records.length

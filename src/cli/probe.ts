@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { CONFIG_FILE, MODEL_FILE, runPaths } from '../run/layout.js';
-import { BUILTIN_SUITES, resolveSuites } from '../probes/registry.js';
+import { BUILTIN_SUITES, OPT_IN_SUITES, resolveSuites } from '../probes/registry.js';
 import { openCheckpoint } from '../model/load-checkpoint.js';
 import { prepareSuites, probeRun, runCorpus, runOfCheckpoint, runSuite } from '../probes/runner.js';
 import { SlurryError } from '../util/errors.js';
@@ -35,7 +35,7 @@ export function registerProbe(program: Command): void {
     .argument('<path>', 'RUN (every checkpoint not yet probed) or a checkpoint directory (printed, not recorded)')
     .option(
       '--suite <name|file>',
-      `a built-in suite (${BUILTIN_SUITES.map((s) => s.name).join(', ')}) or a JSONL file of BLiMP pairs or cloze items; repeat for several (default: every built-in)`,
+      `a built-in suite (${BUILTIN_SUITES.map((s) => s.name).join(', ')}; ${OPT_IN_SUITES.map((s) => s.name).join(', ')} on a corpus built with duplicates) or a JSONL file of BLiMP pairs or cloze items; repeat for several (default: every built-in but ${OPT_IN_SUITES.map((s) => s.name).join(', ')})`,
       (v: string, prev: string[]) => [...prev, v],
       [],
     )

@@ -15,6 +15,7 @@ import { startProgress, type ProgressMode } from '../util/progress.js';
 import { normalizeText, qualityRejection, FILTER_RULES } from './clean.js';
 import type { BuildConfig } from './config.js';
 import { Deduplicator } from './dedup.js';
+import { memorisationProbes, planDuplicates, type DuplicateOptions } from './duplicates.js';
 import { countExposure } from './knowledge/exposure.js';
 import { loadKnowledgeBase, type KnowledgeBase } from './knowledge/kb.js';
 import {
@@ -26,7 +27,7 @@ import {
   type SourceEntry,
 } from './manifest.js';
 import { packageInfo } from './packages.js';
-import { FactRecord, KNOWLEDGE_FILES, Lexicon, PROBE_FILES } from './probe-files.js';
+import { FactRecord, KNOWLEDGE_FILES, Lexicon, type MemorisationProbe, PROBE_FILES } from './probe-files.js';
 import { Rng } from './random.js';
 import { SentenceIndex, SentenceIndexBuilder, sentenceIndexBytes } from './sentence-index.js';
 import { sha256Hex, shardBytes, TokenBuffer } from './shards.js';
@@ -101,6 +102,15 @@ function resolveSources(config: BuildConfig, registry: readonly Source<any>[]): 
       );
   const chosen = registry.filter((s) => s.name in config.sources);
   if (chosen.length === 0) throw new SlurryError('build config: field "sources": no sources to build');
+  const copied = config.duplicates && registry.find((s) => s.name === config.duplicates!.source);
+  if (config.duplicates && !(copied && copied.name in config.sources))
+    throw new SlurryError(
+      `build config: field "duplicates.source": "${config.duplicates.source}" is not a source of this corpus (${chosen.map((s) => s.name).join(', ')})`,
+    );
+  if (copied && !copied.dedup)
+    throw new SlurryError(
+      `build config: field "duplicates.source": "${copied.name}" is generated and never deduplicated; choose a natural-text source`,
+    );
   if (chosen.length > 255)
     throw new SlurryError('build config: field "sources": at most 255 sources (source ids are uint8)');
   return chosen.map((source, index) => {
@@ -196,6 +206,37 @@ function removeStaleTemps(out: string): void {
     }
     if (!alive) rmSync(join(dir, name), { recursive: true, force: true });
   }
+}
+
+/**
+ * Adds the near copies of `opts.passages` passages to the source's training split, each
+ * offered to the deduplicator first (`offer`: the duplicate kind, or null to keep it).
+ */
+function injectDuplicates(
+  s: SourceState,
+  opts: DuplicateOptions,
+  rng: Rng,
+  offer: (text: string) => 'exact' | 'near' | null,
+): { probes: MemorisationProbe[]; summary: NonNullable<Manifest['duplicates']> } {
+  const plan = planDuplicates(s.train, opts, rng);
+  const kept = new Array<number>(opts.passages).fill(0);
+  for (const { passage, ...copy } of plan.copies) {
+    const dup = offer(copy.text);
+    if (dup) s.entry.duplicates[dup]++;
+    else {
+      kept[passage]++;
+      s.train.push(copy);
+    }
+  }
+  s.entry.documents.train = s.train.length;
+  s.entry.bytes.train = utf8Bytes(s.train);
+  const summary = {
+    source: opts.source,
+    passages: opts.passages,
+    injected: plan.copies.length,
+    kept: kept.reduce((a, b) => a + b, 0),
+  };
+  return { probes: memorisationProbes(plan, kept), summary };
 }
 
 export async function buildCorpus(opts: BuildOptions): Promise<Manifest> {
@@ -343,6 +384,23 @@ async function buildInto(dir: string, opts: BuildOptions): Promise<Manifest> {
   endStage('tokenizer');
   await yieldToEventLoop();
 
+  // Injected near-duplicates, after the tokenizer so that it is the same with or without them.
+  const injected = config.duplicates
+    ? injectDuplicates(
+        states.find((s) => s.source.name === config.duplicates!.source)!,
+        config.duplicates,
+        Rng.derive(config.seed, 'duplicates'),
+        (text) => (config.dedup.enabled ? deduplicator.offer(text) : null),
+      )
+    : null;
+  if (injected) {
+    const d = injected.summary;
+    log(
+      `duplicates: ${d.injected} near copies of ${d.passages} ${d.source} passages, ${d.kept} kept after deduplication`,
+    );
+    endStage('duplicates');
+  }
+
   // Encode into shards.
   const totalBytes = states.reduce((n, s) => n + s.entry.bytes.train + s.entry.bytes.val, 0);
   const encoding = startProgress('encode', { total: totalBytes, unit: 'MB', scale: 1e6, mode: progressMode });
@@ -392,6 +450,11 @@ async function buildInto(dir: string, opts: BuildOptions): Promise<Manifest> {
       }
     }
   }
+  if (injected) {
+    const artifact: Artifact = { path: PROBE_FILES.memorisation.path, content: { jsonl: injected.probes } };
+    parseWith(artifactSchema(artifact.path), injected.probes, `artifact ${artifact.path}`);
+    writeFile(artifact.path, artifactBytes(artifact));
+  }
   endStage('artifacts');
 
   // Manifest.
@@ -427,6 +490,7 @@ async function buildInto(dir: string, opts: BuildOptions): Promise<Manifest> {
     },
     files,
     ...(buckets ? { exposure_buckets: buckets } : {}),
+    ...(injected ? { duplicates: injected.summary } : {}),
     build: {
       slurry_version: SLURRY_VERSION,
       node: process.version,

@@ -20,6 +20,7 @@
 import { z } from 'zod';
 import { FilterThresholds } from './clean.js';
 import { DedupOptions } from './dedup.js';
+import { DuplicateOptions } from './duplicates.js';
 import { SlurryError } from '../util/errors.js';
 import { parseWith } from '../util/schema.js';
 
@@ -49,6 +50,8 @@ export const BuildConfig = z.strictObject({
     .default({ vocabSize: 4096, sampleBytes: 6_000_000 }),
   filters: FilterThresholds.default(FilterThresholds.parse({})),
   dedup: DedupOptions.default(DedupOptions.parse({})),
+  /** Near-duplicate passages injected into one source's training split (the dedup experiment). */
+  duplicates: DuplicateOptions.optional(),
   knowledge: z
     .strictObject({ hypernymNouns: z.number().int().positive().default(300) })
     .default({ hypernymNouns: 300 }),

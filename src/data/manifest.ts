@@ -100,6 +100,8 @@ export const Manifest = z.strictObject({
   files: z.array(FileEntry),
   /** Facts per exposure bucket (from knowledge/facts.json), when the facts source is built. */
   exposure_buckets: z.record(z.string(), count).optional(),
+  /** Injected near-duplicates (config.duplicates): copies written, and kept after deduplication. */
+  duplicates: z.strictObject({ source: z.string(), passages: count, injected: count, kept: count }).optional(),
   build: z.strictObject({
     slurry_version: z.string(),
     node: z.string(),

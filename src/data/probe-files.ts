@@ -104,6 +104,22 @@ export const CodeProbe = z.strictObject({
 export type CodeProbe = z.infer<typeof CodeProbe>;
 
 /**
+ * A passage of training text cut into a prompt and the words after it
+ * (data/duplicates.ts): in training by design, `copies` times over beside its own
+ * document (group duplicated) or only there (group single).
+ */
+export const MemorisationProbe = z.strictObject({
+  id: z.string().min(1),
+  group: z.enum(['duplicated', 'single']),
+  /** The training document the passage was cut from. */
+  document: z.string().min(1),
+  /** Near copies of the passage kept in training after deduplication. */
+  copies: z.number().int().nonnegative(),
+  ...answerShape,
+});
+export type MemorisationProbe = z.infer<typeof MemorisationProbe>;
+
+/**
  * A minimal pair cut from a held-out Brown sentence (knowledge/natural-pairs.ts): the good
  * sentence as written, the bad one with one word changed. Neither occurs in training.
  */
@@ -158,6 +174,7 @@ export const PROBE_FILES = {
   arithmetic: { path: 'probes/arithmetic.jsonl', schema: ArithmeticProbe, heldOut: true },
   code: { path: 'probes/code.jsonl', schema: CodeProbe, heldOut: true },
   syntax_natural: { path: 'probes/syntax_natural.jsonl', schema: NaturalPairProbe, heldOut: true },
+  memorisation: { path: 'probes/memorisation.jsonl', schema: MemorisationProbe, heldOut: false },
 } as const;
 export type ProbeFileName = keyof typeof PROBE_FILES;
 export type ProbeItem<K extends ProbeFileName> = z.infer<(typeof PROBE_FILES)[K]['schema']>;

@@ -7,6 +7,7 @@ import { anneal } from './anneal.js';
 import { codeHelpsReasoning } from './code-helps-reasoning.js';
 import { continuedPretraining } from './continued-pretraining.js';
 import { curriculum } from './curriculum.js';
+import { dedup } from './dedup.js';
 import { emergence } from './emergence.js';
 import { liteModels } from './lite-models.js';
 import { spamPoisons } from './spam-poisons.js';
@@ -15,6 +16,7 @@ import type { Experiment } from './types.js';
 export const EXPERIMENTS: readonly Experiment[] = [
   codeHelpsReasoning,
   spamPoisons,
+  dedup,
   continuedPretraining,
   anneal,
   curriculum,

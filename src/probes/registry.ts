@@ -13,6 +13,7 @@ import { pairSuite, preparePairs } from './pairs.js';
 import { summarize, type PreparedSuite, type SuiteDefinition } from './suite.js';
 import { factsSuite, recallSuite } from './suites/facts.js';
 import { iclSuite } from './suites/icl.js';
+import { memorisationSuite } from './suites/memorisation.js';
 import { reasoningSuite } from './suites/reasoning.js';
 import { samplesSuite } from './suites/samples.js';
 import { syntaxSuite, syntaxTemplatesSuite } from './suites/syntax.js';
@@ -31,19 +32,23 @@ export const BUILTIN_SUITES: readonly SuiteDefinition[] = [
   samplesSuite,
 ];
 
+/** Built-ins that run only when named: they need a corpus built for them (`memorisation`: injected duplicates). */
+export const OPT_IN_SUITES: readonly SuiteDefinition[] = [memorisationSuite];
+const NAMED_SUITES = [...BUILTIN_SUITES, ...OPT_IN_SUITES];
+
 export type SuiteSpec =
   | { kind: 'builtin'; name: string; def: SuiteDefinition }
   | { kind: 'file'; name: string; path: string };
 
 /** A --suite argument: a built-in name, or a path to a .jsonl file. */
 export function resolveSuite(arg: string): SuiteSpec {
-  const def = BUILTIN_SUITES.find((s) => s.name === arg);
+  const def = NAMED_SUITES.find((s) => s.name === arg);
   if (def) return { kind: 'builtin', name: def.name, def };
   if (arg.endsWith('.jsonl') || existsSync(arg)) {
     const path = resolve(arg);
     if (!existsSync(path)) throw new SlurryError(`--suite ${arg}: no such file`);
     const name = suiteNameOf(path);
-    if (BUILTIN_SUITES.some((s) => s.name === name)) {
+    if (NAMED_SUITES.some((s) => s.name === name)) {
       throw new SlurryError(
         `--suite ${arg}: an external suite is named after its file, and "${name}" is a built-in suite; rename the file`,
       );
@@ -51,7 +56,7 @@ export function resolveSuite(arg: string): SuiteSpec {
     return { kind: 'file', name, path };
   }
   throw new SlurryError(
-    `--suite ${arg}: not a built-in suite (${BUILTIN_SUITES.map((s) => s.name).join(', ')}) or a .jsonl file`,
+    `--suite ${arg}: not a built-in suite (${NAMED_SUITES.map((s) => s.name).join(', ')}) or a .jsonl file`,
   );
 }
 

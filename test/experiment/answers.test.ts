@@ -9,6 +9,7 @@ import { answerCodeHelpsReasoning } from '../../src/experiment/code-helps-reason
 import { formatTokens, relation, spread } from '../../src/experiment/compare.js';
 import { answerContinuedPretraining } from '../../src/experiment/continued-pretraining.js';
 import { answerCurriculum } from '../../src/experiment/curriculum.js';
+import { answerDedup } from '../../src/experiment/dedup.js';
 import { answerEmergence, jumpShare } from '../../src/experiment/emergence.js';
 import { answerLiteModels } from '../../src/experiment/lite-models.js';
 import { answerSpamPoisons } from '../../src/experiment/spam-poisons.js';
@@ -249,5 +250,44 @@ test('spam-poisons: harm at 30% recovered by filtering, no harm at 10%, a revers
       'spam30-filtered': [same[0]!],
     }),
   );
+  assert.match(one.sentence, /^Not answered: with one seed per arm/);
+});
+
+test('dedup: duplicates memorised and nothing else changed; no difference; duplicates that hurt loss and facts; one seed', () => {
+  // memorisation's own curve is the copied passages (the single-copy group is its control);
+  // c is the suffixes' log-probability per token.
+  const arm = (copied: number, logprob: number, single: number, val: number, facts: number) =>
+    analysis({
+      caps: { memorisation: { d: copied, c: logprob }, facts: { d: facts } },
+      groups: { memorisation: { single } },
+      val: [4, val],
+    });
+  const on = [arm(0.03, -3.1, 0, 2.5, 0.3), arm(0.05, -3.0, 0, 2.51, 0.31)];
+  const memorised = [arm(0.6, -0.8, 0, 2.5, 0.3), arm(0.64, -0.7, 0, 2.52, 0.32)];
+  const a = answerDedup(runs({ 'dedup-on': on, 'dedup-off': memorised }));
+  assert.match(
+    a.sentence,
+    /^Greedy decoding wrote the words after the prefix for 0\.62 \[[^\]]+\] of the copied passages with the near-duplicates kept against 0\.04 \[[^\]]+\] deduplicated, their suffixes at -0\.75 \[[^\]]+\] against -3\.05 \[[^\]]+\] nats per token \(higher\)/,
+  );
+  assert.match(a.sentence, /passages seen once: 0\.00 \[0\.00, 0\.00\] against 0\.00/);
+  assert.match(a.sentence, /no difference in validation loss was shown/);
+  assert.match(a.sentence, /no capability was shown different \(facts\)/);
+  assert.equal(a.tables.length, 3);
+  assert.equal(a.tables[0]!.rows[0]![3], 'higher');
+
+  const none = answerDedup(runs({ 'dedup-on': on, 'dedup-off': on }));
+  assert.match(none.sentence, /^No difference in extraction was shown \(0\.04/);
+  assert.match(none.sentence, /nats per token \(no difference shown\)/);
+
+  // Duplicates that raise the held-out loss and lower a capability are named.
+  const hurt = [arm(0.6, -0.8, 0, 2.9, 0.1), arm(0.64, -0.7, 0, 2.92, 0.12)];
+  const h = answerDedup(runs({ 'dedup-on': on, 'dedup-off': hurt }));
+  assert.match(h.sentence, /validation loss was higher with the duplicates kept \(2\.910 \[[^\]]+\] against 2\.505/);
+  assert.match(h.sentence, /lower with the duplicates kept: facts 0\.11 \[[^\]]+\] against 0\.3/);
+
+  // Without the copied passages' curve there is nothing to answer from.
+  const blind = answerDedup(runs({ 'dedup-on': [levels({ facts: 0.3 })], 'dedup-off': [levels({ facts: 0.3 })] }));
+  assert.match(blind.sentence, /^Not answered: the memorisation suite did not measure the copied passages/);
+  const one = answerDedup(runs({ 'dedup-on': [on[0]!], 'dedup-off': [memorised[0]!] }));
   assert.match(one.sentence, /^Not answered: with one seed per arm/);
 });

@@ -36,6 +36,8 @@ export function analysis(spec: {
   groups?: Record<string, Record<string, number[] | number>>;
   /** Validation loss per source at each evaluation. */
   losses?: Record<string, number[]>;
+  /** Validation loss of all sources at each evaluation. */
+  val?: number[];
 }): Analysis {
   return {
     capabilities: Object.entries(spec.caps ?? {}).map(([name, s]) => ({
@@ -50,7 +52,7 @@ export function analysis(spec: {
     })),
     losses: {
       train: [],
-      val: [],
+      val: (spec.val ?? []).map((loss, i) => ({ step: i, tokens: (i + 1) * 1000, loss })),
       references: [],
       sources: Object.entries(spec.losses ?? {}).map(([source, ls]) => ({
         source,
