@@ -1,8 +1,9 @@
 /**
  * "Deduplicating the training data makes models memorise less and generalise better" (Lee
  * et al. 2022; Carlini et al. 2023): one corpus with near-duplicate passages injected
- * (data/duplicates.ts), built with deduplication on (all but one copy of each passage go)
- * and off (every copy stays), at equal tokens. Memorisation is the `memorisation` suite:
+ * (data/duplicates.ts), built with deduplication on (the copies it finds go: at quick scale
+ * 339 of 384, leaving about 2 copies of each passage beside its original) and off (all 16
+ * stay), at equal tokens. Memorisation is the `memorisation` suite:
  * greedy extraction of the words after a prefix of each copied passage, with passages seen
  * once as the control; generalisation is the validation loss and every capability's level.
  */
@@ -147,7 +148,7 @@ export const dedup: Experiment = {
     'Does removing near-duplicate documents make a model memorise less of the duplicated text, and does it generalise better (held-out loss, capabilities)?',
   design: {
     varies:
-      'deduplication of one corpus into which near copies of training passages were injected (brown at quick and full: 24 passages of 160 words, 16 copies of each with one word changed): on (all but one copy go) or off (every copy stays)',
+      'deduplication of one corpus into which near copies of training passages were injected (brown at quick and full: 24 passages of 160 words, 16 copies of each with one word changed): on (MinHash LSH removes the copies it finds; the corpus manifest counts those kept) or off (every copy stays)',
     heldEqual:
       'tokens, model, optimizer and schedule, tokenizer, probes, and the passages; each arm trains on its corpus in its natural mixture, so kept copies add to their source as duplicates in a crawl do',
     measure:
