@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseTrainConfig, resolveTrainConfig, type ResolvedTrainConfig } from '../../src/train/config.js';
+import { trainPreset } from '../../src/train/presets.js';
 import type { SourceInfo } from '../../src/train/training-data.js';
 import { SlurryError } from '../../src/util/errors.js';
 
@@ -139,4 +140,34 @@ test('bad input is refused with the key and what was expected', () => {
     { ...base, batch_size: 4096, context: 4096, model: { n_layer: 12, n_head: 12, n_embd: 768 } },
     /GiB of activations/,
   );
+});
+
+test('the full preset draws each problem source at its fixed share, however large the source', () => {
+  const corpus = (problems: number): SourceInfo[] => [
+    { name: 'brown', kind: 'books', tokens: 3000 },
+    { name: 'moby_dick', kind: 'books', tokens: 1000 },
+    { name: 'sotu', kind: 'news', tokens: 5000 },
+    { name: 'wordnet', kind: 'reference', tokens: 1000 },
+    { name: 'code', kind: 'code', tokens: 1000 },
+    { name: 'facts', kind: 'facts', tokens: 300 },
+    { name: 'twohop', kind: 'reasoning', tokens: 50 },
+    { name: 'arithmetic', kind: 'reasoning', tokens: problems },
+    { name: 'tracing', kind: 'reasoning', tokens: problems },
+  ];
+  const { corpus: _, ...full } = trainPreset('full') as Record<string, unknown>;
+  const weights = (problems: number) => {
+    const c = resolveTrainConfig(parseTrainConfig({ ...full, corpus: '/corpus' }, 'full'), {
+      sources: corpus(problems),
+      vocabSize: 50,
+      where: 'full',
+    });
+    return (c.data.schedule as { weights: Record<string, number> }).weights;
+  };
+  const small = weights(200);
+  assert.deepEqual(weights(20_000), small);
+  assert.equal(small.arithmetic, 0.2);
+  assert.equal(small.tracing, 0.154);
+  assert.equal(small.twohop, 0.028);
+  assert.ok(Math.abs(small.brown / small.moby_dick - 3) < 1e-12, 'text split by tokens within its kind');
+  assert.ok(Math.abs(Object.values(small).reduce((a, b) => a + b, 0) - 1) < 1e-12);
 });
