@@ -3,12 +3,14 @@
  * override. Sizes are chosen for a 2-core machine with the native backend:
  *   tiny      seconds, even on the reference backend: for tests
  *   quick     a few minutes: the main demo (`slurry episode --preset quick`)
- *   full      the reference experiment: the quick model, ten times the tokens
+ *   full      the reference experiment: the quick model, 7.5 times the tokens
  *   long      overnight: four times the reference's tokens, for the full corpus
  *   compare-* the quick model at equal tokens under each data schedule, for
  *             `slurry episode --compare` (mix vs staged vs anneal vs adaptive)
  * Mixtures name source kinds (books, news, reference, code, facts, reasoning), so they
- * hold for any corpus `slurry data build` makes.
+ * hold for any corpus `slurry data build` makes, except full and long: they also name the
+ * problem sources (twohop, arithmetic, tracing), which every preset corpus has; a corpus
+ * without one is refused, naming it.
  */
 import { FieldError } from '../util/errors.js';
 import type { TrainConfigInput } from './config.js';

@@ -225,7 +225,7 @@ test("slurry probe CHECKPOINT --json prints one checkpoint's summary and writes 
   assert.equal(unknown.status, 1);
   assert.match(
     unknown.stderr,
-    /--suite nonsense: not a built-in suite \(tokens, syntax, syntax_templates, recall, facts, reasoning, icl, samples\) or a \.jsonl file/,
+    /--suite nonsense: not a built-in suite \(tokens, syntax, syntax_templates, recall, facts, reasoning, icl, samples, memorisation\) or a \.jsonl file/,
   );
   const lone = spawnSync(process.execPath, [cli, 'probe', copy, '--suite', 'syntax'], { encoding: 'utf8' });
   assert.equal(lone.status, 1);

@@ -63,9 +63,11 @@ test('with init_from, the preset model gives way to the checkpoint', () => {
   assert.equal(c.model, undefined);
 });
 
-test('every preset resolves against a corpus with every source kind, at equal tokens for the comparison', () => {
+test('every preset resolves against a corpus with every source kind and the problem sources, at equal tokens for the comparison', () => {
   const kinds = ['books', 'news', 'reference', 'code', 'facts', 'reasoning'];
-  const sources = kinds.map((kind, i) => ({ name: `${kind}_src`, kind, tokens: 1000 * (i + 1) }));
+  // full and long name the problem sources of the preset corpora (train/presets.ts).
+  const problems = ['twohop', 'arithmetic', 'tracing'].map((name) => ({ name, kind: 'reasoning', tokens: 500 }));
+  const sources = [...kinds.map((kind, i) => ({ name: `${kind}_src`, kind, tokens: 1000 * (i + 1) })), ...problems];
   const resolved = Object.fromEntries(
     Object.entries(TRAIN_PRESETS).map(([name, preset]) => [
       name,
@@ -84,6 +86,16 @@ test('every preset resolves against a corpus with every source kind, at equal to
   assert.equal(new Set(compare.map((n) => resolved[n].tokens)).size, 1);
   assert.equal(resolved['compare-mix'].tokens, resolved.quick.tokens);
   assert.ok(resolved.tiny.steps <= 50);
+  // Without one of the problem sources, full is refused, naming it.
+  assert.throws(
+    () =>
+      resolveTrainConfig(parseTrainConfig({ ...TRAIN_PRESETS.full, corpus: '/c' }, 'full'), {
+        sources: sources.filter((s) => s.name !== 'tracing'),
+        vocabSize: 4096,
+        where: 'full',
+      }),
+    slurryError(/full: data\.schedule\.weights\.tracing: no such source or kind/),
+  );
 });
 
 test("the README's example config is valid", () => {
