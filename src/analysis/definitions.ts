@@ -56,6 +56,10 @@ export const SUITE_CEILINGS: Record<string, { d: string; c: string }> = {
     d: '1: every induction copy predicted top-1 and every late context window better than the early one',
     c: 'none: a loss gain has no defined maximum',
   },
+  memorisation: {
+    d: "1: greedy decoding writes the words after every copied passage's prefix exactly",
+    c: '0 nats per token: those words are certain',
+  },
 };
 
 /**
