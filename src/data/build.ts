@@ -102,15 +102,17 @@ function resolveSources(config: BuildConfig, registry: readonly Source<any>[]): 
       );
   const chosen = registry.filter((s) => s.name in config.sources);
   if (chosen.length === 0) throw new SlurryError('build config: field "sources": no sources to build');
-  const copied = config.duplicates && registry.find((s) => s.name === config.duplicates!.source);
-  if (config.duplicates && !(copied && copied.name in config.sources))
-    throw new SlurryError(
-      `build config: field "duplicates.source": "${config.duplicates.source}" is not a source of this corpus (${chosen.map((s) => s.name).join(', ')})`,
-    );
-  if (copied && !copied.dedup)
-    throw new SlurryError(
-      `build config: field "duplicates.source": "${copied.name}" is generated and never deduplicated; choose a natural-text source`,
-    );
+  if (config.duplicates) {
+    const copied = chosen.find((s) => s.name === config.duplicates!.source);
+    if (!copied)
+      throw new SlurryError(
+        `build config: field "duplicates.source": "${config.duplicates.source}" is not a source of this corpus (${chosen.map((s) => s.name).join(', ')})`,
+      );
+    if (!copied.dedup)
+      throw new SlurryError(
+        `build config: field "duplicates.source": "${copied.name}" is generated and never deduplicated; choose a natural-text source`,
+      );
+  }
   if (chosen.length > 255)
     throw new SlurryError('build config: field "sources": at most 255 sources (source ids are uint8)');
   return chosen.map((source, index) => {
@@ -385,15 +387,12 @@ async function buildInto(dir: string, opts: BuildOptions): Promise<Manifest> {
   await yieldToEventLoop();
 
   // Injected near-duplicates, after the tokenizer so that it is the same with or without them.
-  const injected = config.duplicates
-    ? injectDuplicates(
-        states.find((s) => s.source.name === config.duplicates!.source)!,
-        config.duplicates,
-        Rng.derive(config.seed, 'duplicates'),
-        (text) => (config.dedup.enabled ? deduplicator.offer(text) : null),
-      )
-    : null;
-  if (injected) {
+  let injected: ReturnType<typeof injectDuplicates> | null = null;
+  if (config.duplicates) {
+    const s = states.find((x) => x.source.name === config.duplicates!.source)!;
+    injected = injectDuplicates(s, config.duplicates, Rng.derive(config.seed, 'duplicates'), (text) =>
+      deduplicated(s) ? deduplicator.offer(text) : null,
+    );
     const d = injected.summary;
     log(
       `duplicates: ${d.injected} near copies of ${d.passages} ${d.source} passages, ${d.kept} kept after deduplication`,

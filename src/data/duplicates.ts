@@ -2,12 +2,13 @@
  * Injected near-duplicates, for the dedup experiment. Passages of one source's training
  * documents are copied into its training split as documents of their own, each copy with
  * a few words changed (a near duplicate, as the same page crawled twice with different
- * boilerplate), and offered to the deduplicator after every other document, so that with
- * deduplication on all but the first copy of a passage go, and with it off all stay (Lee
- * et al. 2022, "Deduplicating training data makes language models better").
+ * boilerplate), and offered to the deduplicator after every other document: with
+ * deduplication on, the first copy of a passage stays and the later ones go wherever MinHash
+ * LSH finds them (most, not all: build.ts counts those kept); with it off, all stay (Lee et
+ * al. 2022, "Deduplicating training data makes language models better").
  *
- * The memorisation probes are the passages' openings cut into a prefix and the words that follow it
- * (Carlini et al. 2023, "Quantifying memorization across neural language models": a
+ * The memorisation probes are the passages' openings, cut into a prefix and the words that
+ * follow it (Carlini et al. 2023, "Quantifying memorization across neural language models": a
  * suffix is extractable when greedy decoding from the prefix writes it exactly). Group
  * `duplicated` holds the copied passages; group `single` as many passages of other
  * training documents, each seen once per epoch: the control.

@@ -56,26 +56,33 @@ async function build(c: BuildConfig): Promise<string> {
 
 const words = (s: string) => s.split(/\s+/).filter(Boolean);
 
+/** The words of each brown training document of a corpus, decoded from its shard once. */
+const trainingDocs = new Map<string, string[][]>();
+function brownDocs(dir: string): string[][] {
+  let docs = trainingDocs.get(dir);
+  if (!docs) {
+    const corpus = openCorpus(dir);
+    const ids = [...corpus.tokens('brown', 'train')];
+    docs = [];
+    let start = 0;
+    for (let i = 0; i < ids.length; i++)
+      if (ids[i] === corpus.tokenizer.eotId) {
+        docs.push(words(corpus.tokenizer.decode(ids.slice(start, i))));
+        start = i + 1;
+      }
+    trainingDocs.set(dir, docs);
+  }
+  return docs;
+}
+
 /**
  * Training documents of brown that are a copy of the passage opening with `opening`: as
  * long as a passage, their first words that opening with at most `edits` changed.
  */
 function nearCopies(dir: string, opening: string, edits: number): number {
-  const corpus = openCorpus(dir);
-  const ids = [...corpus.tokens('brown', 'train')];
-  const docs: string[] = [];
-  let start = 0;
-  ids.forEach((t, i) => {
-    if (t === corpus.tokenizer.eotId) {
-      docs.push(corpus.tokenizer.decode(ids.slice(start, i)));
-      start = i + 1;
-    }
-  });
   const want = words(opening);
-  return docs.filter((d) => {
-    const w = words(d);
-    return w.length === PASSAGE_WORDS && want.filter((x, i) => x !== w[i]).length <= edits;
-  }).length;
+  return brownDocs(dir).filter((w) => w.length === PASSAGE_WORDS && want.filter((x, i) => x !== w[i]).length <= edits)
+    .length;
 }
 
 const on = await build(config(true));
