@@ -28,8 +28,9 @@ export const DuplicateOptions = z
     /** Copies of each passage added to training. */
     copies: z.number().int().positive().default(24),
     /**
-     * Words of a passage. With 5-word shingles an edit changes up to 5 of them, so two copies
-     * with one edit each stay above a Jaccard similarity of 0.8 only from about 100 words on.
+     * Words of a passage. With 5-word shingles an edit changes up to 5 of them: between two
+     * Brown copies with one edit each, every Jaccard similarity measured was below 0.8 at 38
+     * words and at least 0.876 at 160.
      */
     passageWords: z.number().int().positive().default(160),
     /** Words at the start of a passage the probe gives as the prompt. */
