@@ -53,7 +53,7 @@ export const SUITE_CEILINGS: Record<string, { d: string; c: string }> = {
     c: '0 nats per token: the answer is certain',
   },
   icl: {
-    d: '1: every induction copy predicted top-1 and every late context window better than the early one',
+    d: "1: every induction copy predicted top-1, and every text window's second half predicted better after its own beginning than after another window's",
     c: 'none: a loss gain has no defined maximum',
   },
   memorisation: {

@@ -75,7 +75,15 @@ test('facts, reasoning, tokens and icl item sets have the shape the suites rely 
     assert.deepEqual(item.tokens.slice(1, 1 + L), item.tokens.slice(1 + L));
     assert.equal(new Set(item.tokens.slice(1, 1 + L)).size, L);
   }
-  assert.ok(icl.some((i) => i.group === 'context'));
+  // Each context window borrows its distant context from another window of its own source.
+  const context = icl.filter((i) => i.group === 'context');
+  const byId = new Map(context.map((i) => [i.id, i]));
+  assert.ok(context.length >= 2);
+  for (const item of context) {
+    const from = byId.get(item.meta!.distant_from as string)!;
+    assert.ok(from && from.id !== item.id && from.meta!.source === item.meta!.source, item.id);
+    assert.equal(item.meta!.distant, (3 * CONTEXT) / 8);
+  }
 });
 
 /**

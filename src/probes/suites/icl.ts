@@ -11,14 +11,24 @@
  * a summary metric `prefix_matching/L{layer}H{head}` (chance: the same for uniform causal
  * attention, `prefix_matching_uniform`), with the best head as `prefix_matching_max`.
  *
- * Group `context`: windows of held-out natural text. Per item c = mean loss at early
- * positions (targets [T/16, 3T/16)) minus mean loss late (the last T/8), Olsson's
- * in-context learning score scaled to this context length, d = 1 when late is lower (chance
- * 0.5 and 0). `icl_score` is the mean of c over these windows.
+ * Group `context`: windows of held-out natural text, each read twice: as written, and with
+ * its first 3T/8 tokens (the distant context) replaced by the same span of another window of
+ * the same source. The second half of the window (its last T/2 targets) is scored both
+ * times; the T/8 tokens before it are the window's own in both readings, so a model that
+ * predicts from local context alone scores the two alike. Per item c = the second half's
+ * mean loss after the other window's text minus after its own (nats; chance 0), d = 1 when
+ * its own beginning predicts the second half better (chance 0.5: for a model that does not
+ * use the distant context, which reading comes out lower is a coin toss). This is the
+ * distant-context ablation of Sun et al. 2021 ("Do long-range language models actually use
+ * long-range context?"): the same target tokens both times, so the item measures the use of
+ * the document so far rather than how hard its late tokens happen to be. `icl_score`, a
+ * summary metric, is Olsson's score on the windows as written: mean loss at early positions
+ * (targets [T/16, 3T/16)) minus mean loss late (the last T/8), averaged over the windows.
  */
 import type { GPT } from '../../model/gpt.js';
 import type { Hooks } from '../../model/hooks.js';
 import { tokenLogprobs } from '../../model/logprobs.js';
+import { SlurryError } from '../../util/errors.js';
 import { Rng } from '../../util/rng.js';
 import { SequenceItem } from '../items.js';
 import { readJsonlFile } from '../../util/jsonl.js';
@@ -27,8 +37,15 @@ import { evenWindows } from './tokens.js';
 
 export const INDUCTION_SEQUENCES = 16;
 export const CONTEXT_WINDOWS_PER_SOURCE = 12;
+/** Loss differences below this (nats) are ties: float noise, not a use of the context. */
+const TIE_NATS = 1e-6;
 /** Natural text: where in-context learning means using the document so far. */
 const NATURAL_KINDS = new Set(['books', 'news', 'reference']);
+
+/** Tokens at the start of a context window that the ablation replaces: 3T/8. */
+export function distantLength(context: number): number {
+  return Math.floor((3 * context) / 8);
+}
 
 export function buildIclItems(ctx: BuildContext): SequenceItem[] {
   const { corpus } = ctx;
@@ -40,18 +57,23 @@ export function buildIclItems(ctx: BuildContext): SequenceItem[] {
     const copy = rng.shuffle([...ids]).slice(0, L);
     return { id: `induction:${k}`, group: 'induction', tokens: [eotId, ...copy, ...copy], meta: { copy_length: L } };
   });
+  const distant = distantLength(ctx.context);
   const context = corpus.sources
     .filter((s) => NATURAL_KINDS.has(s.kind))
-    .flatMap((s) =>
-      evenWindows(corpus.tokens(s.name, 'val'), ctx.context + 1, CONTEXT_WINDOWS_PER_SOURCE).map(
-        (w): SequenceItem => ({
-          id: `context:${s.name}:${w.offset}`,
+    .flatMap((s) => {
+      const windows = evenWindows(corpus.tokens(s.name, 'val'), ctx.context + 1, CONTEXT_WINDOWS_PER_SOURCE);
+      // A window needs another one to borrow a distant context from.
+      if (windows.length < 2) return [];
+      const id = (w: { offset: number }) => `context:${s.name}:${w.offset}`;
+      return windows.map(
+        (w, i): SequenceItem => ({
+          id: id(w),
           group: 'context',
           tokens: w.tokens,
-          meta: { source: s.name },
+          meta: { source: s.name, distant_from: id(windows[(i + 1) % windows.length]), distant },
         }),
-      ),
-    );
+      );
+    });
   return [...induction, ...context];
 }
 
@@ -126,26 +148,48 @@ export function scoreInduction(model: GPT, items: readonly SequenceItem[]): Indu
   };
 }
 
-/** Early-minus-late loss on each natural-text window. */
-export function scoreContext(model: GPT, items: readonly SequenceItem[]): ScoredItem[] {
-  const lps = tokenLogprobs(
-    model,
-    items.map((i) => i.tokens),
-  );
-  return items.map((item, i): ScoredItem => {
-    const lp = lps[i];
-    const T = lp.length;
-    const meanLoss = (from: number, to: number) => -lp.slice(from, to).reduce((a, b) => a + b, 0) / (to - from);
-    const early = meanLoss(Math.floor(T / 16), Math.floor((3 * T) / 16));
-    const late = meanLoss(T - Math.floor(T / 8), T);
-    return { id: item.id, group: 'context', d: late < early ? 1 : 0, c: early - late, chance: { d: 0.5, c: 0 } };
+export interface ContextResult {
+  items: ScoredItem[];
+  /** Olsson's score on the windows as written: early minus late mean loss (nats). */
+  iclScore: number;
+}
+
+/**
+ * Each window's second half after its own distant context and after its partner's (the
+ * item named by `meta.distant_from`), in one batch of 2N sequences.
+ */
+export function scoreContext(model: GPT, items: readonly SequenceItem[]): ContextResult {
+  const byId = new Map(items.map((i) => [i.id, i]));
+  const swapped = items.map((item) => {
+    const from = byId.get(String(item.meta?.distant_from));
+    const D = Number(item.meta?.distant);
+    if (!from || !(D > 0 && D < item.tokens.length / 2) || from.tokens.length !== item.tokens.length)
+      throw new SlurryError(
+        `icl item ${item.id}: no distant context to swap (meta.distant_from and meta.distant); items cached by an older slurry: delete the run's probe-items/icl.jsonl and probe again`,
+      );
+    return [...from.tokens.slice(0, D), ...item.tokens.slice(D)];
   });
+  const lps = tokenLogprobs(model, [...items.map((i) => i.tokens), ...swapped]);
+  const meanLoss = (lp: Float32Array, from: number, to: number) =>
+    -lp.slice(from, to).reduce((a, b) => a + b, 0) / (to - from);
+  let iclScore = 0;
+  const scored = items.map((item, i): ScoredItem => {
+    const own = lps[i];
+    const T = own.length;
+    iclScore += meanLoss(own, Math.floor(T / 16), Math.floor((3 * T) / 16)) - meanLoss(own, T - Math.floor(T / 8), T);
+    const half = Math.floor(T / 2);
+    const gain = meanLoss(lps[items.length + i], half, T) - meanLoss(own, half, T);
+    // A model blind to the distant context scores both readings alike: a tie counts half.
+    const d = Math.abs(gain) < TIE_NATS ? 0.5 : gain > 0 ? 1 : 0;
+    return { id: item.id, group: 'context', d, c: gain, chance: { d: 0.5, c: 0 } };
+  });
+  return { items: scored, iclScore: iclScore / items.length };
 }
 
 export const iclSuite: SuiteDefinition = {
   name: 'icl',
   description:
-    'induction on repeated random sequences (second-copy accuracy, loss gain, prefix-matching heads) and early-vs-late loss on natural text',
+    "induction on repeated random sequences (second-copy accuracy, loss gain, prefix-matching heads) and the gain from a natural-text window's own distant context over another's",
   build: (ctx) => buildIclItems(ctx),
   prepare(file, _tokenizer, policy) {
     const items = readJsonlFile(file, SequenceItem, policy).rows.map((r) => r.value);
@@ -156,7 +200,7 @@ export const iclSuite: SuiteDefinition = {
       kind: 'probe',
       run(model) {
         const ind = induction.length ? scoreInduction(model, induction) : null;
-        const ctx = context.length ? scoreContext(model, context) : [];
+        const ctx = context.length ? scoreContext(model, context) : null;
         const metrics: Record<string, number> = {};
         if (ind) {
           ind.prefixMatching.forEach((heads, l) =>
@@ -165,8 +209,8 @@ export const iclSuite: SuiteDefinition = {
           metrics.prefix_matching_max = Math.max(...ind.prefixMatching.flat());
           metrics.prefix_matching_uniform = ind.uniformPrefixMatching;
         }
-        if (ctx.length) metrics.icl_score = ctx.reduce((a, s) => a + s.c, 0) / ctx.length;
-        return summarize([...(ind?.items ?? []), ...ctx], {
+        if (ctx) metrics.icl_score = ctx.iclScore;
+        return summarize([...(ind?.items ?? []), ...(ctx?.items ?? [])], {
           suite: 'icl',
           discrete: 'accuracy',
           continuous: 'loss_gain',
