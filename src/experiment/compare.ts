@@ -1,8 +1,14 @@
 /**
  * The honesty rule every experiment's answer follows, as the stage verdict does: a number
- * per seed, its mean and 95% Student-t interval across the seeds, and two arms differ only
- * when their intervals do not overlap. Overlapping intervals say "no difference shown",
- * never a winner; one seed gives no interval, so nothing can be shown.
+ * per seed, its mean and 95% interval, and two arms differ only when their intervals do not
+ * overlap. Overlapping intervals say "no difference shown", never a winner; one seed gives
+ * no interval, so nothing can be shown.
+ *
+ * The interval has two parts, added in quadrature: the Student-t interval across seeds,
+ * and the 95% interval over probe items of each seed's number (its root mean square over
+ * the seeds). Every seed is probed with the same items, so their sampling error does not
+ * shrink with more seeds; without it, two seeds that score the same 5 of 96 items give an
+ * interval of zero width, and one item more in the other arm would read as a difference.
  */
 import { meanInterval } from '../sweep/aggregate.js';
 
@@ -10,21 +16,44 @@ export interface Spread {
   /** The per-seed values (NaN-free). */
   values: number[];
   mean: number;
-  /** 95% t interval of the mean across seeds; null with fewer than two values. */
+  /**
+   * 95% interval of the mean (across seeds and probe items); null with fewer than two
+   * values, or when a value's interval over items is open.
+   */
   lo: number | null;
   hi: number | null;
+  /** True when a value's interval over items is open (a midpoint the bootstrap does not bound). */
+  open?: boolean;
 }
 
-export function spread(values: readonly number[]): Spread {
+/**
+ * `itemHalves[i]`: the half-width of value i's own 95% interval over probe items (omitted:
+ * a number without item noise, such as a validation loss over every held-out token;
+ * Infinity: an open interval).
+ */
+export function spread(values: readonly number[], itemHalves: readonly number[] = []): Spread {
   if (values.length === 0) return { values: [], mean: NaN, lo: null, hi: null };
   const { mean, half } = meanInterval(values);
-  return { values: [...values], mean, lo: half === null ? null : mean - half, hi: half === null ? null : mean + half };
+  const items = itemHalves.length ? Math.sqrt(itemHalves.reduce((a, h) => a + h * h, 0) / itemHalves.length) : 0;
+  if (!Number.isFinite(items)) return { values: [...values], mean, lo: null, hi: null, open: true };
+  const total = half === null ? null : Math.hypot(half, items);
+  return {
+    values: [...values],
+    mean,
+    lo: total === null ? null : mean - total,
+    hi: total === null ? null : mean + total,
+  };
 }
 
 /**
  * higher / lower: b's interval lies wholly above / below a's; same: the intervals overlap
  * (no difference shown); unknown: an arm has fewer than two values, so there is no interval.
  */
+/** Why a spread has no interval. */
+export function spreadGap(s: Spread): string {
+  return s.open ? 'interval over items open' : 'one seed';
+}
+
 export type Relation = 'higher' | 'lower' | 'same' | 'unknown';
 
 /** How b stands against a. */
@@ -39,7 +68,7 @@ export function relation(a: Spread, b: Spread): Relation {
 export function formatSpread(s: Spread, digits = 2, scale: (x: number) => number = (x) => x): string {
   if (s.values.length === 0) return '-';
   const f = (x: number) => scale(x).toFixed(digits);
-  if (s.lo === null || s.hi === null) return `${f(s.mean)} (one seed)`;
+  if (s.lo === null || s.hi === null) return `${f(s.mean)} (${spreadGap(s)})`;
   return `${f(s.mean)} [${f(s.lo)}, ${f(s.hi)}]`;
 }
 

@@ -5,9 +5,9 @@
  * `slurry episode --compare`, here under several seeds. Read on the tokens each run needs to
  * bring each capability to half of its chance-to-ceiling range.
  */
-import { formatTokens, listing, RELATION_WORDS } from './compare.js';
+import { formatTokens, listing, RELATION_WORDS, spreadGap } from './compare.js';
 import { fewSeeds, ONE_SEED } from './level-contrast.js';
-import { capabilityNames, contrast, midpointTokens, type ArmContrast } from './measures.js';
+import { capabilityNames, contrast, midpointMeasured, type ArmContrast } from './measures.js';
 import { compareSchedule, scaleBase, scaleCorpus, scaleSuites } from './scales.js';
 import type { Answer, Experiment, MeasuredRun } from './types.js';
 
@@ -18,7 +18,7 @@ const CHALLENGERS = ['staged', 'adaptive'];
 function tokensSpread(s: ArmContrast['a']): string {
   if (s.values.length === 0) return '-';
   const t = (x: number) => formatTokens(10 ** x);
-  return s.lo === null || s.hi === null ? `${t(s.mean)} (one seed)` : `${t(s.mean)} [${t(s.lo)}, ${t(s.hi)}]`;
+  return s.lo === null || s.hi === null ? `${t(s.mean)} (${spreadGap(s)})` : `${t(s.mean)} [${t(s.lo)}, ${t(s.hi)}]`;
 }
 
 export function answerCurriculum(runs: readonly MeasuredRun[]): Answer {
@@ -26,7 +26,7 @@ export function answerCurriculum(runs: readonly MeasuredRun[]): Answer {
   const rows = CHALLENGERS.flatMap((arm) =>
     names.map((name) => ({
       arm,
-      c: contrast(runs, name, { a: REFERENCE, b: arm }, (a) => midpointTokens(a, name, 'd')),
+      c: contrast(runs, name, { a: REFERENCE, b: arm }, (a) => midpointMeasured(a, name, 'd')),
     })),
   );
   const sooner = rows.filter((r) => r.c.relation === 'lower');

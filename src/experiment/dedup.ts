@@ -9,7 +9,7 @@
  */
 import { formatSpread, listing, RELATION_WORDS } from './compare.js';
 import { fewSeeds, levelContrasts, levelTable, ONE_SEED, quoted } from './level-contrast.js';
-import { contrast, curveOf, finalLevel, type ArmContrast } from './measures.js';
+import { contrast, curveOf, levelMeasured, Z95, type ArmContrast, type Measured } from './measures.js';
 import { scaleBase, scaleCorpus, scaleSuites } from './scales.js';
 import type { BuildConfig } from '../data/config.js';
 import type { DuplicateOptions } from '../data/duplicates.js';
@@ -67,13 +67,17 @@ function finalValLoss(analysis: Analysis): number | null {
 const COPIED = 'memorisation';
 const CONTROL = 'memorisation/single';
 
-/** Log-probability per token of the copied passages' suffixes at the last checkpoint (nats). */
-function copiedLogprob(analysis: Analysis): number | null {
-  return curveOf(analysis, COPIED, 'c')?.points.at(-1)?.mean ?? null;
+/** Log-probability per token of the copied passages' suffixes at the last checkpoint (nats), with its interval over items. */
+function copiedLogprob(analysis: Analysis): Measured | null {
+  const curve = curveOf(analysis, COPIED, 'c');
+  const last = curve?.points.at(-1);
+  if (!curve || !last) return null;
+  // The point's standard error is in normalised units: back to nats.
+  return { value: last.mean, itemHalf: Z95 * last.se * Math.abs(curve.ceiling - curve.chance) };
 }
 
 const extracted = (runs: readonly MeasuredRun[], name: string) =>
-  contrast(runs, name, ARMS, (a) => finalLevel(a, name, 'd'));
+  contrast(runs, name, ARMS, (a) => levelMeasured(a, name, 'd'));
 
 const share = (c: ArmContrast, arm: 'a' | 'b') => formatSpread(c[arm]);
 

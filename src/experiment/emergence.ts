@@ -12,7 +12,7 @@
  */
 import { formatSpread, listing, relation, spread, type Relation, type Spread } from './compare.js';
 import { fewSeeds, ONE_SEED } from './level-contrast.js';
-import { capabilityNames, finalLevel, type Metric } from './measures.js';
+import { armSpread, capabilityNames, finalLevel, levelMeasured, type Metric } from './measures.js';
 import { scaleBase, scaleCorpus, scaleSuites } from './scales.js';
 import type { Answer, Experiment, MeasuredRun, Scale } from './types.js';
 
@@ -109,16 +109,7 @@ export function answerEmergence(runs: readonly MeasuredRun[], order: readonly st
     (['d', 'c'] as const).map((metric) => [
       capability,
       metric === 'd' ? 'discrete' : 'continuous',
-      ...order.map((arm) =>
-        formatSpread(
-          spread(
-            runs
-              .filter((r) => r.arm === arm)
-              .map((r) => finalLevel(r.analysis, capability, metric))
-              .filter((v): v is number => v !== null),
-          ),
-        ),
-      ),
+      ...order.map((arm) => formatSpread(armSpread(runs, arm, (a) => levelMeasured(a, capability, metric)).spread)),
     ]),
   );
   return {

@@ -4,7 +4,7 @@
  * data (code in the mixture, an anneal) raises some capabilities and at what cost to others.
  */
 import { formatSpread, RELATION_WORDS, type Relation } from './compare.js';
-import { capabilityNames, contrast, finalLevel, type ArmContrast, type Metric } from './measures.js';
+import { capabilityNames, contrast, levelMeasured, type ArmContrast, type Metric } from './measures.js';
 import type { MeasuredRun, Table } from './types.js';
 
 /** Every capability's final level, arm b against arm a. */
@@ -13,7 +13,7 @@ export function levelContrasts(
   arms: { a: string; b: string },
   metric: Metric = 'd',
 ): ArmContrast[] {
-  return capabilityNames(runs).map((name) => contrast(runs, name, arms, (a) => finalLevel(a, name, metric)));
+  return capabilityNames(runs).map((name) => contrast(runs, name, arms, (a) => levelMeasured(a, name, metric)));
 }
 
 /** Names by relation. */

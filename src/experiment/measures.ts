@@ -39,9 +39,7 @@ export function capabilityNames(runs: readonly MeasuredRun[]): string[] {
 
 /** Normalised level measured at the last probed checkpoint; null when the curve is missing. */
 export function finalLevel(analysis: Analysis, capability: string, metric: Metric): number | null {
-  const curve = curveOf(analysis, capability, metric);
-  const last = curve?.points[curve.points.length - 1];
-  return last && Number.isFinite(last.normalized) ? last.normalized : null;
+  return levelMeasured(analysis, capability, metric)?.value ?? null;
 }
 
 /** Normalised level at each probed checkpoint: tokens -> level. */
@@ -52,8 +50,33 @@ export function levels(analysis: Analysis, capability: string, metric: Metric): 
 
 /** log10(tokens) at which the capability reached half of its range; null unless reached inside the run. */
 export function midpointTokens(analysis: Analysis, capability: string, metric: Metric): number | null {
+  return midpointMeasured(analysis, capability, metric)?.value ?? null;
+}
+
+/**
+ * A per-seed number with the half-width of its own 95% interval over probe items (see
+ * compare.ts: the same items serve every seed, so this part of the error stays).
+ */
+export interface Measured {
+  value: number;
+  itemHalf: number;
+}
+
+/** Two-sided 95% quantile of the normal: an item-mean's interval from its standard error. */
+export const Z95 = 1.959964;
+
+/** finalLevel, with its interval over items from the checkpoint's standard error. */
+export function levelMeasured(analysis: Analysis, capability: string, metric: Metric): Measured | null {
+  const last = curveOf(analysis, capability, metric)?.points.at(-1);
+  return last && Number.isFinite(last.normalized) ? { value: last.normalized, itemHalf: Z95 * last.se } : null;
+}
+
+/** midpointTokens, with its bootstrap interval over items (open when the bootstrap leaves an end open). */
+export function midpointMeasured(analysis: Analysis, capability: string, metric: Metric): Measured | null {
   const t = curveOf(analysis, capability, metric)?.timeToTarget.find((x) => x.target === 0.5);
-  return t?.status === 'reached' && t.at ? t.at.value : null;
+  if (t?.status !== 'reached' || !t.at) return null;
+  const { value, lo, hi } = t.at;
+  return { value, itemHalf: lo === null || hi === null ? Infinity : (hi - lo) / 2 };
 }
 
 /** Validation loss of a source at each evaluation: tokens -> loss. */
@@ -61,15 +84,28 @@ export function sourceLossCurve(analysis: Analysis, source: string): { tokens: n
   return analysis.losses.sources.find((s) => s.source === source)?.val ?? [];
 }
 
-/** Per-seed values of `measure` over one arm's runs (seeds where it is null are left out). */
-function armValues(
+/** A per-seed measure: a plain number has no item noise (a validation loss over every held-out token). */
+export type Measure = (a: Analysis) => number | Measured | null;
+
+/** `measure` over one arm's runs, as a spread (seeds where it is null are left out, and counted). */
+export function armSpread(
   runs: readonly MeasuredRun[],
   arm: string,
-  measure: (a: Analysis) => number | null,
-): { values: number[]; missing: number } {
+  measure: Measure,
+): { spread: Spread; missing: number } {
   const mine = runs.filter((r) => r.arm === arm);
-  const values = mine.map((r) => measure(r.analysis)).filter((v): v is number => v !== null && Number.isFinite(v));
-  return { values, missing: mine.length - values.length };
+  const measured = mine
+    .map((r) => measure(r.analysis))
+    .flatMap((m) => (m === null ? [] : [typeof m === 'number' ? { value: m, itemHalf: 0 } : m]))
+    .filter((m) => Number.isFinite(m.value));
+  const values = measured.map((m) => m.value);
+  return {
+    spread: spread(
+      values,
+      measured.map((m) => m.itemHalf),
+    ),
+    missing: mine.length - values.length,
+  };
 }
 
 export interface ArmContrast {
@@ -87,11 +123,16 @@ export function contrast(
   runs: readonly MeasuredRun[],
   name: string,
   arms: { a: string; b: string },
-  measure: (a: Analysis) => number | null,
+  measure: Measure,
 ): ArmContrast {
-  const a = armValues(runs, arms.a, measure);
-  const b = armValues(runs, arms.b, measure);
-  const [sa, sb] = [spread(a.values), spread(b.values)];
+  const a = armSpread(runs, arms.a, measure);
+  const b = armSpread(runs, arms.b, measure);
   const missing = { a: a.missing, b: b.missing };
-  return { name, a: sa, b: sb, missing, relation: a.missing || b.missing ? 'unknown' : relation(sa, sb) };
+  return {
+    name,
+    a: a.spread,
+    b: b.spread,
+    missing,
+    relation: a.missing || b.missing ? 'unknown' : relation(a.spread, b.spread),
+  };
 }

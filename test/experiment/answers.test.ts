@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { answerAnneal } from '../../src/experiment/anneal.js';
 import { answerCodeHelpsReasoning } from '../../src/experiment/code-helps-reasoning.js';
-import { formatTokens, relation, spread } from '../../src/experiment/compare.js';
+import { formatSpread, formatTokens, relation, spread } from '../../src/experiment/compare.js';
 import { answerContinuedPretraining } from '../../src/experiment/continued-pretraining.js';
 import { answerCurriculum } from '../../src/experiment/curriculum.js';
 import { answerDedup } from '../../src/experiment/dedup.js';
@@ -26,6 +26,24 @@ test('relation: disjoint 95% t intervals differ, overlapping ones show no differ
   assert.equal(relation(low, spread([0.25, 0.2])), 'same');
   assert.equal(relation(spread([0.2]), spread([0.9])), 'unknown');
   assert.deepEqual([formatTokens(1e5), formatTokens(1.3e6), formatTokens(2_621_440)], ['100k', '1.3M', '2.6M']);
+});
+
+test("relation: two seeds that score the same items keep the items' sampling error, so one item more is no difference", () => {
+  // 5 of 96 items in both seeds of one arm, 6 of 96 in both of the other: zero spread across seeds.
+  const se = (k: number) => Math.sqrt(((k / 96) * (1 - k / 96)) / 96);
+  const arm = (k: number) => spread([k / 96, k / 96], [1.96 * se(k), 1.96 * se(k)]);
+  assert.equal(relation(spread([5 / 96, 5 / 96]), spread([6 / 96, 6 / 96])), 'higher', 'across seeds alone');
+  assert.equal(relation(arm(5), arm(6)), 'same');
+  const five = arm(5);
+  assert.ok(Math.abs(five.hi! - five.mean - 1.96 * se(5)) < 1e-12, "no spread across seeds: the items' half-width");
+  // The two parts add in quadrature.
+  const both = spread([0.2, 0.22], [0.03, 0.05]);
+  assert.ok(Math.abs(both.hi! - 0.21 - Math.hypot(12.706 * 0.01, Math.sqrt((0.03 ** 2 + 0.05 ** 2) / 2))) < 1e-9);
+  // An open interval over items (a midpoint the bootstrap leaves open) shows nothing.
+  const open = spread([6.1, 6.2], [0.05, Infinity]);
+  assert.equal(open.lo, null);
+  assert.equal(relation(open, spread([7.1, 7.2])), 'unknown');
+  assert.equal(formatSpread(open), '6.15 (interval over items open)');
 });
 
 test('code-helps-reasoning: a clear gain, no gain, a loss, a cost elsewhere, one seed', () => {
@@ -269,7 +287,7 @@ test('dedup: duplicates memorised and nothing else changed; no difference; dupli
     a.sentence,
     /^Greedy decoding wrote the words after the prefix for 0\.62 \[[^\]]+\] of the copied passages with the near-duplicates kept against 0\.04 \[[^\]]+\] deduplicated, their suffixes at -0\.75 \[[^\]]+\] against -3\.05 \[[^\]]+\] nats per token \(higher\)/,
   );
-  assert.match(a.sentence, /passages seen once: 0\.00 \[0\.00, 0\.00\] against 0\.00/);
+  assert.match(a.sentence, /passages seen once: 0\.00 \[-0\.02, 0\.02\] against 0\.00/);
   assert.match(a.sentence, /no difference in validation loss was shown/);
   assert.match(a.sentence, /no capability was shown different \(facts\)/);
   assert.equal(a.tables.length, 3);
@@ -280,10 +298,10 @@ test('dedup: duplicates memorised and nothing else changed; no difference; dupli
   assert.match(none.sentence, /nats per token \(no difference shown\)/);
 
   // Duplicates that raise the held-out loss and lower a capability are named.
-  const hurt = [arm(0.6, -0.8, 0, 2.9, 0.1), arm(0.64, -0.7, 0, 2.92, 0.12)];
+  const hurt = [arm(0.6, -0.8, 0, 2.9, 0.08), arm(0.64, -0.7, 0, 2.92, 0.1)];
   const h = answerDedup(runs({ 'dedup-on': on, 'dedup-off': hurt }));
   assert.match(h.sentence, /validation loss was higher with the duplicates kept \(2\.910 \[[^\]]+\] against 2\.505/);
-  assert.match(h.sentence, /lower with the duplicates kept: facts 0\.11 \[[^\]]+\] against 0\.3/);
+  assert.match(h.sentence, /lower with the duplicates kept: facts 0\.09 \[[^\]]+\] against 0\.3/);
 
   // Without the copied passages' curve there is nothing to answer from.
   const blind = answerDedup(runs({ 'dedup-on': [levels({ facts: 0.3 })], 'dedup-off': [levels({ facts: 0.3 })] }));

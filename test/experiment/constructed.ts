@@ -20,12 +20,15 @@ function curve(metric: 'd' | 'c', levels: number[] | number, mid: number | null 
   const ls = typeof levels === 'number' ? TOKENS.map((_, i) => (i === TOKENS.length - 1 ? levels : 0)) : levels;
   return {
     metric,
+    chance: 0,
+    ceiling: 1,
     points: ls.map((normalized, i) => ({ step: i, tokens: TOKENS[i], mean: normalized, normalized, se: 0.01 })),
     timeToTarget: [
       {
         target: 0.5,
         status: mid === null || mid === undefined ? 'not_reached' : 'reached',
-        at: mid === null || mid === undefined ? null : { value: mid, tokens: 10 ** mid, lo: null, hi: null },
+        at:
+          mid === null || mid === undefined ? null : { value: mid, tokens: 10 ** mid, lo: mid - 0.02, hi: mid + 0.02 },
       },
     ],
   } as unknown as CurveAnalysis;
