@@ -19,7 +19,7 @@ export function registerEpisode(program: Command): void {
     .description('the whole experiment: build the corpus, train, probe, analyze, report ("stages or slurry?")')
     .option(
       '--preset <name>',
-      'quick (the demo, minutes), full (the reference: 63M tokens on the reference corpus) or long (overnight, on the full corpus)',
+      'quick (the demo, minutes), full (the reference: a wider model, 34M tokens on the reference corpus, under an hour) or long (overnight, on the full corpus)',
       'quick',
     )
     .option(

@@ -2,11 +2,11 @@
  * What each `slurry episode --preset` runs: a corpus preset (data/config.ts) and a training
  * preset (train/presets.ts).
  *   quick  the demo (`npm start`): the quick corpus and model, a few minutes
- *   full   the reference experiment: the same model trained 7.5 times longer on the
+ *   full   the reference experiment: a wider model, about 8 times the demo's compute, on the
  *          reference corpus (the quick corpus's facts, far more natural text, twelve times
  *          as many distinct problems, drawn at fixed shares: train/presets.ts), within an
  *          hour on 2 cores
- *   long   overnight: the same model, four times the reference's tokens, on the full corpus
+ *   long   overnight: the reference model, four times its tokens, on the full corpus
  */
 import type { PresetName } from '../data/config.js';
 
