@@ -25,8 +25,9 @@ export function renderReport(experiment: Experiment, answer: Answer, ctx: Report
     `- Held equal: ${experiment.design.heldEqual}.`,
     `- Measured: ${experiment.design.measure}.`,
     `- Seeds: ${ctx.seeds} per arm (initialisation and data order), scale ${ctx.scale}.`,
-    '- Rule: a mean over seeds with its 95% Student-t interval; two arms differ only where the intervals do not ' +
-      'overlap, otherwise "no difference shown".',
+    '- Rule: a mean over seeds with a 95% interval (the Student-t interval across seeds and, where the number comes ' +
+      "from probe items, the seeds' intervals over items, added in quadrature); two arms differ only where the " +
+      'intervals do not overlap, otherwise "no difference shown".',
     '',
     ...answer.tables.flatMap(markdownTable),
     '## Cells',
