@@ -45,15 +45,15 @@ export function spread(values: readonly number[], itemHalves: readonly number[] 
   };
 }
 
-/**
- * higher / lower: b's interval lies wholly above / below a's; same: the intervals overlap
- * (no difference shown); unknown: an arm has fewer than two values, so there is no interval.
- */
 /** Why a spread has no interval. */
 export function spreadGap(s: Spread): string {
   return s.open ? 'interval over items open' : 'one seed';
 }
 
+/**
+ * higher / lower: b's interval lies wholly above / below a's; same: the intervals overlap
+ * (no difference shown); unknown: an arm has no interval (one value, or one open over items).
+ */
 export type Relation = 'higher' | 'lower' | 'same' | 'unknown';
 
 /** How b stands against a. */

@@ -5,6 +5,7 @@
  * loss. A capability is a suite, or a suite's group written `suite/group` (reasoning/twohop,
  * reasoning/code, reasoning/add_2d: the reasoning probes apart).
  */
+import { tQuantile95 } from '../analysis/seeds.js';
 import type { Analysis, CurveAnalysis } from '../analysis/types.js';
 import { spread, relation, type Relation, type Spread } from './compare.js';
 import type { MeasuredRun } from './types.js';
@@ -48,11 +49,6 @@ export function levels(analysis: Analysis, capability: string, metric: Metric): 
   return (curve?.points ?? []).map((p) => ({ tokens: p.tokens, level: p.normalized }));
 }
 
-/** log10(tokens) at which the capability reached half of its range; null unless reached inside the run. */
-export function midpointTokens(analysis: Analysis, capability: string, metric: Metric): number | null {
-  return midpointMeasured(analysis, capability, metric)?.value ?? null;
-}
-
 /**
  * A per-seed number with the half-width of its own 95% interval over probe items (see
  * compare.ts: the same items serve every seed, so this part of the error stays).
@@ -62,8 +58,8 @@ export interface Measured {
   itemHalf: number;
 }
 
-/** Two-sided 95% quantile of the normal: an item-mean's interval from its standard error. */
-export const Z95 = 1.959964;
+/** Two-sided 95% quantile of the normal: an item mean's interval from its standard error. */
+export const Z95 = tQuantile95(Infinity);
 
 /** finalLevel, with its interval over items from the checkpoint's standard error. */
 export function levelMeasured(analysis: Analysis, capability: string, metric: Metric): Measured | null {
@@ -71,7 +67,11 @@ export function levelMeasured(analysis: Analysis, capability: string, metric: Me
   return last && Number.isFinite(last.normalized) ? { value: last.normalized, itemHalf: Z95 * last.se } : null;
 }
 
-/** midpointTokens, with its bootstrap interval over items (open when the bootstrap leaves an end open). */
+/**
+ * log10(tokens) at which the capability reached half of its range, with its bootstrap
+ * interval over items (open when the bootstrap leaves an end open); null unless reached
+ * inside the run.
+ */
 export function midpointMeasured(analysis: Analysis, capability: string, metric: Metric): Measured | null {
   const t = curveOf(analysis, capability, metric)?.timeToTarget.find((x) => x.target === 0.5);
   if (t?.status !== 'reached' || !t.at) return null;

@@ -78,7 +78,7 @@ const REFERENCE_SHARES = {
 // 2.174, syntax, stored facts and reasoning crossing half of their range at 17M, 13M and 16M
 // tokens against 37M, 20M and 29M, and every capability's last level at least as high (the
 // issue-11 note has both runs). At the quick budget the wider model loses (2.536 against
-// 2.482 at equal compute), which is why the demo keeps the smaller one.
+// 2.482 in equal training time), which is why the demo keeps the smaller one.
 const full: TrainConfigInput = {
   ...quick,
   model: { n_layer: 4, n_head: 3, n_embd: 192 },

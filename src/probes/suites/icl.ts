@@ -155,12 +155,12 @@ export interface ContextResult {
 }
 
 /**
- * Each window's second half after its own distant context and after its partner's (the
- * item named by `meta.distant_from`), in one batch of 2N sequences.
+ * Each window with its distant context swapped for its partner's (the item named by
+ * `meta.distant_from`): built once per item file, not per checkpoint.
  */
-export function scoreContext(model: GPT, items: readonly SequenceItem[]): ContextResult {
+export function swappedReadings(items: readonly SequenceItem[]): number[][] {
   const byId = new Map(items.map((i) => [i.id, i]));
-  const swapped = items.map((item) => {
+  return items.map((item) => {
     const from = byId.get(String(item.meta?.distant_from));
     const D = Number(item.meta?.distant);
     if (!from || !(D > 0 && D < item.tokens.length / 2) || from.tokens.length !== item.tokens.length)
@@ -169,6 +169,14 @@ export function scoreContext(model: GPT, items: readonly SequenceItem[]): Contex
       );
     return [...from.tokens.slice(0, D), ...item.tokens.slice(D)];
   });
+}
+
+/** Each window's second half after its own distant context and after its partner's, in one batch of 2N sequences. */
+export function scoreContext(
+  model: GPT,
+  items: readonly SequenceItem[],
+  swapped: readonly (readonly number[])[] = swappedReadings(items),
+): ContextResult {
   const lps = tokenLogprobs(model, [...items.map((i) => i.tokens), ...swapped]);
   const meanLoss = (lp: Float32Array, from: number, to: number) =>
     -lp.slice(from, to).reduce((a, b) => a + b, 0) / (to - from);
@@ -195,12 +203,13 @@ export const iclSuite: SuiteDefinition = {
     const items = readJsonlFile(file, SequenceItem, policy).rows.map((r) => r.value);
     const induction = items.filter((i) => i.group === 'induction');
     const context = items.filter((i) => i.group === 'context');
+    const swapped = swappedReadings(context);
     return {
       name: 'icl',
       kind: 'probe',
       run(model) {
         const ind = induction.length ? scoreInduction(model, induction) : null;
-        const ctx = context.length ? scoreContext(model, context) : null;
+        const ctx = context.length ? scoreContext(model, context, swapped) : null;
         const metrics: Record<string, number> = {};
         if (ind) {
           ind.prefixMatching.forEach((heads, l) =>
