@@ -4,12 +4,16 @@
  * candidate prefix are computed once.
  *
  * What is measured for each item (the suites choose which become d and c):
- * - rank: the answer's rank among the candidates by log-probability (ties share the rank
+ * - rank: the answer's rank among the candidates by the log-probability of the candidate as
+ *   a whole word: its tokens, then a token that does not continue the word (one that starts
+ *   with a space, punctuation or end-of-text). Without the word's end a candidate that is
+ *   another's prefix (" 9" before " 98", " H" before " Hg") would always rank at least as
+ *   high, so a model that knows the answer could not rank it first. Ties share the rank
  *   range: a tie of k candidates at the top gives top1 = 1/k and reciprocal rank the mean
- *   of 1, 1/2, ..., 1/k);
- * - pAnswer: the answer's probability renormalised over the candidates;
+ *   of 1, 1/2, ..., 1/k;
+ * - pAnswer: the answer's probability renormalised over the candidates (as whole words);
  * - exact: greedy decoding writes the answer and then stops the word (the most likely
- *   token after the answer does not continue it with a letter or digit);
+ *   token after the answer does not continue it, by the same rule);
  * - logprobPerToken: log p(answer | prompt) / answer tokens.
  */
 import type { GPT } from '../model/gpt.js';
@@ -43,6 +47,26 @@ export interface ClozeScore {
 }
 
 const WORD_CHAR = /[\p{L}\p{N}]/u;
+/**
+ * A token continues the word before it when its text starts with a letter, a digit, a
+ * hyphen or an apostrophe, or with a byte that is part of a character (a piece of a
+ * multi-byte letter decodes to U+FFFD on its own).
+ */
+const CONTINUES_WORD = /^[\p{L}\p{N}\-'\u2019\uFFFD]/u;
+
+const wordEnders = new WeakMap<Tokenizer, Uint8Array>();
+
+/** Tokens that end the word before them (1), by id: every token that does not continue it. */
+export function wordEndTokens(tokenizer: Tokenizer): Uint8Array {
+  let mask = wordEnders.get(tokenizer);
+  if (!mask) {
+    mask = new Uint8Array(tokenizer.vocabSize);
+    for (let id = 0; id < tokenizer.vocabSize; id++)
+      mask[id] = id === tokenizer.eotId || !CONTINUES_WORD.test(tokenizer.decode([id])) ? 1 : 0;
+    wordEnders.set(tokenizer, mask);
+  }
+  return mask;
+}
 
 /**
  * Tokens of `answer` as it follows `prompt`: the tail of encode(prompt + answer) when that
@@ -122,10 +146,13 @@ export function scoreCloze(
     }
   }
   const hops = new Set(items.flatMap((item) => item.hops));
+  const enders = wordEndTokens(tokenizer);
   const requests: ScoreRequest[] = all.map((item) => ({
     context: item.context,
     continuations: item.options,
     next: opts.exact && !hops.has(item) ? [0] : [],
+    // Candidates are ranked as whole words (above); a lone answer needs no word end.
+    followers: item.options.length > 1 ? enders : undefined,
   }));
   const scores = scoreContinuations(model, requests, { argmax: opts.exact });
   const byItem = new Map(all.map((item, i) => [item, scores[i]]));
@@ -133,14 +160,15 @@ export function scoreCloze(
   // asked for (`next`) on the items themselves alone.
   const rank = (item: PreparedCloze) => {
     const s = byItem.get(item)!;
-    const answer = s[0].logprob;
+    const word = s.map((o) => o.logprob + (o.endLogprob ?? 0));
+    const answer = word[0];
     let above = 0;
     let tied = 0;
     let norm = 0;
-    for (const o of s) {
-      if (o.logprob > answer) above++;
-      else if (o.logprob === answer) tied++;
-      norm += Math.exp(o.logprob - answer);
+    for (const w of word) {
+      if (w > answer) above++;
+      else if (w === answer) tied++;
+      norm += Math.exp(w - answer);
     }
     // The answer shares ranks above+1 .. above+tied with the candidates tied with it.
     let rr = 0;
@@ -149,14 +177,14 @@ export function scoreCloze(
       top1: above === 0 ? 1 / tied : 0,
       reciprocalRank: rr / tied,
       pAnswer: 1 / norm,
-      logprobPerToken: answer / item.options[0].length,
+      logprobPerToken: s[0].logprob / item.options[0].length,
     };
   };
   const exact = (item: PreparedCloze) => {
     const answer = byItem.get(item)![0];
     if (!opts.exact || answer.greedy !== true) return false;
     if (answer.next === undefined) throw new Error(`scoreCloze: item ${item.id}: the scorer returned no next token`);
-    return !item.answerEndsWord || !WORD_CHAR.test(tokenizer.decode([answer.next]).charAt(0));
+    return !item.answerEndsWord || enders[answer.next] === 1;
   };
   return items.map((item) => ({
     ...rank(item),
@@ -167,7 +195,8 @@ export function scoreCloze(
 
 /**
  * What the uniform language model (every token 1/V) scores on an item: it gives a
- * candidate of n tokens probability V^-n, so it ranks the shortest candidates first
+ * candidate of n tokens probability V^-n (and every candidate's word end the same
+ * probability, so that leaves the order alone), so it ranks the shortest candidates first
  * (tied) and its p(answer) over the candidates is 1 / sum_i V^(len(answer) - len(i)).
  * An untrained model is this model plus noise. On an item set whose answers are spread
  * over the candidates' lengths as the candidates are (balanced-sample.ts), its mean is

@@ -10,8 +10,9 @@
  * trie nodes as extra rows that attend to their context and their (few) ancestors (the
  * backend's tree-attention kernel, one call per layer for the whole batch). Linear layers,
  * LayerNorms and the MLP run once over all rows. Only nodes with children are run through
- * the model (a leaf's probability comes from its parent), and only the rows whose next
- * token is scored go through the unembedding.
+ * the model (a leaf's probability comes from its parent), unless the request asks what
+ * follows its continuations, and only the rows whose next token is scored go through the
+ * unembedding.
  *
  * The layers are the model's own blocks (GPT.blocks), given tree attention as their way of
  * attending; the test compares the scores with full forward passes on every config variant.
@@ -27,6 +28,11 @@ export interface ScoreRequest {
   continuations: readonly (readonly number[])[];
   /** Continuations (by index) after which the most likely next token is wanted (`argmax` only). */
   next?: readonly number[];
+  /**
+   * Tokens that may follow a continuation (by id, 1 = yes): each continuation's score then
+   * carries `endLogprob`, the log-probability that the next token is one of them.
+   */
+  followers?: Uint8Array;
 }
 
 export interface ContinuationScore {
@@ -36,6 +42,8 @@ export interface ContinuationScore {
   greedy?: boolean;
   /** The model's most likely token after the whole continuation (with `argmax`, for the request's `next`). */
   next?: number;
+  /** log p(next token in the request's `followers` | context + continuation), when it gives them. */
+  endLogprob?: number;
 }
 
 export interface ScoreOptions {
@@ -90,7 +98,10 @@ const LOOKAHEAD = 64;
 interface Prepared {
   req: ScoreRequest;
   trie: Trie;
-  /** Trie nodes that run through the model (those with children, and the ends of `next` continuations). */
+  /**
+   * Trie nodes that run through the model: those with children, and the ends of `next`
+   * continuations (or of every continuation, when the request asks what follows them).
+   */
   forwarded: number[];
 }
 
@@ -109,8 +120,9 @@ export function scoreContinuations(
     if (req.context.length < 1) throw new Error(`scoreContinuations: request ${r} has an empty context`);
     req.continuations.forEach((c, k) => {
       if (c.length < 1) throw new Error(`scoreContinuations: request ${r}, continuation ${k} is empty`);
-      // The last token is only scored (not run) unless `next` asks for what follows it.
-      const positions = req.context.length + c.length - (opts.argmax && req.next?.includes(k) ? 0 : 1);
+      // The last token is only scored (not run) unless `next` or `followers` asks what follows it.
+      const runsLast = req.followers !== undefined || (opts.argmax && req.next?.includes(k));
+      const positions = req.context.length + c.length - (runsLast ? 0 : 1);
       if (positions > ctxWindow) {
         throw new Error(
           `scoreContinuations: request ${r}, continuation ${k} needs ${positions} positions; the context holds ${ctxWindow}`,
@@ -118,7 +130,7 @@ export function scoreContinuations(
       }
     });
     const trie = buildTrie(req);
-    const nextEnds = new Set(opts.argmax ? (req.next ?? []).map((k) => trie.ends[k]) : []);
+    const nextEnds = new Set(req.followers ? trie.ends : opts.argmax ? (req.next ?? []).map((k) => trie.ends[k]) : []);
     const forwarded = trie.token.map((_, i) => i).filter((i) => trie.hasChildren[i] || nextEnds.has(i));
     return { req, trie, forwarded };
   });
@@ -263,8 +275,11 @@ function scoreBatch(
         logprob += lp[i];
         greedy &&= top[i] === 1;
       }
-      if (!withArgmax) return { logprob };
-      const score: ContinuationScore = { logprob, greedy };
+      const score: ContinuationScore = { logprob };
+      const followers = pr.req.followers;
+      if (followers) score.endLogprob = maskedLogprob(logits, headIndex.get(rowOf[b][end])!, V, lse, followers);
+      if (!withArgmax) return score;
+      score.greedy = greedy;
       if (pr.req.next?.includes(k)) score.next = argmax[headIndex.get(rowOf[b][end])!];
       return score;
     });
@@ -272,6 +287,19 @@ function scoreBatch(
   g.release();
   for (const buf of [x0.data, attOut.data, attScratch, gathered.data, lse, unused]) pool.give(buf);
   return out;
+}
+
+/** log of the probability mass that head row m's softmax puts on the tokens in `mask`. */
+function maskedLogprob(
+  logits: ArrayLike<number>,
+  m: number,
+  V: number,
+  lse: ArrayLike<number>,
+  mask: Uint8Array,
+): number {
+  let mass = 0;
+  for (let v = 0; v < V; v++) if (mask[v]) mass += Math.exp(logits[m * V + v] - lse[m]);
+  return Math.log(mass);
 }
 
 /**

@@ -4,7 +4,8 @@ import { BpeTokenizer } from '../../src/data/tokenizer/tokenizer.js';
 import { parseGPTConfig } from '../../src/model/config.js';
 import { generate } from '../../src/model/generate.js';
 import { GPT } from '../../src/model/gpt.js';
-import { prepareCloze, scoreCloze, uniformModelScore } from '../../src/probes/cloze.js';
+import { tokenLogprobs } from '../../src/model/logprobs.js';
+import { prepareCloze, scoreCloze, uniformModelScore, wordEndTokens } from '../../src/probes/cloze.js';
 import type { ClozeItem } from '../../src/probes/items.js';
 import { Rng } from '../../src/util/rng.js';
 import { tableModel } from './support/table-model.js';
@@ -22,7 +23,7 @@ function model(seed: number): GPT {
   return m;
 }
 
-test('exact match is greedy decoding: the answer, then no letter or digit continuing its word', () => {
+test('exact match is greedy decoding: the answer, then no token continuing its word', () => {
   const m = model(4);
   const items: ClozeItem[] = [];
   const expected: boolean[] = [];
@@ -31,7 +32,7 @@ test('exact match is greedy decoding: the answer, then no letter or digit contin
     const greedy = generate(m, context, { maxNewTokens: 3, temperature: 0 });
     const answer = tokenizer.decode(greedy.slice(0, 2));
     const endsWord = /[\p{L}\p{N}]$/u.test(answer);
-    expected.push(!endsWord || !/^[\p{L}\p{N}]/u.test(tokenizer.decode([greedy[2]])));
+    expected.push(!endsWord || !/^[\p{L}\p{N}\-'\u2019\uFFFD]/u.test(tokenizer.decode([greedy[2]])));
     items.push({ id: `g${i}`, group: 'g', prompt, answer });
     // The same prompt with a different last answer byte is never an exact match.
     items.push({ id: `w${i}`, group: 'g', prompt, answer: tokenizer.decode([greedy[0], (greedy[1] + 1) % 256]) });
@@ -50,13 +51,9 @@ test('top-1, reciprocal rank and p(answer) over the candidates, with ties shared
   const item: ClozeItem = { id: 'q', group: 'g', prompt: 'Pick:', answer: ' a', candidates: [' a', ' b', ' c'] };
   const [prepared] = prepareCloze([item], tokenizer);
   const [s] = scoreCloze(m, 'test', [prepared], tokenizer, { exact: false });
-  // Each candidate's log-probability on its own (2 tokens each), ranked by hand.
-  const lp = [' a', ' b', ' c'].map(
-    (a) =>
-      scoreCloze(m, 'test', prepareCloze([{ ...item, answer: a, candidates: undefined }], tokenizer), tokenizer, {
-        exact: false,
-      })[0].logprobPerToken * 2,
-  );
+  // Each candidate as a whole word, from full forward passes: its two tokens, then any token
+  // that does not continue the word. Ranked by hand.
+  const lp = [' a', ' b', ' c'].map((a) => wordLogprob(m, [tokenizer.eotId, ...tokenizer.encode('Pick:' + a)], 2));
   const rank = 1 + lp.filter((x) => x > lp[0]).length;
   assert.equal(s.top1, rank === 1 ? 1 : 0);
   assert.ok(Math.abs(s.reciprocalRank - 1 / rank) < 1e-12);
@@ -68,6 +65,50 @@ test('top-1, reciprocal rank and p(answer) over the candidates, with ties shared
   const best = Math.max(...lp.slice(0, 2)) === lp[0];
   assert.equal(t.top1, best ? 0.5 : 0);
   if (best) assert.ok(Math.abs(t.reciprocalRank - 0.75) < 1e-12);
+});
+
+/** log p(the last `tokens` of `seq`, then a token that ends the word | the rest), by full forward passes. */
+function wordLogprob(m: GPT, seq: number[], tokens: number): number {
+  const enders = wordEndTokens(tokenizer);
+  const rows = tokenLogprobs(
+    m,
+    Array.from({ length: tokenizer.vocabSize }, (_, v) => [...seq, v]),
+  );
+  const body = rows[0].slice(seq.length - 1 - tokens, seq.length - 1).reduce((a, b) => a + b, 0);
+  const end = rows.reduce((a, row, v) => a + (enders[v] ? Math.exp(row[seq.length - 1]) : 0), 0);
+  return body + Math.log(end);
+}
+
+test('candidates rank as whole words: a prefix of the answer does not outrank it', () => {
+  const byte = (ch: string) => ch.charCodeAt(0);
+  // After ':' the model writes 'P', then 'Q', then a space: it knows the answer is "PQ".
+  const knows = (second: number) =>
+    tableModel(
+      tokenizer.vocabSize,
+      new Map([
+        [byte(':'), byte('P')],
+        [byte('P'), second],
+        [byte('Q'), byte(' ')],
+      ]),
+    );
+  const item = (answer: string): ClozeItem => ({
+    id: answer,
+    group: 'g',
+    prompt: 'Q:',
+    answer,
+    candidates: ['P', 'PQ'],
+  });
+  const items = prepareCloze([item('PQ'), item('P')], tokenizer);
+  // Without the word's end, "P" scores p(P) >= p(P) p(Q | P) and always wins.
+  assert.deepEqual(
+    scoreCloze(knows(byte('Q')), 'test', items, tokenizer, { exact: false }).map((s) => s.top1),
+    [1, 0],
+  );
+  // A model that stops after "P" ranks "P" first.
+  assert.deepEqual(
+    scoreCloze(knows(byte(' ')), 'test', items, tokenizer, { exact: false }).map((s) => s.top1),
+    [0, 1],
+  );
 });
 
 test('the uniform model ranks by length: chance of an answer among shorter, equal and longer candidates', () => {

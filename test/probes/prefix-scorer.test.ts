@@ -91,6 +91,31 @@ test('greedy and next agree with the argmax of full-sequence logits', () => {
   });
 });
 
+test('endLogprob is the mass of the follower tokens after each continuation, in any batching', () => {
+  const model = randomModel({}, 13);
+  const rng = new Rng(5);
+  const V = base.vocab_size;
+  const followers = Uint8Array.from({ length: V }, (_, v) => (v % 3 === 0 ? 1 : 0));
+  const requests = randomRequests(rng, 5, V).map((r) => ({ ...r, context: r.context.slice(0, 4), followers }));
+  for (const maxBatchTokens of [1, 10000]) {
+    const scores = scoreContinuations(model, requests, { maxBatchTokens });
+    requests.forEach((r, i) =>
+      r.continuations.forEach((c, j) => {
+        const rows = tokenLogprobs(
+          model,
+          Array.from({ length: V }, (_, v) => [...r.context, ...c, v]),
+        );
+        const at = r.context.length + c.length - 1;
+        const expected = Math.log(rows.reduce((a, row, v) => a + (followers[v] ? Math.exp(row[at]) : 0), 0));
+        assert.ok(
+          Math.abs(scores[i][j].endLogprob! - expected) < 1e-5,
+          `request ${i} continuation ${j}: ${scores[i][j].endLogprob} vs ${expected}`,
+        );
+      }),
+    );
+  }
+});
+
 test('a continuation that does not fit the context window is refused', () => {
   const model = randomModel({}, 1);
   assert.throws(

@@ -3,7 +3,7 @@
  * probes/facts.jsonl), so a right answer means the fact is known beyond the sentences it
  * was seen in. `recall`: the same facts in a training phrasing (probes/facts_seen.jsonl),
  * the easier measure of whether the fact was stored at all. Every value of the relation is a candidate, ranked by
- * log-probability. Per item d = top-1 and c = the answer's probability over the candidates;
+ * log-probability as a whole word (cloze.ts: " 9" does not outrank " 98"). Per item d = top-1 and c = the answer's probability over the candidates;
  * chance is what the uniform language model scores on the item (cloze.ts), near
  * 1 / candidates (the mean of which is `chance_guess`). Summary metrics add the mean
  * reciprocal rank, all of them per exposure bucket (the group: head, torso, tail, unseen)
