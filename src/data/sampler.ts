@@ -10,7 +10,8 @@
  * whose cumulative weight interval holds (b + r)/B, so each source gets within one row of
  * B times its weight. The window's start is uniform over the shard.
  *
- * With `repeats` > 0, that fraction of rows (each chosen by a hash of seed, step and row)
+ * With `repeats` > 0, that fraction of rows (each chosen by a hash of seed, step and row;
+ * one fraction for every source, or one per source by name)
  * holds a span of its window followed at once by the same span again, then the text that
  * follows the span: natural text with a repeated span, the pattern from which induction
  * heads form (Olsson et al. 2022, "In-context learning and induction heads"). The span is
@@ -30,8 +31,11 @@ export interface BatchRequest {
   weights: Readonly<Record<string, number>>;
   batchSize: number;
   context: number;
-  /** Fraction of rows that repeat a span of their window (0 when absent). */
-  repeats?: number;
+  /**
+   * Fraction of rows that repeat a span of their window (0 when absent): one for every
+   * source, or per source name (sources left out: 0).
+   */
+  repeats?: number | Readonly<Record<string, number>>;
 }
 
 export interface BatchRow {
@@ -117,14 +121,32 @@ export function mixtureProbabilities(weights: Readonly<Record<string, number>>, 
   return p;
 }
 
+/** Each source's fraction of repeating rows, checked: fractions in [0, 1], known source names. */
+function repeatFractions(repeats: number | Readonly<Record<string, number>>, shards: SamplerShards): Float64Array {
+  const fraction = (f: unknown, field: string) => {
+    if (typeof f !== 'number' || !(f >= 0 && f <= 1))
+      throw new SlurryError(`batch request: field "${field}" must be a fraction in [0, 1], got ${String(f)}`);
+    return f;
+  };
+  if (typeof repeats === 'number') return new Float64Array(shards.names.length).fill(fraction(repeats, 'repeats'));
+  const out = new Float64Array(shards.names.length);
+  for (const [name, f] of Object.entries(repeats)) {
+    const i = shards.names.indexOf(name);
+    if (i < 0)
+      throw new SlurryError(
+        `batch request: field "repeats.${name}": unknown source "${name}"; sources are ${shards.names.join(', ')}`,
+      );
+    out[i] = fraction(f, `repeats.${name}`);
+  }
+  return out;
+}
+
 /** Batch `req.step`: see the module comment. */
 export function sampleBatch(shards: SamplerShards, req: BatchRequest): SampledBatch {
   checkInt(req.seed, 'seed', 0);
   checkInt(req.step, 'step', 0);
   checkBatchSize(req.batchSize, req.context);
-  const repeats = req.repeats ?? 0;
-  if (!(repeats >= 0 && repeats <= 1))
-    throw new SlurryError(`batch request: field "repeats" must be a fraction in [0, 1], got ${repeats}`);
+  const repeats = repeatFractions(req.repeats ?? 0, shards);
   const p = mixtureProbabilities(req.weights, shards);
   const B = req.batchSize;
   const T = req.context;
@@ -145,7 +167,7 @@ export function sampleBatch(shards: SamplerShards, req: BatchRequest): SampledBa
     const n = shard.length;
     const offset = Math.floor(hashUniform(req.seed, req.step, b) * n);
     const base = b * T;
-    if (repeats > 0 && hashUniform(req.seed, req.step, b, REPEAT_SALT) < repeats) {
+    if (repeats[s]! > 0 && hashUniform(req.seed, req.step, b, REPEAT_SALT) < repeats[s]!) {
       const shortest = Math.max(1, Math.floor(T / 8));
       const span =
         shortest + Math.floor(hashUniform(req.seed, req.step, b, SPAN_SALT) * (Math.floor(T / 2) - shortest + 1));

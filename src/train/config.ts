@@ -20,6 +20,7 @@ import type { SourceInfo } from './training-data.js';
 const positiveInt = z.number().int().positive();
 const nonNegativeInt = z.number().int().nonnegative();
 const fraction = z.number().gt(0).lt(1);
+const repeatFraction = z.number().min(0).max(1);
 
 /**
  * A mixture: "natural" (each source by its share of the corpus's tokens), "uniform", or
@@ -194,9 +195,11 @@ export const trainConfigSchema = z
         /**
          * Fraction of training rows that hold a span of their text followed at once by the
          * same span again (data/sampler.ts): text with repeated spans, from which induction
-         * heads form (Olsson et al. 2022). 0: every row is plain text.
+         * heads form (Olsson et al. 2022). 0: every row is plain text. One fraction for every
+         * source, or fractions by source name or kind (a kind's applies to each of its
+         * sources; sources left out get 0), e.g. { books: 1, news: 1 }.
          */
-        repeats: z.number().min(0).max(1).default(0),
+        repeats: z.union([repeatFraction, z.record(z.string(), repeatFraction)]).default(0),
       })
       .strict()
       .prefault({}),
@@ -246,7 +249,8 @@ export interface ResolvedTrainConfig
   steps: number;
   tokens: number;
   lr_schedule: ResolvedLrSchedule;
-  data: { seed: number; schedule: ResolvedDataSchedule; repeats: number };
+  /** repeats: one fraction for every source, or one per source name (every source named). */
+  data: { seed: number; schedule: ResolvedDataSchedule; repeats: number | Weights };
 }
 
 export type Weights = Record<string, number>;
@@ -361,7 +365,7 @@ export function resolveTrainConfig(c: TrainConfig, ctx: ResolveContext): Resolve
     tokens: steps * perStep,
     optimizer: c.optimizer,
     lr_schedule,
-    data: { seed: c.data.seed ?? c.seed, schedule, repeats: c.data.repeats },
+    data: { seed: c.data.seed ?? c.seed, schedule, repeats: resolveRepeats(c.data.repeats, ctx.sources, fail) },
     checkpoints: c.checkpoints,
     eval: c.eval,
     divergence: c.divergence,
@@ -511,6 +515,25 @@ export function resolveMixture(
   if (!Object.values(out).some((x) => x > 0)) fail(`${path}: every weight is 0`);
   for (const s of sources)
     if (out[s.name] > 0 && s.tokens === 0) fail(`${path}.${s.name}: the source has no training tokens`);
+  return out;
+}
+
+/** data.repeats as given, or by source name: a kind's fraction goes to each of its sources. */
+function resolveRepeats(
+  spec: number | Record<string, number>,
+  sources: readonly SourceInfo[],
+  fail: (msg: string) => never,
+): number | Weights {
+  if (typeof spec === 'number') return spec;
+  const out: Weights = Object.fromEntries(sources.map((s) => [s.name, 0]));
+  for (const [key, fraction] of Object.entries(spec)) {
+    const members = sources.filter((s) => s.name === key || s.kind === key);
+    if (members.length === 0)
+      fail(
+        `data.repeats.${key}: no such source or kind (sources: ${sources.map((s) => s.name).join(', ')}; kinds: ${[...new Set(sources.map((s) => s.kind))].join(', ')})`,
+      );
+    for (const s of members) out[s.name] = fraction;
+  }
   return out;
 }
 

@@ -30,9 +30,17 @@ export interface TrainingData {
   readonly fingerprint: string;
   /**
    * Training batch k for mixture `weights` (one per source, summing to 1), with a fraction
-   * `repeats` of rows repeating a span (data/sampler.ts): a pure function of its arguments.
+   * `repeats` of rows repeating a span (data/sampler.ts; one fraction, or one per source
+   * name): a pure function of its arguments.
    */
-  batch(seed: number, k: number, weights: ArrayLike<number>, B: number, T: number, repeats?: number): Batch;
+  batch(
+    seed: number,
+    k: number,
+    weights: ArrayLike<number>,
+    B: number,
+    T: number,
+    repeats?: number | Readonly<Record<string, number>>,
+  ): Batch;
   /**
    * The fixed validation batches of source `source` (held-out text): `count` batches of
    * [B, T], the same for every call with the same arguments.

@@ -61,6 +61,31 @@ test('repeats: that fraction of rows is a span, the span again, then the text af
   assert.throws(() => sampleBatch(shards, { ...base, repeats: 1.5 }), /field "repeats"/);
 });
 
+test('repeats per source: rows of a source at 1 always repeat, at 0 (or left out) never; unknown names refused', () => {
+  const counts = new Map<number, { rows: number; repeated: number }>();
+  for (let step = 0; step < 20; step++) {
+    const plain = sampleBatch(shards, { ...base, step, batchSize: 32 });
+    const { rows } = sampleBatch(shards, { ...base, step, batchSize: 32, repeats: { books: 1, code: 0 } });
+    rows.forEach((r, b) => {
+      assert.equal(r.source, plain.rows[b]!.source);
+      const c = counts.get(r.source) ?? { rows: 0, repeated: 0 };
+      counts.set(r.source, { rows: c.rows + 1, repeated: c.repeated + (r.repeat === undefined ? 0 : 1) });
+    });
+  }
+  assert.deepEqual(
+    [0, 1, 2].map((s) => counts.get(s)!.repeated / counts.get(s)!.rows),
+    [1, 0, 0],
+  );
+  assert.throws(
+    () => sampleBatch(shards, { ...base, repeats: { poems: 0.5 } }),
+    /field "repeats\.poems": unknown source/,
+  );
+  assert.throws(
+    () => sampleBatch(shards, { ...base, repeats: { code: -1 } }),
+    /field "repeats\.code" must be a fraction/,
+  );
+});
+
 test('each source gets within one row of B times its weight', () => {
   for (let step = 0; step < 50; step++) {
     const { rows } = sampleBatch(shards, { ...base, step, batchSize: 64 });

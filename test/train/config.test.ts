@@ -75,6 +75,15 @@ test('a token budget becomes whole steps; weights may name kinds', () => {
   assert.deepEqual(resolve(JSON.parse(JSON.stringify(c))), c);
 });
 
+test('repeats by kind or source go to each source named; one fraction stays one', () => {
+  const c = resolve({ ...base, data: { repeats: { books: 0.5, lodash: 1 } } });
+  assert.deepEqual(c.data.repeats, { brown: 0.5, moby: 0.5, lodash: 1 });
+  assert.deepEqual(resolve(JSON.parse(JSON.stringify(c))), c);
+  assert.equal(resolve({ ...base, data: { repeats: 0.2 } }).data.repeats, 0.2);
+  rejects({ ...base, data: { repeats: { poems: 0.5 } } }, /data\.repeats\.poems: no such source or kind/);
+  rejects({ ...base, data: { repeats: { books: 2 } } }, /data\.repeats/);
+});
+
 test('staged phases resolve to steps; the last takes the rest', () => {
   const c = resolve({
     ...base,
