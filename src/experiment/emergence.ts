@@ -8,11 +8,14 @@
  * of the whole rise from the smallest to the largest model (1: all of it in one step; with
  * k sizes, 1/(k-1) for an even rise). A capability that does not rise by MIN_RISE under a
  * metric has no sharpness there. The artefact pattern: the discrete share's interval lies
- * above the continuous one's.
+ * above the continuous one's. Each seed's share carries its own interval over probe items
+ * (compare.ts), found by drawing every size's level from its interval over items: open when
+ * more than 2.5% of the draws show no rise at all.
  */
 import { formatSpread, listing, relation, spread, type Relation, type Spread } from './compare.js';
 import { fewSeeds, ONE_SEED } from './level-contrast.js';
-import { armSpread, capabilityNames, finalLevel, levelMeasured, type Metric } from './measures.js';
+import { Rng } from '../util/rng.js';
+import { armSpread, capabilityNames, levelMeasured, Z95, type Measured, type Metric } from './measures.js';
 import { scaleBase, scaleCorpus, scaleSuites } from './scales.js';
 import type { Answer, Experiment, MeasuredRun, Scale } from './types.js';
 
@@ -45,6 +48,29 @@ export function jumpShare(levels: readonly number[]): number | null {
   return jump / total;
 }
 
+/** Draws of the levels behind one share's interval over items. */
+const ITEM_DRAWS = 400;
+
+/**
+ * jumpShare of the levels, with the half-width of its 95% interval over probe items: each
+ * level drawn from a normal with its own interval (`label` seeds the draws); an open
+ * interval when more than 2.5% of the draws do not rise by MIN_RISE.
+ */
+export function jumpShareMeasured(levels: readonly Measured[], label: string): Measured | null {
+  const value = jumpShare(levels.map((l) => l.value));
+  if (value === null) return null;
+  const rng = Rng.derive(label, 'emergence-items');
+  const shares: number[] = [];
+  for (let k = 0; k < ITEM_DRAWS; k++) {
+    const share = jumpShare(levels.map((l) => l.value + (l.itemHalf / Z95) * rng.normal()));
+    if (share !== null) shares.push(share);
+  }
+  if (shares.length < 0.975 * ITEM_DRAWS) return { value, itemHalf: Infinity };
+  shares.sort((a, b) => a - b);
+  const at = (q: number) => shares[Math.min(shares.length - 1, Math.floor(q * shares.length))];
+  return { value, itemHalf: (at(0.975) - at(0.025)) / 2 };
+}
+
 interface Sharpness {
   capability: string;
   d: Spread;
@@ -62,15 +88,20 @@ export function sharpness(runs: readonly MeasuredRun[], order: readonly string[]
       seeds.flatMap((seed) => {
         const levels = order.map((arm) => {
           const run = runs.find((r) => r.arm === arm && r.seed === seed);
-          return run ? finalLevel(run.analysis, capability, metric) : null;
+          return run ? levelMeasured(run.analysis, capability, metric) : null;
         });
         if (levels.some((l) => l === null)) return [];
-        const share = jumpShare(levels as number[]);
+        const share = jumpShareMeasured(levels as Measured[], `${capability}/${metric}/${seed}`);
         return share === null ? [] : [share];
       });
     const [d, c] = [shares('d'), shares('c')];
     const complete = d.length === seeds.length && c.length === seeds.length;
-    const [sd, sc] = [spread(d), spread(c)];
+    const measuredSpread = (ms: Measured[]) =>
+      spread(
+        ms.map((m) => m.value),
+        ms.map((m) => m.itemHalf),
+      );
+    const [sd, sc] = [measuredSpread(d), measuredSpread(c)];
     return {
       capability,
       d: sd,

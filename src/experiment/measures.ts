@@ -38,11 +38,6 @@ export function capabilityNames(runs: readonly MeasuredRun[]): string[] {
   return names;
 }
 
-/** Normalised level measured at the last probed checkpoint; null when the curve is missing. */
-export function finalLevel(analysis: Analysis, capability: string, metric: Metric): number | null {
-  return levelMeasured(analysis, capability, metric)?.value ?? null;
-}
-
 /** Normalised level at each probed checkpoint: tokens -> level. */
 export function levels(analysis: Analysis, capability: string, metric: Metric): { tokens: number; level: number }[] {
   const curve = curveOf(analysis, capability, metric);
@@ -61,7 +56,10 @@ export interface Measured {
 /** Two-sided 95% quantile of the normal: an item mean's interval from its standard error. */
 export const Z95 = tQuantile95(Infinity);
 
-/** finalLevel, with its interval over items from the checkpoint's standard error. */
+/**
+ * Normalised level at the last probed checkpoint, with its interval over items from the
+ * checkpoint's standard error; null when the curve is missing.
+ */
 export function levelMeasured(analysis: Analysis, capability: string, metric: Metric): Measured | null {
   const last = curveOf(analysis, capability, metric)?.points.at(-1);
   return last && Number.isFinite(last.normalized) ? { value: last.normalized, itemHalf: Z95 * last.se } : null;

@@ -10,7 +10,7 @@ import { formatSpread, formatTokens, relation, spread } from '../../src/experime
 import { answerContinuedPretraining } from '../../src/experiment/continued-pretraining.js';
 import { answerCurriculum } from '../../src/experiment/curriculum.js';
 import { answerDedup } from '../../src/experiment/dedup.js';
-import { answerEmergence, jumpShare } from '../../src/experiment/emergence.js';
+import { answerEmergence, jumpShare, jumpShareMeasured } from '../../src/experiment/emergence.js';
 import { answerLiteModels } from '../../src/experiment/lite-models.js';
 import { answerSpamPoisons } from '../../src/experiment/spam-poisons.js';
 import { analysis, run, runs } from './constructed.js';
@@ -181,6 +181,44 @@ test('emergence: a discrete step over a smooth continuous rise is the artefact p
     [0, 0, 0, 0],
   ];
   assert.match(answerEmergence(family(flat, flat), order).sentence, /^Not answered: no capability rose by 0\.05/);
+
+  // The same step and even rise, probed with few items (standard error 0.15 a level): the
+  // discrete share's interval over items reaches the continuous one's, so nothing is shown.
+  const noisy = (d: number[][], c: number[][]) =>
+    ['1x32', '2x64', '3x96', '4x128'].flatMap((arm, i) =>
+      [0, 1].map((seed) => run(arm, seed, analysis({ caps: { facts: { d: d[seed][i], c: c[seed][i], se: 0.15 } } }))),
+    );
+  const shown = answerEmergence(noisy(step, even), order);
+  assert.doesNotMatch(shown.sentence, /metric-artefact pattern\)/);
+  assert.match(shown.sentence, /no difference in sharpness shown on facts|not compared/);
+  const [share] = shown.tables[1].rows;
+  // Across seeds alone the interval is 0.98 [0.97, 0.98]; the items' part widens it to about +-0.5.
+  assert.match(share[1], /^0\.98 \[0\.[0-5]\d, 1\.[4-9]\d\]$/, 'the discrete share carries an item interval');
+});
+
+test('emergence: a share drawn from exact levels has no item width; a rise within noise is open', () => {
+  const exact = jumpShareMeasured(
+    [0, 0, 0.02, 0.9].map((value) => ({ value, itemHalf: 0 })),
+    'x',
+  );
+  assert.deepEqual(exact, { value: 0.88 / 0.9, itemHalf: 0 });
+  const noisy = jumpShareMeasured(
+    [0, 0.03, 0.04, 0.06].map((value) => ({ value, itemHalf: 0.1 })),
+    'x',
+  );
+  assert.equal(noisy?.itemHalf, Infinity);
+  const some = jumpShareMeasured(
+    [0.1, 0.3, 0.5, 0.9].map((value) => ({ value, itemHalf: 0.05 })),
+    'x',
+  )!;
+  assert.ok(some.itemHalf > 0.02 && some.itemHalf < 0.3, `half ${some.itemHalf}`);
+  assert.deepEqual(
+    jumpShareMeasured(
+      [0.1, 0.3, 0.5, 0.9].map((value) => ({ value, itemHalf: 0.05 })),
+      'x',
+    ),
+    some,
+  );
 });
 
 test('continued-pretraining: re-warming gains and forgets more; no difference; the reverse', () => {

@@ -14,15 +14,17 @@ export interface CurveSpec {
   c?: number[] | number;
   /** log10(tokens) at half of the range; null: not reached. */
   mid?: number | null;
+  /** Standard error over items of every point (default 0.01). */
+  se?: number;
 }
 
-function curve(metric: 'd' | 'c', levels: number[] | number, mid: number | null | undefined): CurveAnalysis {
+function curve(metric: 'd' | 'c', levels: number[] | number, mid: number | null | undefined, se = 0.01): CurveAnalysis {
   const ls = typeof levels === 'number' ? TOKENS.map((_, i) => (i === TOKENS.length - 1 ? levels : 0)) : levels;
   return {
     metric,
     chance: 0,
     ceiling: 1,
-    points: ls.map((normalized, i) => ({ step: i, tokens: TOKENS[i], mean: normalized, normalized, se: 0.01 })),
+    points: ls.map((normalized, i) => ({ step: i, tokens: TOKENS[i], mean: normalized, normalized, se })),
     timeToTarget: [
       {
         target: 0.5,
@@ -45,8 +47,8 @@ export function analysis(spec: {
   return {
     capabilities: Object.entries(spec.caps ?? {}).map(([name, s]) => ({
       name,
-      discrete: curve('d', s.d, s.mid),
-      continuous: curve('c', s.c ?? s.d, s.mid),
+      discrete: curve('d', s.d, s.mid, s.se),
+      continuous: curve('c', s.c ?? s.d, s.mid, s.se),
     })),
     groups: Object.entries(spec.groups ?? {}).map(([suite, gs]) => ({
       suite,
