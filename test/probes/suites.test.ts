@@ -94,6 +94,46 @@ test('facts, reasoning, tokens and icl item sets have the shape the suites rely 
  * suite scores at chance. The test takes SEEDS initialisations and checks that chance lies in
  * the 95% t-interval of their mean, for both metrics of every suite.
  */
+test('facts: accuracy per relation and per held-out template is the mean top-1 of their items, every bucket included', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'slurry-facts-items-'));
+  const def = BUILTIN_SUITES.find((d) => d.name === 'facts')!;
+  const files = ensureItemFiles(
+    dir,
+    [def],
+    () => ({ corpus: corpusDir, context: CONTEXT }),
+    () => {},
+  );
+  const suite = def.prepare(files.get('facts')!, tokenizer, 'refuse');
+  assert.equal(suite.kind, 'probe');
+  const model = GPT.init(
+    parseGPTConfig({ vocab_size: tokenizer.vocabSize, n_layer: 1, n_head: 2, n_embd: 16, n_positions: CONTEXT }),
+    7,
+  );
+  const r = runSuite(suite, model);
+  const items = readFileSync(files.get('facts')!, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { id: string; meta: { relation: string; template_id: string } });
+  const top1 = new Map(r.items.map((i) => [i.id, i.d]));
+  // Items answered right and wrong in the same relation, so a wrong grouping shows.
+  assert.ok(
+    new Set(
+      Object.entries(r.metrics)
+        .filter(([k]) => k.includes('/template:'))
+        .map(([, v]) => v),
+    ).size > 1,
+  );
+  for (const field of ['relation', 'template_id'] as const) {
+    const values = [...new Set(items.map((i) => i.meta[field]))];
+    assert.ok(values.length >= 2, field);
+    for (const v of values) {
+      const own = items.filter((i) => i.meta[field] === v).map((i) => top1.get(i.id)!);
+      const key = `accuracy/${field === 'relation' ? 'relation' : 'template'}:${v}`;
+      assert.equal(r.metrics[key], own.reduce((a, b) => a + b, 0) / own.length, key);
+    }
+  }
+});
+
 test('freshly initialised models score at chance on every suite (95% interval over initialisations)', () => {
   const SEEDS = [1, 2, 3, 4, 5, 6];
   const T975 = 2.571; // Student's t, 5 degrees of freedom

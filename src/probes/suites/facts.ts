@@ -6,8 +6,8 @@
  * log-probability as a whole word (cloze.ts: " 9" does not outrank " 98"). Per item d = top-1 and c = the answer's probability over the candidates;
  * chance is what the uniform language model scores on the item (cloze.ts), near
  * 1 / candidates (the mean of which is `chance_guess`). Summary metrics add the mean
- * reciprocal rank, all of them per exposure bucket (the group: head, torso, tail, unseen)
- * and accuracy per relation.
+ * reciprocal rank, all of them per exposure bucket (the group: head, torso, tail, unseen),
+ * and accuracy per relation and per template.
  *
  * The item set takes up to FACTS_PER_BUCKET items per bucket, spread evenly over
  * relations, over answer lengths in proportion to the candidates' and over answer values
@@ -70,7 +70,6 @@ function factsSuiteFor(name: string, source: FactsFile, description: string): Su
     prepare(file, tokenizer, policy) {
       const items = readJsonlFile(file, ClozeItem, policy).rows.map((r) => r.value);
       const prepared = prepareCloze(items, tokenizer);
-      const relations = items.map((item) => ({ group: String(item.meta?.relation ?? 'unknown') }));
       return {
         name,
         kind: 'probe',
@@ -88,14 +87,8 @@ function factsSuiteFor(name: string, source: FactsFile, description: string): Su
             metrics: {
               ...groupMeans('mrr', scored, mrr),
               chance_guess: guessChance(prepared),
-              ...prefixKeys(
-                'relation:',
-                groupMeans(
-                  'accuracy',
-                  relations,
-                  scores.map((s) => s.top1),
-                ),
-              ),
+              ...accuracyBy('relation', 'relation', items, scores),
+              ...accuracyBy('template_id', 'template', items, scores),
             },
           });
         },
@@ -116,11 +109,27 @@ export const recallSuite = factsSuiteFor(
   'the same facts asked in a training phrasing: was the fact stored at all; top-1, MRR and p(answer) by exposure bucket',
 );
 
-/** accuracy/country_capital -> accuracy/relation:country_capital (the overall mean is dropped: it repeats `accuracy`). */
-function prefixKeys(prefix: string, metrics: Record<string, number>): Record<string, number> {
+/**
+ * Top-1 accuracy per value of an item's meta field, every bucket included:
+ * accuracy/relation:country_capital, accuracy/template:country_capital/heldout-1 (which
+ * phrasing a relation's facts are answered in). The overall mean is left out: it repeats
+ * `accuracy`.
+ */
+function accuracyBy(
+  field: 'relation' | 'template_id',
+  label: string,
+  items: readonly ClozeItem[],
+  scores: readonly { top1: number }[],
+): Record<string, number> {
+  const groups = items.map((item) => ({ group: String(item.meta?.[field] ?? 'unknown') }));
+  const means = groupMeans(
+    'accuracy',
+    groups,
+    scores.map((s) => s.top1),
+  );
   return Object.fromEntries(
-    Object.entries(metrics)
+    Object.entries(means)
       .filter(([k]) => k.includes('/'))
-      .map(([k, v]) => [k.replace('/', `/${prefix}`), v]),
+      .map(([k, v]) => [k.replace('/', `/${label}:`), v]),
   );
 }
