@@ -45,7 +45,7 @@ export const SUITE_CEILINGS: Record<string, { d: string; c: string }> = {
     c: '1: all the probability over the candidates on the answer',
   },
   facts: {
-    d: '1: the answer ranks first among every value of its relation, in a phrasing held out of training',
+    d: '1: the answer ranks first among every value of its relation, in a phrasing held out of training; a held-out phrasing whose cue words the training text never uses cannot be answered by a model trained on it, so what a corpus lets a model reach can be lower (probes.jsonl records the accuracy of each template)',
     c: '1: all the probability over the candidates on the answer',
   },
   reasoning: {
