@@ -80,18 +80,19 @@ export function answerLiteModels(runs: readonly MeasuredRun[]): Answer {
     sentence = `${head}${tail} (a capability counts from the first checkpoint at which every seed measures it at half of its chance-to-ceiling range or more)${caveat}.`;
   }
   const seed0 = runs.find((r) => r.arm === ARM && r.seed === 0);
-  const sampleAt = (tokens: number) =>
-    seed0?.samples
-      .find((s) => s.tokens === tokens)
-      ?.samples[0]?.greedy.replace(/\s+/g, ' ')
-      .trim()
-      .slice(0, 80) ?? '';
+  // The prompt in italics, then what the checkpoint wrote after it.
+  const sampleAt = (tokens: number) => {
+    const first = seed0?.samples.find((s) => s.tokens === tokens)?.samples[0];
+    if (!first) return '';
+    const oneLine = (text: string) => text.replace(/\s+/g, ' ');
+    return `*${oneLine(first.prompt).trim()}*${oneLine(first.greedy).trimEnd().slice(0, 80)}`;
+  };
   return {
     sentence,
     tables: [
       {
         title: 'What each checkpoint can do (every seed at half of the range or more)',
-        header: ['tokens', 'can', 'sample (seed 0, greedy)'],
+        header: ['tokens', 'can', 'sample (seed 0, greedy; the prompt in italics)'],
         rows: all.map((s) => [
           formatTokens(s.tokens),
           s.can.length ? s.can.map(canDo).join('; ') : '-',

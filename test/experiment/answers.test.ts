@@ -251,6 +251,15 @@ test('lite-models: a capability counts from the first checkpoint where every see
   );
   const both = answerLiteModels(runs({ run: [a([0, 0.2, 0.7]), a([0, 0.3, 0.6])] }));
   assert.match(both.sentence, /then by 1M tokens it knows facts/);
+  // Seed 0's greedy sample at each checkpoint, after its prompt.
+  const withSamples = runs({ run: [a([0, 0.2, 0.7]), a([0, 0.3, 0.6])] });
+  withSamples[0].samples = [
+    { step: 2, tokens: 1e6, samples: [{ prompt: 'The capital of France is', greedy: ' Paris.\n\nThe', sampled: '' }] },
+  ];
+  assert.deepEqual(
+    answerLiteModels(withSamples).tables[0].rows.map((row) => row[2]),
+    ['', '', '*The capital of France is* Paris. The'],
+  );
 });
 
 test('spam-poisons: harm at 30% recovered by filtering, no harm at 10%, a reversed effect, one seed', () => {
