@@ -1,19 +1,34 @@
 import type { Command } from 'commander';
 import { openCorpus } from '../data/corpus.js';
+import { heldOutPhrasingWords, type Counted } from '../data/phrasing-words.js';
 import { topTokens } from '../data/stats.js';
 import { intFlag } from './flags.js';
 
 interface StatsFlags {
   json?: boolean;
   top: string;
+  phrasings?: boolean;
 }
 
 const mb = (bytes: number) => (bytes / 1e6).toFixed(2);
 
-function table(rows: string[][]): string {
+/** The rarest few, as "periodic table 0, is labelled 0". */
+const rarest = (xs: readonly Counted[]) =>
+  xs
+    .slice(0, 2)
+    .map((x) => `${x.text} ${x.count.toLocaleString('en-US')}`)
+    .join(', ') || '-';
+
+/** Columns padded to one width; the first `textColumns` aligned left, the rest (numbers) right. */
+function table(rows: string[][], textColumns = 1): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   return rows
-    .map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '))
+    .map((r) =>
+      r
+        .map((cell, c) => (c < textColumns ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!)))
+        .join('  ')
+        .trimEnd(),
+    )
     .join('\n');
 }
 
@@ -25,11 +40,16 @@ export function registerDataStats(data: Command): void {
     .argument('<dir>', 'corpus directory')
     .option('--json', 'print JSON')
     .option('--top <n>', 'how many top tokens', '20')
+    .option(
+      '--phrasings',
+      "each held-out fact phrasing's rarest words and word pairs in the training text (a phrasing whose cue the corpus never uses cannot be answered)",
+    )
     .action((dir: string, flags: StatsFlags) => {
       const top = intFlag('--top', flags.top, 0);
       const corpus = openCorpus(dir, { verify: 'size' });
       const m = corpus.manifest;
       const tokens = topTokens(corpus, top);
+      const phrasings = flags.phrasings ? heldOutPhrasingWords(corpus) : undefined;
       if (flags.json) {
         console.log(
           JSON.stringify(
@@ -39,6 +59,7 @@ export function registerDataStats(data: Command): void {
               tokenizer: m.tokenizer,
               exposure_buckets: m.exposure_buckets,
               top_tokens: tokens,
+              ...(phrasings ? { held_out_phrasings: phrasings } : {}),
             },
             null,
             2,
@@ -104,6 +125,18 @@ export function registerDataStats(data: Command): void {
             .map(([b, n]) => `${b} ${n}`)
             .join(', ')}`,
         );
+      if (phrasings) {
+        console.log('\nheld-out fact phrasings: their rarest words and adjacent word pairs in the training text');
+        console.log(
+          table(
+            [
+              ['template', 'phrasing', 'rarest words', 'rarest pairs'],
+              ...phrasings.map((p) => [p.template, p.phrasing, rarest(p.words), rarest(p.pairs)]),
+            ],
+            4,
+          ),
+        );
+      }
       if (top > 0) {
         console.log(`\ntop ${top} tokens`);
         console.log(

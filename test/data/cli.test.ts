@@ -32,6 +32,13 @@ test('data stats prints tokens per source, what filters and dedup removed, and t
   const stats = JSON.parse(j.stdout);
   assert.equal(stats.top_tokens.length, 3);
   assert.ok(stats.top_tokens[0].count >= stats.top_tokens[1].count);
+  assert.equal(stats.held_out_phrasings, undefined, 'only with --phrasings');
+  const p = run('data', 'stats', dir, '--phrasings', '--top', '0');
+  assert.equal(p.status, 0, p.stderr);
+  assert.match(p.stdout, /held-out fact phrasings/);
+  assert.match(p.stdout, /^country_capital\/heldout-0 +The .* X .* \d/m);
+  const pj = JSON.parse(run('data', 'stats', dir, '--json', '--phrasings', '--top', '0').stdout);
+  assert.ok(pj.held_out_phrasings.length >= 2 && pj.held_out_phrasings[0].words.length > 0);
 });
 
 test("data batch prints the exact text of batch K with each sequence's source, the same every time", () => {

@@ -17,6 +17,7 @@ import { buildCorpus } from '../../src/data/build.js';
 import { openCorpus } from '../../src/data/corpus.js';
 import { TWOHOP_TEMPLATES, FACT_TEMPLATES, render } from '../../src/data/knowledge/templates.js';
 import type { Manifest } from '../../src/data/manifest.js';
+import { heldOutPhrasingWords } from '../../src/data/phrasing-words.js';
 import { readFactRecords, readLexicon, readProbeItems } from '../../src/data/probe-files.js';
 import { SOURCES } from '../../src/data/sources/index.js';
 import type { Source } from '../../src/data/sources/types.js';
@@ -81,6 +82,37 @@ test('shards decode to the documents, one end-of-text after each', () => {
     const [a, b, sum] = line.match(/\d+/g)!.map(Number);
     assert.equal(a! + b!, sum);
   }
+});
+
+test('held-out phrasings: every template once, its words and adjacent pairs counted in the training documents', () => {
+  const c = openCorpus(dir);
+  const phrasings = heldOutPhrasingWords(c);
+  const probes = readProbeItems(dir, 'facts');
+  assert.deepEqual(phrasings.map((p) => p.template).sort(), [...new Set(probes.map((p) => p.template_id))].sort());
+  const docs = c.sources.flatMap((s) => [...c.documents(s.name, 'train')].map((t) => ` ${t.toLowerCase()} `));
+  // Whole words: an apostrophe between two letters belongs to the word ("don't"); a pair's
+  // words are separated by anything but letters, except such an apostrophe.
+  const count = (pattern: string) =>
+    docs.reduce(
+      (n, d) => n + (d.match(new RegExp(`(?<![a-z])(?<![a-z]')${pattern}(?![a-z])(?!'[a-z])`, 'g'))?.length ?? 0),
+      0,
+    );
+  let absent = 0;
+  for (const p of phrasings) {
+    const probe = probes.find((q) => q.template_id === p.template)!;
+    assert.equal(p.relation, probe.relation);
+    assert.ok(p.phrasing.includes('X') && !p.phrasing.toLowerCase().includes(probe.subject.toLowerCase()), p.phrasing);
+    assert.ok(p.words.length > 0 && p.pairs.length > 0, p.template);
+    for (const w of p.words) assert.equal(w.count, count(w.text), `${p.template}: "${w.text}"`);
+    for (const x of p.pairs)
+      assert.equal(x.count, count(x.text.replace(' ', "(?:[^a-z']|'[^a-z])[^a-z]*")), `${p.template}: "${x.text}"`);
+    assert.ok(
+      p.words.every((w, i) => i === 0 || p.words[i - 1]!.count <= w.count),
+      'rarest first',
+    );
+    absent += p.pairs.filter((x) => x.count === 0).length;
+  }
+  assert.ok(absent > 0, 'some held-out word pair never occurs in so small a corpus');
 });
 
 test('exposure in knowledge/facts.json equals the statements counted in the decoded training text', () => {
