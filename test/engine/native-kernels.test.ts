@@ -126,10 +126,14 @@ nativeSuite('native kernels', (addon) => {
 
   test('causal attention forward and backward', () => {
     const rng = new Rng('kernels/attention');
-    // [B, T, C, H]: head sizes 1..64, T across the micro-tile sizes, the presets' head shapes
+    // [B, T, C, H]: head sizes 1..64, T across the micro-tile sizes, the presets' head shapes;
+    // T <= 8 takes the direct path for short sequences (the grokking task's T = 3), T > 8 the GEMM one
     const shapes = [
       [1, 1, 8, 2],
       [2, 3, 12, 3],
+      [5, 3, 128, 4],
+      [2, 8, 40, 5],
+      [2, 9, 40, 5],
       [1, 17, 64, 2],
       [1, 65, 128, 2],
       [1, 129, 96, 3],
