@@ -60,7 +60,7 @@ export function answerCurriculum(runs: readonly MeasuredRun[]): Answer {
     tables: [
       {
         title: 'Tokens to half of the chance-to-ceiling range (discrete metric)',
-        header: ['capability', 'schedule', `${REFERENCE}`, 'schedule', 'against mix'],
+        header: ['capability', 'schedule', `${REFERENCE}`, 'that schedule', 'against mix'],
         rows: rows.map((r) => [
           r.c.name,
           r.arm,
