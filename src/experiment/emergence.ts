@@ -117,6 +117,8 @@ export function answerEmergence(runs: readonly MeasuredRun[], order: readonly st
   const seeds = new Set(runs.map((r) => r.seed)).size;
   const pick = (rel: Relation) => rows.filter((r) => r.relation === rel).map((r) => r.capability);
   const flat = rows.filter((r) => r.rose.d < seeds || r.rose.c < seeds).map((r) => r.capability);
+  // Rose in every seed, but a share's interval over items is open (the rise between sizes is within the items' noise).
+  const open = pick('unknown').filter((c) => !flat.includes(c));
   let sentence: string;
   if (rows.length === 0) sentence = 'Not answered: no capability was measured.';
   else if (fewSeeds(runs)) sentence = `Not answered: ${ONE_SEED}.`;
@@ -130,6 +132,9 @@ export function answerEmergence(runs: readonly MeasuredRun[], order: readonly st
         : `Across ${order.length} model sizes, no capability rose measurably more abruptly under the discrete metric than under the continuous one`,
       pick('lower').length ? `${listing(pick('lower'))} rose more abruptly under the continuous metric` : '',
       pick('same').length ? `no difference in sharpness shown on ${listing(pick('same'))}` : '',
+      open.length
+        ? `${listing(open)} rose with size, but by steps within the probe items' noise, so their sharpness was not compared`
+        : '',
       flat.length
         ? `${listing(flat)} did not rise by ${MIN_RISE} with size in every seed under both metrics, so not compared`
         : '',

@@ -191,6 +191,15 @@ test('emergence: a discrete step over a smooth continuous rise is the artefact p
   const shown = answerEmergence(noisy(step, even), order);
   assert.doesNotMatch(shown.sentence, /metric-artefact pattern\)/);
   assert.match(shown.sentence, /no difference in sharpness shown on facts|not compared/);
+  // A small rise in steps within the noise: named, and not compared.
+  const small = [
+    [0, 0.03, 0.04, 0.06],
+    [0, 0.02, 0.05, 0.07],
+  ];
+  assert.match(
+    answerEmergence(noisy(small, small), order).sentence,
+    /facts rose with size, but by steps within the probe items' noise, so their sharpness was not compared/,
+  );
   const [share] = shown.tables[1].rows;
   // Across seeds alone the interval is 0.98 [0.97, 0.98]; the items' part widens it to about +-0.5.
   assert.match(share[1], /^0\.98 \[0\.[0-5]\d, 1\.[4-9]\d\]$/, 'the discrete share carries an item interval');
