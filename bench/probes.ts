@@ -116,7 +116,7 @@ export async function benchProbes(rounds = 3): Promise<void> {
     console.log(`| ${name} | ${items.get(name)} | ${median(xs).toFixed(2)} | ${median(cpu.get(name)!).toFixed(2)} |`);
   }
   console.log(`| **all** | | **${total.toFixed(2)}** | ${totalCpu.toFixed(2)} |`);
-  console.log('target: <= 10 s wall on 2 cores');
+  console.log('target (issue 12): <= 3 s wall on 2 cores');
   compareWithWholeSequences(model, files.get('facts')!, corpus.tokenizer, rounds);
 }
 
