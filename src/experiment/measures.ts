@@ -58,11 +58,22 @@ export const Z95 = tQuantile95(Infinity);
 
 /**
  * Normalised level at the last probed checkpoint, with its interval over items from the
- * checkpoint's standard error; null when the curve is missing.
+ * checkpoint's standard error; null when the curve is missing. A discrete metric's items
+ * score in [0, 1], and when every item scores 0 (or 1) their standard error is 0, which
+ * would claim the level exactly: its standard error is then at least the Agresti-Coull one
+ * (two successes and two failures added), so 0 of 96 items reads 0 with a half-width of
+ * about 0.03 of the range, not 0.
  */
 export function levelMeasured(analysis: Analysis, capability: string, metric: Metric): Measured | null {
-  const last = curveOf(analysis, capability, metric)?.points.at(-1);
-  return last && Number.isFinite(last.normalized) ? { value: last.normalized, itemHalf: Z95 * last.se } : null;
+  const curve = curveOf(analysis, capability, metric);
+  const last = curve?.points.at(-1);
+  if (!curve || !last || !Number.isFinite(last.normalized)) return null;
+  let se = last.se;
+  if (metric === 'd' && curve.items > 0 && last.mean >= 0 && last.mean <= 1) {
+    const p = (last.mean * curve.items + 2) / (curve.items + 4);
+    se = Math.max(se, Math.sqrt((p * (1 - p)) / (curve.items + 4)) / Math.abs(curve.ceiling - curve.chance || 1));
+  }
+  return { value: last.normalized, itemHalf: Z95 * se };
 }
 
 /**

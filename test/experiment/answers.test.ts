@@ -12,6 +12,7 @@ import { answerCurriculum } from '../../src/experiment/curriculum.js';
 import { answerDedup } from '../../src/experiment/dedup.js';
 import { answerEmergence, jumpShare, jumpShareMeasured } from '../../src/experiment/emergence.js';
 import { answerLiteModels } from '../../src/experiment/lite-models.js';
+import { levelMeasured } from '../../src/experiment/measures.js';
 import { answerSpamPoisons } from '../../src/experiment/spam-poisons.js';
 import { analysis, run, runs } from './constructed.js';
 
@@ -44,6 +45,24 @@ test("relation: two seeds that score the same items keep the items' sampling err
   assert.equal(open.lo, null);
   assert.equal(relation(open, spread([7.1, 7.2])), 'unknown');
   assert.equal(formatSpread(open), '6.15 (interval over items open)');
+});
+
+test('a level where every item scored 0 keeps an interval (Agresti-Coull floor), so a few items more is no difference', () => {
+  const zero = analysis({ caps: { reasoning: { d: 0, se: 0, items: 96 } } });
+  // 0 of 96: p = 2/100, standard error sqrt(0.02 x 0.98 / 100)
+  assert.ok(Math.abs(levelMeasured(zero, 'reasoning', 'd')!.itemHalf - 1.959964 * Math.sqrt(0.0196 / 100)) < 1e-5);
+  // The continuous metric is not a proportion: no floor.
+  assert.equal(levelMeasured(zero, 'reasoning', 'c')!.itemHalf, 0);
+  // A level whose items vary keeps its own (larger) standard error.
+  const mid = analysis({ caps: { reasoning: { d: 0.5, se: 0.06, items: 96 } } });
+  assert.ok(Math.abs(levelMeasured(mid, 'reasoning', 'd')!.itemHalf - 1.959964 * 0.06) < 1e-5);
+  // 0 of 96 in both seeds against 5 of 96 (whose own interval clears 0): the intervals
+  // overlap once the zeros keep theirs; without the floor this read "raised".
+  const five = (d: number) => analysis({ caps: { reasoning: { d, se: Math.sqrt((d * (1 - d)) / 95), items: 96 } } });
+  const r = answerCodeHelpsReasoning(
+    runs({ 'without-code': [five(0), five(0)], 'with-code': [five(5 / 96), five(5 / 96)] }),
+  );
+  assert.match(r.sentence, /^No difference shown on any reasoning probe/);
 });
 
 test('code-helps-reasoning: a clear gain, no gain, a loss, a cost elsewhere, one seed', () => {

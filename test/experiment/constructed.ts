@@ -16,12 +16,21 @@ export interface CurveSpec {
   mid?: number | null;
   /** Standard error over items of every point (default 0.01). */
   se?: number;
+  /** Items probed (default: none recorded, so no floor on the standard error). */
+  items?: number;
 }
 
-function curve(metric: 'd' | 'c', levels: number[] | number, mid: number | null | undefined, se = 0.01): CurveAnalysis {
+function curve(
+  metric: 'd' | 'c',
+  levels: number[] | number,
+  mid: number | null | undefined,
+  se = 0.01,
+  items?: number,
+): CurveAnalysis {
   const ls = typeof levels === 'number' ? TOKENS.map((_, i) => (i === TOKENS.length - 1 ? levels : 0)) : levels;
   return {
     metric,
+    items,
     chance: 0,
     ceiling: 1,
     points: ls.map((normalized, i) => ({ step: i, tokens: TOKENS[i], mean: normalized, normalized, se })),
@@ -47,8 +56,8 @@ export function analysis(spec: {
   return {
     capabilities: Object.entries(spec.caps ?? {}).map(([name, s]) => ({
       name,
-      discrete: curve('d', s.d, s.mid, s.se),
-      continuous: curve('c', s.c ?? s.d, s.mid, s.se),
+      discrete: curve('d', s.d, s.mid, s.se, s.items),
+      continuous: curve('c', s.c ?? s.d, s.mid, s.se, s.items),
     })),
     groups: Object.entries(spec.groups ?? {}).map(([suite, gs]) => ({
       suite,
