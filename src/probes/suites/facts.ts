@@ -70,6 +70,8 @@ function factsSuiteFor(name: string, source: FactsFile, description: string): Su
     prepare(file, tokenizer, policy) {
       const items = readJsonlFile(file, ClozeItem, policy).rows.map((r) => r.value);
       const prepared = prepareCloze(items, tokenizer);
+      const relations = groupsBy(items, 'relation');
+      const templates = groupsBy(items, 'template_id');
       return {
         name,
         kind: 'probe',
@@ -77,6 +79,7 @@ function factsSuiteFor(name: string, source: FactsFile, description: string): Su
           const scores = scoreCloze(model, name, prepared, tokenizer, { exact: false });
           const scored = rankedItems(prepared, scores, tokenizer.vocabSize);
           const mrr = scores.map((s) => s.reciprocalRank);
+          const top1 = scores.map((s) => s.top1);
           return summarize(scored, {
             suite: name,
             discrete: 'accuracy',
@@ -87,8 +90,8 @@ function factsSuiteFor(name: string, source: FactsFile, description: string): Su
             metrics: {
               ...groupMeans('mrr', scored, mrr),
               chance_guess: guessChance(prepared),
-              ...accuracyBy('relation', 'relation', items, scores),
-              ...accuracyBy('template_id', 'template', items, scores),
+              ...prefixKeys('relation:', groupMeans('accuracy', relations, top1)),
+              ...prefixKeys('template:', groupMeans('accuracy', templates, top1)),
             },
           });
         },
@@ -109,27 +112,16 @@ export const recallSuite = factsSuiteFor(
   'the same facts asked in a training phrasing: was the fact stored at all; top-1, MRR and p(answer) by exposure bucket',
 );
 
-/**
- * Top-1 accuracy per value of an item's meta field, every bucket included:
- * accuracy/relation:country_capital, accuracy/template:country_capital/heldout-1 (which
- * phrasing a relation's facts are answered in). The overall mean is left out: it repeats
- * `accuracy`.
- */
-function accuracyBy(
-  field: 'relation' | 'template_id',
-  label: string,
-  items: readonly ClozeItem[],
-  scores: readonly { top1: number }[],
-): Record<string, number> {
-  const groups = items.map((item) => ({ group: String(item.meta?.[field] ?? 'unknown') }));
-  const means = groupMeans(
-    'accuracy',
-    groups,
-    scores.map((s) => s.top1),
-  );
+/** Each item's value of a meta field as its group: accuracy per relation, per template (which phrasings are answered). */
+function groupsBy(items: readonly ClozeItem[], field: 'relation' | 'template_id'): { group: string }[] {
+  return items.map((item) => ({ group: String(item.meta?.[field] ?? 'unknown') }));
+}
+
+/** accuracy/country_capital -> accuracy/relation:country_capital (the overall mean is dropped: it repeats `accuracy`). */
+function prefixKeys(prefix: string, metrics: Record<string, number>): Record<string, number> {
   return Object.fromEntries(
-    Object.entries(means)
+    Object.entries(metrics)
       .filter(([k]) => k.includes('/'))
-      .map(([k, v]) => [k.replace('/', `/${label}:`), v]),
+      .map(([k, v]) => [k.replace('/', `/${prefix}`), v]),
   );
 }
