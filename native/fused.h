@@ -506,7 +506,7 @@ struct Fused {
   //
   // At T <= kDirectT (the grokking task's T = 3) packing GEMM tiles for each (batch, head)
   // costs far more than its products, so each query's scores, softmax and weighted sum are
-  // computed directly in vector registers along the head, as in tree attention. The fp32
+  // computed directly by attend_query, as in tree attention. The fp32
   // tables use these entry points; the bf16 table keeps the GEMM path, whose products take
   // bf16 operands. Alternating the two paths on 12,000 rows of width 128 in 4 heads, the
   // direct one was about twice as fast at T = 3 and 4, faster at 8, and level or slower
@@ -523,23 +523,10 @@ struct Fused {
       for (int64_t task = t0; task < t1; task++) {
         const int64_t b = task / H, h = task % H;
         const float* rows = qkv + b * T * C3 + h * hs;  // row u: q at rows + u C3, k at + C, v at + 2C
-        for (int64_t t = 0; t < T; t++) {
-          const float* q = rows + t * C3;
-          float* p = att + (task * T + t) * T;
-          for (int64_t u = 0; u <= t; u++) {
-            const float* k = rows + u * C3 + C;
-            R acc = V::zero();
-            vec_loop(0, hs, [&](int64_t i, int c) { acc = V::fmadd(ld(q + i, c), ld(k + i, c), acc); });
-            p[u] = V::reduce_add(acc) * scale;
-          }
-          softmax_causal_row(p, t + 1, T);
-          float* o = out + (b * T + t) * C + h * hs;
-          vec_loop(0, hs, [&](int64_t i, int c) {
-            R acc = V::zero();
-            for (int64_t u = 0; u <= t; u++) acc = V::fmadd(V::set1(p[u]), ld(rows + u * C3 + 2 * C + i, c), acc);
-            st(o + i, acc, c);
-          });
-        }
+        auto head = [&](int64_t u) { return rows + u * C3; };
+        for (int64_t t = 0; t < T; t++)
+          attend_query(rows + t * C3, head, t + 1, T, C, hs, scale, att + (task * T + t) * T,
+                       out + (b * T + t) * C + h * hs);
       }
     });
   }
@@ -590,6 +577,26 @@ struct Fused {
     });
   }
 
+  // One query of one head over n keys, in vector registers along the head: p[u] = scale q.k_u,
+  // p[0..n) <- softmax, p[n..len) <- 0, o = sum_u p[u] v_u. head(u) points at key u's slice of
+  // its packed q | k | v row (k at + C, v at + 2C).
+  template <class Head>
+  static inline void attend_query(const float* q, Head&& head, int64_t n, int64_t len, int64_t C, int64_t hs,
+                                  float scale, float* p, float* o) {
+    for (int64_t u = 0; u < n; u++) {
+      const float* k = head(u) + C;
+      R acc = V::zero();
+      vec_loop(0, hs, [&](int64_t i, int c) { acc = V::fmadd(ld(q + i, c), ld(k + i, c), acc); });
+      p[u] = V::reduce_add(acc) * scale;
+    }
+    softmax_causal_row(p, n, len);
+    vec_loop(0, hs, [&](int64_t i, int c) {
+      R acc = V::zero();
+      for (int64_t u = 0; u < n; u++) acc = V::fmadd(V::set1(p[u]), ld(head(u) + 2 * C + i, c), acc);
+      st(o + i, acc, c);
+    });
+  }
+
   // row[0..n) <- softmax(row[0..n)); row[n..T) <- 0
   static inline void softmax_causal_row(float* row, int64_t n, int64_t T) {
     const float mx = row_max(row, n);
@@ -605,8 +612,7 @@ struct Fused {
     vec_loop(n, T, [&](int64_t i, int c) { st(row + i, V::zero(), c); });
   }
 
-  // Each (query, head) pair is one task: scores against the listed keys, their softmax,
-  // then the weighted sum of the values, all in vector registers along the head.
+  // Each (query, head) pair is one task (attend_query over the listed keys).
   static void tree_attention_forward(float* out, const float* qkv, const int32_t* rows, const int32_t* span_start,
                                      const int32_t* span_len, const int32_t* extra_start, const int32_t* extra,
                                      int64_t n, int64_t C, int64_t H) {
@@ -621,22 +627,9 @@ struct Fused {
         const int64_t L = span_len[j], X = extra_start[j + 1] - extra_start[j];
         const int32_t* more = extra + extra_start[j];
         auto key_row = [&](int64_t u) -> int64_t { return u < L ? span_start[j] + u : more[u - L]; };
-        float* p = scratch(0, size_t(L + X));
-        const float* q = qkv + rows[j] * C3 + h * hs;
-        for (int64_t u = 0; u < L + X; u++) {
-          const float* k = qkv + key_row(u) * C3 + C + h * hs;
-          R acc = V::zero();
-          vec_loop(0, hs, [&](int64_t i, int c) { acc = V::fmadd(ld(q + i, c), ld(k + i, c), acc); });
-          p[u] = V::reduce_add(acc) * scale;
-        }
-        softmax_causal_row(p, L + X, L + X);
-        float* o = out + rows[j] * C + h * hs;
-        vec_loop(0, hs, [&](int64_t i, int c) {
-          R acc = V::zero();
-          for (int64_t u = 0; u < L + X; u++)
-            acc = V::fmadd(V::set1(p[u]), ld(qkv + key_row(u) * C3 + 2 * C + h * hs + i, c), acc);
-          st(o + i, acc, c);
-        });
+        auto head = [&](int64_t u) { return qkv + key_row(u) * C3 + h * hs; };
+        attend_query(qkv + rows[j] * C3 + h * hs, head, L + X, L + X, C, hs, scale, scratch(0, size_t(L + X)),
+                     out + rows[j] * C + h * hs);
       }
     });
   }
