@@ -71,7 +71,7 @@ export function levelMeasured(analysis: Analysis, capability: string, metric: Me
   let se = last.se;
   if (metric === 'd' && curve.items > 0 && last.mean >= 0 && last.mean <= 1) {
     const p = (last.mean * curve.items + 2) / (curve.items + 4);
-    se = Math.max(se, Math.sqrt((p * (1 - p)) / (curve.items + 4)) / Math.abs(curve.ceiling - curve.chance || 1));
+    se = Math.max(se, Math.sqrt((p * (1 - p)) / (curve.items + 4)) / Math.abs(curve.ceiling - curve.chance));
   }
   return { value: last.normalized, itemHalf: Z95 * se };
 }
