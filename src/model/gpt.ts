@@ -118,9 +118,12 @@ class Attention {
     this.hookZ = `blocks.${layer}.attn.hook_z`;
   }
 
-  /** `rows`: keep only these rows after attention (the positions a loss reads). */
-  forward(g: Graph, x: Tensor, attend: Attend, hooks?: Hooks, rows?: Int32Array): Tensor {
-    const qkv = g.linear(x, this.c_attn.weight, this.c_attn.bias);
+  /**
+   * `rows`: keep only these rows after attention (the positions a loss reads); `qkv`: the
+   * projection of x when the caller has it already (see GPT.projectedEmbedding).
+   */
+  forward(g: Graph, x: Tensor, attend: Attend, hooks?: Hooks, rows?: Int32Array, qkv?: Tensor): Tensor {
+    qkv ??= g.linear(x, this.c_attn.weight, this.c_attn.bias);
     let z = attend(qkv, this.layer);
     if (rows) z = g.gatherRows(z, rows);
     emit(hooks, this.hookZ, z);
@@ -179,12 +182,13 @@ export class Block {
 
   /**
    * The block on rows x [N, C]. `attend` is how this pass attends; `rows` cuts the stream to
-   * those rows after attention (the last block of a lastPosition pass).
+   * those rows after attention (the last block of a lastPosition pass); `qkv` is the
+   * attention's input projection when the caller computed it (block 0 without LayerNorm).
    */
-  forward(g: Graph, x: Tensor, attend: Attend, opts: { hooks?: Hooks; rows?: Int32Array } = {}): Tensor {
-    const { hooks, rows } = opts;
+  forward(g: Graph, x: Tensor, attend: Attend, opts: { hooks?: Hooks; rows?: Int32Array; qkv?: Tensor } = {}): Tensor {
+    const { hooks, rows, qkv } = opts;
     emit(hooks, this.hook.residPre, x);
-    const attnOut = this.attn.forward(g, this.ln_1.forward(g, x, hooks), attend, hooks, rows);
+    const attnOut = this.attn.forward(g, this.ln_1.forward(g, x, hooks), attend, hooks, rows, qkv);
     emit(hooks, this.hook.attnOut, attnOut);
     if (rows) x = g.gatherRows(x, rows);
     x = g.add(x, attnOut);
@@ -297,8 +301,10 @@ export class GPT {
           return g.attention(qkv, B, T, c.n_head, onPattern);
         };
     const lastRows = lastPosition ? Int32Array.from({ length: B }, (_, b) => b * T + T - 1) : undefined;
+    const qkv0 = cache || hooks?.names.has('blocks.0.hook_resid_pre') ? null : this.projectedEmbedding(g, ids, B, T);
     this.blocks.forEach((block, l) => {
-      x = block.forward(g, x, attend, { hooks, rows: l === c.n_layer - 1 ? lastRows : undefined });
+      const rows = l === c.n_layer - 1 ? lastRows : undefined;
+      x = block.forward(g, x, attend, { hooks, rows, qkv: l === 0 ? (qkv0 ?? undefined) : undefined });
     });
     if (cache) cache.length += T;
     return this.head(g, x, hooks);
@@ -334,6 +340,26 @@ export class GPT {
       hooks.emit('hook_pos_embed', e, [ids.length, C]);
     }
     return g.embedding(ids, wte, positions, B, T);
+  }
+
+  /**
+   * Block 0's q|k|v for ids [B*T] straight from the embedding tables, or null where that is
+   * not the cheaper way. Without LayerNorm before attention, block 0 projects the embeddings
+   * themselves: (wte[id] + wpe[t]) W + b = (wte W)[id] + (wpe W + b)[t]. Projecting the
+   * V + n_positions table rows and gathering them is the same function (rounded in another
+   * order) at a fraction of the multiply-adds when B*T is much larger than the tables
+   * (grokking: 11,493 rows against 117), and the gradients flow back through the tables to
+   * wte, wpe, W and b. A hook on the residual stream entering block 0 may rewrite it, so
+   * the caller keeps the direct projection then.
+   */
+  private projectedEmbedding(g: Graph, ids: Int32Array, B: number, T: number): Tensor | null {
+    const c = this.config;
+    if (c.layer_norm || B * T < 2 * (c.vocab_size + c.n_positions)) return null;
+    const w = this.param('transformer.h.0.attn.c_attn.weight');
+    const b = this.param('transformer.h.0.attn.c_attn.bias');
+    const tokens = g.linear(this.param('transformer.wte.weight'), w, null);
+    const positions = g.linear(this.param('transformer.wpe.weight'), w, b);
+    return g.embedding(ids, tokens, positions, B, T);
   }
 
   /**
