@@ -90,9 +90,9 @@ export class Graph {
     if (b) this.k.addBias(out.data, b.data, N, O);
     this.onBackward(out, (dy) => {
       if (x.requiresGrad) {
-        const dx = this.gradOf(x);
-        if (layout === 'in_out') gemm(false, true, N, I, O, 1, dy, O, w.data, O, 1, dx, I);
-        else gemm(false, false, N, I, O, 1, dy, O, w.data, I, 1, dx, I);
+        const { grad: dx, beta } = this.gradToWrite(x);
+        if (layout === 'in_out') gemm(false, true, N, I, O, 1, dy, O, w.data, O, beta, dx, I);
+        else gemm(false, false, N, I, O, 1, dy, O, w.data, I, beta, dx, I);
       }
       if (w.requiresGrad) {
         const dw = this.gradOf(w);
@@ -317,6 +317,19 @@ export class Graph {
   }
 
   /** The gradient buffer of t: a parameter's own, or a pooled zeroed one for activations. */
+  /**
+   * t's gradient for a kernel that writes every element with a beta (C = ... + beta C): an
+   * activation without a gradient yet gets a pooled buffer as it is, with beta 0, so it is
+   * not zero-filled only to be overwritten; otherwise the gradient so far, with beta 1.
+   */
+  private gradToWrite(t: Tensor): { grad: Buf; beta: 0 | 1 } {
+    if (!t.grad && this.activations.has(t)) {
+      t.grad = this.pool.take(t.size, this.dtype);
+      return { grad: t.grad, beta: 0 };
+    }
+    return { grad: this.gradOf(t), beta: 1 };
+  }
+
   private gradOf(t: Tensor): Buf {
     if (t.grad) return t.grad;
     if (this.activations.has(t)) {
