@@ -316,7 +316,6 @@ export class Graph {
     });
   }
 
-  /** The gradient buffer of t: a parameter's own, or a pooled zeroed one for activations. */
   /**
    * t's gradient for a kernel that writes every element with a beta (C = ... + beta C): an
    * activation without a gradient yet gets a pooled buffer as it is, with beta 0, so it is
@@ -330,6 +329,7 @@ export class Graph {
     return { grad: this.gradOf(t), beta: 1 };
   }
 
+  /** The gradient buffer of t: a parameter's own, or a pooled zeroed one for activations. */
   private gradOf(t: Tensor): Buf {
     if (t.grad) return t.grad;
     if (this.activations.has(t)) {
