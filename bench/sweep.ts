@@ -1,6 +1,11 @@
 /**
- * Sweep benchmarks on tiny cells (the tiny preset, 40 steps, the tokens probe suite, on
- * the mini corpus the tests use), each sweep run as `slurry sweep` from the command line:
+ * Sweep benchmarks, each sweep run as `slurry sweep` from the command line on the mini
+ * corpus the tests use, with the tokens probe suite, on two kinds of cell:
+ *   tiny         the tiny preset, 40 steps (about 0.2 s a cell: start-up, checkpoints and
+ *                file system calls weigh most)
+ *   small        the quick preset's model for 60 steps (about 18 s a cell on 1 thread:
+ *                training weighs most)
+ * For each kind:
  *   overhead     (sweep wall time - the sum of the cells' own times) / cells, with one
  *                worker: process start, corpus open, planning, IPC and bookkeeping
  *   throughput   cells per hour with 2 workers x 1 thread against 1 worker x 1 thread,
@@ -9,7 +14,8 @@
  *                alone, alternated with the sweeps. On a shared virtual machine two vCPUs do
  *                not always give twice the work of one; this is what the sweep can reach.
  * The load average is printed before and after: the machine may be shared.
- * `npm run bench -- sweep`, or `node dist/bench/sweep.js [--cells N] [--repeats R]`.
+ * `npm run bench -- sweep`, or `node dist/bench/sweep.js [--cells N] [--repeats R]` (the tiny
+ * cells'; the small ones run 4 cells once: about 2 minutes).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,10 +33,16 @@ interface SweepRun {
   cells: number;
 }
 
-async function sweepFile(dir: string, cells: number, offset: number): Promise<string> {
-  const corpus = await miniCorpus();
+/** The cells' base configs, by kind (see the header). */
+const CELLS = {
+  tiny: { preset: 'tiny', steps: 40, checkpoints: { log_until: 8, every: 8 } },
+  small: { preset: 'quick', steps: 60, checkpoints: { log_until: 8, every: 15 } },
+};
+type CellKind = keyof typeof CELLS;
+
+async function sweepFile(dir: string, kind: CellKind, cells: number, offset: number): Promise<string> {
   const file = join(dir, 'sweep.json');
-  const base = { preset: 'tiny', corpus, steps: 40, checkpoints: { log_until: 8, every: 8 } };
+  const base = { ...CELLS[kind], corpus: await miniCorpus() };
   // Distinct seeds per sweep, so no run finds another's cells done.
   writeFileSync(
     file,
@@ -39,10 +51,10 @@ async function sweepFile(dir: string, cells: number, offset: number): Promise<st
   return file;
 }
 
-async function runSweep(cells: number, workers: number, offset: number): Promise<SweepRun> {
+async function runSweep(kind: CellKind, cells: number, workers: number, offset: number): Promise<SweepRun> {
   const dir = mkdtempSync(join(tmpdir(), 'slurry-bench-sweep-'));
   try {
-    const file = await sweepFile(dir, cells, offset);
+    const file = await sweepFile(dir, kind, cells, offset);
     const out = join(dir, 'out');
     const t0 = performance.now();
     const r = spawnSync(
@@ -86,19 +98,15 @@ const load = () =>
     .map((x) => x.toFixed(2))
     .join(' ');
 
-export async function benchSweep(opts: { cells?: number; repeats?: number } = {}): Promise<void> {
-  const cells = opts.cells ?? 6;
-  const repeats = opts.repeats ?? 3;
-  console.log(
-    `\n## sweep (tiny cells: 40 steps, tokens suite; ${cells} cells per sweep, ${repeats} repeats; load average ${load()})`,
-  );
-  let offset = 0;
+/** One kind of cell: 1 worker against 2, alternated, with the busy-loop ceiling between. */
+async function benchKind(kind: CellKind, cells: number, repeats: number, offset: number): Promise<void> {
+  console.log(`\n### ${kind} cells (${JSON.stringify(CELLS[kind])}): ${cells} per sweep, ${repeats} repeats`);
   const one: SweepRun[] = [];
   const two: SweepRun[] = [];
   const ceiling: number[] = [];
   for (let i = 0; i < repeats; i++) {
-    one.push(await runSweep(cells, 1, (offset += cells)));
-    two.push(await runSweep(cells, 2, (offset += cells)));
+    one.push(await runSweep(kind, cells, 1, (offset += cells)));
+    two.push(await runSweep(kind, cells, 2, (offset += cells)));
     ceiling.push((2 * (await spinSeconds(1))) / (await spinSeconds(2)));
   }
   const overhead = one.map((r) => (r.wall - r.cellSeconds) / r.cells);
@@ -117,6 +125,12 @@ export async function benchSweep(opts: { cells?: number; repeats?: number } = {}
   console.log(
     `machine ceiling, 2 busy loops at once / 1 alone: median ${median(ceiling).toFixed(2)}x  [runs: ${ceiling.map((x) => x.toFixed(2)).join(', ')}]; load average after: ${load()}`,
   );
+}
+
+export async function benchSweep(opts: { cells?: number; repeats?: number } = {}): Promise<void> {
+  console.log(`\n## sweep (load average ${load()})`);
+  await benchKind('tiny', opts.cells ?? 6, opts.repeats ?? 3, 0);
+  await benchKind('small', 4, 1, 1000);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
