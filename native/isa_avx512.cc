@@ -14,16 +14,21 @@ constexpr int kMR = 12;
 constexpr int kNR = 32;
 
 void pack_a_impl(bool trans, int64_t mc, int64_t kc, const float* a, int64_t lda, float* dst) {
-  for (int64_t i = 0; i < mc; i += kMR, dst += kc * kMR) {
-    const int m = (int)(mc - i < kMR ? mc - i : kMR);
-    if (trans) {  // op(A)[i][k] = a[k*lda + i]: each k is a contiguous run of MR rows
-      const __mmask16 mm = lanes(m), om = lanes(kMR);
-      for (int64_t k = 0; k < kc; k++)
-        _mm512_mask_storeu_ps(dst + k * kMR, om, _mm512_maskz_loadu_ps(mm, a + k * lda + i));
-    } else {  // rows are contiguous in k: transpose 16-wide blocks of k
-      for (int64_t k = 0; k < kc; k += 16)
-        transpose_block(a + i * lda + k, lda, m, (int)(kc - k < 16 ? kc - k : 16), dst + k * kMR, kMR, kMR);
+  if (trans) {  // op(A)[i][k] = a[k*lda + i]: each k is a contiguous run of MR rows per panel
+    // Row k of storage is read once, left to right, into every panel: panel by panel would
+    // revisit all kc rows, each in its own page, for every MR values of i.
+    const __mmask16 om = lanes(kMR);
+    for (int64_t k = 0; k < kc; k++) {
+      const float* row = a + k * lda;
+      for (int64_t i = 0; i < mc; i += kMR)
+        _mm512_mask_storeu_ps(dst + i * kc + k * kMR, om, _mm512_maskz_loadu_ps(lanes(mc - i), row + i));
     }
+    return;
+  }
+  for (int64_t i = 0; i < mc; i += kMR, dst += kc * kMR) {  // rows contiguous in k: transpose 16-wide blocks
+    const int m = (int)(mc - i < kMR ? mc - i : kMR);
+    for (int64_t k = 0; k < kc; k += 16)
+      transpose_block(a + i * lda + k, lda, m, (int)(kc - k < 16 ? kc - k : 16), dst + k * kMR, kMR, kMR);
   }
 }
 

@@ -45,17 +45,21 @@ inline void pairs_transposed(const float* x, int64_t ld, int nrows, int64_t n, f
 
 void pack_a_bf16(bool trans, int64_t mc, int64_t kc, const float* a, int64_t lda, float* dst) {
   const int64_t kp = (kc + 1) / 2;
-  for (int64_t i = 0; i < mc; i += kMR, dst += kp * kMR) {
-    const int m = (int)(mc - i < kMR ? mc - i : kMR);
-    if (trans) {  // op(A)[i][k] = a[k*lda + i]: rows k and k + 1 give one pair per i
-      const __mmask16 mm = lanes(m), om = lanes(kMR);
-      for (int64_t p = 0; p < kp; p++) {
-        const float* r0 = a + 2 * p * lda + i;
-        _mm512_mask_storeu_epi32(dst + p * kMR, om, two_row_pairs(r0, 2 * p + 1 < kc ? r0 + lda : nullptr, mm));
-      }
-    } else {  // rows are contiguous in k: pairs of 32 values of k, transposed
-      for (int64_t k = 0; k < kc; k += 32) pairs_transposed(a + i * lda + k, lda, m, kc - k, dst + k / 2 * kMR, kMR, kMR);
+  if (trans) {  // op(A)[i][k] = a[k*lda + i]: rows k and k + 1 give one pair per i
+    // Each pair of rows is read once, left to right, into every panel: panel by panel would
+    // revisit all kc rows, each in its own page, for every MR values of i.
+    const __mmask16 om = lanes(kMR);
+    for (int64_t p = 0; p < kp; p++) {
+      const float* r0 = a + 2 * p * lda;
+      const float* r1 = 2 * p + 1 < kc ? r0 + lda : nullptr;
+      for (int64_t i = 0; i < mc; i += kMR)
+        _mm512_mask_storeu_epi32(dst + i * kp + p * kMR, om, two_row_pairs(r0 + i, r1 ? r1 + i : nullptr, lanes(mc - i)));
     }
+    return;
+  }
+  for (int64_t i = 0; i < mc; i += kMR, dst += kp * kMR) {  // rows contiguous in k: pairs of 32 values, transposed
+    const int m = (int)(mc - i < kMR ? mc - i : kMR);
+    for (int64_t k = 0; k < kc; k += 32) pairs_transposed(a + i * lda + k, lda, m, kc - k, dst + k / 2 * kMR, kMR, kMR);
   }
 }
 
