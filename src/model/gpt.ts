@@ -301,10 +301,11 @@ export class GPT {
           return g.attention(qkv, B, T, c.n_head, onPattern);
         };
     const lastRows = lastPosition ? Int32Array.from({ length: B }, (_, b) => b * T + T - 1) : undefined;
-    const qkv0 = cache || hooks?.names.has('blocks.0.hook_resid_pre') ? null : this.projectedEmbedding(g, ids, B, T);
+    const qkv0 =
+      cache || hooks?.names.has('blocks.0.hook_resid_pre') ? undefined : this.projectedEmbedding(g, ids, B, T);
     this.blocks.forEach((block, l) => {
       const rows = l === c.n_layer - 1 ? lastRows : undefined;
-      x = block.forward(g, x, attend, { hooks, rows, qkv: l === 0 ? (qkv0 ?? undefined) : undefined });
+      x = block.forward(g, x, attend, { hooks, rows, qkv: l === 0 ? qkv0 : undefined });
     });
     if (cache) cache.length += T;
     return this.head(g, x, hooks);
@@ -343,7 +344,7 @@ export class GPT {
   }
 
   /**
-   * Block 0's q|k|v for ids [B*T] straight from the embedding tables, or null where that is
+   * Block 0's q|k|v for ids [B*T] straight from the embedding tables, or undefined where that is
    * not the cheaper way. Without LayerNorm before attention, block 0 projects the embeddings
    * themselves: (wte[id] + wpe[t]) W + b = (wte W)[id] + (wpe W + b)[t]. Projecting the
    * V + n_positions table rows and gathering them is the same function (rounded in another
@@ -352,9 +353,9 @@ export class GPT {
    * wte, wpe, W and b. A hook on the residual stream entering block 0 may rewrite it, so
    * the caller keeps the direct projection then.
    */
-  private projectedEmbedding(g: Graph, ids: Int32Array, B: number, T: number): Tensor | null {
+  private projectedEmbedding(g: Graph, ids: Int32Array, B: number, T: number): Tensor | undefined {
     const c = this.config;
-    if (c.layer_norm || B * T < 2 * (c.vocab_size + c.n_positions)) return null;
+    if (c.layer_norm || B * T < 2 * (c.vocab_size + c.n_positions)) return undefined;
     const w = this.param('transformer.h.0.attn.c_attn.weight');
     const b = this.param('transformer.h.0.attn.c_attn.bias');
     const tokens = g.linear(this.param('transformer.wte.weight'), w, null);
