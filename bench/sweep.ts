@@ -10,6 +10,8 @@
  *                worker: process start, corpus open, planning, IPC and bookkeeping
  *   throughput   cells per hour with 2 workers x 1 thread against 1 worker x 1 thread,
  *                runs alternating so both see the same machine load; medians and ratio
+ *                (and why it falls short: each cell's own time with 1 and 2 workers, and
+ *                how many cores the machine keeps busy during each sweep)
  *   ceiling      the same ratio for a pure busy loop: two such processes at once against one
  *                alone, alternated with the sweeps. On a shared virtual machine two vCPUs do
  *                not always give twice the work of one; this is what the sweep can reach.
@@ -31,6 +33,19 @@ interface SweepRun {
   wall: number;
   cellSeconds: number;
   cells: number;
+  /** Cores kept busy on average over the sweep (user + system time of the whole machine / wall), where /proc/stat exists. */
+  coresBusy?: number;
+}
+
+/** The machine's busy CPU time so far, in seconds (Linux: /proc/stat's user, nice, system, irq, softirq and steal). */
+function busySeconds(): number | undefined {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const [user, nice, system, , , irq, softirq, steal] = fields;
+    return (user! + nice! + system! + irq! + softirq! + steal!) / 100;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The cells' base configs, by kind (see the header). */
@@ -56,6 +71,7 @@ async function runSweep(kind: CellKind, cells: number, workers: number, offset: 
   try {
     const file = await sweepFile(dir, kind, cells, offset);
     const out = join(dir, 'out');
+    const busy0 = busySeconds();
     const t0 = performance.now();
     const r = spawnSync(
       process.execPath,
@@ -63,13 +79,15 @@ async function runSweep(kind: CellKind, cells: number, workers: number, offset: 
       { encoding: 'utf8' },
     );
     const wall = (performance.now() - t0) / 1000;
+    const busy1 = busySeconds();
+    const coresBusy = busy0 === undefined || busy1 === undefined ? undefined : (busy1 - busy0) / wall;
     if (r.status !== 0) throw new Error(`slurry sweep failed: ${r.stderr}`);
     const manifest = JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8')) as { cells: { dir: string }[] };
     const cellSeconds = manifest.cells.reduce(
       (s, c) => s + (JSON.parse(readFileSync(join(out, c.dir, 'cell.json'), 'utf8')) as { seconds: number }).seconds,
       0,
     );
-    return { wall, cellSeconds, cells };
+    return { wall, cellSeconds, cells, coresBusy };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -122,6 +140,18 @@ async function benchKind(kind: CellKind, cells: number, repeats: number, offset:
     `2 workers x 1 thread: median ${h2.toFixed(0)} cells/hour  [sweep wall s: ${two.map((r) => r.wall.toFixed(1)).join(', ')}]`,
   );
   console.log(`ratio 2 workers / 1 worker: ${(h2 / h1).toFixed(2)}x (target >= 1.8x)`);
+  // Where the ratio goes: each cell's own time when two run at once, and how many cores one
+  // worker already keeps busy (V8's helper threads, the kernel's file system work, the controller).
+  const cellMean = (runs: SweepRun[]) => median(runs.map((r) => r.cellSeconds / r.cells));
+  const [c1, c2] = [cellMean(one), cellMean(two)];
+  console.log(
+    `a cell's own time: median ${c1.toFixed(3)} s with 1 worker, ${c2.toFixed(3)} s with 2 (${(c2 / c1).toFixed(2)}x each)`,
+  );
+  const cores = (runs: SweepRun[]) => runs.map((r) => r.coresBusy).filter((x): x is number => x !== undefined);
+  if (cores(one).length && cores(two).length)
+    console.log(
+      `cores busy (whole machine, /proc/stat): median ${median(cores(one)).toFixed(2)} with 1 worker, ${median(cores(two)).toFixed(2)} with 2`,
+    );
   console.log(
     `machine ceiling, 2 busy loops at once / 1 alone: median ${median(ceiling).toFixed(2)}x  [runs: ${ceiling.map((x) => x.toFixed(2)).join(', ')}]; load average after: ${load()}`,
   );
