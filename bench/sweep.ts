@@ -37,12 +37,15 @@ interface SweepRun {
   coresBusy?: number;
 }
 
-/** The machine's busy CPU time so far, in seconds (Linux: /proc/stat's user, nice, system, irq, softirq and steal). */
+/**
+ * The machine's busy CPU time so far, in seconds (Linux: /proc/stat's user, nice, system, irq
+ * and softirq, in hundredths of a second; steal is time the hypervisor gave to others).
+ */
 function busySeconds(): number | undefined {
   try {
     const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-    const [user, nice, system, , , irq, softirq, steal] = fields;
-    return (user! + nice! + system! + irq! + softirq! + steal!) / 100;
+    const [user, nice, system, , , irq, softirq] = fields;
+    return (user! + nice! + system! + irq! + softirq!) / 100;
   } catch {
     return undefined;
   }
@@ -147,10 +150,11 @@ async function benchKind(kind: CellKind, cells: number, repeats: number, offset:
   console.log(
     `a cell's own time: median ${c1.toFixed(3)} s with 1 worker, ${c2.toFixed(3)} s with 2 (${(c2 / c1).toFixed(2)}x each)`,
   );
-  const cores = (runs: SweepRun[]) => runs.map((r) => r.coresBusy).filter((x): x is number => x !== undefined);
-  if (cores(one).length && cores(two).length)
+  const cores = (runs: SweepRun[]) => runs.flatMap((r) => (r.coresBusy === undefined ? [] : [r.coresBusy]));
+  const [b1, b2] = [cores(one), cores(two)];
+  if (b1.length && b2.length)
     console.log(
-      `cores busy (whole machine, /proc/stat): median ${median(cores(one)).toFixed(2)} with 1 worker, ${median(cores(two)).toFixed(2)} with 2`,
+      `cores busy (whole machine, /proc/stat): median ${median(b1).toFixed(2)} with 1 worker, ${median(b2).toFixed(2)} with 2`,
     );
   console.log(
     `machine ceiling, 2 busy loops at once / 1 alone: median ${median(ceiling).toFixed(2)}x  [runs: ${ceiling.map((x) => x.toFixed(2)).join(', ')}]; load average after: ${load()}`,
