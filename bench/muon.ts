@@ -1,6 +1,6 @@
 /**
- * Muon's cost on the quick preset's model (L=4, H=4, d=128, T=128, B=32, the quick corpus's
- * 2,048-token vocabulary): a whole training step (forward, backward, optimizer) with AdamW
+ * Muon's cost on the quick preset's model, batch and context and the quick corpus's
+ * vocabulary (L=4, H=4, d=128, T=128, B=16, V=4096): a whole training step (forward, backward, optimizer) with AdamW
  * and with Muon, and the optimizer step alone, in one process, alternating rounds of a few
  * steps each so both see the same load; medians of wall-clock milliseconds. Muon's extra
  * cost (its optimizer step minus AdamW's: momentum, 5 Newton-Schulz iterations per matrix on
@@ -12,13 +12,14 @@ import { kernels } from '../src/engine/backend.js';
 import { BufferPool } from '../src/engine/buffer-pool.js';
 import { parseGPTConfig } from '../src/model/config.js';
 import { GPT } from '../src/model/gpt.js';
+import { presetConfig } from '../src/data/config.js';
 import { parseTrainConfig } from '../src/train/config.js';
 import { makeOptimizer } from '../src/train/optimizer.js';
 import { TRAIN_PRESETS } from '../src/train/presets.js';
 import { Rng } from '../src/util/rng.js';
 import { median } from './util.js';
 
-const VOCAB = 2048;
+const VOCAB = presetConfig('quick').tokenizer.vocabSize as number;
 
 interface Timing {
   step: number[];

@@ -3,7 +3,7 @@
  * T=128, byte-level vocabulary: 256 bytes + end-of-text), the figure `slurry probe` spends
  * per checkpoint. Items come from the quick corpus built with `--vocab byte` (built here
  * once, cached under the OS temp dir), or from the corpus SLURRY_BENCH_CORPUS names (the
- * model's vocabulary is then that corpus's: 2048 for the quick preset). Prints each
+ * model's vocabulary is then that corpus's: 4096 for the quick preset). Prints each
  * suite's median time over several rounds, and side by side on a slice of the facts items,
  * the prefix-sharing scorer against scoring every prompt + candidate sequence whole.
  *

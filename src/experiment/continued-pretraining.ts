@@ -146,7 +146,8 @@ function baseSteps(scale: Scale): number {
   };
   const tokens = (base.tokens as number | undefined) ?? preset.tokens;
   const steps = (base.steps as number | undefined) ?? preset.steps;
-  return steps ?? Math.ceil(tokens! / (preset.batch_size * preset.context));
+  const batch = (base.batch_size as number | undefined) ?? preset.batch_size;
+  return steps ?? Math.ceil(tokens! / (batch * preset.context));
 }
 
 /** The cosine schedule's floor: the rate a base run ends at, as a share of its peak. */

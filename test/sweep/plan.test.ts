@@ -53,7 +53,7 @@ test('axes over the preset and over whole sections compose in layers; a budget o
   assert.equal((cell.optimizer as { lr: number }).lr, 0.05);
   assert.equal(cell.tokens, 4096);
   assert.equal(cell.steps, undefined);
-  assert.equal(cell.batch_size, 32, 'the quick preset chosen by the axis');
+  assert.equal(cell.batch_size, 16, 'the quick preset chosen by the axis');
 });
 
 test('derived tokens: proportional to non-embedding parameters, or matched compute 6 N D', () => {

@@ -109,5 +109,5 @@ test("the README's example config is valid", () => {
     vocabSize: 2048,
     where: 'README',
   });
-  assert.equal(c.steps, 2048);
+  assert.equal(c.steps, 4096);
 });
