@@ -268,6 +268,7 @@ function finiteInterval(values: (number | null)[]): { lo: number | null; hi: num
 function statusMessage(s: CurveSummary, frame: CurveFrame, m: SuiteMatrix, subject: string): string | null {
   const first = formatTokens(10 ** frame.xFirst);
   const last = formatTokens(10 ** frame.xLast);
+  // The fitted level there; the measured last checkpoint (the verdict's "ends at") differs by its noise.
   const level = `${Math.round(100 * s.lastLevel) + 0}% of the chance-to-ceiling range`;
   const half = `${100 * MIDPOINT_LEVEL}%`;
   switch (s.status) {
@@ -276,7 +277,7 @@ function statusMessage(s: CurveSummary, frame: CurveFrame, m: SuiteMatrix, subje
     case 'flat':
       return (
         `${subject} is flat: its fitted rise across the probed checkpoints is ${(100 * s.observedRise).toFixed(1)}% ` +
-        `of the chance-to-ceiling range, below the threshold, and it ends at ${level}; no midpoint is given. Train longer, or ` +
+        `of the chance-to-ceiling range, below the threshold, and its fitted curve ends at ${level}; no midpoint is given. Train longer, or ` +
         `check that the probe measures something this model can learn.`
       );
     case 'saturated_at_start':
@@ -290,7 +291,7 @@ function statusMessage(s: CurveSummary, frame: CurveFrame, m: SuiteMatrix, subje
       const levelling = top < MIDPOINT_LEVEL && top - s.lastLevel < 0.05;
       return (
         `${subject} is still below ${half} of its chance-to-ceiling range at the last probed checkpoint (${last} tokens): ` +
-        `it ends at ${level}${levelling ? `, and its fit levels off near ${(100 * top).toFixed(0)}%` : ', still rising'}; ` +
+        `its fitted curve ends at ${level}${levelling ? `, and levels off near ${(100 * top).toFixed(0)}%` : ', still rising'}; ` +
         `no midpoint is given: train longer to see one.`
       );
     }

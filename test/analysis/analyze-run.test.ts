@@ -162,7 +162,10 @@ test('capabilities that do not cross half of their range in the run are excluded
     icl: 'flat',
   });
   assert.deepEqual(a.verdict.excluded.map((e) => e.name).sort(), ['icl', 'reasoning', 'tokens']);
-  assert.match(byName(a, 'icl').discrete.message!, /is flat: .* ends at -?\d+% of the chance-to-ceiling range/);
+  assert.match(
+    byName(a, 'icl').discrete.message!,
+    /is flat: .* its fitted curve ends at -?\d+% of the chance-to-ceiling range/,
+  );
   assert.match(byName(a, 'reasoning').discrete.message!, /train longer/);
   assert.match(byName(a, 'tokens').discrete.message!, /Probe earlier checkpoints/);
   assert.equal(byName(a, 'icl').discrete.midpoint, null);
@@ -256,7 +259,7 @@ test('a rise that levels off below half of the range is censored: no midpoint, o
   assert.ok(Math.abs(syntax.lastLevel! - 0.15) < 0.05, `last level ${syntax.lastLevel}`);
   assert.match(
     syntax.message!,
-    /still below 50% .* ends at 1\d% of the chance-to-ceiling range, and its fit levels off near 1\d%/,
+    /still below 50% .* its fitted curve ends at 1\d% of the chance-to-ceiling range, and levels off near 1\d%/,
   );
   const out = a.verdict.excluded.find((e) => e.name === 'syntax')!;
   assert.equal(out.status, 'still_rising');
