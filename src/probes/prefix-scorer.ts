@@ -18,7 +18,8 @@
  * attending; the test compares the scores with full forward passes on every config variant.
  */
 import { BufferPool } from '../engine/buffer-pool.js';
-import { Tensor } from '../engine/tensor.js';
+import type { Buf, Kernels } from '../engine/kernels.js';
+import { Tensor, type DType } from '../engine/tensor.js';
 import type { Attend, GPT } from '../model/gpt.js';
 
 export interface ScoreRequest {
@@ -258,6 +259,14 @@ function scoreBatch(
     }
   }
 
+  // Word-end mass after every continuation whose request gives `followers`, by head row.
+  const endRows: { m: number; mask: Uint8Array }[] = [];
+  batch.forEach((pr, b) => {
+    if (pr.req.followers)
+      for (const end of pr.trie.ends) endRows.push({ m: headIndex.get(rowOf[b][end])!, mask: pr.req.followers });
+  });
+  const endLogprob = maskedLogprobs(g.k, pool, logits, lse, V, dtype, endRows);
+
   const out = batch.map((pr, b) => {
     const t = pr.trie;
     const headOfParent = (i: number) => headIndex.get(t.parent[i] < 0 ? lastCtxRow[b] : rowOf[b][t.parent[i]])!;
@@ -276,8 +285,7 @@ function scoreBatch(
         greedy &&= top[i] === 1;
       }
       const score: ContinuationScore = { logprob };
-      const followers = pr.req.followers;
-      if (followers) score.endLogprob = maskedLogprob(logits, headIndex.get(rowOf[b][end])!, V, lse, followers);
+      if (pr.req.followers) score.endLogprob = endLogprob.get(headIndex.get(rowOf[b][end])!)!;
       if (!withArgmax) return score;
       score.greedy = greedy;
       if (pr.req.next?.includes(k)) score.next = argmax[headIndex.get(rowOf[b][end])!];
@@ -289,17 +297,51 @@ function scoreBatch(
   return out;
 }
 
-/** log of the probability mass that head row m's softmax puts on the tokens in `mask`. */
-function maskedLogprob(
-  logits: ArrayLike<number>,
-  m: number,
+/**
+ * log of the probability mass that head row m's softmax puts on the tokens of its mask, for
+ * each wanted row: the logsumexp of the row's masked logits (gathered into a [rows, tokens]
+ * matrix per mask, for the backend's vectorised kernel) less the row's logsumexp. A word-end
+ * mask holds about half the vocabulary, so this is an exp per token for every candidate.
+ */
+function maskedLogprobs(
+  k: Kernels,
+  pool: BufferPool,
+  logits: Buf,
+  lse: Buf,
   V: number,
-  lse: ArrayLike<number>,
-  mask: Uint8Array,
-): number {
-  let mass = 0;
-  for (let v = 0; v < V; v++) if (mask[v]) mass += Math.exp(logits[m * V + v] - lse[m]);
-  return Math.log(mass);
+  dtype: DType,
+  wanted: readonly { m: number; mask: Uint8Array }[],
+): Map<number, number> {
+  const out = new Map<number, number>();
+  const byMask = new Map<Uint8Array, Set<number>>();
+  for (const { m, mask } of wanted) {
+    let rows = byMask.get(mask);
+    if (!rows) byMask.set(mask, (rows = new Set()));
+    rows.add(m);
+  }
+  for (const [mask, rowSet] of byMask) {
+    const rows = [...rowSet];
+    const ids = Int32Array.from(mask.keys()).filter((v) => v < V && mask[v] === 1);
+    const K = ids.length;
+    if (K === 0) {
+      for (const m of rows) out.set(m, -Infinity);
+      continue;
+    }
+    // Rounded up to a power of two, so the pool hands back buffers of a few sizes.
+    const R = 2 ** Math.ceil(Math.log2(rows.length));
+    const gathered = pool.take(R * K, dtype);
+    const maskedLse = pool.take(R, dtype);
+    const unused = pool.take(R, dtype);
+    rows.forEach((m, r) => {
+      const row = m * V;
+      const dst = r * K;
+      for (let j = 0; j < K; j++) gathered[dst + j] = logits[row + ids[j]];
+    });
+    k.crossEntropyForward(unused, maskedLse, gathered, new Int32Array(rows.length).fill(-1), rows.length, K, -1);
+    rows.forEach((m, r) => out.set(m, maskedLse[r] - lse[m]));
+    for (const buf of [gathered, maskedLse, unused]) pool.give(buf);
+  }
+  return out;
 }
 
 /**

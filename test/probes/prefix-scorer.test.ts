@@ -91,16 +91,28 @@ test('greedy and next agree with the argmax of full-sequence logits', () => {
   });
 });
 
-test('endLogprob is the mass of the follower tokens after each continuation, in any batching', () => {
+test('endLogprob is the mass of the follower tokens after each continuation, in any batching, whatever each request follows with', () => {
   const model = randomModel({}, 13);
   const rng = new Rng(5);
   const V = base.vocab_size;
-  const followers = Uint8Array.from({ length: V }, (_, v) => (v % 3 === 0 ? 1 : 0));
-  const requests = randomRequests(rng, 5, V).map((r) => ({ ...r, context: r.context.slice(0, 4), followers }));
+  // Requests in one batch may give different follower sets; one gives none (mass 0).
+  const masks = [(v: number) => v % 3 === 0, (v: number) => v < 5, () => false].map((keep) =>
+    Uint8Array.from({ length: V }, (_, v) => (keep(v) ? 1 : 0)),
+  );
+  const requests = randomRequests(rng, 6, V).map((r, i) => ({
+    ...r,
+    context: r.context.slice(0, 4),
+    followers: masks[i % masks.length],
+  }));
   for (const maxBatchTokens of [1, 10000]) {
     const scores = scoreContinuations(model, requests, { maxBatchTokens });
     requests.forEach((r, i) =>
       r.continuations.forEach((c, j) => {
+        const followers = r.followers;
+        if (!followers.includes(1)) {
+          assert.equal(scores[i][j].endLogprob, -Infinity);
+          return;
+        }
         const rows = tokenLogprobs(
           model,
           Array.from({ length: V }, (_, v) => [...r.context, ...c, v]),
