@@ -301,7 +301,8 @@ function scoreBatch(
  * log of the probability mass that head row m's softmax puts on the tokens of its mask, for
  * each wanted row: the logsumexp of the row's masked logits (gathered into a [rows, tokens]
  * matrix per mask, for the backend's vectorised kernel) less the row's logsumexp. A word-end
- * mask holds about half the vocabulary, so this is an exp per token for every candidate.
+ * mask holds about half the vocabulary: an exp per masked token of every candidate, which
+ * one at a time in JavaScript took about a seventh of the recall suite's time.
  */
 function maskedLogprobs(
   k: Kernels,
