@@ -12,6 +12,8 @@ import { fewSeeds, ONE_SEED } from './level-contrast.js';
 import { sourceLossCurve } from './measures.js';
 import { naturalWeights, scaleBase, scaleCorpus, scaleSuites } from './scales.js';
 import type { Analysis } from '../analysis/types.js';
+import { layeredConfig } from '../train/config-file.js';
+import { parseTrainConfig } from '../train/config.js';
 import { trainPreset } from '../train/presets.js';
 import type { CorpusInfo } from '../sweep/plan.js';
 import type { Answer, Experiment, MeasuredRun, Scale } from './types.js';
@@ -135,19 +137,11 @@ function scaledOptimizer(scale: Scale, factor: number): Record<string, unknown> 
   return opt;
 }
 
-/** The base run's budget in steps; the continuation gets half of it. */
+/** The base run's budget in steps (its scale's config over its preset); the continuation gets half of it. */
 function baseSteps(scale: Scale): number {
-  const base = scaleBase(scale);
-  const preset = trainPreset(String(base.preset)) as {
-    steps?: number;
-    tokens?: number;
-    batch_size: number;
-    context: number;
-  };
-  const tokens = (base.tokens as number | undefined) ?? preset.tokens;
-  const steps = (base.steps as number | undefined) ?? preset.steps;
-  const batch = (base.batch_size as number | undefined) ?? preset.batch_size;
-  return steps ?? Math.ceil(tokens! / (batch * preset.context));
+  const { preset, ...overrides } = scaleBase(scale);
+  const c = parseTrainConfig(layeredConfig({ preset: String(preset), overrides }), `${scale} scale`);
+  return c.steps ?? Math.ceil(c.tokens! / (c.batch_size * c.context));
 }
 
 /** The cosine schedule's floor: the rate a base run ends at, as a share of its peak. */
