@@ -3,9 +3,9 @@
  * vocabulary (L=4, H=4, d=128, T=128, B=16, V=4096): a whole training step (forward,
  * backward, optimizer) with AdamW and with Muon, and the optimizer step alone, in one
  * process, alternating rounds of a few steps each so both see the same load; medians of
- * wall-clock milliseconds. Muon's extra
- * cost (its optimizer step minus AdamW's: momentum, 5 Newton-Schulz iterations per matrix on
- * the engine GEMM, the update) is reported as a share of the AdamW step.
+ * wall-clock milliseconds. Muon's extra cost (its optimizer step minus AdamW's: momentum, 5
+ * Newton-Schulz iterations per matrix on the engine GEMM, the update) is reported as a share
+ * of the AdamW step.
  *
  *   npm run bench -- muon
  */

@@ -12,8 +12,8 @@
  * reference: the quick corpus's facts and problems and a 2,048-token vocabulary (at 4,096
  *   the reference run's syntax crossed half sooner, at 12M tokens against 17M, but facts in
  *   held-out phrasings fell from 0.44 to 0.38 of their range; one seed each), with far more
- *   natural text (two thirds of Brown, Moby-Dick and the speeches whole, more reference and code),
- *   for the reference experiment (`slurry episode --preset full`): trained on the quick
+ *   natural text (two thirds of Brown, Moby-Dick and the speeches whole, more reference and
+ *   code), for the reference experiment (`slurry episode --preset full`): trained on the quick
  *   corpus for 50M tokens, the model sees its 0.9 MB of Brown about 30 times and its Brown
  *   validation loss turns up halfway; with this corpus (and the quick corpus's shares by
  *   kind, set in the training preset) natural syntax went from 0.45 to 0.63 of its range (facts

@@ -13,7 +13,7 @@ import { sourceLossCurve } from './measures.js';
 import { naturalWeights, scaleBase, scaleCorpus, scaleSuites } from './scales.js';
 import type { Analysis } from '../analysis/types.js';
 import { layeredConfig } from '../train/config-file.js';
-import { parseTrainConfig } from '../train/config.js';
+import { budgetSteps, parseTrainConfig } from '../train/config.js';
 import { trainPreset } from '../train/presets.js';
 import type { CorpusInfo } from '../sweep/plan.js';
 import type { Answer, Experiment, MeasuredRun, Scale } from './types.js';
@@ -141,7 +141,7 @@ function scaledOptimizer(scale: Scale, factor: number): Record<string, unknown> 
 function baseSteps(scale: Scale): number {
   const { preset, ...overrides } = scaleBase(scale);
   const c = parseTrainConfig(layeredConfig({ preset: String(preset), overrides }), `${scale} scale`);
-  return c.steps ?? Math.ceil(c.tokens! / (c.batch_size * c.context));
+  return budgetSteps(c)!;
 }
 
 /** The cosine schedule's floor: the rate a base run ends at, as a share of its peak. */

@@ -55,9 +55,9 @@ export function threadsPerWorker(workers: number, threads: number | undefined, c
  * Node flags for the cell processes. V8 compiles and collects garbage on helper threads of
  * its own; a worker of tiny cells spent about 0.4 s of such helper time per second of its
  * main thread (1.3 s against 3.0 s over 24 cells, /proc/self/task). When the pool's
- * threads take every core, that helper time comes out of another worker's core, so the children run V8 single-threaded (`--single-threaded`: the
- * same work on the main thread, in less CPU time all told). With a core to spare, the
- * helpers use it.
+ * threads take every core, that helper time comes out of another worker's core, so the
+ * children run V8 single-threaded (`--single-threaded`: the same work on the main thread,
+ * in less CPU time all told). With a core to spare, the helpers use it.
  */
 export function workerExecArgv(workers: number, threads: number, cores = availableParallelism()): string[] {
   return workers * threads >= cores ? [...process.execArgv, '--single-threaded'] : process.execArgv;

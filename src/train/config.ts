@@ -291,6 +291,11 @@ export interface ResolveContext {
 /** Bytes of activation memory past which a config is refused as impossible on this machine. */
 const MAX_ACTIVATION_BYTES = 32 * 2 ** 30;
 
+/** The budget in optimizer steps: `steps`, or `tokens` rounded up to whole steps; undefined when neither is set. */
+export function budgetSteps(c: Pick<TrainConfig, 'steps' | 'tokens' | 'batch_size' | 'context'>): number | undefined {
+  return c.steps ?? (c.tokens === undefined ? undefined : Math.ceil(c.tokens / (c.batch_size * c.context)));
+}
+
 export function resolveTrainConfig(c: TrainConfig, ctx: ResolveContext): ResolvedTrainConfig {
   const where = ctx.where;
   const fail = (msg: string): never => {
@@ -302,8 +307,7 @@ export function resolveTrainConfig(c: TrainConfig, ctx: ResolveContext): Resolve
   const perStep = B * T;
 
   // The budget.
-  if (c.steps === undefined && c.tokens === undefined) fail('steps or tokens: one is required (the training budget)');
-  const steps = c.steps ?? Math.ceil(c.tokens! / perStep);
+  const steps = budgetSteps(c) ?? fail('steps or tokens: one is required (the training budget)');
   if (c.steps !== undefined && c.tokens !== undefined && c.tokens !== c.steps * perStep) {
     fail(
       `tokens (${c.tokens}) disagrees with steps * batch_size * context (${c.steps} * ${B} * ${T} = ${c.steps * perStep}); give one of them`,
