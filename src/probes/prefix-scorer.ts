@@ -27,7 +27,10 @@ export interface ScoreRequest {
   context: readonly number[];
   /** Each at least one token. */
   continuations: readonly (readonly number[])[];
-  /** Continuations (by index) after which the most likely next token is wanted (`argmax` only). */
+  /**
+   * Continuations (by index) whose `greedy` and `next` are wanted (`argmax` only): the most
+   * likely token is found at their positions alone, not at every scored one.
+   */
   next?: readonly number[];
   /**
    * Tokens that may follow a continuation (by id, 1 = yes): each continuation's score then
@@ -39,7 +42,7 @@ export interface ScoreRequest {
 export interface ContinuationScore {
   /** Sum of log p(token | everything before it) over the continuation's tokens. */
   logprob: number;
-  /** Every token of the continuation was the model's most likely next token (with `argmax`). */
+  /** Every token of the continuation was the model's most likely next token (with `argmax`, for the request's `next`). */
   greedy?: boolean;
   /** The model's most likely token after the whole continuation (with `argmax`, for the request's `next`). */
   next?: number;
@@ -54,7 +57,7 @@ export interface ScoreOptions {
    * the same buffers: fresh buffers of a new size each pass cost more than the padding.
    */
   maxBatchTokens?: number;
-  /** Find each scored position's most likely token: `greedy`, and `next` where requests ask. */
+  /** Find the most likely token along the continuations requests list in `next`: their `greedy` and `next`. */
   argmax?: boolean;
 }
 
@@ -249,15 +252,10 @@ function scoreBatch(
   const lse = pool.take(M, dtype);
   const unused = pool.take(M, dtype);
   g.k.crossEntropyForward(unused, lse, logits, new Int32Array(M).fill(-1), M, V, -1);
-  const argmax = new Int32Array(M);
-  if (withArgmax) {
-    for (let m = 0; m < headRows.length; m++) {
-      const o = m * V;
-      let best = 0;
-      for (let v = 1; v < V; v++) if (logits[o + v] > logits[o + best]) best = v;
-      argmax[m] = best;
-    }
-  }
+  // The most likely token of a head row, found when a `next` continuation asks (a pass
+  // over the vocabulary per row, so only on the rows of those continuations).
+  const argmax = new Int32Array(M).fill(-1);
+  const argmaxAt = (m: number) => (argmax[m] >= 0 ? argmax[m] : (argmax[m] = argmaxOf(logits, m * V, V)));
 
   // Word-end mass after every continuation whose request gives `followers`, by head row.
   const endRows: { m: number; mask: Uint8Array }[] = [];
@@ -271,30 +269,36 @@ function scoreBatch(
     const t = pr.trie;
     const headOfParent = (i: number) => headIndex.get(t.parent[i] < 0 ? lastCtxRow[b] : rowOf[b][t.parent[i]])!;
     const lp = new Float64Array(t.token.length);
-    const top = new Uint8Array(t.token.length);
     for (let i = 0; i < t.token.length; i++) {
       const m = headOfParent(i);
       lp[i] = logits[m * V + t.token[i]] - lse[m];
-      top[i] = argmax[m] === t.token[i] ? 1 : 0;
     }
+    const wanted = new Set(withArgmax ? (pr.req.next ?? []) : []);
     return t.ends.map((end, k): ContinuationScore => {
       let logprob = 0;
       let greedy = true;
       for (let i = end; i >= 0; i = t.parent[i]) {
         logprob += lp[i];
-        greedy &&= top[i] === 1;
+        if (wanted.has(k)) greedy &&= argmaxAt(headOfParent(i)) === t.token[i];
       }
       const score: ContinuationScore = { logprob };
       if (pr.req.followers) score.endLogprob = endLogprob.get(headIndex.get(rowOf[b][end])!)!;
-      if (!withArgmax) return score;
+      if (!wanted.has(k)) return score;
       score.greedy = greedy;
-      if (pr.req.next?.includes(k)) score.next = argmax[headIndex.get(rowOf[b][end])!];
+      score.next = argmaxAt(headIndex.get(rowOf[b][end])!);
       return score;
     });
   });
   g.release();
   for (const buf of [x0.data, attOut.data, attScratch, gathered.data, lse, unused]) pool.give(buf);
   return out;
+}
+
+/** Index of the largest of logits[offset .. offset + V) (the first, on a tie). */
+function argmaxOf(logits: Buf, offset: number, V: number): number {
+  let best = 0;
+  for (let v = 1; v < V; v++) if (logits[offset + v] > logits[offset + best]) best = v;
+  return best;
 }
 
 /**
