@@ -8,7 +8,12 @@ import { BufferPool } from '../engine/buffer-pool.js';
 import type { GPT } from './gpt.js';
 
 export interface LogprobOptions {
-  /** Upper bound on tokens per forward pass (B * T); bounds memory. */
+  /**
+   * Upper bound on tokens per forward pass (B * T). The default, 2048, keeps the logits
+   * (2048 x V floats) near the cache: 96 windows of 128 tokens took 0.24 s in passes of
+   * 2048 tokens against 0.45 s in passes of 16384 (quick model, V = 4096; 0.34 against
+   * 0.58 s for the reference model), and passes of 1024 or 512 were no faster.
+   */
   maxBatchTokens?: number;
 }
 
@@ -22,7 +27,7 @@ export function tokenLogprobs(
   opts: LogprobOptions = {},
 ): Float32Array[] {
   const ctx = model.config.n_positions;
-  const maxTokens = opts.maxBatchTokens ?? 16384;
+  const maxTokens = opts.maxBatchTokens ?? 2048;
   sequences.forEach((s, i) => {
     if (s.length < 2) throw new Error(`tokenLogprobs: sequence ${i} has ${s.length} tokens; at least 2 are needed`);
     if (s.length > ctx + 1)

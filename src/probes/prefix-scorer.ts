@@ -295,7 +295,7 @@ function scoreBatch(
 }
 
 /** Index of the largest of logits[offset .. offset + V) (the first, on a tie). */
-function argmaxOf(logits: Buf, offset: number, V: number): number {
+export function argmaxOf(logits: Buf, offset: number, V: number): number {
   let best = 0;
   for (let v = 1; v < V; v++) if (logits[offset + v] > logits[offset + best]) best = v;
   return best;

@@ -31,6 +31,7 @@ import { tokenLogprobs } from '../../model/logprobs.js';
 import { SlurryError } from '../../util/errors.js';
 import { Rng } from '../../util/rng.js';
 import { SequenceItem } from '../items.js';
+import { argmaxOf } from '../prefix-scorer.js';
 import { readJsonlFile } from '../../util/jsonl.js';
 import { summarize, type BuildContext, type ScoredItem, type SuiteDefinition } from '../suite.js';
 import { evenWindows } from './tokens.js';
@@ -113,20 +114,16 @@ export function scoreInduction(model: GPT, items: readonly SequenceItem[]): Indu
         }
     },
   };
-  const logits = model.forward(g, ids, B, T, { hooks }).data;
+  const logits = model.forward(g, ids, B, T, { hooks });
+  const targets = new Int32Array(B * T);
+  items.forEach((item, b) => targets.set(item.tokens.slice(1, T + 1), b * T));
+  const { rowLosses } = g.crossEntropy(logits, targets);
   const V = c.vocab_size;
   const scored = items.map((item, b): ScoredItem => {
     // Loss and argmax at input position t (predicting tokens[t + 1]).
     const at = (t: number) => {
-      const o = (b * T + t) * V;
-      let best = 0;
-      for (let v = 1; v < V; v++) if (logits[o + v] > logits[o + best]) best = v;
-      let sum = 0;
-      for (let v = 0; v < V; v++) sum += Math.exp(logits[o + v] - logits[o + best]);
-      return {
-        loss: Math.log(sum) - (logits[o + item.tokens[t + 1]] - logits[o + best]),
-        hit: best === item.tokens[t + 1],
-      };
+      const row = b * T + t;
+      return { loss: rowLosses[row], hit: argmaxOf(logits.data, row * V, V) === item.tokens[t + 1] };
     };
     // Targets r2..rL: positions 1..L-1 in the first copy, L+1..2L-1 in the second.
     const first = Array.from({ length: L - 1 }, (_, i) => at(1 + i));
