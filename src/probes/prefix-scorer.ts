@@ -42,7 +42,10 @@ export interface ScoreRequest {
 export interface ContinuationScore {
   /** Sum of log p(token | everything before it) over the continuation's tokens. */
   logprob: number;
-  /** Every token of the continuation was the model's most likely next token (with `argmax`, for the request's `next`). */
+  /**
+   * Every token of the continuation was the model's most likely next token (with `argmax`,
+   * for the request's `next`).
+   */
   greedy?: boolean;
   /** The model's most likely token after the whole continuation (with `argmax`, for the request's `next`). */
   next?: number;
@@ -57,7 +60,7 @@ export interface ScoreOptions {
    * the same buffers: fresh buffers of a new size each pass cost more than the padding.
    */
   maxBatchTokens?: number;
-  /** Find the most likely token along the continuations requests list in `next`: their `greedy` and `next`. */
+  /** Find the most likely token along the continuations requests list in `next`: their `greedy`, `next`. */
   argmax?: boolean;
 }
 
