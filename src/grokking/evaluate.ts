@@ -9,6 +9,7 @@ import { embeddingMeasures } from './fourier.js';
 import { hasFourierCircuit, logitMeasures } from './logit-measures.js';
 import type { GrokEvalRecord } from './records.js';
 import { SEQ_LEN, type Examples, type GrokDataset } from './task.js';
+import { argmaxOf } from '../util/argmax.js';
 
 const CHUNK = 4096;
 
@@ -32,10 +33,7 @@ export function predict(model: GPT, ex: Examples, pool?: BufferPool, precision?:
 export function accuracy(logits: ArrayLike<number>, labels: Int32Array, V: number): number {
   let correct = 0;
   for (let i = 0; i < labels.length; i++) {
-    const row = i * V;
-    let arg = 0;
-    for (let v = 1; v < V; v++) if (logits[row + v] > logits[row + arg]) arg = v;
-    if (arg === labels[i]) correct++;
+    if (argmaxOf(logits, i * V, V) === labels[i]) correct++;
   }
   return correct / labels.length;
 }

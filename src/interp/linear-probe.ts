@@ -9,6 +9,7 @@
  * by memorising types. Selectivity = task accuracy - control accuracy, on held-out rows.
  */
 import { Rng } from '../util/rng.js';
+import { argmaxOf } from '../util/argmax.js';
 import { choleskySolve, crossProduct } from './matrix.js';
 
 export const RIDGE = 1e-3;
@@ -75,9 +76,7 @@ export function predict(p: LinearProbe, x: ArrayLike<number>, rows: Int32Array):
       if (zj === 0) continue;
       for (let k = 0; k < classes; k++) score[k] += zj * p.w[j * classes + k];
     }
-    let best = 0;
-    for (let k = 1; k < classes; k++) if (score[k] > score[best]) best = k;
-    out[i] = best;
+    out[i] = argmaxOf(score, 0, classes);
   });
   return out;
 }
@@ -121,8 +120,7 @@ export function controlLabels(
 export function majorityBaseline(labels: Int32Array, classes: number, train: Int32Array, test: Int32Array): number {
   const counts = new Float64Array(classes);
   train.forEach((r) => counts[labels[r]]++);
-  let best = 0;
-  for (let k = 1; k < classes; k++) if (counts[k] > counts[best]) best = k;
+  const best = argmaxOf(counts, 0, classes);
   let hits = 0;
   test.forEach((r) => (hits += labels[r] === best ? 1 : 0));
   return test.length ? hits / test.length : 0;

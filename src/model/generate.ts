@@ -7,6 +7,7 @@ import { BufferPool } from '../engine/buffer-pool.js';
 import { Rng } from '../util/rng.js';
 import type { GPT } from './gpt.js';
 import { KVCache } from './kv-cache.js';
+import { argmaxOf } from '../util/argmax.js';
 
 export interface GenerateOptions {
   maxNewTokens: number;
@@ -58,11 +59,7 @@ function step(model: GPT, cache: KVCache, pool: BufferPool, tokens: readonly num
 }
 
 function pick(logits: Float32Array, temperature: number, topK: number, rng: Rng): number {
-  if (temperature <= 0) {
-    let best = 0;
-    for (let i = 1; i < logits.length; i++) if (logits[i] > logits[best]) best = i;
-    return best;
-  }
+  if (temperature <= 0) return argmaxOf(logits, 0, logits.length);
   let candidates = Array.from(logits.keys());
   if (topK > 0 && topK < logits.length)
     candidates = candidates.sort((a, b) => logits[b] - logits[a] || a - b).slice(0, topK);

@@ -154,7 +154,7 @@ export function scoreCloze(
     // Candidates are ranked as whole words (above); a lone answer needs no word end.
     followers: item.options.length > 1 ? enders : undefined,
   }));
-  const scores = scoreContinuations(model, requests, { argmax: opts.exact });
+  const scores = scoreContinuations(model, requests);
   const byItem = new Map(all.map((item, i) => [item, scores[i]]));
   // Hops are ranked only: greedy exact match needs the token after the answer, which is
   // asked for (`next`) on the items themselves alone.

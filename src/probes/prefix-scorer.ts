@@ -20,6 +20,7 @@
 import { BufferPool } from '../engine/buffer-pool.js';
 import type { Buf, Kernels } from '../engine/kernels.js';
 import { Tensor, type DType } from '../engine/tensor.js';
+import { argmaxOf } from '../util/argmax.js';
 import type { Attend, GPT } from '../model/gpt.js';
 
 export interface ScoreRequest {
@@ -28,8 +29,8 @@ export interface ScoreRequest {
   /** Each at least one token. */
   continuations: readonly (readonly number[])[];
   /**
-   * Continuations (by index) whose `greedy` and `next` are wanted (`argmax` only): the most
-   * likely token is found at their positions alone, not at every scored one.
+   * Continuations (by index) whose `greedy` and `next` are wanted: the most likely token is
+   * found at their positions alone, not at every scored one.
    */
   next?: readonly number[];
   /**
@@ -42,12 +43,9 @@ export interface ScoreRequest {
 export interface ContinuationScore {
   /** Sum of log p(token | everything before it) over the continuation's tokens. */
   logprob: number;
-  /**
-   * Every token of the continuation was the model's most likely next token (with `argmax`,
-   * for the request's `next`).
-   */
+  /** Every token of the continuation was the model's most likely next token (for the request's `next`). */
   greedy?: boolean;
-  /** The model's most likely token after the whole continuation (with `argmax`, for the request's `next`). */
+  /** The model's most likely token after the whole continuation (for the request's `next`). */
   next?: number;
   /** log p(next token in the request's `followers` | context + continuation), when it gives them. */
   endLogprob?: number;
@@ -60,8 +58,6 @@ export interface ScoreOptions {
    * the same buffers: fresh buffers of a new size each pass cost more than the padding.
    */
   maxBatchTokens?: number;
-  /** Find the most likely token along the continuations requests list in `next`: their `greedy`, `next`. */
-  argmax?: boolean;
 }
 
 /** One request's trie: nodes in insertion order, so a parent always precedes its children. */
@@ -128,7 +124,7 @@ export function scoreContinuations(
     req.continuations.forEach((c, k) => {
       if (c.length < 1) throw new Error(`scoreContinuations: request ${r}, continuation ${k} is empty`);
       // The last token is only scored (not run) unless `next` or `followers` asks what follows it.
-      const runsLast = req.followers !== undefined || (opts.argmax && req.next?.includes(k));
+      const runsLast = req.followers !== undefined || req.next?.includes(k);
       const positions = req.context.length + c.length - (runsLast ? 0 : 1);
       if (positions > ctxWindow) {
         throw new Error(
@@ -137,7 +133,7 @@ export function scoreContinuations(
       }
     });
     const trie = buildTrie(req);
-    const nextEnds = new Set(req.followers ? trie.ends : opts.argmax ? (req.next ?? []).map((k) => trie.ends[k]) : []);
+    const nextEnds = new Set(req.followers ? trie.ends : (req.next ?? []).map((k) => trie.ends[k]));
     const forwarded = trie.token.map((_, i) => i).filter((i) => trie.hasChildren[i] || nextEnds.has(i));
     return { req, trie, forwarded };
   });
@@ -169,7 +165,6 @@ export function scoreContinuations(
       model,
       batch.map((i) => prepared[i]),
       pool,
-      !!opts.argmax,
       maxRows,
     );
     batch.forEach((i, j) => (results[i] = scores[j]));
@@ -177,13 +172,7 @@ export function scoreContinuations(
   return results;
 }
 
-function scoreBatch(
-  model: GPT,
-  batch: Prepared[],
-  pool: BufferPool,
-  withArgmax: boolean,
-  maxRows: number,
-): ContinuationScore[][] {
+function scoreBatch(model: GPT, batch: Prepared[], pool: BufferPool, maxRows: number): ContinuationScore[][] {
   const c = model.config;
   const C = c.n_embd;
   const H = c.n_head;
@@ -276,7 +265,7 @@ function scoreBatch(
       const m = headOfParent(i);
       lp[i] = logits[m * V + t.token[i]] - lse[m];
     }
-    const wanted = new Set(withArgmax ? (pr.req.next ?? []) : []);
+    const wanted = new Set(pr.req.next ?? []);
     return t.ends.map((end, k): ContinuationScore => {
       let logprob = 0;
       let greedy = true;
@@ -295,13 +284,6 @@ function scoreBatch(
   g.release();
   for (const buf of [x0.data, attOut.data, attScratch, gathered.data, lse, unused]) pool.give(buf);
   return out;
-}
-
-/** Index of the largest of logits[offset .. offset + V) (the first, on a tie). */
-export function argmaxOf(logits: Buf, offset: number, V: number): number {
-  let best = 0;
-  for (let v = 1; v < V; v++) if (logits[offset + v] > logits[offset + best]) best = v;
-  return best;
 }
 
 /**

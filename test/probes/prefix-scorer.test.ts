@@ -48,7 +48,7 @@ for (const [label, overrides] of [
       const scores = scoreContinuations(
         model,
         requests.map((r) => ({ ...r, next: [0, 2] })),
-        { maxBatchTokens, argmax: true },
+        { maxBatchTokens },
       );
       let k = 0;
       requests.forEach((r, i) =>
@@ -74,7 +74,6 @@ test('greedy and next agree with the argmax of full-sequence logits, for the con
   const scores = scoreContinuations(
     model,
     requests.map((r) => ({ ...r, next: r.continuations.map((_, k) => k).filter((k) => k !== 1) })),
-    { argmax: true },
   );
   // The argmax continuation of each context, built token by token from next-token scores.
   requests.forEach((r, i) => {
